@@ -11,6 +11,7 @@ from .inputs import check_notes
 from .schemas import DRAFT_NAMES, CallFacts, DraftBundle, Engagement, Provenance
 
 Progress = Callable[[str], None]
+TokenSink = Callable[[str], None]
 
 
 def _now() -> datetime:
@@ -39,8 +40,14 @@ def build_bundle(
     engine: EngineChoice | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    on_follow_up_token: TokenSink | None = None,
 ) -> DraftBundle:
-    """Draft everything from the FM's notes with the chosen engine (auto: the model when a key is set)."""
+    """Draft everything from the FM's notes with the chosen engine (auto: the model when a key is set).
+
+    progress gets short status lines; on_follow_up_token gets the follow-up email's text as the model
+    streams it (never called offline). Raises InputError for notes that cannot be drafted from; any
+    model failure falls back to the offline engine part by part and is recorded in the provenance.
+    """
     settings = settings or get_settings()
     check_notes(notes, settings.max_notes_bytes)
     say = progress or (lambda _msg: None)
