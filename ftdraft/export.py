@@ -1,0 +1,396 @@
+"""Turns a DraftBundle into files the FM opens directly: Outlook-ready .eml drafts, .ics invites, Markdown, FTOP text.
+
+icalendar is imported only when an invite is exported, so printing a bundle stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr
+from pathlib import Path
+from typing import Any
+
+from .agenda import AGENDA_BY_KEY
+from .schemas import CalendarInvite, DraftBundle, Email, Fact, Recipient, Source
+
+PRODID = "-//ftdraft//FastTrack Initiate drafts//EN"
+PLACEHOLDER_HOUR = 10
+# Loose on purpose: anything that is clearly not one mailbox (spaces, commas, several @) is treated as unknown
+# rather than written into a header where it could split into several recipients.
+_EMAIL_RE = re.compile(r"^[^@\s<>,;\"()\[\]]+@[^@\s<>,;\"()\[\]]+\.[^@\s<>,;\"()\[\]]+$")
+_ADDRESS_SPECIALS = re.compile(r"[()<>@,;:\\\".\[\]]")
+
+
+# ---------------------------------------------------------------- .eml
+
+
+def _clean(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def valid_email(value: str | None) -> str | None:
+    value = _clean(value)
+    return value if value and _EMAIL_RE.match(value) else None
+
+
+def format_recipient(r: Recipient) -> str:
+    """One address for a To/Cc header. With no (usable) address the display name stands alone, so Outlook
+    resolves it against the address book; with no name either, the role placeholder shows what is missing."""
+    name = _clean(r.name).replace('"', "").replace("\\", "")
+    address = valid_email(r.email)
+    if address:
+        return formataddr((name, address)) if name else address
+    label = name or (f"{r.role} - name unknown" if r.role else "name unknown")
+    return f'"{label}"' if _ADDRESS_SPECIALS.search(label) or not name else label
+
+
+def email_to_eml(email: Email) -> bytes:
+    """An unsent draft: no From/Date (the mail client fills them), X-Unsent: 1 so Outlook opens it for editing."""
+    msg = EmailMessage()
+    if email.to:
+        msg["To"] = ", ".join(format_recipient(r) for r in email.to)
+    if email.cc:
+        msg["Cc"] = ", ".join(format_recipient(r) for r in email.cc)
+    msg["Subject"] = _clean(email.subject)
+    msg["X-Unsent"] = "1"
+    msg.set_content(email.body, charset="utf-8")
+    return bytes(msg)
+
+
+# ---------------------------------------------------------------- .ics
+
+
+def next_business_day(today: date) -> date:
+    day = today + timedelta(days=1)
+    while day.weekday() >= 5:  # Saturday, Sunday
+        day += timedelta(days=1)
+    return day
+
+
+def placeholder_start(today: date, rrule: str | None = None) -> datetime:
+    """10:00 on the next business day, floating (the reader's local time); for a recurring invite, the first
+    occurrence of the rule from that day on, so DTSTART is a real instance of the series."""
+    start = datetime.combine(next_business_day(today), time(PLACEHOLDER_HOUR, 0))
+    if rrule:
+        from dateutil.rrule import rrulestr
+
+        first = rrulestr(rrule, dtstart=start).after(start, inc=True)
+        if first is not None:
+            start = first
+    return start
+
+
+def _uid(invite: CalendarInvite) -> str:
+    # Stable across runs for the same invite, so re-importing updates the event instead of duplicating it.
+    key = "|".join([invite.title, invite.rrule or "", *(r.email or r.name or "" for r in invite.required)])
+    return f"{uuid.uuid5(uuid.NAMESPACE_URL, 'ftdraft:' + key)}@ftdraft"
+
+
+def _unaddressed(people: list[Recipient]) -> list[str]:
+    out = []
+    for r in people:
+        if valid_email(r.email):
+            continue
+        name = _clean(r.name)
+        out.append(f"{name} ({r.role})" if name and r.role else name or f"the {r.role or 'attendee'} (name unknown)")
+    return out
+
+
+def invite_to_ics(
+    invite: CalendarInvite,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    uid: str | None = None,
+) -> bytes:
+    """A VCALENDAR with one VEVENT. Attendees with a known email become ATTENDEE lines (REQ/OPT-PARTICIPANT);
+    the others are listed in the description so the FM adds them in Outlook. No start: a placeholder slot,
+    said so in the description."""
+    from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+
+    now = now or datetime.now(UTC).replace(microsecond=0)
+    description = invite.description.rstrip("\n")
+    start = invite.start
+    if start is None:
+        start = placeholder_start(today or date.today(), invite.rrule)
+        description += (
+            f"\n\nThe time ({start:%a %b %d, %Y} {start:%H:%M}) is a placeholder: pick the real slot "
+            "in Outlook before sending."
+        )
+    missing = _unaddressed(invite.required + invite.optional)
+    if missing:
+        description += "\n\nAlso invite (no email address known): " + "; ".join(missing) + "."
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    event = Event()
+    event.add("uid", uid or _uid(invite))
+    event.add("dtstamp", now)
+    event.add("summary", _clean(invite.title))
+    event.add("description", description)
+    event.add("location", _clean(invite.location))
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=invite.duration_minutes))
+    if invite.rrule:
+        event.add("rrule", vRecur.from_ical(invite.rrule))
+    for people, role in ((invite.required, "REQ-PARTICIPANT"), (invite.optional, "OPT-PARTICIPANT")):
+        for r in people:
+            address = valid_email(r.email)
+            if not address:
+                continue
+            attendee = vCalAddress(f"mailto:{address}")
+            name = _clean(r.name).replace('"', "")
+            if name:
+                attendee.params["CN"] = vText(name)
+            attendee.params["ROLE"] = vText(role)
+            attendee.params["PARTSTAT"] = vText("NEEDS-ACTION")
+            attendee.params["RSVP"] = vText("TRUE")
+            event.add("attendee", attendee, encode=False)
+    cal.add_component(event)
+    if start.tzinfo is not None and start.utcoffset() != timedelta(0):
+        cal.add_missing_timezones()  # a TZID needs its VTIMEZONE (RFC 5545 3.2.19)
+    return cal.to_ical()
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any backtick run inside the text, so notes cannot break out of it."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _block(text: str) -> list[str]:
+    fence = _fence(text)
+    return [f"{fence}text", text.rstrip("\n"), fence]
+
+
+def _src(sources: list[Source]) -> str:
+    parts = []
+    for s in sources:
+        if s.origin == "notes" and s.lines:
+            label = "line" if len(s.lines) == 1 else "lines"
+            parts.append(f"{label} {', '.join(str(n) for n in s.lines)}")
+        elif s.origin != "notes":
+            parts.append(f"from the {s.origin}")
+    return f" _({'; '.join(parts)})_" if parts else ""
+
+
+def _person(p: Any) -> str:
+    bits = [_clean(p.name) or "(name unknown)", f"({p.role})"]
+    if getattr(p, "title", None):
+        bits.append(f"– {_clean(p.title)}")
+    if getattr(p, "email", None):
+        bits.append(f"<{_clean(p.email)}>")
+    return " ".join(bits)
+
+
+def _recipients(people: list[Recipient]) -> str:
+    return ", ".join(format_recipient(r) for r in people) or "—"
+
+
+def _email_md(title: str, email: Email) -> list[str]:
+    return [
+        f"### {title}",
+        "",
+        f"- **To:** {_recipients(email.to)}",
+        f"- **Cc:** {_recipients(email.cc)}",
+        f"- **Subject:** {email.subject}",
+        f"- **Audience:** {email.audience}",
+        "",
+        *_block(email.body),
+        "",
+    ]
+
+
+def _invite_md(title: str, invite: CalendarInvite) -> list[str]:
+    return [
+        f"#### {title}",
+        "",
+        f"- **Title:** {invite.title}",
+        f"- **Required:** {_recipients(invite.required)}",
+        f"- **Optional:** {_recipients(invite.optional)}",
+        f"- **When:** {invite.start.isoformat() if invite.start else 'not set (placeholder in the .ics)'}, "
+        f"{invite.duration_minutes} min" + (f", repeats `{invite.rrule}`" if invite.rrule else ""),
+        f"- **Where:** {invite.location}",
+        "",
+        *_block(invite.description),
+        "",
+    ]
+
+
+def _facts_md(title: str, facts: list[Fact]) -> list[str]:
+    if not facts:
+        return []
+    return [f"### {title}", "", *(f"- {_clean(f.text)}{_src(f.sources)}" for f in facts), ""]
+
+
+def bundle_to_markdown(bundle: DraftBundle) -> str:
+    """The whole bundle for review or archiving: engagement, facts (with sources, open items, flags),
+    every draft, guardrail checks and which engine wrote each part."""
+    e, f, d = bundle.engagement, bundle.facts, bundle.drafts
+    customer = _clean(e.customer) or "(customer unknown)"
+    out: list[str] = [
+        f"# {customer} – FastTrack Initiate drafts",
+        "",
+        f"Generated {bundle.generated_at.isoformat()} · schema version {bundle.schema_version}",
+        "",
+        "## Engagement",
+        "",
+        f"- **Customer:** {customer}",
+        f"- **Motion:** {e.motion or 'unknown'}",
+    ]
+    if e.rfa_id or e.rfa_summary:
+        out.append(f"- **RFA:** {('#' + _clean(e.rfa_id)) if e.rfa_id else ''} {_clean(e.rfa_summary)}".rstrip())
+    if e.health_red_areas:
+        out.append(f"- **Health red areas:** {', '.join(e.health_red_areas)}")
+    out += [
+        f"- **Call date:** {e.call_date.isoformat() if e.call_date else 'unknown'}",
+        f"- **FM:** {_person(e.fm) if e.fm else 'unknown'}",
+        f"- **FTA:** {_person(e.fta) if e.fta else 'none aligned / unknown'}",
+        f"- **Workloads:** {', '.join(e.workloads) or 'none recorded'}",
+        "- **Account team:** " + ("; ".join(_person(p) for p in e.account_team) or "none recorded"),
+        "- **Customer contacts:** " + ("; ".join(_person(p) for p in e.customer_contacts) or "none recorded"),
+        "",
+        "## Facts from the call",
+        "",
+    ]
+    if f.attendees:
+        out += ["### Attendees", ""]
+        out += [f"- {_person(a)}{'' if a.present else ' – absent'}{_src(a.sources)}" for a in f.attendees]
+        out.append("")
+    if f.agenda:
+        out += ["### Agenda", ""]
+        for a in sorted(f.agenda, key=lambda x: x.item):
+            title = a.title or (AGENDA_BY_KEY[a.item].title if a.item in AGENDA_BY_KEY else "")
+            answer = _clean(a.answer) if a.answered and a.answer else "_not answered_"
+            out.append(f"- **{a.item}. {title}:** {answer}{_src(a.sources)}")
+        out.append("")
+    if f.intents:
+        out += ["### Service intent", ""]
+        for i in f.intents:
+            reason = f" ({i.reason})" if i.reason else ""
+            out.append(f"- **{_clean(i.workload)}** — {i.status}{reason}: {_clean(i.note)}{_src(i.sources)}")
+        out.append("")
+    out += ["### Action items", ""]
+    for a in f.action_items:
+        owner = _clean(a.owner) or (f"the {a.owner_role} (name unknown)" if a.owner_role else "Owner: TBD")
+        due = a.due.isoformat() if a.due else "Due: TBD"
+        said = f' ("{_clean(a.due_text)}")' if a.due_text else ""
+        out.append(f"- {owner} – {_clean(a.action)} – {due}{said}{_src(a.sources)}")
+    if not f.action_items:
+        out.append("- none found")
+    out += ["", "### Open items", ""]
+    for o in f.open_items:
+        tag = f"[{o.agenda_item}] " if o.agenda_item else ""
+        owner = f" (owner: {_clean(o.owner)})" if o.owner else ""
+        out.append(f"- {tag}{_clean(o.text)}{owner}{_src(o.sources)}")
+    if not f.open_items:
+        out.append("- none")
+    out.append("")
+    if f.asks:
+        out += ["### Asks", ""]
+        for a in f.asks:
+            scope = "in scope" if a.in_scope else f"outside FastTrack scope; routed by {_clean(a.routed_to) or 'TBD'}"
+            out.append(f"- {_clean(a.text)} ({scope}){_src(a.sources)}")
+        out.append("")
+    out += _facts_md("Risks", f.risks)
+    out += _facts_md("Timeline", f.timeline)
+    out += _facts_md("Licenses", f.licenses)
+    out += _facts_md("Environment", f.environment)
+    out += _facts_md("Migration source", f.migration_source)
+    out += _facts_md("Partner", f.partner)
+    if f.compete:
+        out += ["### Compete", "", *(f"- **{c.product}:** {_clean(c.text)}{_src(c.sources)}" for c in f.compete), ""]
+    out += _facts_md("Additional tenants", f.additional_tenants)
+    out += _facts_md("Political changes", f.political_changes)
+    out += _facts_md("FastTrack process", f.fasttrack_process)
+    if f.sync_rhythm:
+        s = f.sync_rhythm
+        detail = ", ".join(x for x in (s.cadence, s.weekday, f"week {s.week_of_month}" if s.week_of_month else "") if x)
+        out += [
+            "### Sync rhythm",
+            "",
+            f"- {s.kind}{': ' + detail if detail else ''} – {_clean(s.text)}{_src(s.sources)}",
+            "",
+        ]
+    if f.teams_channel:
+        out += _facts_md("Teams channel", [f.teams_channel])
+    out += ["### Flags (unknown, needs the FM)", ""]
+    out += [f"- **{fl.field}:** {_clean(fl.message)}{_src(fl.sources)}" for fl in f.flags] or ["- none"]
+    out += ["", "## Drafts", "", "### Prep checklist", ""]
+    out += [f"- [{'x' if item.done else ' '}] {item.text}" for item in d.prep.items]
+    out.append("")
+    out += _email_md("Internal invite – email", d.internal_invite.email)
+    out += _invite_md("Internal invite – calendar invite", d.internal_invite.invite)
+    out += _email_md("Customer intro request", d.intro_request.email)
+    out += ["#### Customer-facing blurb", "", *_block(d.intro_request.customer_blurb), ""]
+    if d.teams_channel:
+        out += _email_md("Teams channel request", d.teams_channel)
+    out += _email_md("Follow-up email", d.follow_up)
+    out += ["### FTOP entry (internal)", "", *_block(d.ftop.text), ""]
+    out += _email_md("Sync rhythm", d.sync_rhythm.email)
+    if d.sync_rhythm.invite:
+        out += _invite_md("Sync rhythm – recurring invite", d.sync_rhythm.invite)
+    out += ["## Checks", ""]
+    if bundle.checks:
+        for c in bundle.checks:
+            hint = f" → {c.suggestion}" if c.suggestion else ""
+            out.append(f"- **{c.severity}** `{c.rule}` in {c.draft}: {_clean(c.text)}{hint}")
+    else:
+        out.append("- none")
+    out += [
+        "",
+        "## Provenance",
+        "",
+        "| Part | Engine | Model | Attempts | Fallback reason |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for part, p in bundle.provenance.items():
+        reason = _clean(p.fallback_reason).replace("|", "\\|") or "—"
+        out.append(f"| {part} | {p.engine} | {p.model or '—'} | {p.attempts} | {reason} |")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def ftop_text(bundle: DraftBundle) -> str:
+    """The copy-ready FTOP entry. Internal: it never goes into a field- or customer-facing file."""
+    return bundle.drafts.ftop.text
+
+
+# ---------------------------------------------------------------- files
+
+
+def write_exports(bundle: DraftBundle, out_dir: str | Path, *, today: date | None = None) -> list[Path]:
+    """Every export under out_dir with stable names; returns the paths written, in a fixed order."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    d = bundle.drafts
+    files: list[tuple[str, bytes]] = [
+        ("internal_invite.eml", email_to_eml(d.internal_invite.email)),
+        ("internal_invite.ics", invite_to_ics(d.internal_invite.invite, today=today)),
+        ("intro_request.eml", email_to_eml(d.intro_request.email)),
+        ("customer_blurb.txt", d.intro_request.customer_blurb.encode("utf-8")),
+    ]
+    if d.teams_channel is not None:
+        files.append(("teams_channel.eml", email_to_eml(d.teams_channel)))
+    files.append(("follow_up.eml", email_to_eml(d.follow_up)))
+    files.append(("sync_rhythm.eml", email_to_eml(d.sync_rhythm.email)))
+    if d.sync_rhythm.invite is not None:
+        files.append(("sync_rhythm.ics", invite_to_ics(d.sync_rhythm.invite, today=today)))
+    files += [
+        ("ftop.txt", ftop_text(bundle).encode("utf-8")),
+        ("bundle.md", bundle_to_markdown(bundle).encode("utf-8")),
+        ("bundle.json", bundle.model_dump_json(indent=2).encode("utf-8")),
+    ]
+    paths = []
+    for name, data in files:
+        path = out / name
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
