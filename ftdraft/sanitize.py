@@ -1,0 +1,94 @@
+"""Normalises hostile text for rules and models: Unicode tag characters, bidi controls, NULs, zero-width characters.
+
+The FM's saved notes are never altered: callers clean a copy for extraction and prompting, and the guards clean drafts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Unicode "tag" characters (U+E0000..U+E007F) mirror ASCII invisibly: a known way to smuggle instructions to a model.
+_TAG_RANGE = (0xE0000, 0xE007F)
+# Embeddings, overrides and isolates reorder what a reader sees ("Trojan Source"); LRM/RLM/ALM are kept because
+# real right-to-left text needs them and they cannot reorder anything on their own.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Zero-width characters that hide text boundaries; ZWJ/ZWNJ are handled separately (emoji, Persian/Indic scripts).
+_ZERO_WIDTH = frozenset("\u200b\u2060\u2061\u2062\u2063\u2064\ufeff\u180e")
+_JOINERS = frozenset("\u200c\u200d")
+# C0/C1 controls other than tab and newlines (NUL included): they break terminals, CSV and the database.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _is_tag(ch: str) -> bool:
+    return _TAG_RANGE[0] <= ord(ch) <= _TAG_RANGE[1]
+
+
+def _joiner_is_legitimate(prev: str, nxt: str) -> bool:
+    """ZWJ/ZWNJ between two letters of a script that uses them, or inside an emoji sequence."""
+    if not prev or not nxt:
+        return False
+    for ch in (prev, nxt):
+        cp = ord(ch)
+        if cp >= 0x1F000 or 0x2600 <= cp <= 0x27BF or cp == 0xFE0F:
+            continue  # emoji and the emoji variation selector
+        if unicodedata.category(ch).startswith(("L", "M")) and cp > 0x024F:
+            continue  # a non-Latin letter or mark (Arabic, Persian, Devanagari...)
+        return False
+    return True
+
+
+def hidden_tag_text(text: str) -> str:
+    """The ASCII message smuggled in Unicode tag characters, if any (to report it, never to act on it)."""
+    return "".join(
+        chr(ord(ch) - _TAG_RANGE[0]) for ch in text if _is_tag(ch) and 0x20 <= ord(ch) - _TAG_RANGE[0] < 0x7F
+    )
+
+
+def clean_text(text: str) -> str:
+    """Text without invisible or reordering characters, with line endings normalised to \\n and NFC applied.
+
+    Visible content (letters in any script, emoji, punctuation) is kept as is.
+    """
+    if not text:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if _is_tag(ch) or ch in _BIDI_CONTROLS or ch in _ZERO_WIDTH:
+            continue
+        if ch in _JOINERS:
+            prev = out[-1] if out else ""
+            nxt = text[i + 1] if i + 1 < n else ""
+            if not _joiner_is_legitimate(prev, nxt):
+                continue
+        out.append(ch)
+    cleaned = _CONTROL_RE.sub("", "".join(out))
+    return unicodedata.normalize("NFC", cleaned)
+
+
+def hostile_characters(text: str) -> dict[str, int]:
+    """Counts of the hostile character classes in text (empty when there are none), for reporting."""
+    counts: dict[str, int] = {}
+
+    def bump(kind: str) -> None:
+        counts[kind] = counts.get(kind, 0) + 1
+
+    for ch in text:
+        if _is_tag(ch):
+            bump("tag characters")
+        elif ch in _BIDI_CONTROLS:
+            bump("bidi controls")
+        elif ch in _ZERO_WIDTH:
+            bump("zero-width characters")
+        elif ch == "\x00":
+            bump("NUL bytes")
+        elif _CONTROL_RE.match(ch):
+            bump("control characters")
+    return counts
+
+
+def one_line(text: str) -> str:
+    """A single line for headers and titles: CR, LF and other line separators become spaces."""
+    return re.sub(r"[\r\n\u2028\u2029\x85\v\f]+", " ", clean_text(text)).strip()
