@@ -1,0 +1,135 @@
+"""The `ftdraft` command line: `ftdraft draft NOTES ...` prints or writes the drafts, `ftdraft schema` the contract.
+
+Known errors (FtdraftError) become one line on stderr and exit 2; anything unexpected is raised, not hidden.
+No LLM library is imported here: the offline path must start fast with no key and no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import NoReturn
+
+from .errors import FtdraftError, InputError
+
+EXIT_USAGE = 2  # bad input or usage, as argparse does
+EXIT_CHECKS = 3  # --strict and a guardrail error
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line like every other input error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"ftdraft: {message} (see 'ftdraft {self._sub_name()}--help')\n")
+
+    def _sub_name(self) -> str:
+        parts = self.prog.split()[1:]
+        return " ".join(parts) + " " if parts else ""
+
+
+def _call_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--call-date '{value}' is not a date. Use YYYY-MM-DD, e.g. 2026-11-18.") from None
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of bytes") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ftdraft", description="Draft a FastTrack Manager's Initiate-phase texts from call notes.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{draft,schema}", parser_class=_Parser)
+
+    draft = sub.add_parser("draft", help="draft every text from a notes file", description="Draft every text.")
+    draft.add_argument("notes", metavar="NOTES", help="the call notes (.txt or .md, UTF-8)")
+    draft.add_argument("--context", metavar="FILE", help="engagement context (YAML or JSON)")
+    draft.add_argument("--agenda", metavar="FILE", help="answers per agenda item a-n (YAML or JSON)")
+    draft.add_argument("--call-date", metavar="YYYY-MM-DD", help="the call date (overrides the context file)")
+    draft.add_argument("--format", choices=("json", "markdown"), default="json", help="stdout format (json)")
+    draft.add_argument("--out", metavar="DIR", help="also write every export (.eml, .ics, .md, .json, ftop.txt)")
+    draft.add_argument(
+        "--engine", choices=("offline", "llm", "auto"), default=None, help="offline, llm or auto (FTDRAFT_ENGINE)"
+    )
+    draft.add_argument("--strict", action="store_true", help="exit 3 when a guardrail check reports an error")
+    draft.add_argument(
+        "--max-notes-bytes", type=_positive_int, metavar="N", help="notes size limit (FTDRAFT_MAX_NOTES_BYTES)"
+    )
+
+    sub.add_parser("schema", help="print the DraftBundle JSON Schema", description="Print the JSON Schema.")
+    return parser
+
+
+def _draft(args: argparse.Namespace) -> int:
+    from .config import get_settings
+    from .inputs import load_agenda, load_context, read_notes_file
+    from .pipeline import build_bundle
+    from .schemas import Engagement
+
+    settings = get_settings()
+    if args.max_notes_bytes is not None:
+        settings = settings.model_copy(update={"max_notes_bytes": args.max_notes_bytes})
+    call_date = _call_date(args.call_date) if args.call_date else None
+    notes = read_notes_file(args.notes, settings.max_notes_bytes)
+    engagement = load_context(args.context) if args.context else Engagement()
+    if call_date is not None:
+        engagement = engagement.model_copy(update={"call_date": call_date})
+    agenda = load_agenda(args.agenda) if args.agenda else None
+
+    bundle = build_bundle(notes, engagement, agenda, engine=args.engine, settings=settings)
+
+    if args.format == "markdown":
+        from .export import bundle_to_markdown
+
+        sys.stdout.write(bundle_to_markdown(bundle))
+    else:
+        sys.stdout.write(bundle.model_dump_json(indent=2) + "\n")
+    if args.out:
+        from .export import write_exports
+
+        try:
+            paths = write_exports(bundle, args.out)
+        except OSError as exc:
+            raise InputError(f"Cannot write to {args.out}: {exc.strerror or exc}. Pick another --out folder.") from None
+        for path in paths:
+            print(path, file=sys.stderr)
+
+    errors = [c for c in bundle.checks if c.severity == "error"]
+    if args.strict and errors:
+        print(f"ftdraft: {len(errors)} guardrail error(s); fix the drafts or run without --strict.", file=sys.stderr)
+        return EXIT_CHECKS
+    return 0
+
+
+def _schema() -> int:
+    from .schemas import DraftBundle
+
+    sys.stdout.write(json.dumps(DraftBundle.model_json_schema(), indent=2) + "\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script and `python -m ftdraft`; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "schema":
+            return _schema()
+        return _draft(args)
+    except FtdraftError as exc:
+        message = " ".join(str(exc).split())  # always one line, whatever the message holds
+        print(f"ftdraft: {message}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m ftdraft` goes through __main__.py
+    raise SystemExit(main())
