@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     structured_output: Literal["json_schema", "json_mode"] = Field(
         default="json_schema", alias="FTDRAFT_STRUCTURED_OUTPUT"
     )
+    # Retries happen in one place (ftdraft.llm.call_model): exponential backoff from retry_backoff seconds,
+    # and a server's Retry-After is honoured up to max_retry_wait seconds (longer waits give up instead).
+    retry_backoff: float = Field(default=0.5, ge=0, le=30, alias="FTDRAFT_RETRY_BACKOFF")
+    max_retry_wait: float = Field(default=5.0, ge=0, le=60, alias="FTDRAFT_MAX_RETRY_WAIT")
 
     # Input limits and storage.
     max_notes_bytes: int = Field(default=200_000, gt=0, alias="FTDRAFT_MAX_NOTES_BYTES")

@@ -1,12 +1,1050 @@
-"""Extracts CallFacts from raw notes with rules (the offline engine). STUB: being written."""
+"""Extracts CallFacts from raw call notes with rules: the offline engine's reading of the notes.
+
+Every fact keeps the note lines it came from. Nothing is invented: an owner, date, number or name that the
+notes do not give stays None and is flagged, and unanswered agenda items become open items that say what to ask.
+"""
 
 from __future__ import annotations
 
-from .schemas import CallFacts, Engagement
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import lexicon as lx
+from .agenda import AGENDA_BY_KEY, agenda_for
+from .dates import find_absolute_date, find_due_date
+from .schemas import (
+    ActionItem,
+    AgendaAnswer,
+    Ask,
+    Attendee,
+    CallFacts,
+    CompeteProduct,
+    Engagement,
+    Fact,
+    Flag,
+    OpenItem,
+    Person,
+    ServiceIntent,
+    Source,
+    SyncRhythm,
+)
+
+FIELD_ROLES = {"ATS", "TAM", "AE", "CSM", "TSP", "SSP", "ADE"}
+_ROLE_CODES = r"ATS|TAM|AE|CSM|TSP|SSP|ADE|FTA|FM"
+_WORD = rf"(?!(?:{_ROLE_CODES}|RFA|IT)\b)[A-Z][a-zA-Z'’\-]+"
+_NAME = rf"{_WORD}(?: {_WORD}){{0,2}}"
+_BULLET_RE = re.compile(r"^\s*(?:[-*•·>+]|\d{1,2}[.)]|[a-z][.)](?=\s))\s*")
+_SPLIT_AT_RE = re.compile(r"(?:(?<=[.;])\s+(?=[A-Za-z(\"'])|(?<=[!?])\s+(?=[A-Z(]))")
+_PARENS_RE = re.compile(r"\([^()]*\)")
+
+
+class _SentenceSplitter:
+    """Splits on sentence ends outside parentheses ("(S500 list? check)" stays whole)."""
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        if "(" not in text:
+            return _SPLIT_AT_RE.split(text)
+        masked = _PARENS_RE.sub(lambda m: "(" + "x" * (len(m.group(0)) - 2) + ")", text)
+        out, start = [], 0
+        for m in _SPLIT_AT_RE.finditer(masked):
+            out.append(text[start : m.start()])
+            start = m.end()
+        out.append(text[start:])
+        return out
+
+
+_SENTENCE_SPLIT_RE = _SentenceSplitter()
+_HEADING_RE = re.compile(
+    r"^(?:#+\s*)?(actions?(?: items)?|ais|next steps?|follow[- ]?ups?|to-?dos?|owners?)\s*:?\s*$", re.IGNORECASE
+)
+_LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 /&+'’.\-]{0,40}?)\s*(?::|=|->)\s*(.*)$")
+_ATTENDEE_LABEL_RE = re.compile(r"^(attendees|present|participants|on the call|people|who)$", re.IGNORECASE)
+
+# People written with their role: "Priya Raman (ATS)", "ATS Marcus Lee", "ats = Lena Fischer", "Marcus Lee, ATS".
+_ANY_ROLE = rf"(?i:{_ROLE_CODES})"  # role codes in any case; names stay capitalised
+NAME_PAREN_ROLE_RE = re.compile(rf"\b({_NAME}|(?i:me))\s*\(\s*({_ANY_ROLE})\s*\)")
+ROLE_EQ_NAME_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b)\s*(\?+|{_NAME})")
+ROLE_NAME_RE = re.compile(rf"\b({_ROLE_CODES}) ({_NAME})")
+ROLE_OUT_RE = re.compile(
+    rf"\b({_ANY_ROLE})\s+(?:is\s+)?(?i:out|absent|oof|ooo|not present|missing)\b[^(]*\(\s*({_NAME})"
+)
+NAME_COMMA_ROLE_RE = re.compile(rf"\b({_NAME})\s*[,\-–]\s*({_ROLE_CODES})\b")
+EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+ABSENT_RE = re.compile(r"\b(out|absent|oof|ooo|not present|couldn'?t make it|will catch up|catch up async)\b", re.I)
+
+# Customer people: "new CIO (Dana Whitfield)", "IT infra lead (Ken Adams)", "IT director Mark Olsen".
+_TITLE = (
+    r"(?:new |the |their )?((?:IT |it )?(?:infra(?:structure)? |security |messaging |collab(?:oration)? )?"
+    r"(?:CIO|CTO|CISO|CFO|CEO|director|lead|manager|admin|architect|head of IT|VP(?: of IT)?|owner))"
+)
+TITLE_PAREN_NAME_RE = re.compile(rf"{_TITLE}\s*\(\s*({_NAME})\s*[),]")
+TITLE_NAME_RE = re.compile(rf"{_TITLE} ({_NAME})")
+
+# Action clauses: "Priya to send ...", "Tom will route ...", "me: send ...", "ask Marcus to intro us ...".
+_ACTION_VERB = r"(?:to|will|'ll|’ll|shall|agreed to|needs? to|is going to|owns)"
+ACTION_RE = re.compile(
+    rf"(?:^|[(,;.]\s*|\s)({_NAME}|me|I)(?:\s*\((?:{_ROLE_CODES})\))?\s+{_ACTION_VERB}\s+([^.;()]+(?:\([^)]*\)[^.;()]*)*)"
+)
+ASK_TO_RE = re.compile(rf"\bask ({_NAME}) to ([^.;]+)", re.IGNORECASE)
+ME_COLON_RE = re.compile(r"^(me|i|fm)\s*:\s*(.+)$", re.IGNORECASE)
+TODO_RE = re.compile(r"^(?:todo|to-do|ai|action|next|next steps?)\s*[:\-]?\s+(.+)$", re.IGNORECASE)
+SCOPE_RE = re.compile(
+    r"\b(?:rfa (?:was |is )?for|red(?: usage)?(?: areas?)?\s*[:=]|usage red areas?\s*[:=]?|in scope\s*[:=])\s*"
+    r"([^.]+)",
+    re.IGNORECASE,
+)
+RFA_ID_RE = re.compile(r"\bRFA\s*(?:#|no\.?|number|id)?\s*:?\s*(\d{3,})", re.IGNORECASE)
+
+_NOT_NAMES = {
+    "Teams",
+    "Exchange",
+    "Intune",
+    "Defender",
+    "Windows",
+    "Office",
+    "Microsoft",
+    "SharePoint",
+    "OneDrive",
+    "Copilot",
+    "Licenses",
+    "Intent",
+    "Partner",
+    "Compete",
+    "Risks",
+    "Timeline",
+    "Asks",
+    "Political",
+    "Migration",
+    "Actions",
+    "The",
+    "They",
+    "This",
+    "That",
+    "Not",
+    "No",
+    "Yes",
+    "RFA",
+    "Health",
+    "FastTrack",
+    "Thursday",
+    "Tuesday",
+    "Monday",
+    "Wednesday",
+    "Friday",
+    "Next",
+    "Customer",
+    "Account",
+    "Drive",
+    "Google",
+    "Zoom",
+    "Slack",
+    "Box",
+    "Need",
+    "Want",
+    "Attendees",
+    "Present",
+    "Sync",
+    "Call",
+    "Notes",
+    "Plan",
+    "IT",
+    "Also",
+    "And",
+    "But",
+    "Will",
+    "Check",
+    "Confirm",
+}
+_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bw/o\b", re.I), "without"),
+    (re.compile(r"\bw/(?=\s|$)", re.I), "with"),
+    (re.compile(r"\bw/(?=\w)", re.I), "with "),
+    (re.compile(r"\bb/c\b", re.I), "because"),
+    (re.compile(r"\bbc\b"), "because"),
+    (re.compile(r"\br\b(?= in| the| on| using| happy| not| ok)"), "are"),
+    (re.compile(r"\bu\b(?= [a-z])"), "you"),
+    (re.compile(r"\bppl\b", re.I), "people"),
+    (re.compile(r"\bcust\.?(?=\s|$)", re.I), "customer"),
+    (re.compile(r"\bdidnt\b", re.I), "didn't"),
+    (re.compile(r"\bdont\b", re.I), "don't"),
+    (re.compile(r"\s*->\s*"), " - "),
+)
+
+
+@dataclass
+class Line:
+    no: int
+    raw: str
+    text: str  # bullet stripped, whitespace folded
+    label: str | None = None  # "licenses" in "licenses: M365 E3"
+    body: str = ""  # the text after the label (or the whole text)
+    in_actions: bool = False  # under an "Actions"/"Next steps" heading
+    topics: set[str] = field(default_factory=set)
+    uncertain: bool = False
+    header: bool = False
+
+    def source(self, text: str | None = None) -> Source:
+        return Source(origin="notes", lines=[self.no], text=(text or self.raw.strip())[:500])
+
+
+def tidy(text: str) -> str:
+    """Expands note-taking shorthand so drafts read as prose; never changes names, numbers or dates."""
+    for rx, repl in _ABBREVIATIONS:
+        text = rx.sub(repl, text)
+    return re.sub(r"\s+", " ", text).strip(" -–,;")
+
+
+def _sentence(text: str) -> str:
+    text = tidy(text)
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?)" else text + "."
+
+
+def split_lines(notes: str) -> list[Line]:
+    lines: list[Line] = []
+    in_actions = False
+    for no, raw in enumerate(notes.splitlines(), start=1):
+        text = re.sub(r"\s+", " ", _BULLET_RE.sub("", raw, count=1)).strip()
+        if not text:
+            continue
+        if _HEADING_RE.match(text):
+            in_actions = True
+            continue
+        if raw.strip().startswith("#") or (text.endswith(":") and len(text) < 40):
+            in_actions = bool(_HEADING_RE.match(text.rstrip(":")))
+            if not in_actions:
+                continue
+        line = Line(no=no, raw=raw, text=text, in_actions=in_actions and bool(_BULLET_RE.match(raw) or in_actions))
+        m = _LABEL_RE.match(text)
+        if m and len(m.group(1).split()) <= 4 and not EMAIL_RE.search(m.group(1)):
+            line.label, line.body = m.group(1).strip().lower(), m.group(2).strip()
+        else:
+            line.body = text
+        lowered = text.lower()
+        line.uncertain = bool(lx.UNCERTAIN_RE.search(lowered))
+        if not lines and not _BULLET_RE.match(raw) and not line.label and len(text) < 120:
+            line.header = True  # the title line names the meeting; its words ("sync") are not answers
+        elif line.label and _workloads_in(line.label):
+            line.topics = {"c"}  # "Teams: ..." is an intent statement, whatever else its words touch
+        else:
+            spoken = [t for t in _SENTENCE_SPLIT_RE.split(lowered) if not _not_discussed_text(t)]
+            line.topics = {key for key, rx in lx.TOPIC_RES.items() if any(rx.search(t) for t in spoken)}
+            if line.label and spoken:
+                line.topics |= {key for key, rx in lx.TOPIC_RES.items() if rx.search(line.label)}
+            if re.match(r"todo\b", lowered):
+                line.topics = set()  # the FM's own to-do is an action, not an answer
+        lines.append(line)
+    return lines
+
+
+# ---------------------------------------------------------------- people
+
+
+class People:
+    """Everyone the notes name, resolvable by full name, first name or role."""
+
+    def __init__(self, engagement: Engagement) -> None:
+        self.attendees: list[Attendee] = []
+        self.customer: list[Person] = []
+        for p in engagement.account_team:
+            self._add(Attendee(**p.model_dump(), present=False), keep_presence=True)
+        if engagement.fta:
+            self._add(Attendee(**engagement.fta.model_dump(), present=False), keep_presence=True)
+        self.fm_name = engagement.fm.name if engagement.fm else None
+        for c in engagement.customer_contacts:
+            self.customer.append(c)
+
+    def _add(self, person: Attendee, keep_presence: bool = False) -> Attendee:
+        for existing in self.attendees:
+            same_name = person.name and existing.name and _same_person(existing.name, person.name)
+            same_unnamed_role = (not person.name or not existing.name) and existing.role == person.role
+            if same_name or (same_unnamed_role and person.role != "other"):
+                if person.name and (not existing.name or len(person.name) > len(existing.name)):
+                    existing.name = person.name
+                if person.role != "other" and existing.role == "other":
+                    existing.role = person.role
+                existing.email = existing.email or person.email
+                existing.sources.extend(s for s in person.sources if s not in existing.sources)
+                if not keep_presence:
+                    existing.present = person.present
+                return existing
+        self.attendees.append(person)
+        return person
+
+    def add(self, name: str | None, role: str, line: Line, present: bool = True) -> Attendee:
+        role = lx.ROLE_ALIASES.get(role.lower(), "other") if role else "other"
+        if name and name.lower() in ("me", "i"):
+            name, role = self.fm_name, "FM"
+        email = None
+        if name:
+            m = EMAIL_RE.search(line.text)
+            email = m.group(0) if m and name.split()[0].lower() in m.group(0).lower() else None
+        return self._add(Attendee(name=name, role=role, email=email, present=present, sources=[line.source()]))  # type: ignore[arg-type]
+
+    def add_customer(self, name: str, title: str | None, line: Line) -> None:
+        for p in self.customer:
+            if p.name and _same_person(p.name, name):
+                if len(name) > len(p.name):
+                    p.name = name
+                p.title = p.title or title
+                if line.source() not in p.sources:
+                    p.sources.append(line.source())
+                return
+        if self.find(name) is None:
+            self.customer.append(Person(name=name, role="customer", title=title, sources=[line.source()]))
+
+    def find(self, token: str) -> Attendee | None:
+        """A person by full name, first name, or role code ("TAM")."""
+        token = token.strip()
+        if token.upper() in FIELD_ROLES | {"FTA"}:
+            return next((a for a in self.attendees if a.role == token.upper()), None)
+        matches = [a for a in self.attendees if a.name and _same_person(a.name, token)]
+        return matches[0] if len(matches) == 1 else None
+
+    def owner_name(self, token: str) -> tuple[str | None, str | None]:
+        """(owner label, role) for an action's owner as written in the notes."""
+        if token.lower() in ("me", "i", "fm"):
+            return (self.fm_name or "FM"), "FM"
+        found = self.find(token)
+        if found:
+            return (found.name or found.label), found.role
+        customer = next((p for p in self.customer if p.name and _same_person(p.name, token)), None)
+        if customer:
+            return customer.name, "customer"
+        if token.upper() in FIELD_ROLES:
+            return None, token.upper()
+        return token, None
+
+
+def _same_person(a: str, b: str) -> bool:
+    a_parts, b_parts = a.lower().split(), b.lower().split()
+    if a_parts == b_parts:
+        return True
+    short, long = sorted((a_parts, b_parts), key=len)
+    return len(short) == 1 and short[0] == long[0]
+
+
+def _segments(text: str) -> list[str]:
+    """Split on commas/semicolons outside parentheses: one person per segment in an attendee list."""
+    out, depth, cur = [], 0, []
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch in ",;" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return [seg.strip() for seg in out if seg.strip()]
+
+
+def _find_people(lines: list[Line], people: People) -> None:
+    for line in lines:
+        is_attendee_line = bool(line.label and _ATTENDEE_LABEL_RE.match(line.label))
+        for seg in _segments(line.text):
+            absent = bool(ABSENT_RE.search(seg)) if is_attendee_line or ROLE_OUT_RE.search(seg) else False
+            for m in ROLE_OUT_RE.finditer(seg):
+                people.add(m.group(2), m.group(1), line, present=False)
+            for m in NAME_PAREN_ROLE_RE.finditer(seg):
+                if m.group(1).split()[0] not in _NOT_NAMES:
+                    people.add(m.group(1), m.group(2), line, present=not absent)
+            for m in ROLE_EQ_NAME_RE.finditer(seg):
+                role, name = m.group(1), m.group(2)
+                unknown = name.startswith("?")
+                if unknown or name.split()[0] not in _NOT_NAMES:
+                    people.add(None if unknown else name, role, line, present=not unknown and not absent)
+            for m in ROLE_NAME_RE.finditer(seg):
+                if m.group(2).split()[0] not in _NOT_NAMES and not ROLE_OUT_RE.search(seg):
+                    people.add(m.group(2), m.group(1), line, present=not absent)
+            if is_attendee_line:
+                for m in NAME_COMMA_ROLE_RE.finditer(line.text):
+                    if m.group(1).split()[0] not in _NOT_NAMES:
+                        people.add(m.group(1), m.group(2), line)
+        for m in TITLE_PAREN_NAME_RE.finditer(line.text):
+            people.add_customer(m.group(2), tidy(m.group(1)), line)
+        for m in TITLE_NAME_RE.finditer(line.text):
+            if m.group(2).split()[0] not in _NOT_NAMES:
+                people.add_customer(m.group(2), tidy(m.group(1)), line)
+
+
+# ---------------------------------------------------------------- header: customer, motion, date, scope
+
+
+def _read_header(lines: list[Line], engagement: Engagement) -> Engagement:
+    updates: dict[str, object] = {}
+    head = lines[:3]
+    all_text = "\n".join(line.text for line in lines[:40])
+    if engagement.motion is None:
+        if re.search(r"\bRFA\b", all_text, re.IGNORECASE):
+            updates["motion"] = "RFA"
+        elif re.search(r"\bhealth\b", all_text, re.IGNORECASE):
+            updates["motion"] = "Health"
+        elif re.search(r"\btargeted\b", all_text, re.IGNORECASE):
+            updates["motion"] = "Targeted"
+    if engagement.rfa_id is None and (m := RFA_ID_RE.search(all_text)):
+        updates["rfa_id"] = m.group(1)
+    if engagement.call_date is None:
+        for line in head:
+            found, _words = find_absolute_date(line.text, date.today())
+            if found:
+                updates["call_date"] = found
+                break
+    if not engagement.customer and head:
+        customer = _customer_from_header(head[0].text)
+        if customer:
+            updates["customer"] = customer
+    return engagement.model_copy(update=updates)
+
+
+def _customer_from_header(text: str) -> str | None:
+    parts = [p.strip() for p in re.split(r"\s+(?:--|-|–|—|\|)\s+|\s*\|\s*", text) if p.strip()]
+    noise = re.compile(
+        r"^(?:internal )?(?:account team|at|field)? ?(?:sync|call|meeting|notes)\b|^(?:rfa|health|targeted)\b"
+        r"|^\d|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d|^internal\b",
+        re.IGNORECASE,
+    )
+    for part in parts:
+        if noise.search(part):
+            continue
+        candidate = re.sub(r"\s*\((?:rfa|health)[^)]*\)", "", part, flags=re.IGNORECASE)
+        candidate = re.sub(r"\s+(?:call|sync|meeting|notes)\b.*$", "", candidate, flags=re.IGNORECASE).strip(" :-")
+        if candidate and not noise.search(candidate) and len(candidate.split()) <= 5:
+            return candidate if any(c.isupper() for c in candidate) else candidate.title()
+    return None
+
+
+def _scope_workloads(lines: list[Line]) -> tuple[list[str], list[Line]]:
+    found: list[str] = []
+    used: list[Line] = []
+    for line in lines:
+        for m in SCOPE_RE.finditer(line.text):
+            named = _workloads_in(m.group(1))
+            if named:
+                used.append(line)
+            found.extend(w for w in named if w not in found)
+    return found, used
+
+
+def _workloads_in(text: str) -> list[str]:
+    hits = [(m.start(), w) for w, rx in lx.WORKLOAD_RES.items() if (m := rx.search(text))]
+    return [w for _, w in sorted(hits)]
+
+
+# ---------------------------------------------------------------- intents
+
+
+def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Line]) -> ServiceIntent:
+    texts = [s for s, _ in sentences]
+    joined = " ".join(texts).lower()
+    sources = _dedupe_sources(line.source() for _, line in sentences)
+    if lx.DUPLICATE_RE.search(joined):
+        return ServiceIntent(
+            workload=workload, status="Duplicate/Invalid", note=_note("Duplicate or invalid", texts), sources=sources
+        )
+    if lx.UNRESPONSIVE_RE.search(joined):
+        return ServiceIntent(
+            workload=workload,
+            status="Status Unknown",
+            reason="Customer Unresponsive",
+            note=_note("Status unknown", texts),
+            sources=sources,
+        )
+    no_intent = [s for s in texts if lx.NO_INTENT_RE.search(s)]
+    if no_intent:
+        why = " ".join(texts)
+        why_extended = why + " " + _related_context(why, context)
+        if any(rx.search(why) for rx in lx.COMPETITOR_RES.values()):
+            reason = "Using Competitive Solution"
+        else:
+            reason = _first_reason(lx.NO_INTENT_REASONS, why_extended) or "Executive Sponsorship"
+        return ServiceIntent(
+            workload=workload,
+            status="No Intent",
+            reason=reason,  # type: ignore[arg-type]
+            note=_note("No intent", texts, _related_context(why, context)),
+            sources=sources,
+        )
+    blocked = [s for s in texts if lx.BLOCKED_RE.search(s) and not lx.POTENTIAL_RE.search(s)]
+    if blocked:
+        reason = _first_reason(lx.BLOCKED_REASONS, " ".join(blocked)) or _first_reason(lx.BLOCKED_REASONS, joined)
+        return ServiceIntent(
+            workload=workload,
+            status="Blocked",
+            reason=reason,  # type: ignore[arg-type]
+            note=_note("Blocked", blocked + [s for s in texts if s not in blocked]),
+            sources=sources,
+        )
+    progressing = [s for s in texts if lx.IN_PROGRESS_RE.search(s) and not lx.POTENTIAL_RE.search(s)]
+    if progressing:
+        reason = _first_reason(lx.IN_PROGRESS_REASONS, " ".join(progressing))
+        return ServiceIntent(
+            workload=workload,
+            status="In Progress",
+            reason=reason,  # type: ignore[arg-type]
+            note=_note("In progress", progressing),
+            sources=sources,
+        )
+    return ServiceIntent(
+        workload=workload,
+        status="Status Unknown",
+        note=f"Status unknown: intent for {workload} was not stated on the account-team call; confirm it with the "
+        "account team.",
+        sources=sources,
+    )
+
+
+def _first_reason(table: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> str | None:
+    return next((reason for reason, rx in table if rx.search(text)), None)
+
+
+def _related_context(why: str, context: list[Line]) -> str:
+    """A short 'why' ("b/c freeze") borrows the note line that explains it ("IT freeze until march")."""
+    if len(why.split()) > 10:
+        return ""
+    for cue in ("freeze", "acquisition", "reorg", "budget", "legal", "proxy", "on hold"):
+        if cue in why.lower():
+            for line in context:
+                if cue in line.text.lower() and line.text not in why:
+                    return line.text
+    return ""
+
+
+_STATUS_WORDS_RE = re.compile(r"^(?:no intent|blocked|in progress|done|ok)\b[\s.,:;-]*", re.IGNORECASE)
+
+
+def _note(status: str, texts: list[str], extra: str = "") -> str:
+    """One or two sentences: the status, then the why in the FM's own words."""
+    why = [tidy(_STATUS_WORDS_RE.sub("", t)) for t in texts]
+    why = [w for w in why if w][:2]
+    if extra:
+        why.append(tidy(extra))
+    if not why:
+        return f"{status}."
+    return f"{status}: " + "; ".join(w.rstrip(".") for w in why) + "."
+
+
+def _dedupe_sources(sources: Iterable[Source]) -> list[Source]:
+    out: list[Source] = []
+    for s in sources:
+        if s not in out:
+            out.append(s)
+    return out
+
+
+_SENTENCE_LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 ]{1,30}?)\s*:\s*(.*)$")
+
+
+def _labelled_sentences(line: Line) -> list[tuple[list[str], str]]:
+    """A line's sentences, each with the workloads its label names: "intune: x. defender: y." -> two labels."""
+    current = _workloads_in(line.label) if line.label else []
+    out = []
+    for sentence in _SENTENCE_SPLIT_RE.split(line.body):
+        m = _SENTENCE_LABEL_RE.match(sentence)
+        if m and (named := _workloads_in(m.group(1))):
+            current, sentence = named, m.group(2)
+        out.append((current, sentence.strip()))
+    return out
+
+
+def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> list[ServiceIntent]:
+    cues = (lx.NO_INTENT_RE, lx.BLOCKED_RE, lx.IN_PROGRESS_RE, lx.UNRESPONSIVE_RE, lx.DUPLICATE_RE)
+    by_workload: dict[str, list[tuple[str, Line]]] = {}
+    for line in lines:
+        if line.header or (line in scope_lines and not lx.IN_PROGRESS_RE.search(line.text.lower())):
+            continue
+        for labelled, sentence in _labelled_sentences(line):
+            if not sentence or SCOPE_RE.search(sentence) or lx.OUT_OF_SCOPE_RE.search(sentence):
+                continue
+            has_cue = any(rx.search(sentence) for rx in cues)
+            for w in labelled or _workloads_in(sentence):
+                if labelled or has_cue:
+                    by_workload.setdefault(w, []).append((sentence, line))
+    intents = []
+    for w in dict.fromkeys([*scope, *by_workload]):
+        sentences = by_workload.get(w, [])
+        if w not in scope and not any(rx.search(s) for s, _ in sentences for rx in cues[:3]):
+            continue
+        intents.append(_classify(w, sentences, lines))
+    return intents
+
+
+# ---------------------------------------------------------------- actions, asks, open items
+
+
+def _actions(lines: list[Line], people: People, ref: date | None) -> list[ActionItem]:
+    items: list[ActionItem] = []
+    seen: set[tuple[int, str]] = set()
+
+    def add(owner_token: str | None, action: str, line: Line) -> None:
+        action = action.strip(" .,;:-")
+        if len(action) < 3:
+            return
+        due, due_words = find_due_date(action, ref)
+        if due_words:
+            action = re.sub(r"\s*\b" + re.escape(due_words) + r"\b\s*", " ", action).strip(" ,.")
+        owner, role = people.owner_name(owner_token) if owner_token else (None, None)
+        key = (line.no, action.lower()[:40])
+        if key in seen:
+            return
+        seen.add(key)
+        items.append(
+            ActionItem(
+                owner=owner,
+                owner_role=role,
+                action=tidy(action),
+                due=due,
+                due_text=due_words,  # type: ignore[arg-type]
+                sources=[line.source()],
+            )
+        )
+
+    for line in lines:
+        t = line.text
+        matched = False
+        if m := ME_COLON_RE.match(t):
+            add("me", m.group(2), line)
+            continue
+        for m in ASK_TO_RE.finditer(t):
+            add(m.group(1), m.group(2), line)
+            matched = True
+        for m in ACTION_RE.finditer(t):
+            token, clause = m.group(1), m.group(2)
+            if token.split()[0] in _NOT_NAMES or (
+                token not in ("me", "I")
+                and people.find(token) is None
+                and not any(p.name and _same_person(p.name, token) for p in people.customer)
+            ):
+                continue
+            if token == "I" and re.match(r"can\b", clause):
+                continue
+            if "n" in line.topics and re.match(r"set (?:it )?up\b", clause.strip()):
+                clause = f"set up the recurring field sync ({tidy(line.body)})"
+            elif line.label and len(clause.split()) <= 5 and _label_topics(line.label) & set("efghik"):
+                clause = f"{clause.strip()} ({line.label})"  # "confirm number" alone does not say of what
+            add(token, clause, line)
+            matched = True
+        if matched:
+            continue
+        if m := TODO_RE.match(t):
+            body = m.group(1)
+            if not ASK_TO_RE.search(body):
+                add("me", body, line)
+        elif line.in_actions:
+            add(None, t, line)
+    return items
+
+
+def _asks(lines: list[Line], people: People) -> list[Ask]:
+    asks: list[Ask] = []
+    for line in lines:
+        if "m" not in line.topics:
+            continue
+        body = line.body if line.label and line.label.startswith("ask") else line.text
+        if re.match(r"^(?:none|nothing|no asks?|n/?a)\b", body.strip(), re.IGNORECASE):
+            continue
+        if body is not line.body or not line.label:
+            body = _topic_text(line, "m")
+        first = re.split(r"\s+-\s+|;", body)[0]
+        out_of_scope = bool(lx.OUT_OF_SCOPE_RE.search(body))
+        routed = None
+        if m := re.search(rf"({_NAME}) (?:will|to|can) route", body):
+            routed = people.owner_name(m.group(1))[0]
+        asks.append(Ask(text=_sentence(first), in_scope=not out_of_scope, routed_to=routed, sources=[line.source()]))
+    return asks
+
+
+_ROLE_UNKNOWN_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b)\s*\?+(?:\s*\((?:ask|check with) ({_NAME})\))?")
+
+
+def _open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
+    """Lines the FM marked unsure ("??", TBD, check, confirm, how many?) become items to confirm, with an owner
+    only when the notes name one."""
+    items: list[OpenItem] = []
+    for line in lines:
+        if not line.uncertain:
+            continue
+        for m in _ROLE_UNKNOWN_RE.finditer(line.text):
+            who = people.owner_name(m.group(2))[0] if m.group(2) else None
+            ask = f" (ask {who})" if who else ""
+            items.append(
+                OpenItem(text=f"Confirm who the {m.group(1).upper()} is{ask}.", owner=None, sources=[line.source()])
+            )
+        text_without_roles = _ROLE_UNKNOWN_RE.sub("", line.text)
+        for sentence in _SENTENCE_SPLIT_RE.split(text_without_roles):
+            if not lx.UNCERTAIN_RE.search(sentence.lower()):
+                continue
+            if _not_discussed_text(sentence) and any(rx.search(sentence.lower()) for rx in lx.TOPIC_RES.values()):
+                continue  # "timeline?? not discussed": the unanswered agenda item asks for it
+            owner = None
+            if m := re.search(rf"\b(?:ask|check with|confirm with|follow up with) ({_NAME})", sentence):
+                owner = people.owner_name(m.group(1))[0]
+            elif (m := ACTION_RE.search(sentence)) and (people.find(m.group(1)) or m.group(1) in ("me", "I")):
+                owner = people.owner_name(m.group(1))[0]
+            text = tidy(sentence)
+            if not re.search(r"\b(?:confirm|check|verify|ask)\b", text, re.IGNORECASE):
+                text = f"Confirm: {text}"
+            items.append(OpenItem(text=_sentence(text), owner=owner, sources=[line.source()]))
+    return items
+
+
+# ---------------------------------------------------------------- topic facts
+
+
+def _topic_text(line: Line, topic: str) -> str:
+    """The part of a line that speaks to a topic: the body after a matching label, else its matching sentences."""
+    if line.label and topic in _label_topics(line.label):
+        return line.body or line.text
+    rx = lx.TOPIC_RES[topic]
+    hits = [s for s in _SENTENCE_SPLIT_RE.split(line.body or line.text) if rx.search(s.lower())]
+    return " ".join(hits) if hits else (line.body or line.text)
+
+
+def _facts(lines: list[Line], topic: str, exclude: set[str] | None = None) -> list[Fact]:
+    return [
+        Fact(text=_sentence(_topic_text(line, topic)), sources=[line.source()])
+        for line in lines
+        if topic in line.topics
+        and not (exclude and exclude & line.topics and topic not in _label_topics(line.label))
+        and not _not_discussed(line)
+    ]
+
+
+def _label_topics(label: str | None) -> set[str]:
+    return {k for k, rx in lx.TOPIC_RES.items() if label and rx.search(label)}
+
+
+def _not_discussed_text(text: str) -> bool:
+    return (
+        bool(
+            re.search(r"not discussed|didn'?t (?:discuss|come up)|no (?:info|details)\b|\?\?\s*$", text, re.IGNORECASE)
+        )
+        and len(text.split()) <= 6
+    )
+
+
+def _not_discussed(line: Line) -> bool:
+    return _not_discussed_text(line.text)
+
+
+def _compete(lines: list[Line]) -> list[CompeteProduct]:
+    products: dict[str, CompeteProduct] = {}
+    for line in lines:
+        lowered = line.text.lower()
+        explicit = bool(re.search(r"compet|3rd[ -]party|third[ -]party", lowered))
+        migrating = bool(re.search(r"migrat|want(?:s)? off|moving off|source", lowered))
+        if not explicit and migrating:
+            continue
+        for product, rx in lx.COMPETITOR_RES.items():
+            if rx.search(line.text):
+                if product == "Box" and not explicit and not re.search(r"\bbox (?:for|is|used)", lowered):
+                    continue
+                seg = next((s for s in re.split(r",|;|\.\s", line.body) if rx.search(s)), line.text)
+                if product in products:
+                    products[product].sources.append(line.source())
+                else:
+                    products[product] = CompeteProduct(product=product, text=_sentence(seg), sources=[line.source()])
+    return list(products.values())
+
+
+def _risks_and_timeline(lines: list[Line]) -> tuple[list[Fact], list[Fact]]:
+    risk_re = re.compile(
+        r"\brisks?\b|could block|might block|may block|could delay|\bfreeze\b|\bon hold\b|concern"
+        r"|\bissue",
+        re.IGNORECASE,
+    )
+    timeline_re = re.compile(
+        r"timeline|\btarget|deadline|cut-?over|go-?live|end of q[1-4]|\bby (?:end of )?"
+        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\buntil\b|\bfy ?end|\bq[1-4]\b",
+        re.IGNORECASE,
+    )
+    risks, timeline = [], []
+    for line in lines:
+        if _not_discussed(line):
+            continue
+        sentences = [s for s in _SENTENCE_SPLIT_RE.split(line.body) if not _not_discussed_text(s)]
+        said = [s for s in sentences if risk_re.search(s)]
+        if said or (line.label and "risk" in line.label):
+            risks.append(Fact(text=_sentence(" ".join(said or sentences)), sources=[line.source()]))
+        said = [s for s in sentences if timeline_re.search(s)]
+        if (said or line.label == "timeline") and "k" not in line.topics:
+            timeline.append(Fact(text=_sentence(" ".join(said or sentences)), sources=[line.source()]))
+    return risks, timeline
+
+
+def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
+    candidates = [line for line in lines if "n" in line.topics and not _not_discussed(line) and not line.header]
+    if not candidates:
+        return None
+    text = " ".join(line.text for line in candidates)
+    lowered = text.lower()
+    cadence = None
+    if re.search(r"bi-?weekly|every (?:other|2|two) weeks?|fortnight", lowered):
+        cadence = "biweekly"
+    elif re.search(r"\bmonthly\b|once a month|every month|of the month", lowered):
+        cadence = "monthly"
+    elif re.search(r"\bweekly\b|every week", lowered):
+        cadence = "weekly"
+    weekday = None
+    if m := re.search(r"\b(mon|tue|wed|thu|fri)(?:day|s|sday|nesday|rsday|r|rs)?s?\b", lowered):
+        weekday = m.group(1)[:2].upper()
+    week_of_month = None
+    if m := re.search(r"\b(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?:mon|tue|wed|thu|fri)", lowered):
+        week_of_month = {
+            "first": 1,
+            "1st": 1,
+            "second": 2,
+            "2nd": 2,
+            "third": 3,
+            "3rd": 3,
+            "fourth": 4,
+            "4th": 4,
+            "last": -1,
+        }[m.group(1)]
+    kind = (
+        "join_existing"
+        if re.search(r"already|existing|there is a|there'?s a|join (?:that|the|their)|add me", lowered)
+        else "propose"
+    )
+    owner = None
+    for line in candidates:
+        for m in ACTION_RE.finditer(line.text):
+            if people.find(m.group(1)):
+                owner = people.owner_name(m.group(1))[0]
+                break
+        if owner is None and (m := re.search(rf"({_NAME}) said", line.text)) and people.find(m.group(1)):
+            owner = people.owner_name(m.group(1))[0]
+        if owner:
+            break
+    return SyncRhythm(
+        kind=kind,
+        cadence=cadence,
+        weekday=weekday,
+        week_of_month=week_of_month,
+        owner=owner,  # type: ignore[arg-type]
+        text=_sentence(" ".join(tidy(_topic_text(line, "n")) for line in candidates)),
+        sources=[line.source() for line in candidates],
+    )
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def _agenda_lines(agenda_answers: dict[str, str]) -> dict[str, list[Line]]:
+    """Typed agenda answers read like note lines of their item, with origin 'agenda'."""
+    out: dict[str, list[Line]] = {}
+    for key, answer in agenda_answers.items():
+        parsed = split_lines(answer)
+        for line in parsed:
+            line.topics = {key}
+        out[key] = parsed
+    return out
+
+
+def _retag(lines: list[Line]) -> list[Line]:
+    for line in lines:
+        line.no = 0
+    return lines
 
 
 def extract_facts(
     notes: str, engagement: Engagement, agenda_answers: dict[str, str] | None = None
 ) -> tuple[Engagement, CallFacts]:
-    """Return the engagement (enriched from the notes) and the facts found in the notes."""
-    return engagement, CallFacts()
+    """Return the engagement (completed from the notes where the context left gaps) and the facts in the notes."""
+    agenda_answers = {k: v for k, v in (agenda_answers or {}).items() if v and v.strip()}
+    lines = split_lines(notes)
+    engagement = _read_header(lines, engagement)
+    ref = engagement.call_date
+
+    people = People(engagement)
+    _find_people(lines, people)
+
+    scope, scope_lines = _scope_workloads(lines)
+    if engagement.motion == "Health" and not engagement.health_red_areas:
+        engagement = engagement.model_copy(update={"health_red_areas": scope})
+    workloads = list(dict.fromkeys([*engagement.workloads, *engagement.health_red_areas, *scope]))
+
+    facts = CallFacts(
+        attendees=[a for a in people.attendees],
+        intents=_intents(lines, workloads, scope_lines),
+        action_items=_actions(lines, people, ref),
+        asks=_asks(lines, people),
+        licenses=_facts(lines, "e"),
+        migration_source=_facts(lines, "g"),
+        partner=_facts(lines, "h"),
+        compete=_compete(lines),
+        additional_tenants=_facts(lines, "i"),
+        political_changes=_facts(lines, "k", exclude={"i"}),
+        environment=_facts(lines, "d"),
+        fasttrack_process=_facts(lines, "a"),
+        sync_rhythm=_sync_rhythm(lines, people),
+    )
+    facts.risks, facts.timeline = _risks_and_timeline([line for line in lines if "l" in line.topics])
+    channel = next((line for line in lines if lx.TEAMS_CHANNEL_RE.search(line.text)), None)
+    if channel:
+        said = next(s for s in _SENTENCE_SPLIT_RE.split(channel.text) if lx.TEAMS_CHANNEL_RE.search(s))
+        facts.teams_channel = Fact(text=_sentence(said), sources=[channel.source()])
+    facts.open_items = _open_items_from_notes(lines, people)
+
+    _apply_agenda_answers(facts, agenda_answers, people, workloads)
+    facts.agenda = _agenda(lines, facts, engagement, agenda_answers)
+    facts.open_items.extend(
+        OpenItem(text=AGENDA_BY_KEY[a.item].ask, agenda_item=a.item) for a in facts.agenda if not a.answered
+    )
+    engagement = _complete_engagement(engagement, people, workloads)
+    facts.flags = _flags(engagement, facts)
+    return engagement, facts
+
+
+def _apply_agenda_answers(facts: CallFacts, answers: dict[str, str], people: People, workloads: list[str]) -> None:
+    """The FM's typed answers win over what the rules read from the notes, item by item."""
+    for key, lines in _agenda_lines(answers).items():
+        src = [Source(origin="agenda", text=answers[key][:500])]
+
+        def typed(topic: str, lines: list[Line] = lines, src: list[Source] = src) -> list[Fact]:
+            return [Fact(text=_sentence(line.text), sources=src) for line in lines if topic]
+
+        if key == "a":
+            facts.fasttrack_process = typed("a")
+        elif key == "c":
+            intents = _intents(_retag(lines), workloads, [])
+            for intent in intents:
+                intent.sources = src
+            known = {i.workload for i in intents}
+            facts.intents = intents + [i for i in facts.intents if i.workload not in known]
+        elif key == "d":
+            facts.environment = typed("d")
+        elif key == "e":
+            facts.licenses = typed("e")
+        elif key == "f":
+            compete = _compete(_retag(lines)) or [CompeteProduct(product=answers[key][:60], text=answers[key])]
+            facts.compete = [c.model_copy(update={"sources": src}) for c in compete]
+        elif key == "g":
+            facts.migration_source = typed("g")
+        elif key == "h":
+            facts.partner = typed("h")
+        elif key == "i":
+            facts.additional_tenants = typed("i")
+        elif key == "k":
+            facts.political_changes = typed("k")
+        elif key == "l":
+            facts.timeline = typed("l")
+        elif key == "m":
+            facts.asks = [a.model_copy(update={"sources": src}) for a in _asks(_retag(lines), people)]
+        elif key == "n":
+            rhythm = _sync_rhythm(_retag(lines), people)
+            facts.sync_rhythm = rhythm.model_copy(update={"sources": src}) if rhythm else None
+
+
+def _answer(item: str, title: str, facts: list[Fact] | list[CompeteProduct] | list[Ask]) -> AgendaAnswer:
+    if not facts:
+        return AgendaAnswer(item=item, title=title)
+    text = " / ".join(f.text for f in facts[:4])
+    return AgendaAnswer(
+        item=item,
+        title=title,
+        answered=True,
+        answer=text[:600],
+        sources=_dedupe_sources(s for f in facts for s in f.sources),
+    )
+
+
+def _agenda(lines: list[Line], facts: CallFacts, engagement: Engagement, typed: dict[str, str]) -> list[AgendaAnswer]:
+    """Each agenda item's answer, read from the facts it produced (so the form and the drafts agree)."""
+
+    def hits(key: str) -> list[Fact]:
+        return [
+            Fact(text=_sentence(_topic_text(line, key)), sources=[line.source()])
+            for line in lines
+            if key in line.topics and not line.header
+        ]
+
+    by_item: dict[str, list] = {
+        "a": facts.fasttrack_process,
+        "b": hits("b"),
+        "c": [
+            Fact(text=f"{i.workload}: {i.status}" + (f" ({i.reason})" if i.reason else ""), sources=i.sources)
+            for i in facts.intents
+            if i.status != "Status Unknown" or i.reason
+        ],
+        "d": facts.environment,
+        "e": facts.licenses,
+        "f": facts.compete,
+        "g": facts.migration_source,
+        "h": facts.partner,
+        "i": facts.additional_tenants,
+        "j": hits("j"),
+        "k": facts.political_changes,
+        "l": facts.timeline + [r for r in facts.risks if r not in facts.timeline],
+        "m": facts.asks or [f for f in hits("m") if re.search(r"\bnone|nothing|no asks?\b", f.text, re.I)],
+        "n": [Fact(text=facts.sync_rhythm.text, sources=facts.sync_rhythm.sources)] if facts.sync_rhythm else [],
+    }
+    answers = []
+    for item in agenda_for(engagement.motion):
+        if item.key in typed:
+            answers.append(
+                AgendaAnswer(
+                    item=item.key,
+                    title=item.title,
+                    answered=True,
+                    answer=typed[item.key],
+                    sources=[Source(origin="agenda", text=typed[item.key][:500])],
+                )
+            )
+        else:
+            answers.append(_answer(item.key, item.title, by_item[item.key]))
+    return answers
+
+
+def _complete_engagement(engagement: Engagement, people: People, workloads: list[str]) -> Engagement:
+    team = [Person(**a.model_dump(exclude={"present"})) for a in people.attendees if a.role in FIELD_ROLES]
+    fta = next((a for a in people.attendees if a.role == "FTA"), None)
+    updates: dict[str, object] = {"account_team": team, "workloads": workloads, "customer_contacts": people.customer}
+    if engagement.fta is None and fta is not None:
+        updates["fta"] = Person(**fta.model_dump(exclude={"present"}))
+    return engagement.model_copy(update=updates)
+
+
+def _flags(engagement: Engagement, facts: CallFacts) -> list[Flag]:
+    flags: list[Flag] = []
+    if not engagement.customer:
+        flags.append(Flag(field="engagement.customer", message="Customer name not found: add it in the engagement."))
+    if engagement.call_date is None:
+        flags.append(
+            Flag(
+                field="engagement.call_date",
+                message='Call date unknown: relative dates ("by Friday") could not be resolved.',
+            )
+        )
+    if engagement.motion is None:
+        flags.append(Flag(field="engagement.motion", message="Motion (RFA / Health / Targeted) not stated."))
+    for role in ("ATS", "TAM"):
+        person = next((p for p in engagement.account_team if p.role == role), None)
+        if person is None:
+            flags.append(Flag(field=f"account_team.{role}", message=f"No {role} named in the notes or the roster."))
+        elif not person.name:
+            flags.append(
+                Flag(
+                    field=f"account_team.{role}",
+                    message=f"The {role}'s name is unknown: ask the account team.",
+                    sources=person.sources,
+                )
+            )
+    for i, item in enumerate(facts.action_items):
+        if item.owner is None:
+            flags.append(
+                Flag(field=f"action_items[{i}].owner", message=f"No owner for: {item.action}", sources=item.sources)
+            )
+        if item.due is None:
+            why = f' ("{item.due_text}" could not be resolved)' if item.due_text else ""
+            flags.append(
+                Flag(
+                    field=f"action_items[{i}].due", message=f"No due date for: {item.action}{why}", sources=item.sources
+                )
+            )
+    return flags

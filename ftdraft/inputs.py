@@ -93,7 +93,9 @@ def _load_mapping(path: str | Path, what: str) -> dict[str, Any]:
             data = yaml.safe_load(raw)
     except Exception as exc:  # json/yaml parse errors: say where
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ContextError(f"The {what} file {p.name} is not valid YAML/JSON ({first}). Fix it and try again.") from None
+        raise ContextError(
+            f"The {what} file {p.name} is not valid YAML/JSON ({first}). Fix it and try again."
+        ) from None
     if not isinstance(data, dict):
         raise ContextError(f"The {what} file {p.name} must be a mapping of fields (key: value), not a list or a value.")
     return data
@@ -105,7 +107,9 @@ def parse_context(data: dict[str, Any], name: str = "context") -> Engagement:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(x) for x in err["loc"]) or "(top level)"
-        raise ContextError(f"The {name} file has an invalid field '{field}': {err['msg']}. Fix it and try again.") from None
+        raise ContextError(
+            f"The {name} file has an invalid field '{field}': {err['msg']}. Fix it and try again."
+        ) from None
 
 
 def load_context(path: str | Path) -> Engagement:

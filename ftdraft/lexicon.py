@@ -1,0 +1,316 @@
+"""The vocabulary the rules read notes with: roles, workloads, competitors, topic and intent cue words."""
+
+from __future__ import annotations
+
+import re
+
+ROLE_ALIASES: dict[str, str] = {
+    "ats": "ATS",
+    "account technology strategist": "ATS",
+    "tam": "TAM",
+    "technical account manager": "TAM",
+    "ae": "AE",
+    "account executive": "AE",
+    "csm": "CSM",
+    "customer success manager": "CSM",
+    "tsp": "TSP",
+    "technical specialist": "TSP",
+    "ssp": "SSP",
+    "specialist": "SSP",
+    "ade": "ADE",
+    "account delivery executive": "ADE",
+    "fta": "FTA",
+    "fasttrack architect": "FTA",
+    "fm": "FM",
+    "fasttrack manager": "FM",
+}
+# Longest first so "account technology strategist" wins over "specialist".
+ROLE_RE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(k) for k in ROLE_ALIASES), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+# Short role codes are only roles when written as codes (ATS, "ats =", "(ats)"), not inside prose like "ae".
+ROLE_CODE_RE = re.compile(r"\b(ATS|TAM|AE|CSM|TSP|SSP|ADE|FTA|FM)\b", re.IGNORECASE)
+
+# Canonical workload -> patterns that name it.
+WORKLOADS: dict[str, str] = {
+    "Exchange Online": r"exchange(?: online)?|\bexo\b|mailbox(?:es)?|\bmail\b|e-?mail migration",
+    "SharePoint Online": r"sharepoint(?: online)?|\bspo\b",
+    "OneDrive": r"onedrive|\bodb\b|\bodfb\b",
+    "Teams": r"(?<!slack )\bteams\b(?! channel| group| rooms)|microsoft teams|\bmsteams\b",
+    "Microsoft 365 Apps": r"m365 apps|microsoft 365 apps|office apps|office pro ?plus|\bm365 apps\b",
+    "Intune": r"\bintune\b|\bmdm\b|\bems\b|endpoint manager",
+    "Windows": r"\bwindows(?: 1[01])?\b|\bwin ?1[01]\b",
+    "Defender": r"\bdefender\b|\bmde\b|\bmdo\b|\bmdi\b|\bmdca\b",
+    "Entra ID": r"\bentra\b|azure ad\b|\baad\b",
+    "Purview": r"\bpurview\b|\bdlp\b|sensitivity labels?",
+    "Copilot": r"\bcopilot\b",
+    "Viva": r"\bviva\b",
+}
+WORKLOAD_RES: dict[str, re.Pattern[str]] = {w: re.compile(p, re.IGNORECASE) for w, p in WORKLOADS.items()}
+
+COMPETITORS: dict[str, str] = {
+    "Slack": r"\bslack\b",
+    "Zoom": r"\bzoom\b",
+    "Google Workspace": r"google workspace|\bgsuite\b|g suite|\bgmail\b|google drive|\bgoogle\b",
+    "Box": r"\bbox\b",
+    "Dropbox": r"\bdropbox\b",
+    "Okta": r"\bokta\b",
+    "CrowdStrike": r"crowd ?strike",
+    "Webex": r"\bwebex\b",
+    "Workplace": r"workplace from meta",
+    "Jamf": r"\bjamf\b",
+    "VMware Workspace ONE": r"workspace one|airwatch",
+    "SentinelOne": r"sentinel ?one",
+    "Symantec": r"\bsymantec\b",
+    "Proofpoint": r"\bproofpoint\b",
+    "Mimecast": r"\bmimecast\b",
+    "Citrix": r"\bcitrix\b",
+    "Notes/Domino": r"lotus notes|\bdomino\b",
+}
+COMPETITOR_RES: dict[str, re.Pattern[str]] = {c: re.compile(p, re.IGNORECASE) for c, p in COMPETITORS.items()}
+
+
+def _re(*words: str) -> re.Pattern[str]:
+    return re.compile("|".join(words), re.IGNORECASE)
+
+
+# Agenda topics (a-n of agenda.py): cue words that say a line answers that item.
+TOPIC_RES: dict[str, re.Pattern[str]] = {
+    "a": _re(
+        r"\bft process",
+        r"fasttrack process",
+        r"knew (?:about )?(?:fasttrack|ft)\b",
+        r"walked .* through",
+        r"familiar with (?:fasttrack|ft)\b",
+        r"understand(?:s|ing)? (?:of )?(?:fasttrack|ft)\b",
+        r"rfa ?-> ?assignment",
+    ),
+    "b": _re(r"offerings?\b", r"service description", r"ftc offering", r"new offering"),
+    "d": _re(
+        r"\benvironment\b",
+        r"\benv\b",
+        r"on-?prem",
+        r"\bhybrid\b",
+        r"\bad connect",
+        r"active directory",
+        r"\bproxy\b",
+        r"\bnetwork\b",
+        r"\bdomain\b",
+        r"\bsso\b",
+        r"\badfs\b",
+    ),
+    "e": _re(
+        r"licen[cs]",
+        r"\be[35]\b",
+        r"\bf[13]\b",
+        r"\bsku",
+        r"\bseats?\b",
+        r"true-?up",
+        r"m365 [ef][1-5]",
+        r"\bo365 [ef][1-5]",
+    ),
+    "f": _re(r"compete", r"competit", r"3rd[ -]party", r"third[ -]party", *COMPETITORS.values()),
+    "g": _re(
+        r"migration source", r"source env", r"migrat\w* from", r"\bsource\b", r"coming from", r"moving (?:off|from)"
+    ),
+    "h": _re(r"\bpartner\b", r"\bfrp\b", r"fasttrack ready", r"\bsow\b", r"\bsi\b"),
+    "i": _re(r"\btenants?\b", r"onmicrosoft\.com", r"second tenant", r"\bacquisition tenant"),
+    "j": _re(r"org ?chart", r"organi[sz]ation chart", r"who owns", r"\bowners? of\b"),
+    "k": _re(
+        r"politic",
+        r"\bnew (?:cio|cto|ciso|cfo|ceo|it director|vp)\b",
+        r"\breorg",
+        r"re-org",
+        r"acquisition",
+        r"\bmerger\b",
+        r"leadership change",
+        r"\blayoffs?\b",
+        r"divest",
+    ),
+    "l": _re(
+        r"timeline",
+        r"\brisks?\b",
+        r"deadline",
+        r"\btarget\b",
+        r"cut-?over",
+        r"go-?live",
+        r"\bfreeze\b",
+        r"\bissues?\b",
+        r"end of q[1-4]",
+        r"\bby (?:end of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+        r"\bfy ?end\b",
+        r"\bon hold\b",
+        r"could block",
+        r"might block",
+        r"may block",
+    ),
+    "m": _re(r"^asks?\b", r"\basks?:", r"\bwants? help", r"asked (?:if|whether|for|about)", r"\brequest(?:ed)? help"),
+    "n": _re(
+        r"\bsync\b",
+        r"rhythm",
+        r"cadence",
+        r"bi-?weekly",
+        r"\bmonthly\b",
+        r"\bweekly\b",
+        r"recurring",
+        r"standing (?:call|meeting)",
+    ),
+}
+
+BLOCKED_RE = _re(
+    r"\bblock(?:ed|er|ing)?\b",
+    r"\bunable\b",
+    r"\bcan'?t\b",
+    r"\bcannot\b",
+    r"no budget",
+    r"\bstuck\b",
+    r"\bprevent",
+    r"\bissue with\b",
+    r"\bdropp?(?:ed|s)?\b",
+    r"\bon hold\b",
+)
+POTENTIAL_RE = _re(r"could block", r"might block", r"may block", r"could delay", r"\brisk\b")
+NO_INTENT_RE = _re(
+    r"no intent",
+    r"not interested",
+    r"\bstay(?:ing)? on[- ]?prem",
+    r"want(?:s)? to stay",
+    r"no plans? to",
+    r"\bhappy (?:w/|with)",
+    r"won'?t (?:move|deploy|adopt)",
+    r"not moving",
+    r"\bno interest\b",
+)
+IN_PROGRESS_RE = _re(
+    r"\bintent\b",
+    r"want(?:s)? off",
+    r"\bpilot",
+    r"roll(?:ing)? ?out",
+    r"deploy(?:ing|ment)",
+    r"migrat(?:e|ing|ion)",
+    r"\bcut-?over",
+    r"\bin progress\b",
+    r"\bdone\b",
+    r"already (?:in|on|using)",
+    r"\badopt(?:ing|ion)\b",
+    r"\bonboard",
+    r"\bmoving to\b",
+)
+UNRESPONSIVE_RE = _re(
+    r"unresponsive", r"no response", r"not respond", r"no reply", r"ghost", r"didn'?t (?:reply|respond)"
+)
+DUPLICATE_RE = _re(r"duplicate tenant", r"invalid tenant", r"duplicate entitlement", r"invalid entitlement")
+OUT_OF_SCOPE_RE = _re(
+    r"not (?:in )?(?:fasttrack|ft) scope",
+    r"not in (?:fasttrack|ft)'?s? scope",
+    r"out of scope",
+    r"not (?:a )?fasttrack",
+    r"outside (?:of )?(?:fasttrack|ft)",
+    r"not covered",
+    r"\broute",
+    r"not in this rfa",
+)
+
+# Blocked L2 reasons, checked in order: the first cue found names the reason.
+BLOCKED_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "Legal/Regulatory",
+        _re(r"\blegal\b", r"regulat", r"data residency", r"\bgdpr\b", r"compliance", r"works council"),
+    ),
+    (
+        "Billing, Licensing and Subscription",
+        _re(
+            r"wrong sku",
+            r"licen[cs]\w* (?:issue|problem|missing|gap)",
+            r"\bseats? (?:short|missing)",
+            r"wrong tenant",
+            r"subscription",
+        ),
+    ),
+    (
+        "Customer IT Infrastructure and Remediation",
+        _re(
+            r"\bproxy",
+            r"\bnetwork",
+            r"bandwidth",
+            r"firewall",
+            r"identity",
+            r"\bad\b",
+            r"active directory",
+            r"hardware",
+            r"devices?\b",
+            r"desktop",
+            r"infra",
+        ),
+    ),
+    ("Security/Privacy", _re(r"secur", r"privacy", r"\bciso\b")),
+    ("App Compatibility", _re(r"line[- ]of[- ]business", r"\blob\b", r"app compat", r"legacy app", r"add-?ins?")),
+    ("Partner Engagement", _re(r"\bpartner\b", r"\bsow\b", r"\bvendor\b")),
+    ("Product Feature/Capability", _re(r"feature", r"\bbug\b", r"missing capabilit", r"not supported")),
+    ("Service Reliability", _re(r"outage", r"latency", r"\bslow\b", r"reliab", r"downtime")),
+    (
+        "Adoption Readiness",
+        _re(
+            r"training",
+            r"end users?",
+            r"adoption",
+            r"change management",
+            r"don'?t use",
+            r"business rules",
+            r"champions",
+        ),
+    ),
+    (
+        "IT Change Management and Resourcing",
+        _re(
+            r"budget",
+            r"\bstaff",
+            r"resourc",
+            r"bandwidth of (?:it|the team)",
+            r"\bfreeze\b",
+            r"priorit",
+            r"headcount",
+            r"process",
+        ),
+    ),
+)
+NO_INTENT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "Using Microsoft On-Premises Solution",
+        _re(
+            r"on-?prem",
+            r"sharepoint 20\d\d",
+            r"exchange 20\d\d",
+            r"skype for business server",
+            r"\bsccm\b",
+            r"configmgr",
+        ),
+    ),
+    (
+        "Executive Sponsorship",
+        _re(r"sponsor", r"business driver", r"\breorg", r"re-org", r"acquisition", r"freeze", r"leadership"),
+    ),
+)
+IN_PROGRESS_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("Migration", _re(r"migrat", r"\bmove off\b", r"want(?:s)? off", r"\bcut-?over", r"moving (?:off|from)")),
+    ("Solution or User Adoption", _re(r"adopt", r"\busage\b", r"\bdone\b", r"already (?:in|on|using)", r"champions")),
+    ("Technical Onboarding and Deployment", _re(r"pilot", r"deploy", r"roll(?:ing)? ?out", r"onboard", r"config")),
+)
+
+UNCERTAIN_RE = _re(
+    r"\?\?",
+    r"\btbd\b",
+    r"\btbc\b",
+    r"\bcheck\b",
+    r"\bconfirm\b",
+    r"how many\?",
+    r"\bunknown\b",
+    r"\bnot sure\b",
+    r"\bunclear\b",
+    r"not discussed",
+    r"didn'?t have details",
+    r"\bto verify\b",
+    r"\bverify\b",
+)
+TEAMS_CHANNEL_RE = _re(r"teams channel", r"teams group", r"\bchannel for\b", r"dedicated (?:teams )?channel")
