@@ -179,12 +179,12 @@ class Roster:
         """A display name for an owner: the roster's full name when it matches, the name as given otherwise,
         the role flagged as unknown when only the role is known, None when nothing is known."""
         if name and one_line(name).upper() == "FM":
-            return self.fm_name or "the FM"
+            return self.fm_name or "FM"
         if name:
             person = self.find(name)
             return one_line(person.name) if person and person.name else one_line(name)
         if role == "FM":
-            return self.fm_name or "the FM"
+            return self.fm_name or "FM"
         if role and role not in ("other", "customer"):
             holders = [p for p in self.by_role(role) if p.name] if role != "FTA" else ([self.fta] if self.fta else [])
             if len(holders) == 1 and holders[0].name:
@@ -306,12 +306,10 @@ def summary_topics(
     """The call summary by topic, in agenda order. Field-facing: lines that may carry usage-report figures
     are left out. The FTOP entry leaves intents out: they have their own Service Intent notes."""
     intents = [f"{one_line(i.workload)}: {one_line(i.note)}" for i in facts.intents if one_line(i.note)]
-    if not with_intents:
-        intents = []
     topics: list[tuple[str, list[str]]] = [
         ("FastTrack process", _with_agenda(_texts(facts.fasttrack_process), facts, "a")),
         ("FastTrack offerings", _with_agenda([], facts, "b")),
-        ("Intent by workload", _with_agenda(intents, facts, "c")),
+        ("Intent by workload", _with_agenda(intents, facts, "c") if with_intents else []),
         ("Environment", _with_agenda(_texts(facts.environment), facts, "d")),
         ("Licenses", _with_agenda(_texts(facts.licenses), facts, "e")),
         ("Compete / third-party products", _with_agenda(_texts(facts.compete), facts, "f")),
@@ -340,16 +338,26 @@ def _actions(facts: CallFacts, roster: Roster) -> list[dict[str, Any]]:
     ]
 
 
+def _clause(text: str | None) -> str:
+    """A line that the template continues ('<text> – outside scope'): no full stop before the continuation."""
+    return one_line(text).rstrip(".")
+
+
 def _asks(facts: CallFacts, roster: Roster) -> list[dict[str, Any]]:
     return [
-        {"text": one_line(a.text), "in_scope": a.in_scope, "routed_to": roster.resolve(a.routed_to)}
+        {"text": _clause(a.text), "in_scope": a.in_scope, "routed_to": roster.resolve(a.routed_to)}
         for a in facts.asks
         if one_line(a.text)
     ]
 
 
 def _open_items(facts: CallFacts, roster: Roster) -> list[dict[str, Any]]:
-    return [{"text": one_line(o.text), "owner": roster.resolve(o.owner)} for o in facts.open_items if one_line(o.text)]
+    items = []
+    for o in facts.open_items:
+        owner = roster.resolve(o.owner)
+        if one_line(o.text):
+            items.append({"text": _clause(o.text) if owner else one_line(o.text), "owner": owner})
+    return items
 
 
 def _rhythm_context(facts: CallFacts, roster: Roster) -> dict[str, Any]:
