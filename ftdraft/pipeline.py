@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from .config import EngineChoice, Settings, get_settings
 from .extract import extract_facts
 from .inputs import check_notes
 from .schemas import DRAFT_NAMES, CallFacts, DraftBundle, Engagement, Provenance
+
+if TYPE_CHECKING:
+    from .llm import ChatModel  # the model path is imported lazily: offline never loads openai/langchain
 
 Progress = Callable[[str], None]
 TokenSink = Callable[[str], None]
@@ -41,20 +45,71 @@ def build_bundle(
     settings: Settings | None = None,
     progress: Progress | None = None,
     on_follow_up_token: TokenSink | None = None,
+    model: ChatModel | None = None,
 ) -> DraftBundle:
     """Draft everything from the FM's notes with the chosen engine (auto: the model when a key is set).
 
-    progress gets short status lines; on_follow_up_token gets the follow-up email's text as the model
-    streams it (never called offline). Raises InputError for notes that cannot be drafted from; any
-    model failure falls back to the offline engine part by part and is recorded in the provenance.
+    progress gets short status lines; on_follow_up_token gets the follow-up email's body as the model
+    streams it, on the calling thread (never called offline). The streamed text is a preview: show
+    `bundle.drafts.follow_up` once this returns, since a reply cut off midway falls back to the offline
+    draft. `model` replaces the OpenAI-compatible client the settings describe (tests, other providers).
+    Raises InputError for notes that cannot be drafted from; any model failure falls back to the offline
+    engine part by part and is recorded in the provenance.
     """
     settings = settings or get_settings()
-    check_notes(notes, settings.max_notes_bytes)
+    check_notes(notes, settings.max_notes_bytes)  # before any model call: oversized notes are never sent
     say = progress or (lambda _msg: None)
-    say("Reading the notes (offline engine)")
-    bundle = offline_bundle(notes, engagement, agenda_answers)
+    choice = engine or settings.engine
+    use_model = model is not None and choice != "offline"
+    if not use_model and settings.resolved_engine(choice) == "llm" and settings.has_key:
+        use_model = True
+    if not use_model:
+        say("Reading the notes (offline engine)")
+        bundle = offline_bundle(notes, engagement, agenda_answers)
+        if choice == "llm":  # asked for the model explicitly, but there is no key: say so, don't crash
+            reason = "No API key: set OPENAI_API_KEY (in the environment or .env) to draft with the model."
+            bundle.provenance = {
+                part: p.model_copy(update={"fallback_reason": reason}) for part, p in bundle.provenance.items()
+            }
+        say("Drafts ready")
+        return bundle
+    return _model_bundle(
+        notes, engagement or Engagement(), agenda_answers or {},
+        settings=settings, model=model, say=say, on_follow_up_token=on_follow_up_token,
+    )
+
+
+def _model_bundle(
+    notes: str,
+    engagement: Engagement,
+    agenda_answers: dict[str, str],
+    *,
+    settings: Settings,
+    model: ChatModel | None,
+    say: Progress,
+    on_follow_up_token: TokenSink | None,
+) -> DraftBundle:
+    """The model path: one extraction call with the notes, then every draft from the facts in parallel.
+    Everything shares one time budget (Settings.total_budget); each part falls back on its own."""
+    from .llm import Budget, model_from_settings
+    from .llm_drafts import draft_with_model
+    from .llm_extract import extract_with_model
+
+    budget = Budget(settings.total_budget)
+    model = model or model_from_settings(settings)
+    say(f"Reading the notes with the model ({model.name})")
+    engagement, facts, extraction = extract_with_model(
+        model, notes, engagement, agenda_answers, settings=settings, budget=budget
+    )
+    say("Writing the drafts with the model")
+    drafts, provenance, checks = draft_with_model(
+        model, engagement, facts, settings=settings, budget=budget, on_follow_up_token=on_follow_up_token
+    )
+    provenance = {"extraction": extraction, **provenance}
     say("Drafts ready")
-    return bundle
+    return DraftBundle(
+        generated_at=_now(), engagement=engagement, facts=facts, drafts=drafts, provenance=provenance, checks=checks
+    )
 
 
 def redraft(bundle: DraftBundle, facts: CallFacts | None = None, engagement: Engagement | None = None) -> DraftBundle:

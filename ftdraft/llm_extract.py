@@ -1,0 +1,170 @@
+"""Extraction on the model path: the raw notes go to the model exactly once and come back as validated CallFacts.
+
+The rules engine runs first: it enriches the engagement (the roster every recipient must come from — a
+model never adds people to it) and its facts are the fallback when the model cannot give valid ones.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from .agenda import AGENDA_BY_KEY, agenda_for
+from .config import Settings
+from .extract import extract_facts
+from .llm import Budget, ChatModel, ChatReply, ChatRequest, Message, ModelGaveUp, call_model, parse_structured
+from .schemas import REASONS_BY_STATUS, AgendaAnswer, CallFacts, Engagement, OpenItem, Provenance, Source
+from .templating import render
+
+STEP = "extract"
+
+
+def number_lines(notes: str) -> tuple[list[str], str]:
+    """The note lines (1-based in every Source) and the numbered block the prompt shows the model."""
+    lines = notes.splitlines()
+    width = max(3, len(str(len(lines))))
+    return lines, "\n".join(f"{i:>{width}}| {line}" for i, line in enumerate(lines, start=1))
+
+
+def build_request(notes: str, engagement: Engagement, agenda_answers: dict[str, str]) -> ChatRequest:
+    lines, numbered = number_lines(notes)
+    context = engagement.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    system = render(
+        "llm/extract.system.j2",
+        taxonomy=REASONS_BY_STATUS,
+        call_date=engagement.call_date.isoformat() if engagement.call_date else "unknown (leave relative dates null)",
+    )
+    user = render(
+        "llm/extract.user.j2",
+        engagement_json=json.dumps(context, ensure_ascii=False, indent=1),
+        agenda=agenda_for(engagement.motion),
+        agenda_answers=agenda_answers,
+        line_count=len(lines),
+        numbered_notes=numbered,
+    )
+    return ChatRequest(step=STEP, messages=(Message("system", system), Message("user", user)), schema=CallFacts)
+
+
+def reask_message(errors: str) -> str:
+    return render("llm/reask.user.j2", errors=errors)
+
+
+def extract_with_model(
+    model: ChatModel,
+    notes: str,
+    engagement: Engagement,
+    agenda_answers: dict[str, str],
+    *,
+    settings: Settings,
+    budget: Budget,
+) -> tuple[Engagement, CallFacts, Provenance]:
+    """(engagement, facts, provenance): the model's facts when valid, else the rules engine's, with the reason."""
+    started = time.monotonic()
+    engagement, offline_facts = extract_facts(notes, engagement, agenda_answers)
+    request = build_request(notes, engagement, agenda_answers)
+
+    def parse(reply: ChatReply) -> CallFacts:
+        return parse_structured(reply, CallFacts)
+
+    try:
+        outcome = call_model(model, request, parse, settings=settings, budget=budget, reask=reask_message)
+    except ModelGaveUp as exc:
+        return (
+            engagement,
+            offline_facts,
+            Provenance(
+                engine="offline",
+                model=model.name,
+                attempts=exc.attempts,
+                fallback_reason=f"Extraction fell back to the rules engine: {exc}",
+                usage=exc.usage,
+                seconds=round(time.monotonic() - started, 3),
+            ),
+        )
+    facts = finalize_facts(outcome.value, notes, engagement, agenda_answers)
+    return (
+        engagement,
+        facts,
+        Provenance(
+            engine="llm",
+            model=outcome.model,
+            attempts=outcome.attempts,
+            usage=outcome.usage,
+            seconds=round(time.monotonic() - started, 3),
+        ),
+    )
+
+
+# ---------------------------------------------------------------- after validation
+
+
+def finalize_facts(facts: CallFacts, notes: str, engagement: Engagement, agenda_answers: dict[str, str]) -> CallFacts:
+    """Make the model's facts trustworthy: real sources only, the FM's agenda answers on top, and every
+    agenda item of the motion present (unanswered ones become open items, as in the offline engine)."""
+    lines = notes.splitlines()
+    data = facts.model_dump()
+    _repair_sources(data, lines)
+    facts = CallFacts.model_validate(data)
+    return _complete_agenda(_apply_agenda_answers(facts, agenda_answers), engagement)
+
+
+def _repair_sources(node: Any, lines: list[str]) -> None:
+    """Walk the dumped facts; every notes Source keeps only line numbers that exist, gets its text from
+    those lines, and is moved to the right line when the model quoted text that sits elsewhere."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "sources" and isinstance(value, list):
+                node[key] = [s for s in (_repair_source(src, lines) for src in value) if s is not None]
+            else:
+                _repair_sources(value, lines)
+    elif isinstance(node, list):
+        for item in node:
+            _repair_sources(item, lines)
+
+
+def _repair_source(src: dict[str, Any], lines: list[str]) -> dict[str, Any] | None:
+    if src.get("origin", "notes") != "notes":
+        return src
+    quoted = (src.get("text") or "").strip()
+    valid = sorted({n for n in src.get("lines", []) if isinstance(n, int) and 1 <= n <= len(lines)})
+    if quoted and not any(quoted.lower() in lines[n - 1].lower() for n in valid):
+        found = [i for i, line in enumerate(lines, start=1) if quoted.lower() in line.lower()]
+        if found:
+            valid = found[:3]
+    valid = [n for n in valid if lines[n - 1].strip()]
+    if not valid:
+        return None  # a source that points nowhere is worse than none
+    return {"origin": "notes", "lines": valid, "text": "\n".join(lines[n - 1].strip() for n in valid)}
+
+
+def _apply_agenda_answers(facts: CallFacts, answers: dict[str, str]) -> CallFacts:
+    """What the FM typed per agenda item wins over what the model read in the notes."""
+    if not answers:
+        return facts
+    agenda = {a.item: a for a in facts.agenda}
+    for key, answer in answers.items():
+        item = AGENDA_BY_KEY.get(key)
+        if item is None:
+            continue
+        agenda[key] = AgendaAnswer(
+            item=key, title=item.title, answered=True, answer=answer, sources=[Source(origin="agenda", text=answer)]
+        )
+    open_items = [o for o in facts.open_items if o.agenda_item not in answers]
+    ordered = [agenda[k] for k in sorted(agenda)]
+    return facts.model_copy(update={"agenda": ordered, "open_items": open_items})
+
+
+def _complete_agenda(facts: CallFacts, engagement: Engagement) -> CallFacts:
+    have = {a.item: a for a in facts.agenda if a.item in AGENDA_BY_KEY}
+    open_items = list(facts.open_items)
+    asked = {o.agenda_item for o in open_items}
+    agenda: list[AgendaAnswer] = []
+    for item in agenda_for(engagement.motion):
+        entry = have.get(item.key) or AgendaAnswer(item=item.key, title=item.title, answered=False)
+        if entry.title != item.title:
+            entry = entry.model_copy(update={"title": item.title})
+        agenda.append(entry)
+        if not entry.answered and item.key not in asked:
+            open_items.append(OpenItem(text=item.ask, agenda_item=item.key))
+    return facts.model_copy(update={"agenda": agenda, "open_items": open_items})

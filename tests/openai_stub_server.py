@@ -1,0 +1,344 @@
+"""A scripted OpenAI-compatible chat-completions server on 127.0.0.1, for tests and bench/llm_path.py.
+
+It speaks enough of the wire protocol for the real openai SDK: JSON replies with usage, streaming SSE
+(chunked, with a usage chunk and [DONE]), error statuses with Retry-After. Requests are routed by the
+X-Ftdraft-Step header ftdraft sends; each step has a FIFO script of behaviours (a reply, an error, a
+hang, a cut stream, a dropped connection, a garbage body), and a responder answers when the script is empty.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+# ---------------------------------------------------------------- behaviours
+
+
+@dataclass
+class Reply:
+    """A normal completion (streamed when the request asks for a stream)."""
+
+    content: str | None
+    finish_reason: str = "stop"
+    usage: tuple[int, int] | None = (100, 50)  # prompt, completion; None: the server reports none
+    chunks: int = 8  # how many pieces a streamed reply comes in
+
+
+@dataclass
+class Status:
+    """An HTTP error, OpenAI-style body, optional Retry-After (seconds)."""
+
+    code: int
+    message: str = "scripted error"
+    retry_after: float | None = None
+
+
+@dataclass
+class Hang:
+    """Read the request, then send nothing for `seconds` (the client should time out first)."""
+
+    seconds: float = 5.0
+
+
+@dataclass
+class Drop:
+    """Close the connection without a response."""
+
+
+@dataclass
+class Garbage:
+    """HTTP 200 whose body is not JSON."""
+
+    body: str = '{"id": "chatcmpl-x", "choices": [ {not json'
+
+
+@dataclass
+class CutStream:
+    """A streamed reply that stops midway: `after` content chunks, then the connection drops mid-body."""
+
+    content: str
+    after: int = 3
+    chunks: int = 8
+
+
+Behaviour = Reply | Status | Hang | Drop | Garbage | CutStream
+Responder = Callable[[str, dict[str, Any]], Behaviour]
+
+
+@dataclass
+class Recorded:
+    step: str
+    body: dict[str, Any]
+    raw: str
+    headers: dict[str, str]
+    at: float  # time.monotonic() when the request arrived
+
+    @property
+    def text(self) -> str:
+        """Every message's content, joined: what the model would read."""
+        return "\n".join(str(m.get("content", "")) for m in self.body.get("messages", []))
+
+
+# ---------------------------------------------------------------- the server
+
+
+@dataclass
+class StubServer:
+    responder: Responder
+    latency: float = 0.0  # added before every response (before the first byte of a stream)
+    model: str = "stub-model"
+    requests: list[Recorded] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._scripts: dict[str, deque[Behaviour]] = defaultdict(deque)
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -------------------------------------------------------------- control
+
+    def script(self, step: str, *behaviours: Behaviour) -> None:
+        """Queue behaviours for a step ("extract", "draft:follow_up", ...) or "*" for any step."""
+        with self._lock:
+            self._scripts[step].extend(behaviours)
+
+    def start(self) -> StubServer:
+        server = self
+
+        class Handler(_Handler):
+            stub = server
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="openai-stub", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes hung handlers
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    def __enter__(self) -> StubServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        assert self._httpd is not None, "start() the server first"
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def steps(self) -> list[str]:
+        with self._lock:
+            return [r.step for r in self.requests]
+
+    def requests_for(self, step: str) -> list[Recorded]:
+        with self._lock:
+            return [r for r in self.requests if r.step == step]
+
+    # -------------------------------------------------------------- per request
+
+    def _next(self, step: str, body: dict[str, Any]) -> Behaviour:
+        with self._lock:
+            for key in (step, "*"):
+                if self._scripts[key]:
+                    return self._scripts[key].popleft()
+        return self.responder(step, body)
+
+    def _record(self, rec: Recorded) -> None:
+        with self._lock:
+            self.requests.append(rec)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    stub: StubServer
+    protocol_version = "HTTP/1.1"  # chunked streams, so a cut stream is a real protocol error
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet under pytest
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8")
+        try:
+            body = json.loads(raw)
+        except json.JSONDecodeError:
+            body = {}
+        step = self.headers.get("X-Ftdraft-Step", "unknown")
+        self.stub._record(Recorded(step, body, raw, dict(self.headers.items()), time.monotonic()))
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+            return
+        behaviour = self.stub._next(step, body)
+        if self.stub.latency and not isinstance(behaviour, Hang):
+            if self.stub._stopping.wait(self.stub.latency):
+                return
+        self.close_connection = True
+        if isinstance(behaviour, Hang):
+            self.stub._stopping.wait(behaviour.seconds)
+        elif isinstance(behaviour, Drop):
+            self._abort()
+        elif isinstance(behaviour, Garbage):
+            self._raw(200, behaviour.body.encode(), "application/json")
+        elif isinstance(behaviour, Status):
+            headers = {"Retry-After": f"{behaviour.retry_after:g}"} if behaviour.retry_after is not None else {}
+            error = {"error": {"message": behaviour.message, "type": "scripted", "code": str(behaviour.code)}}
+            self._json(behaviour.code, error, headers)
+        elif isinstance(behaviour, CutStream):
+            self._stream(Reply(behaviour.content, chunks=behaviour.chunks), body, cut_after=behaviour.after)
+        elif body.get("stream"):
+            self._stream(behaviour, body)
+        else:
+            self._json(200, self._completion(behaviour, body))
+
+    # -------------------------------------------------------------- wire format
+
+    def _completion(self, reply: Reply, body: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": "chatcmpl-stub",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": self.stub.model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": reply.content},
+                    "finish_reason": reply.finish_reason,
+                }
+            ],
+        }
+        if reply.usage:
+            p, c = reply.usage
+            out["usage"] = {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
+        return out
+
+    def _stream(self, reply: Reply, body: dict[str, Any], cut_after: int | None = None) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        text = reply.content or ""
+        size = max(1, -(-len(text) // max(1, reply.chunks)))
+        pieces = [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+        def chunk(delta: dict[str, Any], finish: str | None = None, usage: dict[str, int] | None = None) -> None:
+            data = {
+                "id": "chatcmpl-stub",
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": self.stub.model,
+                "choices": [] if usage else [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+            if usage:
+                data["usage"] = usage
+            self._chunk(f"data: {json.dumps(data)}\n\n".encode())
+
+        try:
+            chunk({"role": "assistant", "content": ""})
+            for i, piece in enumerate(pieces):
+                if cut_after is not None and i >= cut_after:
+                    self._abort()  # mid-body, no terminating chunk: the client sees a broken stream
+                    return
+                chunk({"content": piece})
+                time.sleep(0.001)  # separate network writes, like a real server
+            chunk({}, finish=reply.finish_reason)
+            if reply.usage and (body.get("stream_options") or {}).get("include_usage"):
+                p, c = reply.usage
+                chunk({}, usage={"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c})
+            self._chunk(b"data: [DONE]\n\n")
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout, budget): nothing to clean up
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    def _json(self, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        self._raw(code, json.dumps(payload).encode(), "application/json", headers)
+
+    def _raw(self, code: int, data: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Connection", "close")
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _abort(self) -> None:
+        """Drop the TCP connection at once (RST where the OS allows), mid-response."""
+        try:
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.close_connection = True
+
+
+def free_port() -> int:
+    """A port nothing listens on (for connection-refused tests)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------- canned valid replies
+
+
+@dataclass
+class CannedReplies:
+    """A responder that answers every ftdraft step validly: `facts_json` for extraction, drafts that
+    address `to` (roster people as {"name", "email", "role"}) for the rest."""
+
+    facts_json: str
+    to: list[dict[str, Any]]
+    cc: list[dict[str, Any]] = field(default_factory=list)
+
+    def __call__(self, step: str, body: dict[str, Any]) -> Behaviour:
+        return Reply(self.content(step))
+
+    def content(self, step: str) -> str:
+        if step == "extract":
+            return self.facts_json
+        name = step.removeprefix("draft:")
+        email = {
+            "to": self.to,
+            "cc": self.cc,
+            "subject": f"Model-written {name.replace('_', ' ')}",
+            "body": f"Hi all,\n\nThis is the model's {name} draft.\n\nThanks,\nAlex",
+        }
+        if name == "follow_up":
+            return "Subject: Recap of our account-team sync\n\nHi all,\n\nThanks for the time today. Summary follows.\n"
+        if name == "intro_request":
+            return json.dumps({"email": email, "customer_blurb": "FastTrack helps you deploy Microsoft 365."})
+        if name == "ftop":
+            text = "\n".join(
+                ["Participants: Priya, Tom", "Discussion points: intent", "Customer questions: none",
+                 "FTC actions: shared the FastTrack process", "Playbook task: Kickoff Call", "Next actions:",
+                 "Service Intent:"]
+            )  # fmt: skip
+            return json.dumps(
+                {"participants": ["Priya Raman (ATS)"], "discussion_points": ["Intent for EXO"], "text": text}
+            )
+        return json.dumps(email)
