@@ -1,0 +1,266 @@
+"""Exports are parsed back (email.parser, icalendar) and checked for content, not just written."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from factories import contoso_engagement, contoso_facts, fabrikam_engagement, fabrikam_facts
+from icalendar import Calendar
+
+from ftdraft.drafts import render_drafts
+from ftdraft.export import (
+    bundle_to_markdown,
+    email_to_eml,
+    ftop_text,
+    invite_to_ics,
+    next_business_day,
+    placeholder_start,
+    write_exports,
+)
+from ftdraft.schemas import (
+    CalendarInvite,
+    Check,
+    DraftBundle,
+    Email,
+    Flag,
+    Provenance,
+    Recipient,
+)
+
+FRIDAY = date(2026, 11, 20)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def parse_eml(data: bytes) -> EmailMessage:
+    msg = BytesParser(policy=policy.default).parsebytes(data)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def parse_event(data: bytes):  # type: ignore[no-untyped-def]
+    cal = Calendar.from_ical(data)
+    events = cal.walk("VEVENT")
+    assert len(events) == 1
+    return events[0]
+
+
+def bundle(engagement=None, facts=None, **extra) -> DraftBundle:  # type: ignore[no-untyped-def]
+    engagement = engagement or contoso_engagement()
+    facts = facts or contoso_facts()
+    return DraftBundle(
+        generated_at=NOW, engagement=engagement, facts=facts, drafts=render_drafts(engagement, facts), **extra
+    )
+
+
+# ---------------------------------------------------------------- .eml
+
+
+def test_eml_is_an_unsent_draft_with_recipients_subject_and_body() -> None:
+    mail = render_drafts(contoso_engagement(), contoso_facts()).follow_up
+    msg = parse_eml(email_to_eml(mail))
+    assert msg["X-Unsent"] == "1"
+    assert msg["From"] is None and msg["Date"] is None
+    assert msg["Subject"] == "Contoso Pharma – FastTrack intro and next steps"
+    to = [(a.display_name, a.addr_spec) for a in msg["To"].addresses]
+    assert to == [("Priya Raman", "priya.raman@microsoft.com"), ("Tom Becker", "tom.becker@microsoft.com")]
+    assert msg.get_content() == mail.body
+    assert msg.get_content_type() == "text/plain"
+
+
+def test_eml_recipient_without_address_appears_by_display_name_only() -> None:
+    mail = Email(
+        to=[Recipient(name="Alicia Gomez", role="AE"), Recipient(role="TAM")],
+        cc=[Recipient(name="Jun Park", email="not an address", role="FTA")],
+        subject="s",
+        body="b\n",
+    )
+    raw = email_to_eml(mail).decode("utf-8")
+    assert 'To: Alicia Gomez, "TAM - name unknown"' in raw
+    assert "Cc: Jun Park\n" in raw.replace("\r\n", "\n")
+    assert "@" not in raw.split("\n\n", 1)[0]  # no invented or garbage address in the headers
+
+
+def test_eml_round_trips_non_ascii_names_and_bodies() -> None:
+    mail = Email(
+        to=[Recipient(name="José Müller", email="jose@contoso.com", role="ATS")],
+        subject="Zürich – FastTrack intro",
+        body="Grüße,\nJosé\n",
+    )
+    msg = parse_eml(email_to_eml(mail))
+    assert msg["Subject"] == "Zürich – FastTrack intro"
+    assert msg["To"].addresses[0].display_name == "José Müller"
+    assert msg.get_content() == "Grüße,\nJosé\n"
+
+
+def test_eml_names_cannot_inject_headers() -> None:
+    mail = Email(to=[Recipient(name="Eve\r\nBcc: x@evil.example", email="eve@contoso.com")], subject="s", body="b\n")
+    msg = parse_eml(email_to_eml(mail))
+    assert msg["Bcc"] is None
+    assert [a.addr_spec for a in msg["To"].addresses] == ["eve@contoso.com"]
+
+
+# ---------------------------------------------------------------- .ics
+
+
+def test_ics_has_summary_description_roles_uid_and_placeholder_start() -> None:
+    invite = render_drafts(contoso_engagement(), contoso_facts()).internal_invite.invite
+    event = parse_event(invite_to_ics(invite, today=FRIDAY, now=NOW))
+    assert str(event["SUMMARY"]) == "Contoso Pharma – FastTrack intro with the account team"
+    attendees = {str(a): str(a.params["ROLE"]) for a in event["ATTENDEE"]}
+    assert attendees == {
+        "mailto:priya.raman@microsoft.com": "REQ-PARTICIPANT",
+        "mailto:tom.becker@microsoft.com": "REQ-PARTICIPANT",
+        "mailto:jun.park@microsoft.com": "OPT-PARTICIPANT",
+    }
+    # Friday -> next business day is Monday, 10:00 floating local time.
+    assert event.decoded("DTSTART") == datetime(2026, 11, 23, 10, 0)
+    assert event.decoded("DTEND") == datetime(2026, 11, 23, 10, 30)
+    description = str(event["DESCRIPTION"])
+    assert "is a placeholder" in description
+    assert "Also invite (no email address known): Alicia Gomez (AE)." in description
+    assert "a. Intro, incl. the FastTrack process" in description
+    assert "RRULE" not in event
+    uid = str(event["UID"])
+    assert uid and uid == str(parse_event(invite_to_ics(invite, today=FRIDAY, now=NOW))["UID"])
+
+
+def test_ics_recurring_invite_has_rrule_and_starts_on_an_occurrence() -> None:
+    invite = render_drafts(fabrikam_engagement(), fabrikam_facts()).sync_rhythm.invite
+    assert invite is not None
+    event = parse_event(invite_to_ics(invite, today=FRIDAY, now=NOW))
+    assert event["RRULE"].to_ical() == b"FREQ=MONTHLY;BYDAY=1TU"
+    start = event.decoded("DTSTART")
+    assert start == datetime(2026, 12, 1, 10, 0)  # the first Tuesday on/after Mon Nov 23
+    assert start.weekday() == 1 and start.day <= 7
+
+
+def test_ics_with_a_start_time_has_no_placeholder_and_a_timezone() -> None:
+    start = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    invite = CalendarInvite(title="Sync", description="Agenda", start=start, duration_minutes=45)
+    data = invite_to_ics(invite, now=NOW)
+    cal = Calendar.from_ical(data)
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    event = cal.walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == start
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=45)
+    assert "placeholder" not in str(event["DESCRIPTION"])
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [(date(2026, 11, 20), date(2026, 11, 23)), (date(2026, 11, 21), date(2026, 11, 23)),
+     (date(2026, 11, 23), date(2026, 11, 24))],
+)  # fmt: skip
+def test_next_business_day(today: date, expected: date) -> None:
+    assert next_business_day(today) == expected
+
+
+def test_placeholder_start_biweekly_thursday() -> None:
+    assert placeholder_start(FRIDAY, "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH") == datetime(2026, 11, 26, 10, 0)
+
+
+# ---------------------------------------------------------------- Markdown and FTOP text
+
+
+def test_markdown_holds_engagement_facts_drafts_checks_and_provenance() -> None:
+    facts = contoso_facts(flags=[Flag(field="action_items[1].due", message="No due date for: add the FM")])
+    b = bundle(
+        facts=facts,
+        checks=[Check(draft="follow_up", severity="warning", rule="usage_figure", text="12%", suggestion="remove")],
+        provenance={
+            "extraction": Provenance(engine="offline"),
+            "follow_up": Provenance(engine="offline", attempts=3, fallback_reason="model timed out | twice"),
+        },
+    )
+    md = bundle_to_markdown(b)
+    d = b.drafts
+    for needle in [
+        "# Contoso Pharma – FastTrack Initiate drafts",
+        "- **Motion:** RFA",
+        "- **RFA:** #4471 Exchange Online and Teams deployment",
+        "Priya Raman (ATS) <priya.raman@microsoft.com>",
+        "### Open items",
+        "Confirm whether the E5 add-on covers Defender for Office.",
+        "**action_items[1].due:** No due date for: add the FM",
+        "**warning** `usage_figure` in follow_up: 12% → remove",
+        "| follow_up | offline | — | 3 | model timed out \\| twice |",
+        "_(line 18)_",
+        d.follow_up.subject,
+        d.internal_invite.email.subject,
+        d.intro_request.email.subject,
+        d.sync_rhythm.email.subject,
+        d.intro_request.customer_blurb.splitlines()[0],
+        "- [ ] Review the RFA request #4471",
+        "Service Intent notes",
+    ]:
+        assert needle in md, needle
+
+
+def test_markdown_fences_survive_backticks_in_the_notes() -> None:
+    facts = contoso_facts(risks=[])
+    engagement = contoso_engagement(customer="Con```toso")
+    md = bundle_to_markdown(bundle(engagement=engagement, facts=facts))
+    assert "````text" in md  # a longer fence than the backtick run inside
+
+
+def test_ftop_text_is_the_entry_text() -> None:
+    b = bundle()
+    assert ftop_text(b) == b.drafts.ftop.text
+    assert ftop_text(b).startswith("Engagement Management note – Contoso Pharma")
+
+
+# ---------------------------------------------------------------- write_exports
+
+
+def test_write_exports_writes_stable_names_that_parse_back(tmp_path: Path) -> None:
+    b = bundle(fabrikam_engagement(), fabrikam_facts())
+    paths = write_exports(b, tmp_path / "out", today=FRIDAY)
+    names = [p.name for p in paths]
+    assert names == [
+        "internal_invite.eml",
+        "internal_invite.ics",
+        "intro_request.eml",
+        "customer_blurb.txt",
+        "teams_channel.eml",
+        "follow_up.eml",
+        "sync_rhythm.eml",
+        "sync_rhythm.ics",
+        "ftop.txt",
+        "bundle.md",
+        "bundle.json",
+    ]
+    assert all(p.exists() and p.stat().st_size > 0 for p in paths)
+    subjects = {p.name: parse_eml(p.read_bytes())["Subject"] for p in paths if p.suffix == ".eml"}
+    assert subjects["follow_up.eml"] == "Fabrikam Manufacturing – FastTrack intro and next steps"
+    assert subjects["teams_channel.eml"] == b.drafts.teams_channel.subject  # type: ignore[union-attr]
+    for p in paths:
+        if p.suffix == ".ics":
+            assert str(parse_event(p.read_bytes())["SUMMARY"]).startswith("Fabrikam Manufacturing – ")
+    assert DraftBundle.model_validate_json((tmp_path / "out" / "bundle.json").read_text()) == b
+    assert (tmp_path / "out" / "ftop.txt").read_text(encoding="utf-8") == b.drafts.ftop.text
+    assert json.loads((tmp_path / "out" / "bundle.json").read_text())["engagement"]["customer"] == (
+        "Fabrikam Manufacturing"
+    )
+
+
+def test_write_exports_skips_parts_that_do_not_exist(tmp_path: Path) -> None:
+    names = {p.name for p in write_exports(bundle(), tmp_path, today=FRIDAY)}
+    assert "teams_channel.eml" not in names  # no Teams channel in the Contoso notes
+    assert "sync_rhythm.ics" not in names  # joining an existing sync: no invite of our own
+    assert {"follow_up.eml", "sync_rhythm.eml", "ftop.txt", "bundle.md"} <= names
+
+
+def test_field_exports_never_carry_the_ftop_entry(tmp_path: Path) -> None:
+    paths = write_exports(bundle(fabrikam_engagement(), fabrikam_facts()), tmp_path, today=FRIDAY)
+    for p in paths:
+        if p.suffix == ".eml" or p.name == "customer_blurb.txt":
+            text = parse_eml(p.read_bytes()).get_content() if p.suffix == ".eml" else p.read_text()
+            assert "Service Intent notes" not in text
+            assert "Engagement Management note" not in text
