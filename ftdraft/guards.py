@@ -50,7 +50,8 @@ PERCENT_RE = re.compile(r"\d\s*(?:%|per ?cent\b)", re.IGNORECASE)
 DIGIT_RE = re.compile(r"\d")
 # Percentages of people or seats read as usage figures even without the word "usage".
 PERCENT_OF_RE = re.compile(
-    r"\d\s*%\s*(?:of\s+)?(?:the\s+)?(?:\w+\s+)?(?:users?|seats?|licen[cs]es?|employees|staff|mailboxes)", re.IGNORECASE
+    r"\d\s*(?:%|per ?cent)\s*(?:of\s+)?(?:the\s+)?(?:\w+\s+)?(?:users?|seats?|licen[cs]es?|employees|staff|mailboxes)",
+    re.IGNORECASE,
 )
 
 FTOP_EXPORT_RE = re.compile(
@@ -876,10 +877,20 @@ def _relative_dates(text: str, call: date) -> set[date]:
         for m in re.finditer(rf"\b(?:{_WEEKDAY_ALT})s?\b", low)
         if m.group(0).lower().rstrip("s") in _WEEKDAYS
     }
-    for k in range(0, 63):
+    for k in range(0, 15):  # "by Friday", "next Tuesday", "on Thursdays": the coming two weeks
         d = call + timedelta(days=k)
         if d.weekday() in weekdays:
             out.add(d)
+    # "first Tuesday of the month": that day in this month and the next two.
+    for m in re.finditer(rf"\b(first|second|third|fourth|last|1st|2nd|3rd|4th)\s+({_WEEKDAY_ALT})\b", low):
+        nth = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}.get(
+            m.group(1), -1
+        )
+        wd = _WEEKDAYS[m.group(2)]
+        for i in range(3):
+            y, mo = call.year + (call.month - 1 + i) // 12, (call.month - 1 + i) % 12 + 1
+            days = [d for d in range(1, calendar.monthrange(y, mo)[1] + 1) if date(y, mo, d).weekday() == wd]
+            out.add(date(y, mo, days[nth - 1] if nth > 0 else days[-1]))
     if re.search(r"\btomorrow\b", low):
         out.add(call + timedelta(days=1))
     if re.search(r"\btoday\b|\basap\b|\beod\b", low):
@@ -1044,6 +1055,19 @@ def _same_action(a: str, b: str) -> bool:
     return len(ta & tb) / max(1, min(len(ta), len(tb))) >= 0.7
 
 
+def _owner_key(owner: str | None, people: list[Person]) -> str:
+    """An owner as one comparable key: 'the FM', 'FM' and the FM's name are the same person."""
+    key = _norm(owner).removeprefix("the ").replace("name unknown", "").strip()
+    for p in people:
+        if p.name and key in (_norm(p.role), _norm(p.name)):
+            return _norm(p.name)
+    return key
+
+
+def _same_owner(a: str, b: str, people: list[Person]) -> bool:
+    return _owner_key(a, people) == _owner_key(b, people)
+
+
 _STATUS_IN_TEXT_RE = re.compile("|".join(re.escape(s) for s in L1_LABELS), re.IGNORECASE)
 _CADENCE_RE = re.compile(r"\b(bi-?weekly|every (?:other|two) weeks?|fortnightly|weekly|monthly)\b", re.IGNORECASE)
 
@@ -1071,7 +1095,7 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
         match = next((ai for ai in facts.action_items if _same_action(ai.action, na.action)), None)
         if match is None:
             continue
-        if _norm(na.owner) != _norm(match.owner) and match.owner and na.owner:
+        if match.owner and na.owner and not _same_owner(na.owner, match.owner, people):
             checks.append(
                 Check(
                     draft="ftop",
