@@ -1,0 +1,295 @@
+"""The `ftdraft` command line, in-process (main([...])) and as a real process (python -m ftdraft, console script)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from factories import contoso_engagement, contoso_facts
+from icalendar import Calendar
+
+from ftdraft import cli, pipeline
+from ftdraft.drafts import render_drafts
+from ftdraft.schemas import Check, DraftBundle
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*"))
+CONTOSO = ROOT / "examples" / "rfa-contoso-pharma.md"
+
+
+def clean_env() -> dict[str, str]:
+    """A process environment with no model key, so `auto` could never pick the model."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTDRAFT_"))}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ftdraft", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=clean_env(),
+        timeout=60,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_model_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_API_KEY", "FTDRAFT_ENGINE", "FTDRAFT_MAX_NOTES_BYTES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(ROOT)
+
+
+def test_examples_exist() -> None:
+    assert len(EXAMPLES) >= 3
+
+
+# ---------------------------------------------------------------- happy paths
+
+
+@pytest.mark.parametrize("notes", EXAMPLES, ids=lambda p: p.name)
+def test_draft_json_in_process_is_a_valid_bundle(notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["draft", str(notes), "--engine", "offline"]) == 0
+    out, err = capsys.readouterr()
+    b = DraftBundle.model_validate_json(out)
+    assert b.drafts.follow_up.subject.endswith("FastTrack intro and next steps")
+    assert set(b.provenance) >= {"extraction", "follow_up", "ftop"}
+    assert err == ""
+
+
+@pytest.mark.parametrize("notes", EXAMPLES, ids=lambda p: p.name)
+def test_draft_markdown_in_process(notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["draft", str(notes), "--format", "markdown", "--engine", "offline"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# ")
+    for heading in ("## Engagement", "## Facts from the call", "## Drafts", "### Follow-up email", "## Provenance"):
+        assert heading in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+@pytest.mark.parametrize("notes", EXAMPLES, ids=lambda p: p.name)
+def test_draft_as_a_real_process(notes: Path, fmt: str) -> None:
+    proc = run("draft", str(notes), "--format", fmt, "--engine", "offline")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    if fmt == "json":
+        assert DraftBundle.model_validate_json(proc.stdout).drafts.ftop.text
+    else:
+        assert "### FTOP entry (internal)" in proc.stdout
+
+
+def test_console_script_is_installed_and_works() -> None:
+    script = Path(sys.executable).parent / "ftdraft"
+    proc = subprocess.run(
+        [str(script), "schema"], capture_output=True, text=True, cwd=ROOT, env=clean_env(), timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["title"] == "DraftBundle"
+
+
+def test_schema_prints_the_draft_bundle_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema == DraftBundle.model_json_schema()
+    assert {"engagement", "facts", "drafts", "provenance", "checks"} <= set(schema["properties"])
+
+
+def test_out_writes_every_export_and_lists_the_paths(tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    proc = run("draft", str(CONTOSO), "--out", str(out), "--engine", "offline")
+    assert proc.returncode == 0, proc.stderr
+    listed = [Path(line) for line in proc.stderr.splitlines()]
+    assert listed and all(p.exists() for p in listed)
+    names = {p.name for p in listed}
+    assert {"internal_invite.eml", "internal_invite.ics", "follow_up.eml", "ftop.txt", "bundle.md", "bundle.json"} <= (
+        names
+    )
+    for p in listed:
+        if p.suffix == ".eml":
+            msg = BytesParser(policy=policy.default).parsebytes(p.read_bytes())
+            assert msg["X-Unsent"] == "1" and msg["Subject"]
+            assert msg.get_content().strip()
+        elif p.suffix == ".ics":
+            events = Calendar.from_ical(p.read_bytes()).walk("VEVENT")
+            assert len(events) == 1 and str(events[0]["SUMMARY"])
+    stdout_bundle = DraftBundle.model_validate_json(proc.stdout)
+    file_bundle = DraftBundle.model_validate_json((out / "bundle.json").read_text(encoding="utf-8"))
+    assert file_bundle == stdout_bundle
+    assert (out / "ftop.txt").read_text(encoding="utf-8") == stdout_bundle.drafts.ftop.text
+
+
+def test_call_date_overrides_the_context(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    context = tmp_path / "ctx.yaml"
+    context.write_text("customer: Contoso Pharma\nmotion: RFA\ncall_date: 2026-01-05\n", encoding="utf-8")
+    argv = ["draft", str(CONTOSO), "--context", str(context), "--call-date", "2026-11-18", "--engine", "offline"]
+    assert cli.main(argv) == 0
+    b = DraftBundle.model_validate_json(capsys.readouterr().out)
+    assert b.engagement.call_date == date(2026, 11, 18)
+    assert b.engagement.customer == "Contoso Pharma"
+
+
+def test_arguments_reach_the_pipeline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seen: dict[str, object] = {}
+    agenda = tmp_path / "agenda.json"
+    agenda.write_text(json.dumps({"e": "6,500 E3", "g. Migration source": "Google Workspace"}), encoding="utf-8")
+
+    def fake_build_bundle(notes, engagement=None, agenda_answers=None, **kwargs):  # type: ignore[no-untyped-def]
+        seen.update(notes=notes, engagement=engagement, agenda=agenda_answers, **kwargs)
+        return _bundle()
+
+    monkeypatch.setattr(pipeline, "build_bundle", fake_build_bundle)
+    argv = ["draft", str(CONTOSO), "--agenda", str(agenda), "--engine", "llm", "--max-notes-bytes", "5000"]
+    assert cli.main(argv) == 0
+    assert seen["engine"] == "llm"
+    assert seen["agenda"] == {"e": "6,500 E3", "g": "Google Workspace"}
+    assert seen["settings"].max_notes_bytes == 5000  # type: ignore[attr-defined]
+    assert str(seen["notes"]).startswith("Account team sync - Contoso Pharma")
+
+
+# ---------------------------------------------------------------- --strict
+
+
+def _bundle(checks: list[Check] | None = None) -> DraftBundle:
+    e, f = contoso_engagement(), contoso_facts()
+    return DraftBundle(
+        generated_at=datetime(2026, 11, 18, tzinfo=UTC), engagement=e, facts=f, drafts=render_drafts(e, f),
+        checks=checks or [],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("severity", "strict", "code"),
+    [("error", True, 3), ("error", False, 0), ("warning", True, 0)],
+)
+def test_strict_exits_3_only_on_guardrail_errors(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], severity: str, strict: bool, code: int
+) -> None:
+    check = Check(draft="follow_up", severity=severity, rule="usage_figure", text="12%")  # type: ignore[arg-type]
+    monkeypatch.setattr(pipeline, "build_bundle", lambda *a, **k: _bundle([check]))
+    argv = ["draft", str(CONTOSO), *(["--strict"] if strict else [])]
+    assert cli.main(argv) == code
+    out, err = capsys.readouterr()
+    assert DraftBundle.model_validate_json(out).checks == [check]  # the bundle is printed either way
+    assert ("guardrail error" in err) is (code == 3)
+
+
+def test_unexpected_errors_are_raised_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pipeline, "build_bundle", boom)
+    with pytest.raises(RuntimeError, match="a bug"):
+        cli.main(["draft", str(CONTOSO)])
+
+
+# ---------------------------------------------------------------- bad input: exit 2, one line
+
+
+def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
+    (tmp / "empty.md").write_text("   \n\n", encoding="utf-8")
+    (tmp / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp / "latin1.md").write_bytes("Réunion avec l'équipe: ATS = Zoë\n".encode("latin-1"))
+    (tmp / "big.md").write_text("ATS = Lena Fischer\n" * 50, encoding="utf-8")
+    (tmp / "ctx.yaml").write_text("customer: Contoso\nmotion: Sales\n", encoding="utf-8")
+    (tmp / "ctx_bad.yaml").write_text("customer: [unclosed\n", encoding="utf-8")
+    (tmp / "agenda.yaml").write_text("e: 6,500 E3\nz: what is this\n", encoding="utf-8")
+    notes = str(CONTOSO)
+    return {
+        "missing file": (["draft", str(tmp / "nope.md")], "No such file"),
+        "empty file": (["draft", str(tmp / "empty.md")], "empty"),
+        "binary file": (["draft", str(tmp / "binary.md")], "binary"),
+        "non-UTF-8 file": (["draft", str(tmp / "latin1.md")], "not UTF-8"),
+        "over the size limit": (["draft", str(tmp / "big.md"), "--max-notes-bytes", "100"], "over the 100 bytes limit"),
+        "invalid context field": (["draft", notes, "--context", str(tmp / "ctx.yaml")], "'motion'"),
+        "unparsable context": (["draft", notes, "--context", str(tmp / "ctx_bad.yaml")], "not valid YAML/JSON"),
+        "missing context": (["draft", notes, "--context", str(tmp / "nope.yaml")], "No such context file"),
+        "unknown agenda key": (["draft", notes, "--agenda", str(tmp / "agenda.yaml")], "unknown agenda item 'z'"),
+        "bad call date": (["draft", notes, "--call-date", "18/11/2026"], "Use YYYY-MM-DD"),
+        "bad size limit": (["draft", notes, "--max-notes-bytes", "lots"], "not a whole number"),
+        "unknown format": (["draft", notes, "--format", "pdf"], "invalid choice"),
+        "no command": ([], "required"),
+    }
+
+
+BAD_IDS = [
+    "missing file", "empty file", "binary file", "non-UTF-8 file", "over the size limit", "invalid context field",
+    "unparsable context", "missing context", "unknown agenda key", "bad call date", "bad size limit",
+    "unknown format", "no command",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD_IDS)
+def test_bad_input_exits_2_with_one_line_in_process(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv, expected = _bad_inputs(tmp_path)[case]
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:  # argparse usage errors exit from inside parse_args
+        code = exc.code  # type: ignore[assignment]
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("ftdraft: ")
+    assert expected in err
+
+
+@pytest.mark.parametrize("case", ["missing file", "binary file", "non-UTF-8 file", "invalid context field"])
+def test_bad_input_exits_2_with_one_line_as_a_process(case: str, tmp_path: Path) -> None:
+    argv, expected = _bad_inputs(tmp_path)[case]
+    proc = run(*argv)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("ftdraft: ")
+    assert expected in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_input_ids_cover_every_case(tmp_path: Path) -> None:
+    assert sorted(BAD_IDS) == sorted(_bad_inputs(tmp_path))
+
+
+# ---------------------------------------------------------------- the offline path imports no LLM library
+
+
+def test_offline_draft_imports_no_llm_library(tmp_path: Path) -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from ftdraft.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        f"    rc = main(['draft', {str(CONTOSO)!r}, '--engine', 'offline', '--format', 'markdown',"
+        f" '--out', {str(tmp_path)!r}])\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('openai', 'langchain_core', 'langchain',"
+        " 'langchain_openai'))\n"
+        "print(rc, loaded)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=clean_env(), timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "0 []"
+
+
+def test_python_m_ftdraft_importtime_shows_no_llm_library() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ftdraft", "draft", str(CONTOSO), "--engine", "offline"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=clean_env(),
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    imported = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    assert "ftdraft.cli" in imported  # the probe works
+    assert not [m for m in imported if m.split(".")[0] in ("openai", "langchain_core", "langchain")]
