@@ -1688,7 +1688,9 @@ def guard_bundle(
         repaired, notes, agenda_answers, context, trusted_facts=trusted_facts, canaries=canaries, secrets=secrets
     )
     order = {"error": 0, "warning": 1, "info": 2}
-    repaired.checks = sorted(_dedupe(repairs + findings), key=lambda c: order[c.severity])
+    # Findings the model path recorded about its own parts stay, as long as those parts are still the model's.
+    earlier = [c for c in bundle.checks if c.draft in model_written or c.draft == "extraction"]
+    repaired.checks = sorted(_dedupe(earlier + repairs + findings), key=lambda c: order[c.severity])
     return repaired
 
 

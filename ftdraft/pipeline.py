@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from . import guards
 from .config import EngineChoice, Settings, get_settings
 from .extract import extract_facts
 from .inputs import check_notes
@@ -72,11 +73,12 @@ def build_bundle(
                 part: p.model_copy(update={"fallback_reason": reason}) for part, p in bundle.provenance.items()
             }
         say("Drafts ready")
-        return bundle
-    return _model_bundle(
+        return guards.guard_bundle(bundle, notes, agenda_answers, engagement)
+    bundle = _model_bundle(
         notes, engagement or Engagement(), agenda_answers or {},
         settings=settings, model=model, say=say, on_follow_up_token=on_follow_up_token,
     )
+    return guards.guard_bundle(bundle, notes, agenda_answers, engagement)
 
 
 def _model_bundle(
@@ -112,8 +114,15 @@ def _model_bundle(
     )
 
 
-def redraft(bundle: DraftBundle, facts: CallFacts | None = None, engagement: Engagement | None = None) -> DraftBundle:
-    """Re-render every draft from corrected facts, without extracting again."""
+def redraft(
+    bundle: DraftBundle,
+    facts: CallFacts | None = None,
+    engagement: Engagement | None = None,
+    *,
+    notes: str | None = None,
+    agenda_answers: dict[str, str] | None = None,
+) -> DraftBundle:
+    """Re-render every draft from corrected facts, without extracting again (notes/agenda: for the guardrails)."""
     from .drafts import render_drafts
 
     engagement = engagement or bundle.engagement
@@ -121,4 +130,5 @@ def redraft(bundle: DraftBundle, facts: CallFacts | None = None, engagement: Eng
     drafts = render_drafts(engagement, facts)
     provenance = dict(bundle.provenance)
     provenance.update({name: Provenance(engine="offline") for name in DRAFT_NAMES})
-    return bundle.model_copy(update={"engagement": engagement, "facts": facts, "drafts": drafts, "provenance": provenance, "generated_at": _now()})
+    bundle = bundle.model_copy(update={"engagement": engagement, "facts": facts, "drafts": drafts, "provenance": provenance, "generated_at": _now()})
+    return guards.guard_bundle(bundle, notes, agenda_answers, engagement, trusted_facts=True)
