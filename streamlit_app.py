@@ -622,14 +622,15 @@ def facts_form(store: Store, rec: Record) -> None:
         )
     if saved:
         with boundary():
-            new_facts, changed = ws.apply_agenda(facts, answers, motion)
+            # Tables first, then the agenda: an item the FM just answered stops being an open item.
             new_facts, messages = ws.apply_rows(
-                new_facts,
+                facts,
                 attendees=attendees.to_dict("records"),
                 actions=actions.to_dict("records"),
                 intents=intents.to_dict("records"),
                 open_items=open_items.to_dict("records"),
             )
+            new_facts, changed = ws.apply_agenda(new_facts, answers, motion)
             typed = {key: value for key, value in {**rec.agenda, **changed}.items() if value}
             store.set_agenda(eid, typed)
             store.save_bundle(eid, redraft(bundle, facts=new_facts))
