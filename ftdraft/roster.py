@@ -87,7 +87,8 @@ def _find_role(text: str) -> tuple[Role | None, str]:
     """Find one role in free text; return it and the text without it."""
     # Long titles first, longest first, case-insensitive.
     for title in sorted(_LONG_ROLES, key=len, reverse=True):
-        m = re.search(rf"(?<![\w]){re.escape(title)}(?![\w])", text, flags=re.IGNORECASE)
+        # A trailing "(was TSP)" names the same role: consume it with the title.
+        m = re.search(rf"(?<![\w]){re.escape(title)}(?![\w])(\s*\(was \w+\))?", text, flags=re.IGNORECASE)
         if m:
             return _LONG_ROLES[title], text[: m.start()] + " " + text[m.end() :]
     codes = "|".join(ROLES)
