@@ -1,0 +1,203 @@
+"""Extraction quality of the offline engine over the labelled notes in tests/fixtures/notes (samples included).
+
+Run: .venv/bin/python bench/extraction_quality.py [--details]
+Each note has a sibling <name>.expected.yaml labelled by reading the note; this prints per-metric figures and,
+with --details, every miss so a rule change can be judged by what it fixes and what it breaks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+
+from ftdraft.extract import extract_facts  # noqa: E402
+from ftdraft.schemas import ActionItem, CallFacts, Engagement  # noqa: E402
+
+CORPUS = ROOT / "tests" / "fixtures" / "notes"
+
+
+@dataclass
+class Case:
+    name: str
+    notes: str
+    expected: dict[str, Any]
+
+
+def load_cases(corpus: Path = CORPUS) -> list[Case]:
+    """Every labelled note: <name>.expected.yaml next to <name>.<ext>, or pointing at a sample via notes_file."""
+    cases = []
+    for exp_path in sorted(corpus.glob("*.expected.yaml")):
+        expected = yaml.safe_load(exp_path.read_text(encoding="utf-8"))
+        name = exp_path.name.removesuffix(".expected.yaml")
+        if "notes_file" in expected:
+            notes_path = ROOT / expected["notes_file"]
+        else:
+            notes_path = next(p for p in corpus.glob(f"{name}.*") if not p.name.endswith(".expected.yaml"))
+        cases.append(Case(name=name, notes=notes_path.read_text(encoding="utf-8"), expected=expected))
+    return cases
+
+
+def _norm(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def keywords_match(keywords: list[str], text: str) -> bool:
+    """Every keyword (each may offer alternatives, "exo|exchange") occurs in text, case-insensitively."""
+    lowered = text.lower()
+    return all(any(alt.strip().lower() in lowered for alt in str(kw).split("|")) for kw in keywords)
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def action_exact(expected: dict[str, Any], item: ActionItem) -> bool:
+    return _norm(item.owner) == _norm(expected["owner"]) and item.due == _as_date(expected["due"])
+
+
+def match_actions(expected: list[dict[str, Any]], predicted: list[ActionItem]) -> list[tuple[dict, ActionItem | None]]:
+    """Pairs each labelled action with one predicted action naming its keywords (an exact one first)."""
+    unused = list(predicted)
+    pairs: list[tuple[dict, ActionItem | None]] = []
+    for exp in expected:
+        candidates = [p for p in unused if keywords_match(exp["action"], p.action)]
+        best = next((p for p in candidates if action_exact(exp, p)), candidates[0] if candidates else None)
+        if best is not None:
+            unused.remove(best)
+        pairs.append((exp, best))
+    return pairs
+
+
+@dataclass
+class Tally:
+    hit: int = 0
+    total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, ok: bool, miss: str) -> None:
+        self.total += 1
+        self.hit += ok
+        if not ok:
+            self.misses.append(miss)
+
+    def figure(self) -> str:
+        return f"{self.hit}/{self.total} = {self.hit / self.total:.0%}" if self.total else "n/a"
+
+
+@dataclass
+class Report:
+    actions_precision: Tally = field(default_factory=Tally)
+    actions_recall: Tally = field(default_factory=Tally)
+    l1: Tally = field(default_factory=Tally)
+    l2: Tally = field(default_factory=Tally)
+    open_items: Tally = field(default_factory=Tally)
+    attendee_roles: Tally = field(default_factory=Tally)
+    attendee_presence: Tally = field(default_factory=Tally)
+    sync: Tally = field(default_factory=Tally)
+    call_date: Tally = field(default_factory=Tally)
+    motion: Tally = field(default_factory=Tally)
+
+
+def score_case(case: Case, engagement: Engagement, facts: CallFacts, report: Report) -> None:
+    exp, n = case.expected, case.name
+    if "call_date" in exp:
+        want = _as_date(exp["call_date"])
+        report.call_date.add(engagement.call_date == want, f"{n}: call date {engagement.call_date} != {want}")
+    if "motion" in exp:
+        report.motion.add(engagement.motion == exp["motion"], f"{n}: motion {engagement.motion} != {exp['motion']}")
+
+    pairs = match_actions(exp.get("action_items", []), facts.action_items)
+    for want, got in pairs:
+        found = f"{got.owner} / {got.action} / {got.due}" if got else "not found"
+        report.actions_recall.add(
+            got is not None and action_exact(want, got),
+            f"{n}: action {want['owner']} / {want['action']} / {want['due']} -> {found}",
+        )
+    matched = {id(got) for want, got in pairs if got is not None and action_exact(want, got)}
+    for item in facts.action_items:
+        report.actions_precision.add(id(item) in matched, f"{n}: extra or wrong action {item.owner} / {item.action}")
+
+    intents = {i.workload: i for i in facts.intents}
+    for want in exp.get("intents", []):
+        got = intents.get(want["workload"])
+        status = got.status if got else "missing"
+        report.l1.add(status == want["status"], f"{n}: {want['workload']} L1 {status} != {want['status']}")
+        if want.get("reason"):
+            reason = got.reason if got else "missing"
+            report.l2.add(reason == want["reason"], f"{n}: {want['workload']} L2 {reason} != {want['reason']}")
+
+    for keywords in exp.get("open_items", []):
+        report.open_items.add(
+            any(keywords_match(keywords, o.text) for o in facts.open_items), f"{n}: open item {keywords} not found"
+        )
+
+    for want in exp.get("attendees", []):
+        got = next((a for a in facts.attendees if a.name and _norm(a.name) == _norm(want["name"])), None)
+        role = got.role if got else "not found"
+        report.attendee_roles.add(role == want["role"], f"{n}: {want['name']} role {role} != {want['role']}")
+        if got is not None and "present" in want:
+            report.attendee_presence.add(
+                got.present == want["present"], f"{n}: {want['name']} present {got.present} != {want['present']}"
+            )
+
+    if "sync_rhythm" in exp:
+        want_sync, got_sync = exp["sync_rhythm"], facts.sync_rhythm
+        if want_sync is None:
+            report.sync.add(got_sync is None, f"{n}: sync rhythm found but none was agreed")
+        else:
+            for key, value in want_sync.items():
+                got_value = getattr(got_sync, key) if got_sync else "no sync rhythm"
+                report.sync.add(_norm(got_value) == _norm(value), f"{n}: sync {key} {got_value} != {value}")
+
+
+def evaluate(cases: list[Case] | None = None) -> Report:
+    report = Report()
+    for case in cases if cases is not None else load_cases():
+        engagement, facts = extract_facts(case.notes, Engagement(), {})
+        score_case(case, engagement, facts, report)
+    return report
+
+
+METRICS: tuple[tuple[str, str], ...] = (
+    ("actions_precision", "Action items, owner AND due exact: precision"),
+    ("actions_recall", "Action items, owner AND due exact: recall"),
+    ("l1", "Intent L1 accuracy (per workload)"),
+    ("l2", "Intent L2 accuracy (where labelled)"),
+    ("open_items", "Open-item recall (keyword match)"),
+    ("attendee_roles", "Attendee role accuracy"),
+    ("attendee_presence", "Attendee presence accuracy"),
+    ("sync", "Sync rhythm fields correct"),
+    ("call_date", "Call date correct"),
+    ("motion", "Motion correct"),
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--details", action="store_true", help="list every miss")
+    args = parser.parse_args(argv)
+    cases = load_cases()
+    report = evaluate(cases)
+    print(f"Extraction quality over {len(cases)} labelled notes (offline engine)")
+    for key, label in METRICS:
+        print(f"  {label:<48} {getattr(report, key).figure()}")
+    if args.details:
+        for key, label in METRICS:
+            for miss in getattr(report, key).misses:
+                print(f"  [{label.split(':')[0].split(' (')[0]}] {miss}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
