@@ -23,6 +23,10 @@ from .schemas import TokenUsage
 if TYPE_CHECKING:
     from .config import Settings
 
+# Planted in every system prompt: a draft that repeats it leaks the prompt (ftdraft.guards looks for any
+# CANARY-named constant of a loaded ftdraft module).
+PROMPT_CANARY = "ftdraft-canary-3f9c1a7e"
+
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 TokenSink = Callable[[str], None]

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from .config import Settings
 from .llm import (
+    PROMPT_CANARY,
     Budget,
     ChatModel,
     ChatReply,
@@ -284,7 +285,7 @@ def build_request(name: str, engagement: Engagement, facts: CallFacts, template:
     roster = [
         f"{p.name or '(name unknown)'} <{p.email or 'no email known'}> ({p.role})" for p in roster_people(engagement)
     ]
-    system = render("llm/draft.system.j2", name=name, task_title=title)
+    system = render("llm/draft.system.j2", name=name, task_title=title, canary=PROMPT_CANARY)
     user = render(
         "llm/draft.user.j2",
         roster=roster or ["(nobody: leave to and cc empty)"],

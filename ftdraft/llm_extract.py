@@ -13,7 +13,17 @@ from typing import Any
 from .agenda import AGENDA_BY_KEY, agenda_for
 from .config import Settings
 from .extract import extract_facts
-from .llm import Budget, ChatModel, ChatReply, ChatRequest, Message, ModelGaveUp, call_model, parse_structured
+from .llm import (
+    PROMPT_CANARY,
+    Budget,
+    ChatModel,
+    ChatReply,
+    ChatRequest,
+    Message,
+    ModelGaveUp,
+    call_model,
+    parse_structured,
+)
 from .schemas import REASONS_BY_STATUS, AgendaAnswer, CallFacts, Engagement, OpenItem, Provenance, Source
 from .templating import render
 
@@ -33,6 +43,7 @@ def build_request(notes: str, engagement: Engagement, agenda_answers: dict[str, 
     system = render(
         "llm/extract.system.j2",
         taxonomy=REASONS_BY_STATUS,
+        canary=PROMPT_CANARY,
         call_date=engagement.call_date.isoformat() if engagement.call_date else "unknown (leave relative dates null)",
     )
     user = render(

@@ -113,7 +113,7 @@ class OpenAIChatModel(ChatModel):
         usage: TokenUsage | None = None
         model: str | None = None
         try:
-            for chunk in stream:
+            for chunk in self._chunks(stream):
                 model = model or chunk.model
                 if chunk.usage is not None:
                     usage = _usage(chunk.usage)
@@ -133,6 +133,23 @@ class OpenAIChatModel(ChatModel):
         if finish is None:
             raise CallFailed("the model's streamed reply was cut off midway", retryable=True)
         return ChatReply(text="".join(parts), finish_reason=finish, usage=usage, model=model or self.name)
+
+    @staticmethod
+    def _chunks(stream: Any) -> Any:
+        """The stream's chunks; a connection that breaks once the reply has started is a cut-off reply."""
+        import openai
+
+        iterator = iter(stream)
+        while True:
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+            except (openai.APIConnectionError, openai.APIResponseValidationError) as exc:
+                if isinstance(exc, openai.APITimeoutError):
+                    raise CallFailed("the model's streamed reply stalled past the timeout", retryable=True) from None
+                raise CallFailed("the model's streamed reply was cut off midway", retryable=True) from None
+            yield chunk
 
     def _messages(self, request: ChatRequest) -> list[dict[str, str]]:
         messages = [{"role": m.role, "content": m.content} for m in request.messages]

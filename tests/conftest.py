@@ -3,6 +3,7 @@ requests it was asked) and with the real openai SDK against a scripted local ser
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
@@ -51,8 +52,9 @@ class MockModel(ChatModel):
             raise queued
         reply = queued if isinstance(queued, ChatReply) else ChatReply(text=queued, finish_reason="stop")
         if request.stream and on_token is not None:
-            for word in reply.text.split(" "):
-                on_token(word + " ")
+            for piece in re.split(r"(?<=\s)", reply.text):  # word by word, text unchanged
+                if piece:
+                    on_token(piece)
         return ChatReply(reply.text, reply.finish_reason, reply.usage, reply.model or self.name)
 
 

@@ -118,7 +118,7 @@ class StubServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="openai-stub", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="openai-stub", daemon=True)
         self._thread.start()
         return self
 
@@ -182,9 +182,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
             return
         behaviour = self.stub._next(step, body)
-        if self.stub.latency and not isinstance(behaviour, Hang):
-            if self.stub._stopping.wait(self.stub.latency):
-                return
+        if self.stub.latency and not isinstance(behaviour, Hang) and self.stub._stopping.wait(self.stub.latency):
+            return
         self.close_connection = True
         if isinstance(behaviour, Hang):
             self.stub._stopping.wait(behaviour.seconds)
