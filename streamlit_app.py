@@ -310,22 +310,27 @@ def team_section(store: Store, eid: str, rec: Record) -> None:
         add = st.form_submit_button("Add to the team", key=k(eid, "roster_add"))
     if add:
         parsed = parse_roster(st.session_state.get(k(eid, "roster")) or "")
+        # Queued, not drawn: adding people reruns the page so the table shows them.
         if parsed.errors:
-            st.error("Some lines were not added; fix them and add again:\n\n" + _bullets(map(str, parsed.errors)))
+            _say("error", "Not added - fix these lines and add again: " + " · ".join(map(str, parsed.errors)), "team")
         notes = [p for p in parsed.problems if not p.skipped]
         if notes:
-            st.warning("Added, but check:\n\n" + _bullets(map(str, notes)))
+            _say("warning", "Added, but check: " + " · ".join(map(str, notes)), "team")
         if not parsed.people and not parsed.errors:
-            st.warning("Nothing to add: paste one person per line, e.g. Priya Raman <priya@contoso.com> ATS.")
+            _say(
+                "warning",
+                "Nothing to add: paste one person per line, e.g. Priya Raman <priya@contoso.com> ATS.",
+                "team",
+            )
         if parsed.people:
             team = merge_team(rec.engagement.account_team, parsed.people)
             with boundary():
                 _save_setup(store, eid, rec.engagement.model_copy(update={"account_team": team}))
-                rec.engagement = rec.engagement.model_copy(update={"account_team": team})
-                st.session_state[base_key] = ws.team_rows(rec.engagement)
+                st.session_state[base_key] = ws.team_rows(rec.engagement.model_copy(update={"account_team": team}))
                 bump(eid, "team")
-                st.success(f"Added {len(parsed.people)} to the account team.")
-                st.rerun()
+                _say("success", f"Added {len(parsed.people)} to the account team.", "team")
+        st.rerun()
+    _show_flash("team")
 
 
 def _bullets(lines: Any) -> str:
@@ -402,8 +407,8 @@ def precall_section(store: Store, eid: str, rec: Record) -> None:
             st.caption("Choose the motion in the setup to see its checklist.")
         for i, item in enumerate(prep.items):
             key = k(eid, f"prep:{i}")
-            seed(key, rec.ticks.get(item.text, False))
-            st.checkbox(item.text, key=key, on_change=_on_tick, args=(store, eid, item.text, key))
+            seed(key, rec.ticks.get(ws.tick_key(item.text), False))
+            st.checkbox(item.text, key=key, on_change=_on_tick, args=(store, eid, ws.tick_key(item.text), key))
     with right:
         st.subheader("Internal invite")
         edits = rec.edits

@@ -227,6 +227,13 @@ def all_reasons() -> list[str]:
     return [r for reasons in REASONS_BY_STATUS.values() for r in reasons]
 
 
+def tick_key(item_text: str) -> str:
+    """A checklist item's identity for its saved tick: its first words. The rest of the line fills in as the
+    engagement does ("Review the RFA request" -> "Review the RFA request #4471"), and the tick must stay."""
+    words = re.findall(r"[a-z0-9]+", item_text.lower())
+    return " ".join(words[:4])
+
+
 # ------------------------------------------------------------------ facts <-> editable rows
 
 
