@@ -16,9 +16,11 @@ MONTH_DAY_RE = re.compile(rf"\b{_MON}\.? (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (20\d\
 DAY_MONTH_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? {_MON}\b(?:,? (20\d\d))?", re.IGNORECASE)
 NEXT_WD_RE = re.compile(rf"\bnext {_WD}\b", re.IGNORECASE)
 BY_WD_RE = re.compile(rf"\b(?:by|on|this|until|before|due) {_WD}\b", re.IGNORECASE)
+# Note-taking shorthand included: "tmrw", "COB", "in 2 wks".
 RELATIVE_RE = re.compile(
-    r"\b(tomorrow|today|tonight|eod|end of (?:the )?day|eow|end of (?:the |this )?week|next week"
-    r"|in (\d+|one|two|three|four) (days?|weeks?))\b",
+    r"\b(tomorrow|tmrw|tmw|today|tonight|eod|cob|end of (?:the )?day|eow|end of (?:the |this )?week|next week"
+    r"|eom|end of (?:the |this )?month"
+    r"|in (\d{1,2}|one|two|three|four) (days?|weeks?|wks?))\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
@@ -53,6 +55,11 @@ def _forward_year(month: int, day: int, ref: date) -> int:
     """A due date with no year lies on or after the call date."""
     d = _safe(ref.year, month, day)
     return ref.year if d is None or d >= ref else ref.year + 1
+
+
+def _month_end(ref: date) -> date:
+    first_next = date(ref.year + (ref.month == 12), ref.month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
 
 
 def find_absolute_date(text: str, ref: date | None = None) -> tuple[date | None, str | None]:
@@ -118,17 +125,19 @@ def find_due_date(text: str, ref: date | None) -> tuple[date | None, str | None]
         word = m.group(1).lower()
         d = None
         if ref is not None:
-            if word in ("today", "tonight", "eod") or word.startswith("end of") and "day" in word:
+            if word in ("today", "tonight", "eod", "cob") or word.startswith("end of") and "day" in word:
                 d = ref
-            elif word == "tomorrow":
+            elif word in ("tomorrow", "tmrw", "tmw"):
                 d = ref + timedelta(days=1)
             elif word in ("eow",) or (word.startswith("end of") and "week" in word):
                 d = ref + timedelta(days=(4 - ref.weekday()) % 7)
             elif word == "next week":
                 d = ref + timedelta(days=7 - ref.weekday())
+            elif word == "eom" or (word.startswith("end of") and "month" in word):
+                d = _month_end(ref)
             elif m.group(2):
                 n = int(m.group(2)) if m.group(2).isdigit() else _NUMBER_WORDS[m.group(2).lower()]
-                d = ref + timedelta(days=n * (7 if m.group(3).lower().startswith("week") else 1))
+                d = ref + timedelta(days=n * (7 if m.group(3).lower().startswith("w") else 1))
         found.append((m.start(), d, m.group(0)))
     absolute, words = _absolute_due(text, ref)
     if words is not None:

@@ -36,7 +36,8 @@ _ROLE_CODES = r"ATS|TAM|AE|CSM|TSP|SSP|ADE|FTA|FM"
 _WORD = rf"(?!(?:{_ROLE_CODES}|RFA|IT)\b)[A-Z][a-zA-Z'’\-]+"
 _NAME = rf"{_WORD}(?: {_WORD}){{0,2}}"
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·>+]|\d{1,2}[.)]|[a-z][.)](?=\s))\s*")
-_SPLIT_AT_RE = re.compile(r"(?:(?<=[.;])\s+(?=[A-Za-z(\"'])|(?<=[!?])\s+(?=[A-Z(]))")
+# After "?" a parenthesis continues the thought: "licenses: ?? (E3 or E5, check)" is one sentence.
+_SPLIT_AT_RE = re.compile(r"(?:(?<=[.;])\s+(?=[A-Za-z(\"'])|(?<=[!?])\s+(?=[A-Z]))")
 _PARENS_RE = re.compile(r"\([^()]*\)")
 
 
@@ -61,17 +62,74 @@ _HEADING_RE = re.compile(
     r"^(?:#+\s*)?(actions?(?: items)?|ais|next steps?|follow[- ]?ups?|to-?dos?|owners?)\s*:?\s*$", re.IGNORECASE
 )
 _LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 /&+'’.\-]{0,40}?)\s*(?::|=|->)\s*(.*)$")
-_ATTENDEE_LABEL_RE = re.compile(r"^(attendees|present|participants|on the call|people|who)$", re.IGNORECASE)
+_ATTENDEE_LABEL_RE = re.compile(
+    r"^(attendees|present|participants|on the call|people|who|at|account team|absent|apologies|regrets|not present)$",
+    re.IGNORECASE,
+)
+_ABSENT_LABEL_RE = re.compile(r"^(absent|apologies|regrets|not present|missing|out)$", re.IGNORECASE)
+# Words that stand where a name should be but say the name is unknown: never a name.
+_UNKNOWN_NAME_RE = re.compile(r"^(?:\?+|tbd|tbc|unknown|n/?a|none|nobody|no one|not sure|unclear)$", re.IGNORECASE)
+_NOT_LOWER_NAMES = {
+    "out",
+    "absent",
+    "oof",
+    "ooo",
+    "not",
+    "new",
+    "the",
+    "a",
+    "an",
+    "on",
+    "off",
+    "tbd",
+    "tbc",
+    "unknown",
+    "none",
+    "aligned",
+    "missing",
+    "there",
+    "here",
+    "also",
+    "still",
+    "away",
+    "leaving",
+    "changing",
+    "ok",
+    "fine",
+    "late",
+    "joining",
+    "covering",
+    "busy",
+    "sick",
+    "vacant",
+    "open",
+    "pending",
+    "same",
+    "who",
+    "from",
+    "in",
+    "at",
+    "to",
+}
 
 # People written with their role: "Priya Raman (ATS)", "ATS Marcus Lee", "ats = Lena Fischer", "Marcus Lee, ATS".
 _ANY_ROLE = rf"(?i:{_ROLE_CODES})"  # role codes in any case; names stay capitalised
 NAME_PAREN_ROLE_RE = re.compile(rf"\b({_NAME}|(?i:me))\s*\(\s*({_ANY_ROLE})\s*\)")
-ROLE_EQ_NAME_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b)\s*(\?+|{_NAME})")
+ROLE_EQ_NAME_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b|\s[-–]\s)\s*(\?+|{_NAME})")
+# All-lowercase notes ("ats is priya nair"): a lowercase name is read only in this explicit role form.
+ROLE_EQ_LOWER_NAME_RE = re.compile(
+    rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b|\s[-–]\s)\s*([a-z][a-z'’\-]+(?: [a-z][a-z'’\-]+)?)\b"
+)
+# Prose: "Hannah Schmidt, the ATS", "Chloe Martin joined as the CSM", "Victor Alvarez (the TAM)".
+NAME_THE_ROLE_RE = re.compile(
+    rf"\b({_NAME})\s*(?:,\s*|\(\s*|\s+(?:joined |is |was |attended )?as\s+)(?:the|our|their)\s+({_ROLE_CODES})\b"
+)
 ROLE_NAME_RE = re.compile(rf"\b({_ROLE_CODES}) ({_NAME})")
 ROLE_OUT_RE = re.compile(
     rf"\b({_ANY_ROLE})\s+(?:is\s+)?(?i:out|absent|oof|ooo|not present|missing)\b[^(]*\(\s*({_NAME})"
 )
-NAME_COMMA_ROLE_RE = re.compile(rf"\b({_NAME})\s*[,\-–]\s*({_ROLE_CODES})\b")
+# "Marcus Lee, ATS" but not "Priti Shah, TSP Marco Bianchi" (there the role belongs to the next name).
+NAME_COMMA_ROLE_RE = re.compile(rf"\b({_NAME})\s*[,\-–]\s*({_ROLE_CODES})\b(?!\s+[A-Z][a-z])")
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 ABSENT_RE = re.compile(r"\b(out|absent|oof|ooo|not present|couldn'?t make it|will catch up|catch up async)\b", re.I)
 
@@ -85,8 +143,9 @@ TITLE_NAME_RE = re.compile(rf"{_TITLE} ({_NAME})")
 
 # Action clauses: "Priya to send ...", "Tom will route ...", "me: send ...", "ask Marcus to intro us ...".
 _ACTION_VERB = r"(?:to|will|'ll|’ll|shall|agreed to|needs? to|is going to|owns)"
+_ACTION_CLAUSE = r"([^.;()]+(?:\([^)]*\)[^.;()]*)*)"
 ACTION_RE = re.compile(
-    rf"(?:^|[(,;.]\s*|\s)({_NAME}|me|I)(?:\s*\((?:{_ROLE_CODES})\))?\s+{_ACTION_VERB}\s+([^.;()]+(?:\([^)]*\)[^.;()]*)*)"
+    rf"(?:^|[(,;.]\s*|\s)({_NAME}|[Mm]e|I)(?:\s*\((?:{_ROLE_CODES})\))?(?:\s+{_ACTION_VERB}|['’]ll)\s+{_ACTION_CLAUSE}"
 )
 ASK_TO_RE = re.compile(rf"\bask ({_NAME}) to ([^.;]+)", re.IGNORECASE)
 ME_COLON_RE = re.compile(r"^(me|i|fm)\s*:\s*(.+)$", re.IGNORECASE)
@@ -205,21 +264,124 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".!?)" else text + "."
 
 
+# Pasted Outlook threads: header lines carry no call content, and an older quoted message is not this call.
+_EMAIL_HEADER_RE = re.compile(r"^(?:from|sent|to|cc|bcc|subject|date|importance)\s*:", re.IGNORECASE)
+_QUOTED_START_RE = re.compile(r"^-{2,}\s*(?:original message|forwarded message)|^on .{5,80} wrote:\s*$", re.I)
+_TABLE_RULE_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _cells(raw: str) -> list[str] | None:
+    """The cells of a pasted table row (Markdown pipes or OneNote/Excel tabs), or None for an ordinary line."""
+    stripped = raw.strip()
+    if stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.count("|") >= 3):
+        cells = [c.strip() for c in stripped.strip("|").split("|")]
+    elif raw.count("\t") >= 1 and len([c for c in raw.split("\t") if c.strip()]) >= 2:
+        cells = [c.strip() for c in raw.split("\t")]
+    else:
+        return None
+    return cells if len(cells) >= 2 else None
+
+
+_TABLE_COLUMNS: dict[str, re.Pattern[str]] = {
+    "name": re.compile(r"^(?:name|who|person|attendee|participant)s?$", re.I),
+    "role": re.compile(r"^(?:role|title|position)s?$", re.I),
+    "present": re.compile(r"^(?:attended|present|joined|attendance|on (?:the )?call)\??$", re.I),
+    "workload": re.compile(r"^(?:workloads?|service|area|red areas?)$", re.I),
+    "status": re.compile(r"^(?:status|intent|state)$", re.I),
+    "notes": re.compile(r"^(?:notes?|comments?|details?|reason|why)$", re.I),
+    "owner": re.compile(r"^(?:owner|who|assigned to|responsible)$", re.I),
+    "action": re.compile(r"^(?:action(?: item)?s?|task|next step|what|to-?do)$", re.I),
+    "due": re.compile(r"^(?:due(?: date)?|when|by|date|deadline)$", re.I),
+}
+_NO_RE = re.compile(r"^(?:no|n|absent|out|oof|ooo|declined|x|-)$", re.I)
+
+
+def _table_row_text(header: list[str], cells: list[str]) -> tuple[str, bool]:
+    """A table row rewritten as the note line an FM would have typed, and whether it is an action item.
+
+    Only the cells' own words are used, so every fact stays traceable to the row."""
+    cols: dict[str, str] = {}
+    for title, cell in zip(header, cells, strict=False):
+        kind = next((k for k, rx in _TABLE_COLUMNS.items() if rx.match(title.strip())), None)
+        if kind and kind not in cols:
+            cols[kind] = cell
+    if cols.get("action") and (cols.get("owner") or cols.get("name")):
+        owner = cols.get("owner") or cols.get("name", "")
+        due = cols.get("due", "").strip()
+        due_part = f" by {due}" if due and not re.match(r"^(?:by|on|due)\b", due, re.I) else f" {due}" if due else ""
+        return f"{owner} to {cols['action']}{due_part}".strip(), True
+    if cols.get("action"):
+        return cols["action"], True
+    if cols.get("name") and cols.get("role"):
+        absent = " - absent" if _NO_RE.match(cols.get("present", "").strip()) else ""
+        return f"Attendees: {cols['name']} ({cols['role']}){absent}", False
+    if cols.get("workload"):
+        rest = ", ".join(c for c in (cols.get("status", ""), cols.get("notes", "")) if c)
+        return f"{cols['workload']}: {rest}", False
+    pairs = [f"{h}: {c}" for h, c in zip(header, cells, strict=False) if c]
+    return "; ".join(pairs), False
+
+
 def split_lines(notes: str) -> list[Line]:
     lines: list[Line] = []
     in_actions = False
+    section_indent = -1  # the indent of a bulleted "- Actions:" heading: its items sit deeper
+    section_bullets = False  # the section's items so far are bullets: a plain line after them ends it
+    table_header: list[str] | None = None
     for no, raw in enumerate(notes.splitlines(), start=1):
-        text = re.sub(r"\s+", " ", _BULLET_RE.sub("", raw, count=1)).strip()
+        stripped = raw.strip()
+        if lines and _QUOTED_START_RE.match(stripped):
+            break  # an older message quoted below the summary is not this call
+        cells = _cells(raw)
+        if cells is None:
+            table_header = None
+        elif _TABLE_RULE_RE.match(stripped):
+            continue
+        elif table_header is None:
+            table_header = cells
+            in_actions = False
+            continue
+        if not stripped:
+            continue
+        is_action_row = False
+        if cells is not None and table_header is not None:
+            text, is_action_row = _table_row_text(table_header, cells)
+            text = re.sub(r"\s+", " ", text).strip()
+        else:
+            text = re.sub(r"\s+", " ", _BULLET_RE.sub("", raw, count=1)).strip()
         if not text:
             continue
-        if _HEADING_RE.match(text):
-            in_actions = True
+        if (
+            _EMAIL_HEADER_RE.match(text)
+            and not lines
+            or (_EMAIL_HEADER_RE.match(text) and _looks_like_mail_header(text))
+        ):
+            if re.match(r"(?:sent|date)\s*:", text, re.I):
+                lines.append(Line(no=no, raw=raw, text=text, body=text, header=True))  # the mail's date
             continue
-        if raw.strip().startswith("#") or (text.endswith(":") and len(text) < 40):
-            in_actions = bool(_HEADING_RE.match(text.rstrip(":")))
-            if not in_actions:
-                continue
-        line = Line(no=no, raw=raw, text=text, in_actions=in_actions and bool(_BULLET_RE.match(raw) or in_actions))
+        indent = len(raw) - len(raw.lstrip())
+        bullet = bool(_BULLET_RE.match(raw)) and cells is None
+        if in_actions and not is_action_row:
+            if section_indent >= 0:
+                in_actions = bullet and indent > section_indent
+            elif bullet:
+                section_bullets = True
+            elif section_bullets:
+                in_actions = False
+        heading_text = text.lstrip("#").strip()
+        if _HEADING_RE.match(heading_text):
+            in_actions, section_bullets = True, False
+            section_indent = indent if bullet else -1
+            continue
+        if stripped.startswith("#") and lines:
+            in_actions = False
+            continue
+        if stripped.startswith("#"):
+            text = heading_text  # a Markdown title is still the title line (customer, date)
+        elif text.endswith(":") and len(text) < 40:
+            in_actions = False
+            continue
+        line = Line(no=no, raw=raw, text=text, in_actions=in_actions or is_action_row)
         m = _LABEL_RE.match(text)
         if m and len(m.group(1).split()) <= 4 and not EMAIL_RE.search(m.group(1)):
             line.label, line.body = m.group(1).strip().lower(), m.group(2).strip()
@@ -227,7 +389,7 @@ def split_lines(notes: str) -> list[Line]:
             line.body = text
         lowered = text.lower()
         line.uncertain = bool(lx.UNCERTAIN_RE.search(lowered))
-        if not lines and not _BULLET_RE.match(raw) and not line.label and len(text) < 120:
+        if not lines and not bullet and not line.label and len(text) < 120:
             line.header = True  # the title line names the meeting; its words ("sync") are not answers
         elif line.label and _workloads_in(line.label):
             line.topics = {"c"}  # "Teams: ..." is an intent statement, whatever else its words touch
@@ -240,6 +402,14 @@ def split_lines(notes: str) -> list[Line]:
                 line.topics = set()  # the FM's own to-do is an action, not an answer
         lines.append(line)
     return lines
+
+
+def _looks_like_mail_header(text: str) -> bool:
+    """ "To: Sam Okafor; Mia Laurent" is a mail header; "Timeline: ..." or "Subject: ..." mid-notes still count."""
+    label = text.split(":", 1)[0].strip().lower()
+    return label in ("from", "sent", "to", "cc", "bcc", "subject", "importance") and (
+        label != "to" or ";" in text or "@" in text or len(text.split()) <= 6
+    )
 
 
 # ---------------------------------------------------------------- people
@@ -347,8 +517,12 @@ def _segments(text: str) -> list[str]:
 def _find_people(lines: list[Line], people: People) -> None:
     for line in lines:
         is_attendee_line = bool(line.label and _ATTENDEE_LABEL_RE.match(line.label))
+        all_absent = bool(line.label and _ABSENT_LABEL_RE.match(line.label))
+        all_lowercase = not re.search(r"[A-Z]", line.text)
         for seg in _segments(line.text):
-            absent = bool(ABSENT_RE.search(seg)) if is_attendee_line or ROLE_OUT_RE.search(seg) else False
+            absent = all_absent or (
+                bool(ABSENT_RE.search(seg)) if is_attendee_line or ROLE_OUT_RE.search(seg) else False
+            )
             for m in ROLE_OUT_RE.finditer(seg):
                 people.add(m.group(2), m.group(1), line, present=False)
             for m in NAME_PAREN_ROLE_RE.finditer(seg):
@@ -356,16 +530,24 @@ def _find_people(lines: list[Line], people: People) -> None:
                     people.add(m.group(1), m.group(2), line, present=not absent)
             for m in ROLE_EQ_NAME_RE.finditer(seg):
                 role, name = m.group(1), m.group(2)
-                unknown = name.startswith("?")
+                unknown = bool(_UNKNOWN_NAME_RE.match(name))
                 if unknown or name.split()[0] not in _NOT_NAMES:
                     people.add(None if unknown else name, role, line, present=not unknown and not absent)
             for m in ROLE_NAME_RE.finditer(seg):
                 if m.group(2).split()[0] not in _NOT_NAMES and not ROLE_OUT_RE.search(seg):
                     people.add(m.group(2), m.group(1), line, present=not absent)
-            if is_attendee_line:
-                for m in NAME_COMMA_ROLE_RE.finditer(line.text):
-                    if m.group(1).split()[0] not in _NOT_NAMES:
-                        people.add(m.group(1), m.group(2), line)
+            if all_lowercase:
+                for m in ROLE_EQ_LOWER_NAME_RE.finditer(seg):
+                    words = m.group(2).split()
+                    if not any(w in _NOT_LOWER_NAMES or w.upper() in FIELD_ROLES for w in words):
+                        people.add(m.group(2).title(), m.group(1), line, present=not absent)
+        for m in NAME_THE_ROLE_RE.finditer(line.text):  # prose spans commas: "Hannah Schmidt, the ATS, and ..."
+            if m.group(1).split()[0] not in _NOT_NAMES:
+                people.add(m.group(1), m.group(2), line, present=not all_absent)
+        if is_attendee_line:
+            for m in NAME_COMMA_ROLE_RE.finditer(line.text):
+                if m.group(1).split()[0] not in _NOT_NAMES:
+                    people.add(m.group(1), m.group(2), line, present=not all_absent)
         for m in TITLE_PAREN_NAME_RE.finditer(line.text):
             people.add_customer(m.group(2), tidy(m.group(1)), line)
         for m in TITLE_NAME_RE.finditer(line.text):
@@ -577,17 +759,46 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
 # ---------------------------------------------------------------- actions, asks, open items
 
 
+_DUE_LEAD = r"(?:\b(?:by|on|due|before|until|no later than)\s+)?"
+_OWNER_PREFIX_RE = re.compile(r"^(me|i|fm)\s*(?::|[-–])\s*(.+)$", re.IGNORECASE)  # "me - set up sync w/ Yuki"
+_LATER_DUE_RE = re.compile(
+    r"^\s*[.;]\s*((?:due|by|deadline)\b[^.;]{0,60})", re.IGNORECASE
+)  # "... earlier. Due Friday."
+# A second clause with its subject left out or a pronoun: "Kofi runs the sync, will add me"; "he will add me".
+_ELLIPTIC_RE = re.compile(
+    r"(?:[,;]\s*|\band\s+)(?:(?:he|she|they)\s*)?(?:will|['’]ll|to)\s+(?!be\b)([a-z][^.;()]{2,200})", re.IGNORECASE
+)
+_NAME_TOKEN_RE = re.compile(_NAME)
+_PRONOUN_OBJECT_RE = re.compile(r"(?:it|that|this|the (?:sync|meeting|call))\b")
+
+
+def _known_name_re(people: People) -> re.Pattern[str] | None:
+    """Owners as the notes wrote them, any case: all-lowercase notes name "priya", not "Priya"."""
+    names = {part for a in people.attendees if a.name for part in (a.name, a.name.split()[0]) if len(part) > 1}
+    if not names:
+        return None
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)[:100])
+    return re.compile(
+        rf"(?:^|[(,;.]\s*|\s)((?i:{alternation}))(?:\s*\((?i:{_ROLE_CODES})\))?(?:\s+{_ACTION_VERB}|['’]ll)\s+"
+        + _ACTION_CLAUSE
+    )
+
+
 def _actions(lines: list[Line], people: People, ref: date | None) -> list[ActionItem]:
     items: list[ActionItem] = []
     seen: set[tuple[int, str]] = set()
+    known_re = _known_name_re(people)
 
-    def add(owner_token: str | None, action: str, line: Line) -> None:
+    def add(owner_token: str | None, action: str, line: Line, later: str = "") -> None:
         action = action.strip(" .,;:-")
         if len(action) < 3:
             return
         due, due_words = find_due_date(action, ref)
         if due_words:
-            action = re.sub(r"\s*\b" + re.escape(due_words) + r"\b\s*", " ", action).strip(" ,.")
+            action = re.sub(r"\s*" + _DUE_LEAD + re.escape(due_words) + r"\b\s*", " ", action, flags=re.I)
+            action = action.strip(" ,.")
+        elif later:
+            due, due_words = find_due_date(later, ref)
         owner, role = people.owner_name(owner_token) if owner_token else (None, None)
         key = (line.no, action.lower()[:40])
         if key in seen:
@@ -606,38 +817,81 @@ def _actions(lines: list[Line], people: People, ref: date | None) -> list[Action
 
     for line in lines:
         t = line.text
-        matched = False
+        matched_at: list[int] = []
         if m := ME_COLON_RE.match(t):
             add("me", m.group(2), line)
             continue
         for m in ASK_TO_RE.finditer(t):
             add(m.group(1), m.group(2), line)
-            matched = True
-        for m in ACTION_RE.finditer(t):
+            matched_at.append(m.start(2))
+        found = list(ACTION_RE.finditer(t))
+        if known_re is not None and not re.search(r"[A-Z]", t):
+            found += list(known_re.finditer(t))
+        for m in found:
             token, clause = m.group(1), m.group(2)
+            if m.start(2) in matched_at:
+                continue
+            is_me = token.lower() in ("me", "i")
             if token.split()[0] in _NOT_NAMES or (
-                token not in ("me", "I")
+                not is_me
                 and people.find(token) is None
                 and not any(p.name and _same_person(p.name, token) for p in people.customer)
             ):
                 continue
-            if token == "I" and re.match(r"can\b", clause):
+            if is_me and re.match(r"can\b", clause):
                 continue
-            if "n" in line.topics and re.match(r"set (?:it )?up\b", clause.strip()):
-                clause = f"set up the recurring field sync ({tidy(line.body)})"
-            elif line.label and len(clause.split()) <= 5 and _label_topics(line.label) & set("efghik"):
-                clause = f"{clause.strip()} ({line.label})"  # "confirm number" alone does not say of what
-            add(token, clause, line)
-            matched = True
-        if matched:
+            if re.search(r"\bowns\s+$", t[: m.start(2)]) and _PRONOUN_OBJECT_RE.match(clause):
+                continue  # "Maya owns it": she owns the meeting, no action in that
+            clause = _action_clause(clause, line)
+            later = _LATER_DUE_RE.match(t[m.end() :])
+            add("me" if is_me else token, clause, line, later.group(1) if later else "")
+            matched_at.append(m.start(2))
+        for m in _ELLIPTIC_RE.finditer(t):
+            if any(abs(m.start(1) - at) < 3 for at in matched_at):
+                continue
+            owner = _subject_before(t, m.start(), people)
+            if owner and not ABSENT_RE.search(m.group(1)):  # "(Raj, will catch up async)" is attendance, not a task
+                add(owner, _action_clause(m.group(1), line), line)
+                matched_at.append(m.start(1))
+        if matched_at:
             continue
         if m := TODO_RE.match(t):
             body = m.group(1)
-            if not ASK_TO_RE.search(body):
+            if prefixed := _OWNER_PREFIX_RE.match(body):
+                add("me", prefixed.group(2), line)
+            elif not ASK_TO_RE.search(body):
                 add("me", body, line)
         elif line.in_actions:
             add(None, t, line)
     return items
+
+
+def _action_clause(clause: str, line: Line) -> str:
+    """An action clause that says what it is about on its own: "set it up" names the sync, "confirm number" the topic."""
+    if "n" in line.topics and re.match(r"set (?:it )?up\b", clause.strip()):
+        return f"set up the recurring field sync ({tidy(line.body)})"
+    if "n" in line.topics and re.match(r"(?:add|invite|forward)\b", clause.strip()) and len(clause.split()) <= 5:
+        if not re.search(r"sync|call|meeting|invite|review", clause, re.IGNORECASE):
+            return f"{clause.strip()} to the field sync"
+    if line.label and len(clause.split()) <= 5 and _label_topics(line.label) & set("efghik"):
+        return f"{clause.strip()} ({line.label})"  # "confirm number" alone does not say of what
+    return clause
+
+
+def _subject_before(text: str, pos: int, people: People) -> str | None:
+    """The nearest known person named before pos in the same sentence: the subject an elliptic clause shares."""
+    sentence_start = max(text.rfind(". ", 0, pos) + 1, 0)
+    owner = None
+    for m in _NAME_TOKEN_RE.finditer(text, sentence_start, pos):
+        for token in (m.group(0), m.group(0).split()[0]):
+            if people.find(token) is not None:
+                owner = token
+                break
+    if owner is None and not re.search(r"[A-Z]", text):
+        for word in re.findall(r"[a-z]+", text[sentence_start:pos]):
+            if len(word) > 2 and people.find(word) is not None:
+                owner = word
+    return owner
 
 
 def _asks(lines: list[Line], people: People) -> list[Ask]:

@@ -196,11 +196,35 @@ IN_PROGRESS_RE = _re(
     r"\badopt(?:ing|ion)\b",
     r"\bonboard",
     r"\bmoving to\b",
+    r"\bin prog\b",
+    r"\bfinished\b",
+    r"\bcompleted?\b",
+    r"\bmoved\b",
+    r"\bmid-?migration\b",
+    r"\bmig\b",
 )
 UNRESPONSIVE_RE = _re(
     r"unresponsive", r"no response", r"not respond", r"no reply", r"ghost", r"didn'?t (?:reply|respond)"
 )
-DUPLICATE_RE = _re(r"duplicate tenant", r"invalid tenant", r"duplicate entitlement", r"invalid entitlement")
+DUPLICATE_RE = _re(
+    r"duplicate tenant",
+    r"invalid tenant",
+    r"duplicate entitlement",
+    r"invalid entitlement",
+    r"duplicate ?/ ?invalid",
+)
+# Intent words written with doubt ("intent??", "maybe after the merger", "TBD") do not declare intent.
+UNSURE_INTENT_RE = _re(
+    r"intent\s*\?",
+    r"\bmaybe\b",
+    r"\btbd\b",
+    r"\btbc\b",
+    r"\bunsure\b",
+    r"\bnot sure\b",
+    r"\bunclear\b",
+    r"\bnot started\b",
+    r"\bunknown\b",
+)
 OUT_OF_SCOPE_RE = _re(
     r"not (?:in )?(?:fasttrack|ft) scope",
     r"not in (?:fasttrack|ft)'?s? scope",
@@ -271,6 +295,10 @@ BLOCKED_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bfreeze\b",
             r"priorit",
             r"headcount",
+            r"no one to own",
+            r"new hire",
+            r"\bhiring\b",
+            r"understaffed",
             r"process",
         ),
     ),
@@ -293,8 +321,25 @@ NO_INTENT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 IN_PROGRESS_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("Migration", _re(r"migrat", r"\bmove off\b", r"want(?:s)? off", r"\bcut-?over", r"moving (?:off|from)")),
-    ("Solution or User Adoption", _re(r"adopt", r"\busage\b", r"\bdone\b", r"already (?:in|on|using)", r"champions")),
+    # A migration already finished leaves adoption work: checked before the migration cues it contains.
+    ("Solution or User Adoption", _re(r"already (?:migrated|moved)", r"migration (?:is )?(?:done|complete)")),
+    (
+        "Migration",
+        _re(
+            r"migrat",
+            r"\bmig\b",
+            r"\bmove off\b",
+            r"want(?:s)? off",
+            r"\bcut-?over",
+            r"moving (?:off|from)",
+            r"\bmov(?:e|es|ing|ed)\b(?! to\b)",
+            r"\bwaves?\b",
+        ),
+    ),
+    (
+        "Solution or User Adoption",
+        _re(r"adopt", r"\busage\b", r"(?<!% )\bdone\b", r"already (?:in|on|using)", r"champions"),
+    ),
     ("Technical Onboarding and Deployment", _re(r"pilot", r"deploy", r"roll(?:ing)? ?out", r"onboard", r"config")),
 )
 
