@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .agenda import AGENDA_BY_KEY, agenda_for
@@ -72,15 +73,19 @@ def extract_with_model(
 ) -> tuple[Engagement, CallFacts, Provenance]:
     """(engagement, facts, provenance): the model's facts when valid, else the rules engine's, with the reason."""
     started = time.monotonic()
-    engagement, offline_facts = extract_facts(notes, engagement, agenda_answers)
+    # The prompt carries the engagement as the FM gave it (the model reads the notes itself), so the
+    # request leaves at once and the rules engine runs while it is in flight.
     request = build_request(notes, engagement, agenda_answers)
 
     def parse(reply: ChatReply) -> CallFacts:
         return parse_structured(reply, CallFacts)
 
-    try:
-        outcome = call_model(model, request, parse, settings=settings, budget=budget, reask=reask_message)
-    except ModelGaveUp as exc:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftdraft-extract") as pool:
+        future = pool.submit(call_model, model, request, parse, settings=settings, budget=budget, reask=reask_message)
+        engagement, offline_facts = extract_facts(notes, engagement, agenda_answers)
+        error = future.exception()  # waits for the model
+    if isinstance(error, ModelGaveUp):
+        exc = error
         return (
             engagement,
             offline_facts,
@@ -93,6 +98,7 @@ def extract_with_model(
                 seconds=round(time.monotonic() - started, 3),
             ),
         )
+    outcome = future.result()  # re-raises anything that is not a model failure: a bug must surface
     facts = finalize_facts(outcome.value, notes, engagement, agenda_answers)
     return (
         engagement,

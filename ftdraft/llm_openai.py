@@ -10,7 +10,17 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .llm import CallFailed, ChatModel, ChatReply, ChatRequest, Message, StructuredMode, TokenSink, schema_instructions
+from .llm import (
+    CallFailed,
+    ChatModel,
+    ChatReply,
+    ChatRequest,
+    Message,
+    StructuredMode,
+    TokenSink,
+    json_schema,
+    schema_instructions,
+)
 from .schemas import TokenUsage
 
 if TYPE_CHECKING:
@@ -87,7 +97,7 @@ class OpenAIChatModel(ChatModel):
                 # rejects; pydantic validates every reply anyway and re-asks once.
                 "json_schema": {
                     "name": request.schema.__name__,
-                    "schema": request.schema.model_json_schema(),
+                    "schema": json_schema(request.schema),
                     "strict": False,
                 },
             }
