@@ -351,13 +351,10 @@ def split_lines(notes: str) -> list[Line]:
             text = re.sub(r"\s+", " ", _BULLET_RE.sub("", raw, count=1)).strip()
         if not text:
             continue
-        if (
-            _EMAIL_HEADER_RE.match(text)
-            and not lines
-            or (_EMAIL_HEADER_RE.match(text) and _looks_like_mail_header(text))
-        ):
-            if re.match(r"(?:sent|date)\s*:", text, re.I):
-                lines.append(Line(no=no, raw=raw, text=text, body=text, header=True))  # the mail's date
+        if _EMAIL_HEADER_RE.match(text) and (not lines or _looks_like_mail_header(text)):
+            if re.match(r"(?:sent|date|subject)\s*:", text, re.I):
+                # the mail's date and subject name the call and the customer; they answer no agenda item
+                lines.append(Line(no=no, raw=raw, text=text, body=text, header=True))
             continue
         indent = len(raw) - len(raw.lstrip())
         bullet = bool(_BULLET_RE.match(raw)) and cells is None
@@ -562,13 +559,8 @@ def _read_header(lines: list[Line], engagement: Engagement) -> Engagement:
     updates: dict[str, object] = {}
     head = lines[:3]
     all_text = "\n".join(line.text for line in lines[:40])
-    if engagement.motion is None:
-        if re.search(r"\bRFA\b", all_text, re.IGNORECASE):
-            updates["motion"] = "RFA"
-        elif re.search(r"\bhealth\b", all_text, re.IGNORECASE):
-            updates["motion"] = "Health"
-        elif re.search(r"\btargeted\b", all_text, re.IGNORECASE):
-            updates["motion"] = "Targeted"
+    if engagement.motion is None and (motion := _motion(lines[:40])):
+        updates["motion"] = motion
     if engagement.rfa_id is None and (m := RFA_ID_RE.search(all_text)):
         updates["rfa_id"] = m.group(1)
     if engagement.call_date is None:
@@ -578,14 +570,31 @@ def _read_header(lines: list[Line], engagement: Engagement) -> Engagement:
                 updates["call_date"] = found
                 break
     if not engagement.customer and head:
-        customer = _customer_from_header(head[0].text)
-        if customer:
-            updates["customer"] = customer
+        titles = [head[0]] + [line for line in lines[:8] if re.match(r"subject\s*:", line.text, re.I)]
+        for title in titles:
+            text = re.sub(r"^subject\s*:\s*(?:(?:re|fw|fwd)\s*:\s*)*", "", title.text, flags=re.I)
+            if customer := _customer_from_header(text):
+                updates["customer"] = customer
+                break
     return engagement.model_copy(update=updates)
 
 
+_MOTION_RE = re.compile(r"\b(rfa|health|targeted)\b", re.IGNORECASE)
+_NEGATED_RE = re.compile(r"\b(?:no|not(?: an?)?|non)[- ]$", re.IGNORECASE)
+
+
+def _motion(lines: list[Line]) -> str | None:
+    """The first motion word the notes use, skipping negated ones ("no RFA"), so the title line wins."""
+    for line in lines:
+        for m in _MOTION_RE.finditer(line.text):
+            if _NEGATED_RE.search(line.text[max(0, m.start() - 8) : m.start()]):
+                continue
+            return {"rfa": "RFA", "health": "Health", "targeted": "Targeted"}[m.group(1).lower()]
+    return None
+
+
 def _customer_from_header(text: str) -> str | None:
-    parts = [p.strip() for p in re.split(r"\s+(?:--|-|–|—|\|)\s+|\s*\|\s*", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s+(?:--|-|–|—|\||//|::)\s+|\s*(?:\||//|::)\s*", text) if p.strip()]
     noise = re.compile(
         r"^(?:internal )?(?:account team|at|field)? ?(?:sync|call|meeting|notes)\b|^(?:rfa|health|targeted)\b"
         r"|^\d|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d|^internal\b",
@@ -595,9 +604,18 @@ def _customer_from_header(text: str) -> str | None:
         if noise.search(part):
             continue
         candidate = re.sub(r"\s*\((?:rfa|health)[^)]*\)", "", part, flags=re.IGNORECASE)
-        candidate = re.sub(r"\s+(?:call|sync|meeting|notes)\b.*$", "", candidate, flags=re.IGNORECASE).strip(" :-")
+        candidate = re.sub(
+            r"\s+(?:(?:health|rfa|targeted|internal|review|account team|at|field|intro)\s+)*"
+            r"(?:health|review|call|sync|meeting|notes|with)\b.*$",
+            "",
+            candidate,
+            flags=re.IGNORECASE,
+        ).strip(" :-,")
         if candidate and not noise.search(candidate) and len(candidate.split()) <= 5:
-            return candidate if any(c.isupper() for c in candidate) else candidate.title()
+            if any(c.isupper() for c in candidate):
+                return candidate
+            # "margie's travel" -> "Margie's Travel" (str.title would give "Margie'S")
+            return " ".join(word[:1].upper() + word[1:] for word in candidate.split())
     return None
 
 
@@ -662,7 +680,11 @@ def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Li
             note=_note("Blocked", blocked + [s for s in texts if s not in blocked]),
             sources=sources,
         )
-    progressing = [s for s in texts if lx.IN_PROGRESS_RE.search(s) and not lx.POTENTIAL_RE.search(s)]
+    progressing = [
+        s
+        for s in texts
+        if lx.IN_PROGRESS_RE.search(s) and not lx.POTENTIAL_RE.search(s) and not lx.UNSURE_INTENT_RE.search(s)
+    ]
     if progressing:
         reason = _first_reason(lx.IN_PROGRESS_REASONS, " ".join(progressing))
         return ServiceIntent(
@@ -737,20 +759,26 @@ def _labelled_sentences(line: Line) -> list[tuple[list[str], str]]:
 def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> list[ServiceIntent]:
     cues = (lx.NO_INTENT_RE, lx.BLOCKED_RE, lx.IN_PROGRESS_RE, lx.UNRESPONSIVE_RE, lx.DUPLICATE_RE)
     by_workload: dict[str, list[tuple[str, Line]]] = {}
+    stated: set[str] = set()
     for line in lines:
         if line.header or (line in scope_lines and not lx.IN_PROGRESS_RE.search(line.text.lower())):
             continue
         for labelled, sentence in _labelled_sentences(line):
             if not sentence or SCOPE_RE.search(sentence) or lx.OUT_OF_SCOPE_RE.search(sentence):
                 continue
+            if line.in_actions and not labelled:
+                continue  # "share Teams adoption kit" is the FM's task, not the customer's intent
             has_cue = any(rx.search(sentence) for rx in cues)
             for w in labelled or _workloads_in(sentence):
+                if labelled:
+                    stated.add(w)
                 if labelled or has_cue:
                     by_workload.setdefault(w, []).append((sentence, line))
     intents = []
     for w in dict.fromkeys([*scope, *by_workload]):
         sentences = by_workload.get(w, [])
-        if w not in scope and not any(rx.search(s) for s, _ in sentences for rx in cues[:3]):
+        # A workload with its own line ("Purview: not started") is in scope even with no status word.
+        if w not in scope and w not in stated and not any(rx.search(s) for s, _ in sentences for rx in cues[:3]):
             continue
         intents.append(_classify(w, sentences, lines))
     return intents
@@ -976,7 +1004,12 @@ def _label_topics(label: str | None) -> set[str]:
 def _not_discussed_text(text: str) -> bool:
     return (
         bool(
-            re.search(r"not discussed|didn'?t (?:discuss|come up)|no (?:info|details)\b|\?\?\s*$", text, re.IGNORECASE)
+            re.search(
+                r"not (?:yet )?discussed|\bno \w+ (?:discussed|agreed|yet)\b|didn'?t (?:discuss|come up)"
+                r"|no (?:info|details)\b|\?\?\s*$|:\s*(?:tbd|tbc|\?+|unknown|n/?a)\W*$|^\W*\w+\W+(?:tbd|tbc)\W*$",
+                text,
+                re.IGNORECASE,
+            )
         )
         and len(text.split()) <= 6
     )
@@ -1031,6 +1064,42 @@ def _risks_and_timeline(lines: list[Line]) -> tuple[list[Fact], list[Fact]]:
     return risks, timeline
 
 
+# "no existing AT sync. Propose weekly" proposes, though it says "existing".
+_PROPOSE_SYNC_RE = re.compile(
+    r"\bpropos|\bno (?:existing|current|regular|recurring)\b|\bnone (?:today|yet|exists?)\b|there(?: is|'s) no\b"
+    r"|\bset (?:it |one )?up\b|\bschedule (?:a|one|it)\b|\bnew (?:sync|call|meeting)\b",
+    re.IGNORECASE,
+)
+_JOIN_SYNC_RE = re.compile(
+    r"already|existing|\bexists?\b|there is a|there'?s a|\bjoin\b|add(?:s)? me|\bhas a\b|\bruns? (?:a|the)\b"
+    r"|\bhosts? (?:a|the)\b|\bowns it\b|forward me",
+    re.IGNORECASE,
+)
+
+
+def _sync_owner(candidates: list[Line], people: People) -> str | None:
+    """Who sets the sync up or adds the FM: an explicit action first ("I'll send the invite", "Tariq to set it up"),
+    else the account-team member the sync lines name ("Felix's weekly call", "Kofi runs a ...")."""
+    for line in candidates:
+        for m in ACTION_RE.finditer(line.text):
+            if m.group(1).lower() in ("me", "i") and not re.match(r"can\b", m.group(2)):
+                return people.owner_name("me")[0]
+            if people.find(m.group(1)):
+                return people.owner_name(m.group(1))[0]
+    for line in candidates:
+        said = [x for x in _SENTENCE_SPLIT_RE.split(line.text) if lx.TOPIC_RES["n"].search(x.lower())] or [line.text]
+        text = " ".join(said)
+        if not re.search(r"[A-Z]", text):
+            tokens = re.findall(r"[a-z]{3,}", text)
+        else:
+            tokens = [re.sub(r"['’]s$", "", m.group(0)) for m in _NAME_TOKEN_RE.finditer(text)]  # "Felix's call"
+        for token in tokens:
+            for candidate in (token, token.split()[0]):
+                if candidate.split()[0] not in _NOT_NAMES and (found := people.find(candidate)) and found.role != "FM":
+                    return people.owner_name(candidate)[0]
+    return None
+
+
 def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
     candidates = [line for line in lines if "n" in line.topics and not _not_discussed(line) and not line.header]
     if not candidates:
@@ -1060,21 +1129,8 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
             "4th": 4,
             "last": -1,
         }[m.group(1)]
-    kind = (
-        "join_existing"
-        if re.search(r"already|existing|there is a|there'?s a|join (?:that|the|their)|add me", lowered)
-        else "propose"
-    )
-    owner = None
-    for line in candidates:
-        for m in ACTION_RE.finditer(line.text):
-            if people.find(m.group(1)):
-                owner = people.owner_name(m.group(1))[0]
-                break
-        if owner is None and (m := re.search(rf"({_NAME}) said", line.text)) and people.find(m.group(1)):
-            owner = people.owner_name(m.group(1))[0]
-        if owner:
-            break
+    kind = "join_existing" if _JOIN_SYNC_RE.search(lowered) and not _PROPOSE_SYNC_RE.search(lowered) else "propose"
+    owner = _sync_owner(candidates, people)
     return SyncRhythm(
         kind=kind,
         cadence=cadence,
