@@ -32,6 +32,17 @@ ROLES = ["ATS", "TAM", "AE", "CSM", "TSP", "SSP", "ADE", "other"]
 ATTENDEE_ROLES = [*ROLES[:-1], "FM", "FTA", "customer", "other"]
 AFTER_CALL = ("intro_request", "teams_channel", "follow_up", "ftop", "sync_rhythm")
 ICON_PREP = ":material/checklist:"
+# Column headers the FM reads ("_i" is the row's original position: hidden, it keeps each row's sources).
+LABELS: dict[str, Any] = {
+    "_i": None,
+    "name": st.column_config.TextColumn("Name"),
+    "email": st.column_config.TextColumn("Email"),
+    "present": st.column_config.CheckboxColumn("Present"),
+    "workload": st.column_config.TextColumn("Workload"),
+    "text": st.column_config.TextColumn("Open item", width="large"),
+    "owner": st.column_config.TextColumn("Owner"),
+    "source": st.column_config.TextColumn("Source (note line)"),
+}
 STATUSES = ["In Progress", "Blocked", "No Intent", "Status Unknown", "Duplicate/Invalid"]
 
 
@@ -165,7 +176,7 @@ def sidebar(store: Store, settings: Settings, eid: str) -> EngineChoice:
     for row in rows:
         label = row.customer or "Untitled notes"
         when = row.updated_at.strftime("%b %d")
-        c1, c2 = sb.columns([5, 1], vertical_alignment="center")
+        c1, c2 = sb.columns([4, 1], vertical_alignment="center")
         c1.button(
             f"{ws.md_escape(label)} · {when}",
             key=f"open:{row.id}",
@@ -175,7 +186,12 @@ def sidebar(store: Store, settings: Settings, eid: str) -> EngineChoice:
             width="stretch",
         )
         c2.button(
-            ":material/delete:", key=f"del:{row.id}", help=f"Delete {label}", on_click=_ask_delete, args=(row.id,)
+            "",
+            icon=":material/delete:",
+            key=f"del:{row.id}",
+            help=f"Delete {ws.md_escape(label)}",
+            on_click=_ask_delete,
+            args=(row.id,),
         )
         if pending == row.id:
             sb.warning(f"Delete {ws.md_escape(label)} with its notes and drafts? This cannot be undone.")
@@ -555,7 +571,8 @@ def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineC
         if rec.bundle is None:
             st.info("Draft to see the agenda answers a-n, attendees, action items and intents here, ready to correct.")
         else:
-            facts_form(store, rec)
+            with st.container(height=760, border=False):  # scrolls beside the notes instead of stretching the page
+                facts_form(store, rec)
     return rec
 
 
@@ -568,7 +585,7 @@ def _editor(rows: list[dict[str, Any]], columns: tuple[str, ...], key: str, conf
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        column_config={"_i": None, "source": st.column_config.TextColumn("Source (note line)"), **config},
+        column_config={**LABELS, **config},
         disabled=disabled,
     )
 
