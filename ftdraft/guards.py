@@ -135,7 +135,7 @@ DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), "ymd"),
     (
         re.compile(
-            rf"\b(?:(?:{_WEEKDAY_ALT})\.?,?\s+)?({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
+            rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
             re.IGNORECASE,
         ),
         "mdy",
@@ -162,9 +162,14 @@ class DateMention:
     span: tuple[int, int]
 
 
+_WEEKDAY_BEFORE_RE = re.compile(rf"\b(?:{_WEEKDAY_ALT})\.?,?\s+$", re.IGNORECASE)
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Calendar dates written in text, in any of the forms notes and drafts use. Overlaps keep the first match."""
     found: list[DateMention] = []
+    if not DIGIT_RE.search(text):
+        return found  # every form has a digit: most lines are done here
     taken: list[tuple[int, int]] = []
     for pattern, kind in DATE_PATTERNS:
         for m in pattern.finditer(text):
@@ -187,8 +192,12 @@ def find_dates(text: str) -> list[DateMention]:
                 continue
             if not (1 <= mo <= 12 and 1 <= d <= 31):
                 continue
-            found.append(DateMention(mo, d, y, m.group(0), m.span()))
-            taken.append(m.span())
+            start = m.start()
+            if kind == "mdy":  # "Fri Nov 20": the weekday belongs to the date (looked up behind: a fast regex)
+                wd = _WEEKDAY_BEFORE_RE.search(text, max(0, start - 12), start)
+                start = wd.start() if wd else start
+            found.append(DateMention(mo, d, y, text[start : m.end()], (start, m.end())))
+            taken.append((start, m.end()))
     return found
 
 
@@ -837,9 +846,9 @@ class Corpus:
     def has_email(self, email: str) -> bool:
         return email.strip().lower() in self._flat
 
-    @property
-    def _flat(self) -> str:
-        return " ".join(self.text.lower().split())
+    def __post_init__(self) -> None:
+        self._flat = " ".join(self.text.lower().split())
+        self._lower = self.text.lower()
 
     def date_ok(self, d: DateMention) -> bool:
         return (d.month, d.day, d.year) in self.allowed_dates or (d.month, d.day, None) in self.allowed_dates
@@ -1018,7 +1027,7 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
                     "This address is not in the notes or the engagement: check it before sending.",
                 )
         for m in URL_RE.finditer(text):
-            if m.group(0).lower() not in corpus.text.lower():
+            if m.group(0).lower() not in corpus._lower:
                 flag(part.draft, "grounding.url", m.group(0), "warning", "This link is not in the notes: check it.")
         rest = URL_RE.sub(" ", EMAIL_RE.sub(" ", text))
         for d in find_dates(rest):
@@ -1054,6 +1063,9 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
                     continue
                 if word.lower().endswith(("'s", "’s")):
                     word = word[:-2]
+                low = word.lower()
+                if low in corpus.words or low in vocab_words:
+                    continue
                 pieces = [p for p in re.split(r"[-'’./&]", word) if p]
                 if all(p.lower() in corpus.words or p.lower() in vocab_words for p in pieces):
                     continue

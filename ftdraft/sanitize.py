@@ -20,6 +20,13 @@ _JOINERS = frozenset("\u200c\u200d")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# Any character clean_text might touch: text without one (nearly all text) is returned untouched, fast.
+_SUSPECT_RE = re.compile(
+    "[\U000e0000-\U000e007f\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060-\u2064\ufeff\u180e"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\r]"
+)
+
+
 def _is_tag(ch: str) -> bool:
     return _TAG_RANGE[0] <= ord(ch) <= _TAG_RANGE[1]
 
@@ -52,6 +59,8 @@ def clean_text(text: str) -> str:
     """
     if not text:
         return text
+    if not _SUSPECT_RE.search(text):
+        return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     out: list[str] = []
     n = len(text)
@@ -71,6 +80,8 @@ def clean_text(text: str) -> str:
 def hostile_characters(text: str) -> dict[str, int]:
     """Counts of the hostile character classes in text (empty when there are none), for reporting."""
     counts: dict[str, int] = {}
+    if not _SUSPECT_RE.search(text):
+        return counts
 
     def bump(kind: str) -> None:
         counts[kind] = counts.get(kind, 0) + 1
