@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Motion = Literal["RFA", "Health", "Targeted"]
 Role = Literal["ATS", "TAM", "AE", "CSM", "TSP", "SSP", "ADE", "other"]
@@ -114,6 +114,15 @@ class Engagement(Model):
     customer_contacts: list[Person] = Field(default_factory=list)
     workloads: list[str] = Field(default_factory=list)
     call_date: date | None = None
+
+    @model_validator(mode="after")
+    def _pin_own_roles(self) -> Engagement:
+        # A context file need not repeat that the FM is the FM and the FTA the FTA.
+        if self.fm is not None and self.fm.role != "FM":
+            self.fm = self.fm.model_copy(update={"role": "FM"})
+        if self.fta is not None and self.fta.role != "FTA":
+            self.fta = self.fta.model_copy(update={"role": "FTA"})
+        return self
 
 
 class AgendaAnswer(Model):
