@@ -1,0 +1,183 @@
+"""The API key never leaves the settings: after model-path runs with a sentinel key — good replies and failures,
+including a server that echoes the key back in its error — it is in no log line, output, database row, export,
+error message or page."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openai_stub_server import Drop, Garbage, Reply, Status, StubServer, free_port
+from streamlit.testing.v1 import AppTest
+
+from ftdraft.cli import main
+from ftdraft.config import Settings, get_settings
+from ftdraft.export import write_exports
+from ftdraft.extract import extract_facts
+from ftdraft.pipeline import build_bundle
+from ftdraft.schemas import DraftBundle, Engagement
+from ftdraft.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTES = (ROOT / "examples" / "rfa-contoso-pharma.md").read_text(encoding="utf-8")
+KEY = "sk-SENTINEL-guard-7b1e2c9d4f-never-print"
+# The parts of the key a careless mask would still show ("sk-SENT...print").
+FRAGMENTS = (KEY, KEY[3:], "SENTINEL-guard-7b1e2c9d4f")
+
+
+def leaked(text: str) -> list[str]:
+    return [f for f in FRAGMENTS if f in text]
+
+
+class Echoing:
+    """Answers validly, except that some steps fail the ways servers do, one of them echoing the key back."""
+
+    def __init__(self, facts_json: str, failures: dict[str, object]) -> None:
+        self.facts_json = facts_json
+        self.failures = failures
+
+    def __call__(self, step: str, body: dict) -> object:  # type: ignore[type-arg]
+        if step in self.failures:
+            return self.failures[step]
+        if step == "extract":
+            return Reply(self.facts_json)
+        if step == "draft:follow_up":
+            return Reply("Subject: Contoso Pharma recap\n\nHi all,\n\nThanks for the time today.\n")
+        return Status(500, "scripted failure")
+
+
+FAILURES: dict[str, dict[str, object]] = {
+    "echoes-key-401": {"extract": Status(401, f"Incorrect API key provided: {KEY}. You can find your key at ...")},
+    "server-errors": {"extract": Status(503, f"overloaded (auth {KEY})", retry_after=0.01)},
+    "garbage-and-drop": {"extract": Garbage(f'{{"error": "{KEY}" not json'), "draft:follow_up": Drop()},
+    "valid": {},
+}
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FTDRAFT_ENGINE", "FTDRAFT_DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _settings(url: str) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        OPENAI_API_KEY=KEY,
+        OPENAI_BASE_URL=url,
+        FTDRAFT_MODEL="stub-model",
+        FTDRAFT_REQUEST_TIMEOUT=1.0,
+        FTDRAFT_TOTAL_BUDGET=5.0,
+        FTDRAFT_MAX_RETRIES=1,
+    )
+
+
+def _facts_json() -> str:
+    return extract_facts(NOTES, Engagement(), {})[1].model_dump_json(exclude_none=True)
+
+
+@pytest.mark.parametrize("scenario", list(FAILURES))
+def test_no_key_in_logs_bundle_db_or_exports(
+    scenario: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.DEBUG)  # openai, httpx, httpcore and ours: everything that could log a header
+    with StubServer(Echoing(_facts_json(), FAILURES[scenario])) as srv:
+        bundle = build_bundle(NOTES, engine="llm", settings=_settings(srv.base_url))
+    assert bundle.drafts.follow_up.body
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    eid = store.create(Engagement(customer="Contoso Pharma"), NOTES)
+    store.save_bundle(eid, bundle)
+    paths = write_exports(bundle, tmp_path / "out")
+    out, err = capsys.readouterr()
+    texts = {
+        "log": "\n".join(f"{r.getMessage()} {r.args!r} {r.exc_text or ''}" for r in caplog.records) + caplog.text,
+        "stdout/stderr": out + err,
+        "bundle": bundle.model_dump_json(),
+        "exports": "\n".join(p.read_bytes().decode("utf-8", "replace") for p in paths),
+    }
+    db = sqlite3.connect(tmp_path / "db.sqlite")
+    rows = [repr(r) for t in ("engagements", "items") for r in _rows(db, t)]
+    texts["database"] = "\n".join(rows) + (tmp_path / "db.sqlite").read_bytes().decode("latin-1")
+    for where, text in texts.items():
+        assert not leaked(text), f"{scenario}: the key is in the {where}"
+    if scenario != "valid":
+        assert any(p.fallback_reason for p in bundle.provenance.values()), "the failure path really ran"
+
+
+def _rows(db: sqlite3.Connection, table: str) -> list[tuple]:  # type: ignore[type-arg]
+    try:
+        return db.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608 (fixed table names)
+    except sqlite3.OperationalError:
+        return [r for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'") for r in
+                db.execute(f"SELECT * FROM {name}").fetchall()]  # fmt: skip
+
+
+def test_no_key_in_cli_output_errors_or_out_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")  # connection refused
+    monkeypatch.setenv("FTDRAFT_TOTAL_BUDGET", "3")
+    monkeypatch.setenv("FTDRAFT_MAX_RETRIES", "0")
+    get_settings.cache_clear()
+    notes = tmp_path / "notes.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    code = main(["draft", str(notes), "--engine", "llm", "--out", str(tmp_path / "out"), "--format", "markdown"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert not leaked(out + err)
+    for p in (tmp_path / "out").iterdir():
+        assert not leaked(p.read_bytes().decode("utf-8", "replace")), p.name
+    # and a user error names no key either
+    code = main(["draft", str(tmp_path / "missing.md"), "--engine", "llm"])
+    out, err = capsys.readouterr()
+    assert code == 2 and not leaked(out + err)
+
+
+def test_no_key_on_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with StubServer(Echoing(_facts_json(), FAILURES["echoes-key-401"])) as srv:
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
+        monkeypatch.setenv("FTDRAFT_TOTAL_BUDGET", "5")
+        monkeypatch.setenv("FTDRAFT_MAX_RETRIES", "0")
+        monkeypatch.setenv("FTDRAFT_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+        get_settings.cache_clear()
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+        at.run()
+        eid = at.query_params["e"]
+        eid = eid[0] if isinstance(eid, list) else eid
+        at.text_area(key=f"{eid}:notes").input(NOTES).run()
+        at.button(key=f"{eid}:draft").click().run()
+        assert not at.exception, at.exception
+        page = _page_text(at)
+        assert "Contoso" in page, "the page really drafted"
+        assert not leaked(page)
+        assert not leaked(repr(at.session_state))
+
+
+def _page_text(at: AppTest) -> str:
+    parts: list[str] = []
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        for attr in ("value", "label", "body", "help", "placeholder"):
+            v = getattr(node, attr, None)
+            if isinstance(v, str):
+                parts.append(v)
+        for child in getattr(node, "children", {}).values() if hasattr(node, "children") else []:
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
+
+
+def test_settings_never_show_the_key() -> None:
+    s = _settings("http://127.0.0.1:1/v1")
+    assert not leaked(repr(s) + str(s) + s.model_dump_json())
+    assert isinstance(DraftBundle.model_json_schema(), dict)
