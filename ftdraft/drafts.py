@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -58,7 +57,11 @@ ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "l
 
 def one_line(text: str | None) -> str:
     """User-provided text for a subject, title or list item: CR/LF and runs of whitespace become one space."""
-    return _WS.sub(" ", text or "").strip()
+    if not text:
+        return ""
+    if text.isprintable() and "  " not in text:  # fast path: no line breaks, tabs or odd spaces to fold
+        return text.strip()
+    return _WS.sub(" ", text).strip()
 
 
 def field_safe(text: str) -> bool:
@@ -136,13 +139,26 @@ def describe_rhythm(rhythm: SyncRhythm | None) -> dict[str, Any]:
 # ---------------------------------------------------------------- the roster: who a draft may address
 
 
-@dataclass(frozen=True)
 class Roster:
-    """The only people drafts may address: the engagement's account team, FTA and FM."""
+    """The only people drafts may address: the engagement's account team, FTA and FM.
 
-    team: tuple[Person, ...]
-    fta: Person | None
-    fm: Person | None
+    Indexed once, so resolving thousands of owners in long notes stays linear."""
+
+    def __init__(self, team: tuple[Person, ...], fta: Person | None, fm: Person | None) -> None:
+        self.team = team
+        self.fta = fta
+        self.fm = fm
+        self._team_ids = {id(p) for p in team}
+        self._by_role: dict[str, list[Person]] = {}
+        for p in team:
+            self._by_role.setdefault(p.role, []).append(p)
+        self._by_full: dict[str, Person] = {}
+        self._by_first: dict[str, list[Person]] = {}
+        for p in self.everyone():
+            if p.name and one_line(p.name):
+                full = one_line(p.name)
+                self._by_full.setdefault(full.casefold(), p)
+                self._by_first.setdefault(first_name(full).casefold(), []).append(p)
 
     @classmethod
     def of(cls, engagement: Engagement) -> Roster:
@@ -153,7 +169,10 @@ class Roster:
         return one_line(self.fm.name) if self.fm and self.fm.name else ""
 
     def by_role(self, role: str) -> list[Person]:
-        return [p for p in self.team if p.role == role]
+        return list(self._by_role.get(role, ()))
+
+    def in_team(self, person: Person | None) -> bool:
+        return person is not None and id(person) in self._team_ids
 
     def everyone(self) -> list[Person]:
         people = list(self.team)
@@ -168,11 +187,9 @@ class Roster:
         if not name:
             return None
         key = one_line(name).casefold()
-        people = [p for p in self.everyone() if p.name]
-        for p in people:
-            if one_line(p.name).casefold() == key:
-                return p
-        matches = [p for p in people if first_name(one_line(p.name)).casefold() == key]
+        if key in self._by_full:
+            return self._by_full[key]
+        matches = self._by_first.get(key, [])
         return matches[0] if len(matches) == 1 else None
 
     def resolve(self, name: str | None, role: str | None = None) -> str | None:
@@ -410,7 +427,7 @@ def _intro_owner(facts: CallFacts, roster: Roster) -> Person | None:
             if person is None and a.owner_role and a.owner_role not in ("FM", "FTA"):
                 holders = roster.by_role(a.owner_role)
                 person = holders[0] if len(holders) == 1 else None
-            if person is not None and person in roster.team:
+            if roster.in_team(person):
                 return person
     return None
 
@@ -561,7 +578,7 @@ def render_sync_rhythm(engagement: Engagement, facts: CallFacts) -> SyncRhythmDr
     owner = roster.find(rhythm.owner) if rhythm and rhythm.owner else None
     if rhythm is not None and rhythm.kind == "join_existing":
         # Ask whoever runs the existing sync; the rest of the team only needs to know.
-        if owner is not None and owner in roster.team:
+        if roster.in_team(owner):
             to = [recipient(owner)]
             cc = [r for r in team_to + team_cc if r != to[0] and (r.name or r.email)]
         else:
@@ -571,7 +588,7 @@ def render_sync_rhythm(engagement: Engagement, facts: CallFacts) -> SyncRhythmDr
         )
         return SyncRhythmDraft(email=email, invite=None)
     # Whoever agreed to set the sync up gets the draft invite; otherwise the FM proposes it to the whole team.
-    setter = owner if owner is not None and owner in roster.team else None
+    setter = owner if roster.in_team(owner) else None
     if setter is not None:
         to = [recipient(setter)]
         cc = [r for r in team_to + team_cc if r != to[0] and (r.name or r.email)]

@@ -1,0 +1,122 @@
+"""Benchmark of the offline engine: median time for ~300 to ~300,000 words of notes, growth between sizes,
+and the whole-process wall time of `ftdraft draft examples/<sample>`.
+
+Run: .venv/bin/python bench/engine.py   (targets: < 50 ms at 3,000 words; < 3 s at 300,000 words with
+near-linear growth, i.e. a factor near 10 per 10x words; < 1 s for the whole process)
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ftdraft.drafts import render_drafts  # noqa: E402
+from ftdraft.pipeline import offline_bundle  # noqa: E402
+from ftdraft.schemas import DraftBundle  # noqa: E402
+
+EXAMPLES = sorted((ROOT / "examples").glob("*"))
+SIZES = (300, 3_000, 30_000, 300_000)
+RUNS = {300: 21, 3_000: 15, 30_000: 7, 300_000: 3}
+
+FIRST = ["Priya", "Tom", "Alicia", "Marcus", "Sofia", "Raj", "Lena", "Dana", "Mark", "Jun", "Ken", "Ana", "Omar",
+         "Chloe", "Yusuf", "Ingrid", "Mateo", "Aiko", "Femi", "Noor"]  # fmt: skip
+LAST = ["Raman", "Becker", "Gomez", "Lee", "Rossi", "Patel", "Fischer", "Whitfield", "Olsen", "Park", "Adams",
+        "Silva", "Haddad", "Martin", "Demir", "Berg", "Ruiz", "Sato", "Okafor", "Khan"]  # fmt: skip
+CUSTOMERS = ["Contoso Pharma", "Fabrikam Manufacturing", "Woodgrove Bank", "Northwind Traders", "Tailspin Toys",
+             "Adventure Works", "Litware Inc", "Proseware", "Wide World Importers", "Alpine Ski House"]  # fmt: skip
+_NAME = re.compile(r"\b(" + "|".join(FIRST[:12]) + r")\b( (" + "|".join(LAST[:11]) + r"))?")
+_NUMBER = re.compile(r"\b\d{2,3}\b")
+
+
+def _vary(text: str, i: int) -> str:
+    """One sample with its people, customer and small numbers changed, so repeated blocks are not identical."""
+    names = itertools.cycle(
+        f"{first} {last}" for first, last in zip(FIRST[i % 7 :] + FIRST[: i % 7], LAST[i % 5 :] + LAST, strict=False)
+    )
+    mapping: dict[str, str] = {}
+
+    def person(m: re.Match[str]) -> str:
+        key = m.group(0)
+        if key not in mapping:
+            mapping[key] = next(names) if m.group(2) else next(names).split()[0]
+        return mapping[key]
+
+    out = _NAME.sub(person, text)
+    for customer in CUSTOMERS[:3]:
+        out = out.replace(customer, CUSTOMERS[(i + CUSTOMERS.index(customer)) % len(CUSTOMERS)])
+    return _NUMBER.sub(lambda m: str(int(m.group(0)) + i % 17), out)
+
+
+def notes_of(words: int) -> str:
+    """About `words` words of notes: the samples, varied, one after another (a long running notes file);
+    the last block is cut by lines so the total lands near the target."""
+    samples = [p.read_text(encoding="utf-8") for p in EXAMPLES]
+    out: list[str] = []
+    count = 0
+    for i in itertools.count():
+        for line in _vary(samples[i % len(samples)], i).splitlines() + [""]:
+            out.append(line)
+            count += len(line.split())
+            if count >= words:
+                return "\n".join(out)
+    raise AssertionError("unreachable")
+
+
+def median_seconds(fn, runs: int, budget: float | None = None) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    """Median of `runs` timed calls; with a budget, fewer runs when one call is slow (at least one)."""
+    times: list[float] = []
+    while len(times) < runs:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+        if budget is not None and sum(times) + times[-1] > budget:
+            break
+    return statistics.median(times), len(times)
+
+
+def engine_table(budget: float = 60.0) -> None:
+    print("Offline engine (pipeline.offline_bundle), median of N runs; drafts = drafts.render_drafts alone")
+    print(f"{'words':>9} {'lines':>7} {'runs':>5} {'total ms':>10} {'drafts ms':>10} {'rest ms':>9} {'growth':>7}")
+    previous: float | None = None
+    for size in SIZES:
+        notes = notes_of(size)
+        words, lines = len(notes.split()), notes.count("\n") + 1
+        if size <= 30_000:
+            offline_bundle(notes)  # warm-up: template compilation, regex caches
+        last: list[DraftBundle] = []
+        total, runs = median_seconds(
+            lambda notes=notes, last=last: last.append(offline_bundle(notes)), RUNS[size], budget
+        )
+        engagement, facts = last[-1].engagement, last[-1].facts  # the drafts alone, from the same facts
+        drafts, _ = median_seconds(lambda e=engagement, f=facts: render_drafts(e, f), RUNS[size])
+        growth = f"{total / previous:6.1f}x" if previous else "      -"
+        print(f"{words:>9,} {lines:>7,} {runs:>5} {total * 1000:>10.1f} {drafts * 1000:>10.1f} "
+              f"{(total - drafts) * 1000:>9.1f} {growth:>7}")  # fmt: skip
+        previous = total
+
+
+def process_table(runs: int = 5) -> None:
+    print(f"\nWhole process: python -m ftdraft draft <sample> --engine offline, median of {runs}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    for sample in EXAMPLES:
+        cmd = [sys.executable, "-m", "ftdraft", "draft", str(sample.relative_to(ROOT)), "--engine", "offline"]
+
+        def once(cmd: list[str] = cmd) -> None:
+            subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)
+
+        once()  # warm the OS file cache and .pyc files
+        print(f"  {sample.name:<28} {median_seconds(once, runs)[0] * 1000:7.0f} ms")
+
+
+if __name__ == "__main__":
+    engine_table()
+    process_table()
