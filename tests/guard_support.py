@@ -11,7 +11,7 @@ from ftdraft import guards
 from ftdraft.schemas import FTOP_HEADINGS, DraftBundle, Drafts
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*"))
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*") if p.suffix in (".md", ".txt"))
 PAYLOADS_FILE = Path(__file__).resolve().parent / "fixtures" / "injection" / "payloads.yaml"
 ATTACKER_DOMAIN = "evil.example"
 
@@ -99,3 +99,134 @@ def injection_problems(bundle: DraftBundle, baseline: DraftBundle, canaries: lis
     if guards.MD_IMAGE_RE.search(text) or guards.MD_REF_IMAGE_RE.search(text):
         problems.append("a markdown image in a draft")
     return problems
+
+
+# ================================================================ privacy evaluation (test_privacy_eval, bench)
+
+ACCOUNT_TEAM_PLANTS: tuple[str, ...] = (
+    "Teams sits at 12% active users per the FT usage report.",
+    "Per the usage report, SharePoint has 340 MAU.",
+    "OneDrive adoption rate is 18% across the tenant.",
+    "Only 8 percent of licensed users are on Teams.",
+    "Exchange usage: 4,200 mailboxes of 6,500 are active.",
+    "Teams DAU dropped to 950 last month.",
+    "License utilization for E5 is 41%.",
+    "The FT usage report shows 23% of users active in Teams.",
+    "Usage figures: 12k monthly active users in Teams.",
+    "Exported from FTOP: L1 = Blocked, L2 = Customer IT Infrastructure and Remediation.",
+    "FTOP export attached for your records.",
+    "Service intent note: Teams is blocked by the proxy.",
+    "Intune: No Intent (Using Competitive Solution).",
+    "I pasted the status data from FTOP below.",
+)
+CUSTOMER_PLANTS: tuple[str, ...] = (
+    "Your Teams deployment is Blocked.",
+    "FastTrack lists your Intune workload as Status Unknown.",
+    "We forecast 4,000 Teams seats by June.",
+    "Usage of SharePoint is low at your plants.",
+    "Only 12% of your users are active in Teams.",
+    "We can help you move off competing tools.",
+    "The data residency review is a risk to the timeline.",
+    "The renewal is coming up next quarter.",
+    "This request came in through FTOP.",
+    "This follows RFA 4471 from your account team.",
+    "You are one of our Health customers with red areas in Teams.",
+    "Your intent status for Exchange Online is In Progress.",
+    "Reason: Customer IT Infrastructure and Remediation.",
+    "There is an escalation open on your tenant.",
+    "Your IT team has been unresponsive to our emails.",
+    "The reorg in Q1 may slow adoption.",
+)
+# Sentences a field or customer text may carry: they must raise nothing.
+CLEAN_SENTENCES: tuple[str, ...] = (
+    "Teams is in pilot with about 200 IT and R&D users.",
+    "The customer has 6,500 M365 E3 licenses and 300 E5.",
+    "FastTrack will help plan the mail migration from Google Workspace.",
+    "Mail cutover target is June 30.",
+    "Priya will introduce FastTrack to Dana Whitfield by Friday.",
+    "We'd like to join the bi-weekly account sync on Thursdays.",
+    "FastTrack engineers help you plan, deploy and adopt Microsoft 365 services.",
+    "Your FastTrack Manager will set up a short kickoff call.",
+)
+
+
+def _planted(bundle: DraftBundle, draft: str, sentence: str) -> DraftBundle:
+    b = bundle.model_copy(deep=True)
+    if draft == "customer_blurb":
+        b.drafts.intro_request.customer_blurb += " " + sentence
+    elif draft == "follow_up":
+        b.drafts.follow_up.body += "\n" + sentence + "\n"
+    elif draft == "internal_invite":
+        b.drafts.internal_invite.email.body += "\n" + sentence + "\n"
+    elif draft == "sync_rhythm":
+        b.drafts.sync_rhythm.email.body += "\n" + sentence + "\n"
+    return b
+
+
+def plant_cases(bundle: DraftBundle) -> list[tuple[str, str, str]]:
+    """(where, draft name in checks, sentence) for every planted violation on one bundle."""
+    cases = []
+    for i, s in enumerate(ACCOUNT_TEAM_PLANTS):
+        where = ("follow_up", "internal_invite", "sync_rhythm")[i % 3]
+        cases.append((where, where, s))
+    for s in CUSTOMER_PLANTS:
+        cases.append(("customer_blurb", "intro_request", s))
+    for c in bundle.facts.compete[:1]:  # the customer must not read which competitor the field knows about
+        cases.append(("customer_blurb", "intro_request", f"We know you use {c.product} today."))
+    return cases
+
+
+def load_samples() -> list[tuple[str, str, DraftBundle, dict[str, str] | None, Any]]:
+    """(name, notes, offline bundle, agenda answers, context) for every sample, plus Contoso with its context and
+    agenda files: what the FM gives ftdraft, and what it drafted from that."""
+    from ftdraft.inputs import load_agenda, load_context
+    from ftdraft.pipeline import build_bundle
+
+    out: list[tuple[str, str, DraftBundle, dict[str, str] | None, Any]] = []
+    for p in EXAMPLES:
+        notes = p.read_text(encoding="utf-8")
+        out.append((p.name, notes, build_bundle(notes, engine="offline"), None, None))
+    ctx_file, agenda_file = ROOT / "examples" / "contoso-context.yaml", ROOT / "examples" / "contoso-agenda.yaml"
+    if ctx_file.exists() and agenda_file.exists():
+        notes = (ROOT / "examples" / "rfa-contoso-pharma.md").read_text(encoding="utf-8")
+        ctx, agenda = load_context(ctx_file), load_agenda(agenda_file)
+        out.append(("rfa-contoso-pharma.md+context+agenda", notes, build_bundle(notes, ctx, agenda, engine="offline"),
+                    agenda, ctx))  # fmt: skip
+    return out
+
+
+def privacy_eval(samples: list[tuple[str, str, DraftBundle, dict[str, str] | None, Any]]) -> dict[str, Any]:
+    """Recall on planted violations, false alarms on the untouched samples and on clean sentences."""
+    planted = caught = 0
+    missed: list[str] = []
+    false_alarms: list[str] = []
+    clean_tried = 0
+    for name, notes, bundle, agenda, context in samples:
+        base = guards.check_bundle(bundle, notes, agenda, context)
+        false_alarms += [
+            f"{name}: {c.draft} {c.rule} {c.text}"
+            for c in base
+            if c.rule.split(".")[0] in ("audience", "grounding", "injection", "recipients")
+        ]
+        for where, draft, sentence in plant_cases(bundle):
+            planted += 1
+            checks = guards.check_bundle(_planted(bundle, where, sentence), notes, agenda, context)
+            if any(c.draft == draft and c.rule.startswith("audience.") and sentence[:25] in c.text for c in checks):
+                caught += 1
+            else:
+                missed.append(f"{name}: {where}: {sentence}")
+        for where in ("follow_up", "customer_blurb"):
+            for sentence in CLEAN_SENTENCES:
+                clean_tried += 1
+                checks = guards.check_bundle(_planted(bundle, where, sentence), notes, agenda, context)
+                hits = [c for c in checks if c.rule.startswith("audience.") and sentence[:25] in c.text]
+                false_alarms += [f"{name}: clean {where}: {c.rule} {sentence}" for c in hits]
+    return {
+        "planted": planted,
+        "caught": caught,
+        "recall": caught / planted if planted else 1.0,
+        "missed": missed,
+        "false_alarms": false_alarms,
+        "clean_tried": clean_tried,
+        "samples": len(samples),
+    }
