@@ -32,6 +32,8 @@ NOTE_PLANTS = {
     "forecast": "- forecast: 4,000 Teams seats by Q3",
     "risk": "- internal risk: renewal at risk, escalation possible, churn risk",
     "compete": "- compete: Slack used by 800 engineers, Okta for identity",
+    "intent": "- Teams: only 12% active users per the FT usage report; the proxy blocks media at 3 plants",
+    "licenses": "- licenses: 6,500 E3, utilization 41% per usage report",
 }
 FIELD_FORBIDDEN = ("12%", "340 MAU", "41%", "active users", "L1 =", "L2 =", "exported from FTOP")
 CUSTOMER_FORBIDDEN = (*FIELD_FORBIDDEN, "forecast", "4,000", "renewal", "escalation", "churn", "slack", "okta",
