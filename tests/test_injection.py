@@ -182,3 +182,50 @@ def test_model_path_held_bundles_report_no_errors(contoso: str, obedient_server:
     )
     errors = [c for c in bundle.checks if c.severity == "error"]
     assert not errors, errors  # everything hostile was removed or restored, and each repair is a warning
+
+
+# ================================================================ the page: user text never becomes live HTML
+
+MARKUP_NOTES = (
+    '\n- environment: hybrid AD <img src=x onerror="alert(1)"> ![a](https://evil.example/x)\n'
+    '- <script>alert(2)</script> <iframe src="https://evil.example/f"></iframe> [click](javascript:alert(3))\n'
+)
+
+
+def _markdown_nodes(node):  # type: ignore[no-untyped-def]
+    """Every element of the page tree, depth first."""
+    yield node
+    for child in node.children.values() if hasattr(node, "children") else []:
+        yield from _markdown_nodes(child)
+
+
+def test_the_page_renders_no_user_text_as_html(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from streamlit.testing.v1 import AppTest
+
+    from ftdraft.config import get_settings
+
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FTDRAFT_ENGINE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("FTDRAFT_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    contoso = next(p for p in EXAMPLES if "contoso" in p.name).read_text(encoding="utf-8")
+    at = AppTest.from_file(str(EXAMPLES[0].parent.parent / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    eid = at.query_params["e"]
+    eid = eid[0] if isinstance(eid, list) else eid
+    at.text_area(key=f"{eid}:notes").input(contoso + MARKUP_NOTES).run()
+    at.button(key=f"{eid}:draft").click().run()
+    assert not at.exception, at.exception
+    nodes = list(_markdown_nodes(at._tree))
+    assert any("onerror" in str(getattr(n, "value", "")) for n in nodes), "the hostile text is on the page (as text)"
+    for n in nodes:
+        assert type(n).__name__.lower() != "html", "no st.html element"
+        proto = getattr(n, "proto", None)
+        assert not getattr(proto, "allow_html", False), f"{type(n).__name__} allows HTML"
+        if type(n).__name__ in ("Markdown", "Caption", "Warning", "Error", "Info", "Success", "Header", "Subheader",
+                                "Title", "Expander", "Tab"):  # fmt: skip
+            body = str(getattr(n, "value", "") or getattr(n, "label", "") or "")
+            assert not re.search(r"(?<!\\)<\s*/?[a-zA-Z]", body), (type(n).__name__, body[:200])
+            assert not re.search(r"(?<!\\)!\[", body), (type(n).__name__, body[:200])
+            assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", body), (type(n).__name__, body[:200])  # no live link
