@@ -23,7 +23,7 @@ from ftdraft.drafts import render_drafts  # noqa: E402
 from ftdraft.pipeline import offline_bundle  # noqa: E402
 from ftdraft.schemas import DraftBundle  # noqa: E402
 
-EXAMPLES = sorted((ROOT / "examples").glob("*"))
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".md", ".txt"))  # notes, not context files
 SIZES = (300, 3_000, 30_000, 300_000)
 RUNS = {300: 21, 3_000: 15, 30_000: 7, 300_000: 3}
 

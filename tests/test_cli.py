@@ -20,7 +20,7 @@ from ftdraft.drafts import render_drafts
 from ftdraft.schemas import Check, DraftBundle
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*"))
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".md", ".txt"))  # notes, not context files
 CONTOSO = ROOT / "examples" / "rfa-contoso-pharma.md"
 
 
@@ -293,3 +293,16 @@ def test_python_m_ftdraft_importtime_shows_no_llm_library() -> None:
     imported = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")]
     assert "ftdraft.cli" in imported  # the probe works
     assert not [m for m in imported if m.split(".")[0] in ("openai", "langchain_core", "langchain")]
+
+
+def test_context_and_agenda_examples_reach_the_drafts(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["draft", str(CONTOSO), "--engine", "offline", "--context", str(ROOT / "examples" / "contoso-context.yaml"),
+            "--agenda", str(ROOT / "examples" / "contoso-agenda.yaml")]  # fmt: skip
+    assert cli.main(argv) == 0
+    b = DraftBundle.model_validate_json(capsys.readouterr().out)
+    follow_up = b.drafts.follow_up
+    assert follow_up.subject == "Contoso Pharma – FastTrack intro and next steps"
+    assert [r.email for r in follow_up.to] == ["priya.raman@example.com", "tom.becker@example.com"]
+    # What the FM typed for agenda item d wins and reaches the summary.
+    assert "Hybrid identity with Entra Connect" in follow_up.body
+    assert follow_up.body.rstrip().endswith("Alex Morgan")
