@@ -301,11 +301,11 @@ def _agenda_answer(facts: CallFacts, key: str) -> tuple[str | None, bool]:
 
 
 def _with_agenda(lines: list[str], facts: CallFacts, key: str) -> list[str]:
-    """Topic lines: what the FM typed for the agenda item comes first (it takes precedence), then the facts;
-    the agenda answer fills in when extraction found no facts for the topic."""
+    """Topic lines: what the FM typed for the agenda item replaces what extraction found (it takes precedence);
+    an extracted agenda answer fills in only when there are no facts for the topic."""
     answer, typed = _agenda_answer(facts, key)
-    if answer and answer not in lines and (typed or not lines):
-        return [answer, *lines]
+    if answer and (typed or not lines):
+        return [answer]
     return lines
 
 

@@ -23,6 +23,7 @@ from ftdraft.drafts import build_rrule, field_safe, render_draft, render_drafts
 from ftdraft.schemas import (
     DRAFT_NAMES,
     ActionItem,
+    AgendaAnswer,
     Ask,
     CallFacts,
     Drafts,
@@ -30,6 +31,7 @@ from ftdraft.schemas import (
     Engagement,
     Person,
     ServiceIntent,
+    Source,
     SyncRhythm,
 )
 from ftdraft.templating import PROMPTS_DIR, render
@@ -471,3 +473,18 @@ def test_empty_facts_still_give_every_draft() -> None:
     assert d.teams_channel is None
     assert d.sync_rhythm.invite is not None
     assert len(d.prep.items) >= 4
+
+
+def test_agenda_answers_the_fm_typed_replace_extracted_facts_for_that_topic() -> None:
+    typed = AgendaAnswer(
+        item="e", title="Licenses", answered=True, answer="7,000 E5 after the renewal.",
+        sources=[Source(origin="agenda")],
+    )  # fmt: skip
+    facts = contoso_facts(agenda=[typed])
+    body = render_draft("follow_up", contoso_engagement(), facts).body
+    assert "- Licenses: 7,000 E5 after the renewal." in body
+    assert "6,500 M365 E3" not in body
+    # An answer extraction found (origin notes) does not override the facts it was built from.
+    found = typed.model_copy(update={"sources": [Source(origin="notes", lines=[6])]})
+    body = render_draft("follow_up", contoso_engagement(), contoso_facts(agenda=[found])).body
+    assert "- Licenses: 6,500 M365 E3, 300 E5 for the security team." in body
