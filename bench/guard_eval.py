@@ -125,11 +125,52 @@ def bad_inputs() -> tuple[int, int, list[str]]:
     return tried, handled, failures
 
 
+def bad_inputs_app() -> tuple[int, int, list[str]]:
+    """The same cases pasted into the app (AppTest, offline, a temporary database): a message or drafts, never an
+    exception, and the store keeps the notes."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from ftdraft.config import get_settings
+    from ftdraft.store import Store
+
+    tried = handled = 0
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'app.db'}"
+        os.environ["FTDRAFT_DATABASE_URL"] = url
+        for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FTDRAFT_ENGINE"):
+            os.environ.pop(var, None)
+        get_settings.cache_clear()
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+        at.run()
+        eid = at.query_params["e"]
+        eid = eid[0] if isinstance(eid, list) else eid
+        store = Store(url)
+        for case in CASES:
+            tried += 1
+            text = case.data.decode("utf-8", errors="replace")
+            at.text_area(key=f"{eid}:notes").input(text).run()
+            at.button(key=f"{eid}:draft").click().run()
+            record = store.get(eid)
+            said = any(e.value for e in (*at.error, *at.warning))
+            ok = not at.exception and record is not None and record.notes == text
+            ok = ok and (
+                said if case.expect == "message" and not text.strip() or len(text.encode()) > 200_000 else True
+            )
+            handled += ok
+            if not ok:
+                failures.append(f"app {case.id}: exception={bool(at.exception)}")
+    return tried, handled, failures
+
+
 def main() -> None:
     started = time.perf_counter()
     off_tried, off_held, off_raw, off_fail = offline_payloads()
     llm_tried, llm_held, llm_fail = model_payloads()
     bad_tried, bad_ok, bad_fail = bad_inputs()
+    app_tried, app_ok, app_fail = bad_inputs_app()
     privacy = privacy_eval(load_samples())
     n_payloads = len(payloads())
     print(f"Prompt-injection corpus: {n_payloads} payloads")
@@ -139,11 +180,12 @@ def main() -> None:
         f"  model path : {llm_held}/{llm_tried} held (stub server obeying every payload, {len(PLANT_MODES)} placements)"
     )
     print(f"Bad inputs (CLI)         : {bad_ok}/{bad_tried} handled (clear one-line message or a valid bundle)")
+    print(f"Bad inputs (app)         : {app_ok}/{app_tried} handled (a message or drafts, no exception, notes kept)")
     print(f"Planted privacy violations: {privacy['caught']}/{privacy['planted']} caught, "
           f"recall {privacy['recall']:.0%}")  # fmt: skip
     print(f"False alarms             : {len(privacy['false_alarms'])} on {privacy['samples']} sample bundles "
           f"+ {privacy['clean_tried']} clean field/customer sentences")  # fmt: skip
-    for line in off_fail + llm_fail + bad_fail + privacy["missed"] + privacy["false_alarms"]:
+    for line in off_fail + llm_fail + bad_fail + app_fail + privacy["missed"] + privacy["false_alarms"]:
         print("  !", line)
     print(f"({time.perf_counter() - started:.1f} s)")
 
