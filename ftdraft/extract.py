@@ -217,20 +217,29 @@ _NOT_NAMES = {
     "Check",
     "Confirm",
 }
-_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bw/o\b", re.I), "without"),
-    (re.compile(r"\bw/(?=\s|$)", re.I), "with"),
-    (re.compile(r"\bw/(?=\w)", re.I), "with "),
-    (re.compile(r"\bb/c\b", re.I), "because"),
-    (re.compile(r"\bbc\b"), "because"),
-    (re.compile(r"\br\b(?= in| the| on| using| happy| not| ok)"), "are"),
-    (re.compile(r"\bu\b(?= [a-z])"), "you"),
-    (re.compile(r"\bppl\b", re.I), "people"),
-    (re.compile(r"\bcust\.?(?=\s|$)", re.I), "customer"),
-    (re.compile(r"\bdidnt\b", re.I), "didn't"),
-    (re.compile(r"\bdont\b", re.I), "don't"),
-    (re.compile(r"\s*->\s*"), " - "),
+_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    (r"(?i:\bw/o\b)", "without"),
+    (r"(?i:\bw/(?=\s|$))", "with"),
+    (r"(?i:\bw/(?=\w))", "with "),
+    (r"(?i:\bb/c\b)", "because"),
+    (r"\bbc\b", "because"),
+    (r"\br\b(?= in| the| on| using| happy| not| ok)", "are"),
+    (r"\bu\b(?= [a-z])", "you"),
+    (r"(?i:\bppl\b)", "people"),
+    (r"(?i:\bcust\.?(?=\s|$))", "customer"),
+    (r"(?i:\bdidnt\b)", "didn't"),
+    (r"(?i:\bdont\b)", "don't"),
+    (r"\bmgr\b", "manager"),
+    (r"\bmktg\b", "marketing"),
+    (r"\bmig\b", "migration"),
+    (r"\btmrw\b", "tomorrow"),
+    (r"\bwks\b", "weeks"),
+    (r"\s*->\s*", " - "),
 )
+# One pass over the text for all of them: tidy runs on every fact, and a dozen subs each was a hot spot.
+_ABBREVIATION_RE = re.compile("|".join(f"(?P<a{i}>{pattern})" for i, (pattern, _) in enumerate(_ABBREVIATIONS)))
+_EXPANSIONS = {f"a{i}": expansion for i, (_, expansion) in enumerate(_ABBREVIATIONS)}
+_SPACES_RE = re.compile(r"\s+")
 
 
 @dataclass
@@ -244,16 +253,20 @@ class Line:
     topics: set[str] = field(default_factory=set)
     uncertain: bool = False
     header: bool = False
+    _snippet: str | None = field(default=None, repr=False, compare=False)
 
     def source(self, text: str | None = None) -> Source:
-        return Source(origin="notes", lines=[self.no], text=(text or self.raw.strip())[:500])
+        if text is None:
+            if self._snippet is None:  # computed once: a 100,000-character line gives many facts
+                self._snippet = self.raw[:2000].strip()[:500]
+            text = self._snippet
+        return Source(origin="notes", lines=[self.no], text=text[:500])
 
 
 def tidy(text: str) -> str:
     """Expands note-taking shorthand so drafts read as prose; never changes names, numbers or dates."""
-    for rx, repl in _ABBREVIATIONS:
-        text = rx.sub(repl, text)
-    return re.sub(r"\s+", " ", text).strip(" -–,;")
+    text = _ABBREVIATION_RE.sub(lambda m: _EXPANSIONS[m.lastgroup or ""], text)
+    return _SPACES_RE.sub(" ", text).strip(" -–,;")
 
 
 def _sentence(text: str) -> str:
@@ -391,8 +404,11 @@ def split_lines(notes: str) -> list[Line]:
         elif line.label and _workloads_in(line.label):
             line.topics = {"c"}  # "Teams: ..." is an intent statement, whatever else its words touch
         else:
-            spoken = [t for t in _SENTENCE_SPLIT_RE.split(lowered) if not _not_discussed_text(t)]
-            line.topics = {key for key, rx in lx.TOPIC_RES.items() if any(rx.search(t) for t in spoken)}
+            sentences = _SENTENCE_SPLIT_RE.split(lowered)
+            spoken = [t for t in sentences if not _not_discussed_text(t)]
+            # one search of the whole line when every sentence counts: half the work of searching each sentence
+            texts = [lowered] if len(spoken) == len(sentences) else spoken
+            line.topics = {key for key, rx in lx.TOPIC_RES.items() if any(rx.search(t) for t in texts)}
             if line.label and spoken:
                 line.topics |= {key for key, rx in lx.TOPIC_RES.items() if rx.search(line.label)}
             if re.match(r"todo\b", lowered):
@@ -418,6 +434,7 @@ class People:
     def __init__(self, engagement: Engagement) -> None:
         self.attendees: list[Attendee] = []
         self.customer: list[Person] = []
+        self._found: dict[tuple[str, int], Attendee | None] = {}
         for p in engagement.account_team:
             self._add(Attendee(**p.model_dump(), present=False), keep_presence=True)
         if engagement.fta:
@@ -436,7 +453,7 @@ class People:
                 if person.role != "other" and existing.role == "other":
                     existing.role = person.role
                 existing.email = existing.email or person.email
-                existing.sources.extend(s for s in person.sources if s not in existing.sources)
+                _extend_sources(existing.sources, person.sources)
                 if not keep_presence:
                     existing.present = person.present
                 return existing
@@ -459,8 +476,7 @@ class People:
                 if len(name) > len(p.name):
                     p.name = name
                 p.title = p.title or title
-                if line.source() not in p.sources:
-                    p.sources.append(line.source())
+                _extend_sources(p.sources, [line.source()])
                 return
         if self.find(name) is None:
             self.customer.append(Person(name=name, role="customer", title=title, sources=[line.source()]))
@@ -468,6 +484,13 @@ class People:
     def find(self, token: str) -> Attendee | None:
         """A person by full name, first name, or role code ("TAM")."""
         token = token.strip()
+        key = (token, len(self.attendees))  # attendees only grow; a name or role change keeps the answer valid
+        if key in self._found:
+            return self._found[key]
+        self._found[key] = found = self._find(token)
+        return found
+
+    def _find(self, token: str) -> Attendee | None:
         if token.upper() in FIELD_ROLES | {"FTA"}:
             return next((a for a in self.attendees if a.role == token.upper()), None)
         matches = [a for a in self.attendees if a.name and _same_person(a.name, token)]
@@ -511,12 +534,18 @@ def _segments(text: str) -> list[str]:
     return [seg.strip() for seg in out if seg.strip()]
 
 
+_ROLE_HINT = lx.Cue("|".join(rf"\b{code}\b" for code in _ROLE_CODES.lower().split("|")))
+_TITLE_HINT = lx.Cue(r"cio|cto|ciso|cfo|ceo|director|lead|manager|admin|architect|head of it|vp|owner")
+
+
 def _find_people(lines: list[Line], people: People) -> None:
     for line in lines:
         is_attendee_line = bool(line.label and _ATTENDEE_LABEL_RE.match(line.label))
         all_absent = bool(line.label and _ABSENT_LABEL_RE.match(line.label))
         all_lowercase = not re.search(r"[A-Z]", line.text)
-        for seg in _segments(line.text):
+        # every person pattern below needs a role code or a job title: most lines have neither
+        has_role = _ROLE_HINT.search(line.text) is not None
+        for seg in _segments(line.text) if has_role else ():
             absent = all_absent or (
                 bool(ABSENT_RE.search(seg)) if is_attendee_line or ROLE_OUT_RE.search(seg) else False
             )
@@ -538,10 +567,12 @@ def _find_people(lines: list[Line], people: People) -> None:
                     words = m.group(2).split()
                     if not any(w in _NOT_LOWER_NAMES or w.upper() in FIELD_ROLES for w in words):
                         people.add(m.group(2).title(), m.group(1), line, present=not absent)
-        for m in NAME_THE_ROLE_RE.finditer(line.text):  # prose spans commas: "Hannah Schmidt, the ATS, and ..."
+        if not has_role and _TITLE_HINT.search(line.text) is None:
+            continue
+        for m in NAME_THE_ROLE_RE.finditer(line.text) if has_role else ():  # prose spans commas
             if m.group(1).split()[0] not in _NOT_NAMES:
                 people.add(m.group(1), m.group(2), line, present=not all_absent)
-        if is_attendee_line:
+        if is_attendee_line and has_role:
             for m in NAME_COMMA_ROLE_RE.finditer(line.text):
                 if m.group(1).split()[0] not in _NOT_NAMES:
                     people.add(m.group(1), m.group(2), line, present=not all_absent)
@@ -632,6 +663,8 @@ def _scope_workloads(lines: list[Line]) -> tuple[list[str], list[Line]]:
 
 
 def _workloads_in(text: str) -> list[str]:
+    if _ANY_WORKLOAD.search(text) is None:  # one pre-check instead of a dozen searches on most sentences
+        return []
     hits = [(m.start(), w) for w, rx in lx.WORKLOAD_RES.items() if (m := rx.search(text))]
     return [w for _, w in sorted(hits)]
 
@@ -677,7 +710,7 @@ def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Li
             workload=workload,
             status="Blocked",
             reason=reason,  # type: ignore[arg-type]
-            note=_note("Blocked", blocked + [s for s in texts if s not in blocked]),
+            note=_note("Blocked", blocked[:2] + [s for s in texts[:4] if s not in blocked[:2]]),
             sources=sources,
         )
     progressing = [
@@ -724,8 +757,12 @@ _STATUS_WORDS_RE = re.compile(r"^(?:no intent|blocked|in progress|done|ok)\b[\s.
 
 def _note(status: str, texts: list[str], extra: str = "") -> str:
     """One or two sentences: the status, then the why in the FM's own words."""
-    why = [tidy(_STATUS_WORDS_RE.sub("", t)) for t in texts]
-    why = [w for w in why if w][:2]
+    why: list[str] = []
+    for t in texts:  # stop at two: a long note can give a workload thousands of sentences
+        if w := tidy(_STATUS_WORDS_RE.sub("", t)):
+            why.append(w)
+            if len(why) == 2:
+                break
     if extra:
         why.append(tidy(extra))
     if not why:
@@ -733,12 +770,26 @@ def _note(status: str, texts: list[str], extra: str = "") -> str:
     return f"{status}: " + "; ".join(w.rstrip(".") for w in why) + "."
 
 
+def _source_key(source: Source) -> tuple[str, tuple[int, ...], str]:
+    return source.origin, tuple(source.lines), source.text
+
+
 def _dedupe_sources(sources: Iterable[Source]) -> list[Source]:
-    out: list[Source] = []
+    # keyed, not `in list`: comparing pydantic models pairwise made long notes quadratic
+    out: dict[tuple[str, tuple[int, ...], str], Source] = {}
     for s in sources:
-        if s not in out:
-            out.append(s)
-    return out
+        out.setdefault(_source_key(s), s)
+    return list(out.values())
+
+
+def _extend_sources(into: list[Source], new: Iterable[Source]) -> None:
+    """Adds the sources not yet in `into`, in place. A person named on every line of a long note has many
+    sources; only the last few are checked, since a repeat is almost always the line just added."""
+    recent = {_source_key(s) for s in into[-8:]}
+    for s in new:
+        if _source_key(s) not in recent:
+            into.append(s)
+            recent.add(_source_key(s))
 
 
 _SENTENCE_LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 ]{1,30}?)\s*:\s*(.*)$")
@@ -760,8 +811,9 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
     cues = (lx.NO_INTENT_RE, lx.BLOCKED_RE, lx.IN_PROGRESS_RE, lx.UNRESPONSIVE_RE, lx.DUPLICATE_RE)
     by_workload: dict[str, list[tuple[str, Line]]] = {}
     stated: set[str] = set()
+    scope_ids = {id(line) for line in scope_lines}  # identity: comparing Line dataclasses field by field is slow
     for line in lines:
-        if line.header or (line in scope_lines and not lx.IN_PROGRESS_RE.search(line.text.lower())):
+        if line.header or (id(line) in scope_ids and not lx.IN_PROGRESS_RE.search(line.text.lower())):
             continue
         for labelled, sentence in _labelled_sentences(line):
             if not sentence or SCOPE_RE.search(sentence) or lx.OUT_OF_SCOPE_RE.search(sentence):
@@ -797,6 +849,8 @@ _ELLIPTIC_RE = re.compile(
     r"(?:[,;]\s*|\band\s+)(?:(?:he|she|they)\s*)?(?:will|['’]ll|to)\s+(?!be\b)([a-z][^.;()]{2,200})", re.IGNORECASE
 )
 _NAME_TOKEN_RE = re.compile(_NAME)
+# Present tense is an action only when it puts the FM somewhere: "(Noah adds me)", "Kofi invites me to the call".
+_ADDS_ME_RE = re.compile(rf"\b({_NAME}) ((?:adds|invites|forwards) me\b[^.;()]*)")
 _PRONOUN_OBJECT_RE = re.compile(r"(?:it|that|this|the (?:sync|meeting|call))\b")
 
 
@@ -874,6 +928,10 @@ def _actions(lines: list[Line], people: People, ref: date | None) -> list[Action
             later = _LATER_DUE_RE.match(t[m.end() :])
             add("me" if is_me else token, clause, line, later.group(1) if later else "")
             matched_at.append(m.start(2))
+        for m in _ADDS_ME_RE.finditer(t):
+            if people.find(m.group(1)) is not None and m.start(2) not in matched_at:
+                add(m.group(1), _action_clause(m.group(2), line), line)
+                matched_at.append(m.start(2))
         for m in _ELLIPTIC_RE.finditer(t):
             if any(abs(m.start(1) - at) < 3 for at in matched_at):
                 continue
@@ -895,12 +953,18 @@ def _actions(lines: list[Line], people: People, ref: date | None) -> list[Action
 
 
 def _action_clause(clause: str, line: Line) -> str:
-    """An action clause that says what it is about on its own: "set it up" names the sync, "confirm number" the topic."""
+    """An action clause that says on its own what it is about.
+
+    "set it up" names the sync; "confirm number" names the topic of its line."""
     if "n" in line.topics and re.match(r"set (?:it )?up\b", clause.strip()):
         return f"set up the recurring field sync ({tidy(line.body)})"
-    if "n" in line.topics and re.match(r"(?:add|invite|forward)\b", clause.strip()) and len(clause.split()) <= 5:
-        if not re.search(r"sync|call|meeting|invite|review", clause, re.IGNORECASE):
-            return f"{clause.strip()} to the field sync"
+    if (
+        "n" in line.topics
+        and re.match(r"(?:adds?|invites?|forwards?)\b", clause.strip())
+        and len(clause.split()) <= 5
+        and not re.search(r"sync|call|meeting|invite|review", clause, re.IGNORECASE)
+    ):
+        return f"{clause.strip()} to the field sync"
     if line.label and len(clause.split()) <= 5 and _label_topics(line.label) & set("efghik"):
         return f"{clause.strip()} ({line.label})"  # "confirm number" alone does not say of what
     return clause
@@ -964,10 +1028,10 @@ def _open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             if _not_discussed_text(sentence) and any(rx.search(sentence.lower()) for rx in lx.TOPIC_RES.values()):
                 continue  # "timeline?? not discussed": the unanswered agenda item asks for it
             owner = None
-            if m := re.search(rf"\b(?:ask|check with|confirm with|follow up with) ({_NAME})", sentence):
-                owner = people.owner_name(m.group(1))[0]
-            elif (m := ACTION_RE.search(sentence)) and (people.find(m.group(1)) or m.group(1) in ("me", "I")):
-                owner = people.owner_name(m.group(1))[0]
+            asked = re.search(rf"\b(?:ask|check with|confirm with|follow up with) ({_NAME})", sentence)
+            acting = ACTION_RE.search(sentence)
+            if asked or (acting and (people.find(acting.group(1)) or acting.group(1).lower() in ("me", "i"))):
+                owner = people.owner_name((asked or acting).group(1))[0]  # type: ignore[union-attr]
             text = tidy(sentence)
             if not re.search(r"\b(?:confirm|check|verify|ask)\b", text, re.IGNORECASE):
                 text = f"Confirm: {text}"
@@ -1019,9 +1083,15 @@ def _not_discussed(line: Line) -> bool:
     return _not_discussed_text(line.text)
 
 
+_ANY_WORKLOAD = lx.Cue("|".join(lx.WORKLOADS.values()))
+_ANY_COMPETITOR = lx.Cue("|".join(lx.COMPETITORS.values()))
+
+
 def _compete(lines: list[Line]) -> list[CompeteProduct]:
     products: dict[str, CompeteProduct] = {}
     for line in lines:
+        if _ANY_COMPETITOR.search(line.text) is None:
+            continue
         lowered = line.text.lower()
         explicit = bool(re.search(r"compet|3rd[ -]party|third[ -]party", lowered))
         migrating = bool(re.search(r"migrat|want(?:s)? off|moving off|source", lowered))
@@ -1152,6 +1222,7 @@ def _agenda_lines(agenda_answers: dict[str, str]) -> dict[str, list[Line]]:
         parsed = split_lines(answer)
         for line in parsed:
             line.topics = {key}
+            line.header = False  # a typed answer has no title line: its first line is an answer too
         out[key] = parsed
     return out
 
@@ -1222,7 +1293,8 @@ def _apply_agenda_answers(facts: CallFacts, answers: dict[str, str], people: Peo
         if key == "a":
             facts.fasttrack_process = typed("a")
         elif key == "c":
-            intents = _intents(_retag(lines), workloads, [])
+            # only the workloads the FM typed about: the others keep what the notes said
+            intents = [i for i in _intents(_retag(lines), workloads, []) if i.sources]
             for intent in intents:
                 intent.sources = src
             known = {i.workload for i in intents}
