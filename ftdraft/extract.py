@@ -254,6 +254,13 @@ class Line:
     uncertain: bool = False
     header: bool = False
     _snippet: str | None = field(default=None, repr=False, compare=False)
+    _emails: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def emails(self) -> list[str]:
+        """The line's email addresses, found once: every person on a long line asks for them."""
+        if self._emails is None:
+            self._emails = EMAIL_RE.findall(self.text) if "@" in self.text else []
+        return self._emails
 
     def source(self, text: str | None = None) -> Source:
         if text is None:
@@ -466,8 +473,8 @@ class People:
             name, role = self.fm_name, "FM"
         email = None
         if name:
-            m = EMAIL_RE.search(line.text)
-            email = m.group(0) if m and name.split()[0].lower() in m.group(0).lower() else None
+            first = name.split()[0].lower()
+            email = next((e for e in line.emails() if first in e.lower()), None)
         return self._add(Attendee(name=name, role=role, email=email, present=present, sources=[line.source()]))  # type: ignore[arg-type]
 
     def add_customer(self, name: str, title: str | None, line: Line) -> None:
@@ -972,7 +979,8 @@ def _action_clause(clause: str, line: Line) -> str:
 
 def _subject_before(text: str, pos: int, people: People) -> str | None:
     """The nearest known person named before pos in the same sentence: the subject an elliptic clause shares."""
-    sentence_start = max(text.rfind(". ", 0, pos) + 1, 0)
+    # a subject stands close to its clause; the window keeps a long unpunctuated line linear
+    sentence_start = max(text.rfind(". ", 0, pos) + 1, pos - 300, 0)
     owner = None
     for m in _NAME_TOKEN_RE.finditer(text, sentence_start, pos):
         for token in (m.group(0), m.group(0).split()[0]):
