@@ -23,6 +23,7 @@ from .sanitize import clean_text, hostile_characters, one_line
 from .schemas import (
     FTOP_HEADINGS,
     REASONS_BY_STATUS,
+    ActionItem,
     CalendarInvite,
     CallFacts,
     Check,
@@ -1084,6 +1085,7 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
 # ================================================================ consistency across drafts
 
 
+@lru_cache(maxsize=8192)  # the same owners and actions are normalised once per line otherwise
 def _norm(text: str | None) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", (text or "").lower()).split())
 
@@ -1096,6 +1098,35 @@ def _same_action(a: str, b: str) -> bool:
         return True
     ta, tb = set(na.split()), set(nb.split())
     return len(ta & tb) / max(1, min(len(ta), len(tb))) >= 0.7
+
+
+class _ActionIndex:
+    """Action items found by the text that mentions them, without comparing every line with every action
+    (notes of a few hundred KB give hundreds of actions and a follow-up of thousands of lines). Only content
+    words are indexed; actions with the same words share one entry."""
+
+    def __init__(self, actions: list[ActionItem]) -> None:
+        groups: dict[str, list[ActionItem]] = {}
+        for ai in actions:
+            na = _norm(ai.action)
+            if na:
+                groups.setdefault(na, []).append(ai)
+        self.items = [(na, set(na.split()), ais) for na, ais in groups.items()]
+        self.by_token: dict[str, list[int]] = {}
+        for i, (_na, tokens, _ais) in enumerate(self.items):
+            for t in tokens - COMMON_WORDS:
+                self.by_token.setdefault(t, []).append(i)
+
+    def matches(self, text: str) -> list[ActionItem]:
+        nt = _norm(text)
+        tokens = set(nt.split())
+        candidates = {i for t in tokens - COMMON_WORDS for i in self.by_token.get(t, ())}
+        out: list[ActionItem] = []
+        for i in sorted(candidates):
+            na, ta, ais = self.items[i]
+            if na in nt or nt in na or len(ta & tokens) / max(1, min(len(ta), len(tokens))) >= 0.7:
+                out += ais
+        return out
 
 
 def _owner_key(owner: str | None, people: list[Person]) -> str:
@@ -1132,10 +1163,13 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
         if p is not None and p.name
     ]
     names = {_norm(p.name) for p in people if p.name}
+    index = _ActionIndex(facts.action_items)
 
     # FTOP next actions vs the action items.
     for na in drafts.ftop.next_actions:
-        match = next((ai for ai in facts.action_items if _same_action(ai.action, na.action)), None)
+        cands = index.matches(na.action)
+        match = next((ai for ai in cands if na.owner and ai.owner and _same_owner(na.owner, ai.owner, people)), None)
+        match = match or next(iter(cands), None)
         if match is None:
             continue
         if match.owner and na.owner and not _same_owner(na.owner, match.owner, people):
@@ -1177,24 +1211,26 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
     # The follow-up email's lines vs owners, dates and statuses.
     for line in drafts.follow_up.body.splitlines():
         low = line.lower()
-        for ai in facts.action_items:
-            if not _same_action(ai.action, line) or len(_norm(ai.action).split()) < 2:
-                continue
-            line_dates = find_dates(line)
-            if ai.due and line_dates and not any((d.month, d.day) == (ai.due.month, ai.due.day) for d in line_dates):
+        matched = [ai for ai in index.matches(line) if len(_norm(ai.action).split()) >= 2]
+        if matched:
+            nline = _norm(line)
+            dated = [ai for ai in matched if ai.due]
+            line_dates = find_dates(line) if dated else []
+            if line_dates and not any(
+                (d.month, d.day) == (ai.due.month, ai.due.day) for ai in dated for d in line_dates
+            ):  # type: ignore[union-attr]
                 checks.append(
                     Check(
                         draft="follow_up",
                         severity="warning",
                         rule="consistency.due",
                         text=_clip(line),
-                        suggestion=f"The action is due {ai.due:%b %d} in the facts and the FTOP entry.",
+                        suggestion=f"The action is due {dated[0].due:%b %d} in the facts and the FTOP entry.",
                     )
                 )
-            if ai.owner and _norm(ai.owner) not in _norm(line):
-                others = [
-                    n for n in names if n and n != _norm(ai.owner) and re.search(rf"\b{re.escape(n)}\b", _norm(line))
-                ]
+            owners = {_norm(ai.owner) for ai in matched if ai.owner}
+            if owners and not any(o in nline for o in owners):
+                others = [n for n in names if n and n not in owners and re.search(rf"\b{re.escape(n)}\b", nline)]
                 if others:
                     checks.append(
                         Check(
@@ -1202,7 +1238,7 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
                             severity="warning",
                             rule="consistency.owner",
                             text=_clip(line),
-                            suggestion=f"The owner is {ai.owner} elsewhere.",
+                            suggestion=f"The owner is {matched[0].owner} elsewhere.",
                         )
                     )
         mentioned = [w for w in status_by_workload if re.search(rf"\b{re.escape(w)}\b", low)]

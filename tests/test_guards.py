@@ -433,3 +433,13 @@ def test_clean_text_removes_hostile_characters_and_keeps_real_text() -> None:
 def test_sentences_split_prose_but_not_bullets() -> None:
     assert list(guards.sentences("- a. b\nOne. Two! Three?")) == ["- a. b", "One.", "Two!", "Three?"]
     assert re.fullmatch(r"\s*", "\n".join(guards.sentences("")))
+
+
+def test_guards_stay_fast_on_notes_at_the_size_limit() -> None:
+    import time
+
+    big = CONTOSO_NOTES * (195_000 // len(CONTOSO_NOTES))  # just under the 200 KB default limit
+    bundle = offline_bundle(big)
+    started = time.perf_counter()
+    guards.guard_bundle(bundle, big)
+    assert time.perf_counter() - started < 5.0  # ~1 s here; quadratic line-by-action matching took 16 s
