@@ -107,6 +107,7 @@ class Report:
     sync: Tally = field(default_factory=Tally)
     call_date: Tally = field(default_factory=Tally)
     motion: Tally = field(default_factory=Tally)
+    scope: Tally = field(default_factory=Tally)
 
 
 def score_case(case: Case, engagement: Engagement, facts: CallFacts, report: Report) -> None:
@@ -116,6 +117,10 @@ def score_case(case: Case, engagement: Engagement, facts: CallFacts, report: Rep
         report.call_date.add(engagement.call_date == want, f"{n}: call date {engagement.call_date} != {want}")
     if "motion" in exp:
         report.motion.add(engagement.motion == exp["motion"], f"{n}: motion {engagement.motion} != {exp['motion']}")
+
+    if "scope" in exp:
+        got_scope, want_scope = set(engagement.workloads), set(exp["scope"])
+        report.scope.add(got_scope == want_scope, f"{n}: scope {sorted(got_scope)} != {sorted(want_scope)}")
 
     pairs = match_actions(exp.get("action_items", []), facts.action_items)
     for want, got in pairs:
@@ -180,6 +185,7 @@ METRICS: tuple[tuple[str, str], ...] = (
     ("sync", "Sync rhythm fields correct"),
     ("call_date", "Call date correct"),
     ("motion", "Motion correct"),
+    ("scope", "Workloads in scope (RFA / red areas) exact"),
 )
 
 

@@ -151,10 +151,13 @@ ASK_TO_RE = re.compile(rf"\bask ({_NAME}) to ([^.;]+)", re.IGNORECASE)
 ME_COLON_RE = re.compile(r"^(me|i|fm)\s*:\s*(.+)$", re.IGNORECASE)
 TODO_RE = re.compile(r"^(?:todo|to-do|ai|action|next|next steps?)\s*[:\-]?\s+(.+)$", re.IGNORECASE)
 SCOPE_RE = re.compile(
-    r"\b(?:rfa (?:was |is )?for|red(?: usage)?(?: areas?)?\s*[:=]|usage red areas?\s*[:=]?|in scope\s*[:=])\s*"
+    r"\b(?:rfa (?:was |is )?for|red(?: usage)?(?: areas?)?\s*[:=]|usage red areas?\s*[:=]?|in scope\s*[:=]"
+    r"|(?:rfa )?scope\s*[:=]|workloads?(?: in scope)?\s*[:=]|rfa\s*[:=])\s*"
     r"([^.]+)",
     re.IGNORECASE,
 )
+# Prose names the red areas before saying so: "the usage report shows Exchange Online and Teams as red areas".
+SCOPE_BEFORE_RE = re.compile(r"([^.:;]{3,150}?)\s+(?:as|are|were)\s+(?:the\s+)?red(?:\s+(?:usage\s+)?areas?)?\b", re.I)
 RFA_ID_RE = re.compile(r"\bRFA\s*(?:#|no\.?|number|id)?\s*:?\s*(\d{3,})", re.IGNORECASE)
 
 _NOT_NAMES = {
@@ -661,7 +664,7 @@ def _scope_workloads(lines: list[Line]) -> tuple[list[str], list[Line]]:
     found: list[str] = []
     used: list[Line] = []
     for line in lines:
-        for m in SCOPE_RE.finditer(line.text):
+        for m in (*SCOPE_RE.finditer(line.text), *SCOPE_BEFORE_RE.finditer(line.text)):
             named = _workloads_in(m.group(1))
             if named:
                 used.append(line)

@@ -10,10 +10,12 @@ import pytest
 import yaml
 
 from ftdraft.extract import extract_facts
+from ftdraft.inputs import load_agenda, load_context
 from ftdraft.schemas import CallFacts, Engagement
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+SAMPLES = sorted(p.name for p in EXAMPLES.iterdir() if p.suffix in (".md", ".txt"))  # notes, not context files
 CORPUS = Path(__file__).parent / "fixtures" / "notes"
 
 
@@ -102,7 +104,7 @@ def test_woodgrove_unknown_tam_is_flagged_not_invented() -> None:
     assert any(f.field == "action_items[0].due" for f in facts.flags)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.iterdir()))
+@pytest.mark.parametrize("name", SAMPLES)
 def test_every_sample_gives_valid_facts_with_real_sources(name: str) -> None:
     notes, engagement, facts = _sample(name)
     CallFacts.model_validate(facts.model_dump())
@@ -117,7 +119,7 @@ def test_every_sample_gives_valid_facts_with_real_sources(name: str) -> None:
             assert source.text.strip() in note_lines[no - 1].strip() or note_lines[no - 1].strip() in source.text
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.iterdir()))
+@pytest.mark.parametrize("name", SAMPLES)
 def test_samples_every_unanswered_agenda_item_is_an_open_item(name: str) -> None:
     _, _, facts = _sample(name)
     unanswered = {a.item for a in facts.agenda if not a.answered}
@@ -142,6 +144,22 @@ def test_agenda_answers_typed_by_the_fm_override_the_notes() -> None:
     assert (facts.sync_rhythm.kind, facts.sync_rhythm.cadence) == ("join_existing", "weekly")
 
 
+def test_context_file_names_the_fm_and_typed_agenda_answers_win() -> None:
+    notes = (EXAMPLES / "rfa-contoso-pharma.md").read_text(encoding="utf-8")
+    engagement = load_context(EXAMPLES / "contoso-context.yaml")
+    agenda = load_agenda(EXAMPLES / "contoso-agenda.yaml")
+    engagement, facts = extract_facts(notes, engagement, agenda)
+    recap = next(a for a in facts.action_items if "recap" in a.action)
+    assert (recap.owner, recap.owner_role) == ("Alex Morgan", "FM")  # "me:" is the FM the context names
+    assert engagement.workloads[:2] == ["Exchange Online", "Teams"]
+    priya = next(p for p in engagement.account_team if p.name == "Priya Raman")
+    assert priya.email == "priya.raman@example.com"
+    answers = {a.item: a for a in facts.agenda}
+    assert answers["j"].answered and answers["j"].sources[0].origin == "agenda"
+    assert answers["j"].answer == agenda["j"]
+    assert not any(o.agenda_item in ("d", "j") for o in facts.open_items)
+
+
 def _all_sources(facts: CallFacts):
     for value in facts.model_dump().values():
         items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
@@ -161,7 +179,9 @@ class _Src:
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]+")
 
 
-@pytest.mark.parametrize("path", sorted([*EXAMPLES.iterdir(), *CORPUS.glob("*.md"), *CORPUS.glob("*.txt")]))
+@pytest.mark.parametrize(
+    "path", sorted([*(EXAMPLES / n for n in SAMPLES), *CORPUS.glob("*.md"), *CORPUS.glob("*.txt")])
+)
 def test_never_invents_owners_names_dates_or_numbers(path: Path) -> None:
     notes = path.read_text(encoding="utf-8")
     engagement, facts = _run(notes)
@@ -222,6 +242,8 @@ def test_corpus_header_and_attendees(name: str, notes: str, expected: dict) -> N
         assert engagement.call_date == expected["call_date"]
     if "motion" in expected:
         assert engagement.motion == expected["motion"]
+    if "scope" in expected:
+        assert set(engagement.workloads) == set(expected["scope"])
     for want in expected.get("attendees", []):
         got = next((a for a in facts.attendees if _norm(a.name) == _norm(want["name"])), None)
         assert got is not None, f"{want['name']} not found"
