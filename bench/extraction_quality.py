@@ -198,6 +198,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Extraction quality over {len(cases)} labelled notes (offline engine)")
     for key, label in METRICS:
         print(f"  {label:<48} {getattr(report, key).figure()}")
+    # Notes marked heldout were written and labelled after the first tuning round, and scored blind once
+    # (figures in the commit that added them); the misses they showed were then fixed with general rules,
+    # so today they are no longer unseen notes.
+    heldout = [c for c in cases if c.expected.get("heldout")]
+    if heldout:
+        held = evaluate(heldout)
+        print(f"Of which the {len(heldout)} late notes (scored blind once, since tuned on)")
+        for key, label in METRICS:
+            print(f"  {label:<48} {getattr(held, key).figure()}")
     if args.details:
         for key, label in METRICS:
             for miss in getattr(report, key).misses:

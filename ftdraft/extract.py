@@ -131,7 +131,13 @@ ROLE_OUT_RE = re.compile(
 # "Marcus Lee, ATS" but not "Priti Shah, TSP Marco Bianchi" (there the role belongs to the next name).
 NAME_COMMA_ROLE_RE = re.compile(rf"\b({_NAME})\s*[,\-–]\s*({_ROLE_CODES})\b(?!\s+[A-Z][a-z])")
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-ABSENT_RE = re.compile(r"\b(out|absent|oof|ooo|not present|couldn'?t make it|will catch up|catch up async)\b", re.I)
+ABSENT_RE = re.compile(
+    r"\b(out|absent|oof|ooo|not present|couldn'?t make it|could not make it|will catch up|catch up async"
+    r"|sent (?:her |his |their )?(?:apologies|regrets)|couldn'?t join|could not join|was not there|wasn'?t there)\b",
+    re.I,
+)
+# Prose: "the CSM, Beatriz Costa, sent apologies", "our TAM Omar".
+THE_ROLE_NAME_RE = re.compile(rf"\b(?:the|our|their) ({_ROLE_CODES}),?\s+({_NAME})")
 
 # Customer people: "new CIO (Dana Whitfield)", "IT infra lead (Ken Adams)", "IT director Mark Olsen".
 _TITLE = (
@@ -151,7 +157,8 @@ ASK_TO_RE = re.compile(rf"\bask ({_NAME}) to ([^.;]+)", re.IGNORECASE)
 ME_COLON_RE = re.compile(r"^(me|i|fm)\s*:\s*(.+)$", re.IGNORECASE)
 TODO_RE = re.compile(r"^(?:todo|to-do|ai|action|next|next steps?)\s*[:\-]?\s+(.+)$", re.IGNORECASE)
 SCOPE_RE = re.compile(
-    r"\b(?:rfa (?:was |is )?for|red(?: usage)?(?: areas?)?\s*[:=]|usage red areas?\s*[:=]?|in scope\s*[:=]"
+    r"\b(?:rfa (?:was |is )?(?:for|asks? for|covers?|is about)|red(?: usage)?(?: areas?)?\s*[:=]"
+    r"|usage red areas?\s*[:=]?|in scope\s*[:=]"
     r"|(?:rfa )?scope\s*[:=]|workloads?(?: in scope)?\s*[:=]|rfa\s*[:=])\s*"
     r"([^.]+)",
     re.IGNORECASE,
@@ -579,6 +586,11 @@ def _find_people(lines: list[Line], people: People) -> None:
                         people.add(m.group(2).title(), m.group(1), line, present=not absent)
         if not has_role and _TITLE_HINT.search(line.text) is None:
             continue
+        for m in THE_ROLE_NAME_RE.finditer(line.text) if has_role else ():
+            if m.group(2).split()[0] not in _NOT_NAMES:
+                after = re.split(r"[.;]", line.text[m.end() : m.end() + 80], maxsplit=1)[0]
+                gone = all_absent or bool(ABSENT_RE.search(after))
+                people.add(m.group(2), m.group(1), line, present=not gone)
         for m in NAME_THE_ROLE_RE.finditer(line.text) if has_role else ():  # prose spans commas
             if m.group(1).split()[0] not in _NOT_NAMES:
                 people.add(m.group(1), m.group(2), line, present=not all_absent)
@@ -843,6 +855,14 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
         if w not in scope and w not in stated and not any(rx.search(s) for s, _ in sentences for rx in cues[:3]):
             continue
         intents.append(_classify(w, sentences, lines))
+    # "customer has not replied to 3 emails" on its own line explains every workload left unknown
+    unresponsive = next((line for line in lines if lx.UNRESPONSIVE_RE.search(line.text)), None)
+    if unresponsive is not None:
+        for intent in intents:
+            if intent.status == "Status Unknown" and intent.reason is None:
+                intent.reason = "Customer Unresponsive"
+                intent.note = _note("Status unknown", [unresponsive.text])
+                intent.sources = _dedupe_sources([*intent.sources, unresponsive.source()])
     return intents
 
 
@@ -850,7 +870,8 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
 
 
 _DUE_LEAD = r"(?:\b(?:by|on|due|before|until|no later than)\s+)?"
-_OWNER_PREFIX_RE = re.compile(r"^(me|i|fm)\s*(?::|[-–])\s*(.+)$", re.IGNORECASE)  # "me - set up sync w/ Yuki"
+# "AI: me - set up sync w/ Yuki", "AI Ines - send contact": an owner, a dash or colon, then the task.
+_OWNER_PREFIX_RE = re.compile(rf"^((?i:me|i|fm)|{_NAME})\s*(?::|[-–])\s*(.+)$")
 _LATER_DUE_RE = re.compile(
     r"^\s*[.;]\s*((?:due|by|deadline)\b[^.;]{0,60})", re.IGNORECASE
 )  # "... earlier. Due Friday."
@@ -953,8 +974,10 @@ def _actions(lines: list[Line], people: People, ref: date | None) -> list[Action
             continue
         if m := TODO_RE.match(t):
             body = m.group(1)
-            if prefixed := _OWNER_PREFIX_RE.match(body):
-                add("me", prefixed.group(2), line)
+            prefixed = _OWNER_PREFIX_RE.match(body)
+            who = prefixed.group(1) if prefixed else ""
+            if prefixed and (who.lower() in ("me", "i", "fm") or people.find(who) is not None):
+                add("me" if who.lower() in ("me", "i", "fm") else who, prefixed.group(2), line)
             elif not ASK_TO_RE.search(body):
                 add("me", body, line)
         elif line.in_actions:
@@ -1076,7 +1099,15 @@ def _label_topics(label: str | None) -> set[str]:
     return {k for k, rx in lx.TOPIC_RES.items() if label and rx.search(label)}
 
 
+_DID_NOT_DISCUSS_RE = re.compile(
+    r"^\W*(?:we |they |the team )?(?:did not|didn'?t|never|have not|haven'?t) (?:talk about|discuss|cover|get to)\b",
+    re.IGNORECASE,
+)
+
+
 def _not_discussed_text(text: str) -> bool:
+    if len(text.split()) <= 12 and _DID_NOT_DISCUSS_RE.search(text):
+        return True  # "We did not talk about a recurring sync"
     return (
         bool(
             re.search(

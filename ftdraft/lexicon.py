@@ -296,7 +296,14 @@ IN_PROGRESS_RE = _re(
     r"\bmig\b",
 )
 UNRESPONSIVE_RE = _re(
-    r"unresponsive", r"no response", r"not respond", r"no reply", r"ghost", r"didn'?t (?:reply|respond)"
+    r"unresponsive",
+    r"no response",
+    r"not respond",
+    r"no reply",
+    r"ghost",
+    r"didn'?t (?:reply|respond)",
+    r"(?:has|have)(?: not|n'?t) (?:replied|responded)",
+    r"not replied",
 )
 DUPLICATE_RE = _re(
     r"duplicate tenant",
@@ -403,6 +410,9 @@ NO_INTENT_REASONS: tuple[tuple[str, Cue], ...] = (
             r"sharepoint 20\d\d",
             r"exchange 20\d\d",
             r"skype for business server",
+            r"office 20\d\d",
+            r"\bperpetual\b",
+            r"\bltsc\b",
             r"\bsccm\b",
             r"configmgr",
         ),
