@@ -17,7 +17,7 @@ from ftdraft.config import Settings
 from ftdraft.pipeline import build_bundle
 from ftdraft.schemas import DRAFT_NAMES, DraftBundle
 
-NOTES = (Path(__file__).resolve().parents[2] / "shared" / "samples" / "rfa-contoso-pharma.md").read_text()
+NOTES = (Path(__file__).resolve().parent.parent / "examples" / "rfa-contoso-pharma.md").read_text()
 CANARY = "CANARY-7f3a zebra line"  # a line of the notes that no fact repeats
 NOTES_WITH_CANARY = NOTES + f"\n{CANARY}\n"
 KEY = "sk-test-SENTINEL-do-not-leak-4242"

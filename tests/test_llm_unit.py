@@ -44,10 +44,8 @@ from ftdraft.llm_openai import LangChainChatModel
 from ftdraft.pipeline import build_bundle
 from ftdraft.schemas import DRAFT_NAMES, CallFacts, Recipient, Source
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
-if not SAMPLES.exists():  # CI: shared/ beside the clone
-    SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
-NOTES = (SAMPLES / "rfa-contoso-pharma.md").read_text()
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+NOTES = (EXAMPLES / "rfa-contoso-pharma.md").read_text()
 ROSTER_TO = [{"name": "Priya Raman", "email": "priya.raman@microsoft.com", "role": "ATS"}]
 
 
