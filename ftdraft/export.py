@@ -160,6 +160,12 @@ def invite_to_ics(
 # ---------------------------------------------------------------- Markdown
 
 
+def _md(text: str | None) -> str:
+    """Note or model text set outside a code fence: HTML and image syntax become inert text, so a hostile
+    line in the notes can never render as live markup or fetch an outside image in bundle.md."""
+    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("![", "!\\[")
+
+
 def _fence(text: str) -> str:
     """A code fence longer than any backtick run inside the text, so notes cannot break out of it."""
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
@@ -183,16 +189,16 @@ def _src(sources: list[Source]) -> str:
 
 
 def _person(p: Any) -> str:
-    bits = [_clean(p.name) or "(name unknown)", f"({p.role})"]
+    bits = [_md(p.name) or "(name unknown)", f"({p.role})"]
     if getattr(p, "title", None):
-        bits.append(f"– {_clean(p.title)}")
+        bits.append(f"– {_md(p.title)}")
     if getattr(p, "email", None):
-        bits.append(f"<{_clean(p.email)}>")
+        bits.append(f"<{_md(p.email)}>")
     return " ".join(bits)
 
 
 def _recipients(people: list[Recipient]) -> str:
-    return ", ".join(format_recipient(r) for r in people) or "—"
+    return _md(", ".join(format_recipient(r) for r in people)) or "—"
 
 
 def _email_md(title: str, email: Email) -> list[str]:
@@ -201,7 +207,7 @@ def _email_md(title: str, email: Email) -> list[str]:
         "",
         f"- **To:** {_recipients(email.to)}",
         f"- **Cc:** {_recipients(email.cc)}",
-        f"- **Subject:** {email.subject}",
+        f"- **Subject:** {_md(email.subject)}",
         f"- **Audience:** {email.audience}",
         "",
         *_block(email.body),
@@ -213,7 +219,7 @@ def _invite_md(title: str, invite: CalendarInvite) -> list[str]:
     return [
         f"#### {title}",
         "",
-        f"- **Title:** {invite.title}",
+        f"- **Title:** {_md(invite.title)}",
         f"- **Required:** {_recipients(invite.required)}",
         f"- **Optional:** {_recipients(invite.optional)}",
         f"- **When:** {invite.start.isoformat() if invite.start else 'not set (placeholder in the .ics)'}, "
@@ -228,14 +234,14 @@ def _invite_md(title: str, invite: CalendarInvite) -> list[str]:
 def _facts_md(title: str, facts: list[Fact]) -> list[str]:
     if not facts:
         return []
-    return [f"### {title}", "", *(f"- {_clean(f.text)}{_src(f.sources)}" for f in facts), ""]
+    return [f"### {title}", "", *(f"- {_md(f.text)}{_src(f.sources)}" for f in facts), ""]
 
 
 def bundle_to_markdown(bundle: DraftBundle) -> str:
     """The whole bundle for review or archiving: engagement, facts (with sources, open items, flags),
     every draft, guardrail checks and which engine wrote each part."""
     e, f, d = bundle.engagement, bundle.facts, bundle.drafts
-    customer = _clean(e.customer) or "(customer unknown)"
+    customer = _md(e.customer) or "(customer unknown)"
     out: list[str] = [
         f"# {customer} – FastTrack Initiate drafts",
         "",
@@ -247,7 +253,7 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
         f"- **Motion:** {e.motion or 'unknown'}",
     ]
     if e.rfa_id or e.rfa_summary:
-        out.append(f"- **RFA:** {('#' + _clean(e.rfa_id)) if e.rfa_id else ''} {_clean(e.rfa_summary)}".rstrip())
+        out.append(f"- **RFA:** {('#' + _md(e.rfa_id)) if e.rfa_id else ''} {_md(e.rfa_summary)}".rstrip())
     if e.health_red_areas:
         out.append(f"- **Health red areas:** {', '.join(e.health_red_areas)}")
     out += [
@@ -269,36 +275,36 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
         out += ["### Agenda", ""]
         for a in sorted(f.agenda, key=lambda x: x.item):
             title = a.title or (AGENDA_BY_KEY[a.item].title if a.item in AGENDA_BY_KEY else "")
-            answer = _clean(a.answer) if a.answered and a.answer else "_not answered_"
+            answer = _md(a.answer) if a.answered and a.answer else "_not answered_"
             out.append(f"- **{a.item}. {title}:** {answer}{_src(a.sources)}")
         out.append("")
     if f.intents:
         out += ["### Service intent", ""]
         for i in f.intents:
             reason = f" ({i.reason})" if i.reason else ""
-            out.append(f"- **{_clean(i.workload)}** — {i.status}{reason}: {_clean(i.note)}{_src(i.sources)}")
+            out.append(f"- **{_md(i.workload)}** — {i.status}{reason}: {_md(i.note)}{_src(i.sources)}")
         out.append("")
     out += ["### Action items", ""]
     for a in f.action_items:
-        owner = _clean(a.owner) or (f"the {a.owner_role} (name unknown)" if a.owner_role else "Owner: TBD")
+        owner = _md(a.owner) or (f"the {a.owner_role} (name unknown)" if a.owner_role else "Owner: TBD")
         due = a.due.isoformat() if a.due else "Due: TBD"
-        said = f' ("{_clean(a.due_text)}")' if a.due_text else ""
-        out.append(f"- {owner} – {_clean(a.action)} – {due}{said}{_src(a.sources)}")
+        said = f' ("{_md(a.due_text)}")' if a.due_text else ""
+        out.append(f"- {owner} – {_md(a.action)} – {due}{said}{_src(a.sources)}")
     if not f.action_items:
         out.append("- none found")
     out += ["", "### Open items", ""]
     for o in f.open_items:
         tag = f"[{o.agenda_item}] " if o.agenda_item else ""
-        owner = f" (owner: {_clean(o.owner)})" if o.owner else ""
-        out.append(f"- {tag}{_clean(o.text)}{owner}{_src(o.sources)}")
+        owner = f" (owner: {_md(o.owner)})" if o.owner else ""
+        out.append(f"- {tag}{_md(o.text)}{owner}{_src(o.sources)}")
     if not f.open_items:
         out.append("- none")
     out.append("")
     if f.asks:
         out += ["### Asks", ""]
         for a in f.asks:
-            scope = "in scope" if a.in_scope else f"outside FastTrack scope; routed by {_clean(a.routed_to) or 'TBD'}"
-            out.append(f"- {_clean(a.text)} ({scope}){_src(a.sources)}")
+            scope = "in scope" if a.in_scope else f"outside FastTrack scope; routed by {_md(a.routed_to) or 'TBD'}"
+            out.append(f"- {_md(a.text)} ({scope}){_src(a.sources)}")
         out.append("")
     out += _facts_md("Risks", f.risks)
     out += _facts_md("Timeline", f.timeline)
@@ -307,7 +313,7 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
     out += _facts_md("Migration source", f.migration_source)
     out += _facts_md("Partner", f.partner)
     if f.compete:
-        out += ["### Compete", "", *(f"- **{c.product}:** {_clean(c.text)}{_src(c.sources)}" for c in f.compete), ""]
+        out += ["### Compete", "", *(f"- **{c.product}:** {_md(c.text)}{_src(c.sources)}" for c in f.compete), ""]
     out += _facts_md("Additional tenants", f.additional_tenants)
     out += _facts_md("Political changes", f.political_changes)
     out += _facts_md("FastTrack process", f.fasttrack_process)
@@ -317,15 +323,15 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
         out += [
             "### Sync rhythm",
             "",
-            f"- {s.kind}{': ' + detail if detail else ''} – {_clean(s.text)}{_src(s.sources)}",
+            f"- {s.kind}{': ' + detail if detail else ''} – {_md(s.text)}{_src(s.sources)}",
             "",
         ]
     if f.teams_channel:
         out += _facts_md("Teams channel", [f.teams_channel])
     out += ["### Flags (unknown, needs the FM)", ""]
-    out += [f"- **{fl.field}:** {_clean(fl.message)}{_src(fl.sources)}" for fl in f.flags] or ["- none"]
+    out += [f"- **{fl.field}:** {_md(fl.message)}{_src(fl.sources)}" for fl in f.flags] or ["- none"]
     out += ["", "## Drafts", "", "### Prep checklist", ""]
-    out += [f"- [{'x' if item.done else ' '}] {item.text}" for item in d.prep.items]
+    out += [f"- [{'x' if item.done else ' '}] {_md(item.text)}" for item in d.prep.items]
     out.append("")
     out += _email_md("Internal invite – email", d.internal_invite.email)
     out += _invite_md("Internal invite – calendar invite", d.internal_invite.invite)
@@ -342,7 +348,7 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
     if bundle.checks:
         for c in bundle.checks:
             hint = f" → {c.suggestion}" if c.suggestion else ""
-            out.append(f"- **{c.severity}** `{c.rule}` in {c.draft}: {_clean(c.text)}{hint}")
+            out.append(f"- **{c.severity}** `{c.rule}` in {c.draft}: {_md(c.text)}{hint}")
     else:
         out.append("- none")
     out += [
@@ -353,7 +359,7 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for part, p in bundle.provenance.items():
-        reason = _clean(p.fallback_reason).replace("|", "\\|") or "—"
+        reason = _md(p.fallback_reason).replace("|", "\\|") or "—"
         out.append(f"| {part} | {p.engine} | {p.model or '—'} | {p.attempts} | {reason} |")
     return "\n".join(out).rstrip() + "\n"
 

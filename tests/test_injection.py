@@ -88,18 +88,15 @@ def test_offline_every_payload_holds(example: str, mode: str, baselines: dict[st
     assert not failures, failures
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export.bundle_to_markdown writes facts (agenda answers, Environment, ...) unescaped outside code fences, "
-    "so an <img onerror> line in the notes is live HTML in bundle.md: escape <, > and ![ there (reported to the "
-    "export owner). Drafts and checks in bundle.md are clean.",
-)
 def test_markdown_export_renders_no_live_html_from_the_notes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     notes = plant(
         EXAMPLES[0].read_text(encoding="utf-8"), '- environment: hybrid AD, 3 domains <img src=x onerror="alert(1)">'
     )
     md = _export_text(_offline(notes), tmp_path, (".md",))
-    assert not guards.HTML_RE.search(md), guards.HTML_RE.search(md)
+    live_tag = re.search(r"<\s*/?\s*(?:img|script|iframe|svg|a|style)\b", md, re.IGNORECASE)
+    assert not live_tag, md[max(0, live_tag.start() - 80) : live_tag.end() + 80]
+    assert not guards.MD_IMAGE_RE.search(md)
+    assert "&lt;img" in md, "the FM still sees what the notes said, as text"
 
 
 def test_checks_quote_offending_markup_inertly() -> None:
