@@ -239,7 +239,7 @@ def _save_setup(store: Store, eid: str, engagement: Engagement) -> None:
     if rec and rec.bundle:
         # The drafts follow the setup (the FM's email, the FTA...) without re-reading the notes.
         merged = ws.merge_engagement(engagement, rec.bundle.engagement)
-        store.save_bundle(eid, redraft(rec.bundle, engagement=merged))
+        store.save_bundle(eid, redraft(rec.bundle, engagement=merged, notes=rec.notes, agenda_answers=rec.agenda))
 
 
 @guarded("setup")
@@ -655,7 +655,7 @@ def facts_form(store: Store, rec: Record) -> None:
             new_facts, changed = ws.apply_agenda(new_facts, answers, motion)
             typed = {key: value for key, value in {**rec.agenda, **changed}.items() if value}
             store.set_agenda(eid, typed)
-            store.save_bundle(eid, redraft(bundle, facts=new_facts))
+            store.save_bundle(eid, redraft(bundle, facts=new_facts, notes=rec.notes, agenda_answers=typed))
             for m in messages:
                 _say("warning", m, "facts")
             _say("success", "Facts saved; the drafts now use them.", "facts")
@@ -671,7 +671,7 @@ def _on_regenerate(store: Store, eid: str, name: str) -> None:
     rec = store.get(eid)
     if rec is None or rec.bundle is None:
         return
-    store.save_bundle(eid, ws.regenerate(rec.bundle, name))
+    store.save_bundle(eid, ws.regenerate(rec.bundle, name, notes=rec.notes, agenda_answers=rec.agenda))
     store.clear_edits(eid, [p.key for p in ws.PARTS.get(name, ())])
     _say("success", f"{ws.DRAFT_TITLES[name]} regenerated from the current facts; other drafts untouched.", "drafts")
 

@@ -161,9 +161,14 @@ def edited_parts(edits: dict[str, str], draft: str) -> list[str]:
     return [key for key in edits if PART_BY_KEY.get(key) and PART_BY_KEY[key].draft == draft]
 
 
-def regenerate(bundle: DraftBundle, name: str) -> DraftBundle:
-    """Re-render one draft from the bundle's current facts; every other draft is left exactly as it is."""
+def regenerate(
+    bundle: DraftBundle, name: str, *, notes: str | None = None, agenda_answers: dict[str, str] | None = None
+) -> DraftBundle:
+    """Re-render one draft from the bundle's current facts; every other draft is left exactly as it is.
+
+    The guardrails run again so the findings shown beside each draft describe the drafts as they now are."""
     from .drafts import render_draft
+    from .guards import guard_bundle
 
     if name not in DRAFT_NAMES:
         raise ValueError(f"unknown draft {name!r}")
@@ -171,7 +176,8 @@ def regenerate(bundle: DraftBundle, name: str) -> DraftBundle:
     drafts = bundle.drafts.model_copy(update={name: fresh})
     provenance = dict(bundle.provenance)
     provenance[name] = Provenance(engine="offline")
-    return bundle.model_copy(update={"drafts": drafts, "provenance": provenance})
+    fresh_bundle = bundle.model_copy(update={"drafts": drafts, "provenance": provenance})
+    return guard_bundle(fresh_bundle, notes, agenda_answers, bundle.engagement, trusted_facts=True)
 
 
 def precall_drafts(setup: Engagement, bundle: DraftBundle | None) -> tuple[Any, Any]:
