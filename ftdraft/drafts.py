@@ -338,12 +338,26 @@ def summary_topics(
         ("Timeline", _with_agenda(_texts(facts.timeline), facts, "l")),
         ("Risks and current issues", _texts(facts.risks)),
     ]
-    out = []
+    # A note line often answers several agenda items ("acquisition, IT freeze until march" is a political
+    # change, the timeline and a risk): say it once, under every title it answers.
+    out: list[dict[str, Any]] = []
+    first_home: dict[str, dict[str, Any]] = {}
     for title, lines in topics:
         if field_facing:
             lines = [line for line in lines if field_safe(line)]
-        if lines:
-            out.append({"title": title, "lines": lines})
+        fresh = []
+        for line in lines:
+            key = one_line(line).lower().rstrip(".")
+            home = first_home.get(key)
+            if home is None:
+                fresh.append(line)
+            elif title not in home["title"]:
+                home["title"] += f" / {title}"
+        if fresh:
+            topic = {"title": title, "lines": fresh}
+            out.append(topic)
+            for line in fresh:
+                first_home.setdefault(one_line(line).lower().rstrip("."), topic)
     return out
 
 

@@ -12,6 +12,7 @@ from factories import (
     empty_facts,
     fabrikam_engagement,
     fabrikam_facts,
+    fact,
     sparse_engagement,
     sparse_facts,
 )
@@ -488,3 +489,11 @@ def test_agenda_answers_the_fm_typed_replace_extracted_facts_for_that_topic() ->
     found = typed.model_copy(update={"sources": [Source(origin="notes", lines=[6])]})
     body = render_draft("follow_up", contoso_engagement(), contoso_facts(agenda=[found])).body
     assert "- Licenses: 6,500 M365 E3, 300 E5 for the security team." in body
+
+
+def test_a_note_line_that_answers_several_items_is_said_once_under_all_their_titles() -> None:
+    freeze = "They are in the middle of an acquisition, IT freeze until march."
+    facts = sparse_facts(political_changes=[fact(freeze, 4)], timeline=[fact(freeze, 4)], risks=[fact(freeze, 4)])
+    body = render_drafts(sparse_engagement(), facts).follow_up.body
+    assert body.count("IT freeze until march") == 1
+    assert "Political changes / Timeline / Risks and current issues: They are in the middle" in body
