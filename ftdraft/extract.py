@@ -164,7 +164,7 @@ SCOPE_RE = re.compile(
     re.IGNORECASE,
 )
 # Prose names the red areas before saying so: "the usage report shows Exchange Online and Teams as red areas".
-SCOPE_BEFORE_RE = re.compile(r"([^.:;]{3,150}?)\s+(?:as|are|were)\s+(?:the\s+)?red(?:\s+(?:usage\s+)?areas?)?\b", re.I)
+SCOPE_BEFORE_RE = re.compile(r"\s(?:as|are|were)\s+(?:the\s+)?red(?:\s+(?:usage\s+)?areas?)?\b", re.I)
 RFA_ID_RE = re.compile(r"\bRFA\s*(?:#|no\.?|number|id)?\s*:?\s*(\d{3,})", re.IGNORECASE)
 
 _NOT_NAMES = {
@@ -479,6 +479,8 @@ class People:
 
     def add(self, name: str | None, role: str, line: Line, present: bool = True) -> Attendee:
         role = lx.ROLE_ALIASES.get(role.lower(), "other") if role else "other"
+        if name and _UNKNOWN_NAME_RE.match(name):
+            name = None  # "ATS TBD": the role is named, the person is not
         if name and name.lower() in ("me", "i"):
             name, role = self.fm_name, "FM"
         email = None
@@ -576,8 +578,9 @@ def _find_people(lines: list[Line], people: People) -> None:
                 unknown = bool(_UNKNOWN_NAME_RE.match(name))
                 if unknown or name.split()[0] not in _NOT_NAMES:
                     people.add(None if unknown else name, role, line, present=not unknown and not absent)
+            role_out = ROLE_OUT_RE.search(seg) is not None  # once per segment, not once per match
             for m in ROLE_NAME_RE.finditer(seg):
-                if m.group(2).split()[0] not in _NOT_NAMES and not ROLE_OUT_RE.search(seg):
+                if m.group(2).split()[0] not in _NOT_NAMES and not role_out:
                     people.add(m.group(2), m.group(1), line, present=not absent)
             if all_lowercase:
                 for m in ROLE_EQ_LOWER_NAME_RE.finditer(seg):
@@ -676,8 +679,15 @@ def _scope_workloads(lines: list[Line]) -> tuple[list[str], list[Line]]:
     found: list[str] = []
     used: list[Line] = []
     for line in lines:
-        for m in (*SCOPE_RE.finditer(line.text), *SCOPE_BEFORE_RE.finditer(line.text)):
-            named = _workloads_in(m.group(1))
+        spans = [m.group(1) for m in SCOPE_RE.finditer(line.text)]
+        if "red" in line.text.lower():
+            # the anchor first, then the words before it back to the clause start: a lazy prefix group
+            # tried at every position made this quadratic on long lines
+            for m in SCOPE_BEFORE_RE.finditer(line.text):
+                before = line.text[max(0, m.start() - 150) : m.start()]
+                spans.append(re.split(r"[.:;]", before)[-1])
+        for span in spans:
+            named = _workloads_in(span)
             if named:
                 used.append(line)
             found.extend(w for w in named if w not in found)
@@ -872,9 +882,7 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
 _DUE_LEAD = r"(?:\b(?:by|on|due|before|until|no later than)\s+)?"
 # "AI: me - set up sync w/ Yuki", "AI Ines - send contact": an owner, a dash or colon, then the task.
 _OWNER_PREFIX_RE = re.compile(rf"^((?i:me|i|fm)|{_NAME})\s*(?::|[-–])\s*(.+)$")
-_LATER_DUE_RE = re.compile(
-    r"^\s*[.;]\s*((?:due|by|deadline)\b[^.;]{0,60})", re.IGNORECASE
-)  # "... earlier. Due Friday."
+_LATER_DUE_RE = re.compile(r"\s*[.;]\s*((?:due|by|deadline)\b[^.;]{0,60})", re.IGNORECASE)  # "... earlier. Due Friday."
 # A second clause with its subject left out or a pronoun: "Kofi runs the sync, will add me"; "he will add me".
 _ELLIPTIC_RE = re.compile(
     r"(?:[,;]\s*|\band\s+)(?:(?:he|she|they)\s*)?(?:will|['’]ll|to)\s+(?!be\b)([a-z][^.;()]{2,200})", re.IGNORECASE
@@ -953,10 +961,11 @@ def _actions(lines: list[Line], people: People, ref: date | None) -> list[Action
                 continue
             if is_me and re.match(r"can\b", clause):
                 continue
-            if re.search(r"\bowns\s+$", t[: m.start(2)]) and _PRONOUN_OBJECT_RE.match(clause):
+            # a short window before the clause: slicing the whole prefix per action was quadratic
+            if re.search(r"\bowns\s+$", t[max(0, m.start(2) - 12) : m.start(2)]) and _PRONOUN_OBJECT_RE.match(clause):
                 continue  # "Maya owns it": she owns the meeting, no action in that
             clause = _action_clause(clause, line)
-            later = _LATER_DUE_RE.match(t[m.end() :])
+            later = _LATER_DUE_RE.match(t, m.end())
             add("me" if is_me else token, clause, line, later.group(1) if later else "")
             matched_at.append(m.start(2))
         for m in _ADDS_ME_RE.finditer(t):
@@ -1106,7 +1115,7 @@ _DID_NOT_DISCUSS_RE = re.compile(
 
 
 def _not_discussed_text(text: str) -> bool:
-    if len(text.split()) <= 12 and _DID_NOT_DISCUSS_RE.search(text):
+    if _DID_NOT_DISCUSS_RE.search(text) and len(text.split(None, 13)) <= 12:
         return True  # "We did not talk about a recurring sync"
     return (
         bool(
@@ -1117,7 +1126,7 @@ def _not_discussed_text(text: str) -> bool:
                 re.IGNORECASE,
             )
         )
-        and len(text.split()) <= 6
+        and len(text.split(None, 7)) <= 6  # bounded split: this runs on whole long lines too
     )
 
 
