@@ -848,15 +848,18 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
         if line.header or (id(line) in scope_ids and not lx.IN_PROGRESS_RE.search(line.text.lower())):
             continue
         for labelled, sentence in _labelled_sentences(line):
-            if not sentence or SCOPE_RE.search(sentence) or lx.OUT_OF_SCOPE_RE.search(sentence):
-                continue
-            if line.in_actions and not labelled:
+            if not sentence or (line.in_actions and not labelled):
                 continue  # "share Teams adoption kit" is the FM's task, not the customer's intent
-            has_cue = any(rx.search(sentence) for rx in cues)
-            for w in labelled or _workloads_in(sentence):
+            named = labelled or _workloads_in(sentence)
+            if not named:
+                continue  # most sentences name no workload: skip the cue searches below
+            if SCOPE_RE.search(sentence) or lx.OUT_OF_SCOPE_RE.search(sentence):
+                continue
+            has_cue = labelled or any(rx.search(sentence) for rx in cues)
+            for w in named:
                 if labelled:
                     stated.add(w)
-                if labelled or has_cue:
+                if has_cue:
                     by_workload.setdefault(w, []).append((sentence, line))
     intents = []
     for w in dict.fromkeys([*scope, *by_workload]):
