@@ -1,0 +1,229 @@
+"""Consistency across drafts: owners, due dates, workload statuses, invitees and the sync cadence agree."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..schemas import ActionItem, Check, DraftBundle, Person
+from .date_mentions import find_dates
+from .parts import _clip
+from .patterns import L1_LABELS
+from .vocabulary import COMMON_WORDS
+
+
+@lru_cache(maxsize=8192)  # the same owners and actions are normalised once per line otherwise
+def _norm(text: str | None) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", (text or "").lower()).split())
+
+
+def _same_action(a: str, b: str) -> bool:
+    na, nb = _norm(a), _norm(b)
+    if not na or not nb:
+        return False
+    if na in nb or nb in na:
+        return True
+    ta, tb = set(na.split()), set(nb.split())
+    return len(ta & tb) / max(1, min(len(ta), len(tb))) >= 0.7
+
+
+class _ActionIndex:
+    """Action items found by the text that mentions them, without comparing every line with every action
+    (notes of a few hundred KB give hundreds of actions and a follow-up of thousands of lines). Only content
+    words are indexed; actions with the same words share one entry."""
+
+    def __init__(self, actions: list[ActionItem]) -> None:
+        groups: dict[str, list[ActionItem]] = {}
+        for ai in actions:
+            na = _norm(ai.action)
+            if na:
+                groups.setdefault(na, []).append(ai)
+        self.items = [(na, set(na.split()), ais) for na, ais in groups.items()]
+        self.by_token: dict[str, list[int]] = {}
+        for i, (_na, tokens, _ais) in enumerate(self.items):
+            for t in tokens - COMMON_WORDS:
+                self.by_token.setdefault(t, []).append(i)
+
+    def matches(self, text: str) -> list[ActionItem]:
+        nt = _norm(text)
+        tokens = set(nt.split())
+        candidates = {i for t in tokens - COMMON_WORDS for i in self.by_token.get(t, ())}
+        out: list[ActionItem] = []
+        for i in sorted(candidates):
+            na, ta, ais = self.items[i]
+            if na in nt or nt in na or len(ta & tokens) / max(1, min(len(ta), len(tokens))) >= 0.7:
+                out += ais
+        return out
+
+
+def _owner_key(owner: str | None, people: list[Person]) -> str:
+    """An owner as one comparable key: 'the FM', 'FM' and the FM's name are the same person."""
+    key = _norm(owner).removeprefix("the ").replace("name unknown", "").strip()
+    for p in people:
+        if p.name and key in (_norm(p.role), _norm(p.name)):
+            return _norm(p.name)
+    return key
+
+
+def _same_owner(a: str, b: str, people: list[Person]) -> bool:
+    return _owner_key(a, people) == _owner_key(b, people)
+
+
+_STATUS_IN_TEXT_RE = re.compile("|".join(re.escape(s) for s in L1_LABELS), re.IGNORECASE)
+_CADENCE_RE = re.compile(r"\b(bi-?weekly|every (?:other|two) weeks?|fortnightly|weekly|monthly)\b", re.IGNORECASE)
+
+
+def _cadence_of(word: str) -> str:
+    w = word.lower()
+    if w.startswith("bi") or "other" in w or "two" in w or "fortnight" in w:
+        return "biweekly"
+    return "weekly" if w == "weekly" else "monthly"
+
+
+def consistency_checks(bundle: DraftBundle) -> list[Check]:
+    """Owners, due dates and workload statuses agree across the follow-up email, the FTOP entry and the invites."""
+    facts, drafts = bundle.facts, bundle.drafts
+    checks: list[Check] = []
+    people = [
+        p
+        for p in (*bundle.engagement.account_team, bundle.engagement.fm, bundle.engagement.fta, *facts.attendees)
+        if p is not None and p.name
+    ]
+    names = {_norm(p.name) for p in people if p.name}
+    index = _ActionIndex(facts.action_items)
+
+    # FTOP next actions vs the action items.
+    for na in drafts.ftop.next_actions:
+        cands = index.matches(na.action)
+        match = next((ai for ai in cands if na.owner and ai.owner and _same_owner(na.owner, ai.owner, people)), None)
+        match = match or next(iter(cands), None)
+        if match is None:
+            continue
+        if match.owner and na.owner and not _same_owner(na.owner, match.owner, people):
+            checks.append(
+                Check(
+                    draft="ftop",
+                    severity="warning",
+                    rule="consistency.owner",
+                    text=f"{na.action}: {na.owner} (follow-up facts: {match.owner})",
+                    suggestion=f"Use one owner everywhere: {match.owner}.",
+                )
+            )
+        if na.due != match.due:
+            checks.append(
+                Check(
+                    draft="ftop",
+                    severity="warning",
+                    rule="consistency.due",
+                    text=f"{na.action}: {na.due or 'no date'} (facts: {match.due or 'no date'})",
+                    suggestion="Use one due date everywhere.",
+                )
+            )
+
+    # FTOP service intent notes vs the facts.
+    status_by_workload = {i.workload.lower(): i.status for i in facts.intents}
+    for sin in drafts.ftop.service_intent_notes:
+        want = status_by_workload.get(sin.workload.lower())
+        if want and want != sin.status:
+            checks.append(
+                Check(
+                    draft="ftop",
+                    severity="warning",
+                    rule="consistency.status",
+                    text=f"{sin.workload}: {sin.status} (facts: {want})",
+                    suggestion=f"Use one status for {sin.workload} everywhere: {want}.",
+                )
+            )
+
+    # The follow-up email's lines vs owners, dates and statuses.
+    for line in drafts.follow_up.body.splitlines():
+        low = line.lower()
+        matched = [ai for ai in index.matches(line) if len(_norm(ai.action).split()) >= 2]
+        if matched:
+            nline = _norm(line)
+            dated = [ai for ai in matched if ai.due]
+            line_dates = find_dates(line) if dated else []
+            if line_dates and not any(
+                (d.month, d.day) == (ai.due.month, ai.due.day) for ai in dated for d in line_dates
+            ):  # type: ignore[union-attr]
+                checks.append(
+                    Check(
+                        draft="follow_up",
+                        severity="warning",
+                        rule="consistency.due",
+                        text=_clip(line),
+                        suggestion=f"The action is due {dated[0].due:%b %d} in the facts and the FTOP entry.",
+                    )
+                )
+            owners = {_norm(ai.owner) for ai in matched if ai.owner}
+            if owners and not any(o in nline for o in owners):
+                others = [n for n in names if n and n not in owners and re.search(rf"\b{re.escape(n)}\b", nline)]
+                if others:
+                    checks.append(
+                        Check(
+                            draft="follow_up",
+                            severity="warning",
+                            rule="consistency.owner",
+                            text=_clip(line),
+                            suggestion=f"The owner is {matched[0].owner} elsewhere.",
+                        )
+                    )
+        mentioned = [w for w in status_by_workload if re.search(rf"\b{re.escape(w)}\b", low)]
+        stated = {m.group(0).lower() for m in _STATUS_IN_TEXT_RE.finditer(line)}
+        if len(mentioned) == 1 and len(stated) == 1:
+            want = status_by_workload[mentioned[0]]
+            if want.lower() not in stated:
+                checks.append(
+                    Check(
+                        draft="follow_up",
+                        severity="warning",
+                        rule="consistency.status",
+                        text=_clip(line),
+                        suggestion=f"The status is {want} in the FTOP entry.",
+                    )
+                )
+
+    # Invites vs their emails, and the sync cadence everywhere.
+    inv, em = drafts.internal_invite.invite, drafts.internal_invite.email
+    if {r.display for r in inv.required} != {r.display for r in em.to} or {r.display for r in inv.optional} != {
+        r.display for r in em.cc
+    }:
+        checks.append(
+            Check(
+                draft="internal_invite",
+                severity="warning",
+                rule="consistency.invitees",
+                text="invite required/optional differ from the email's To/Cc",
+                suggestion="Mandatory roles (ATS, TAM) are required in the invite and in To; the others "
+                "optional and in Cc.",
+            )
+        )
+    rhythm = facts.sync_rhythm
+    sync_inv = drafts.sync_rhythm.invite
+    if rhythm and rhythm.cadence and sync_inv and sync_inv.rrule:
+        rr = sync_inv.rrule.upper()
+        got = "monthly" if "FREQ=MONTHLY" in rr else ("biweekly" if "INTERVAL=2" in rr else "weekly")
+        if got != rhythm.cadence:
+            checks.append(
+                Check(
+                    draft="sync_rhythm",
+                    severity="warning",
+                    rule="consistency.cadence",
+                    text=sync_inv.rrule,
+                    suggestion=f"The notes say {rhythm.cadence}.",
+                )
+            )
+    if rhythm and rhythm.cadence:
+        for name, body in (("sync_rhythm", drafts.sync_rhythm.email.body), ("follow_up", drafts.follow_up.body)):
+            for m in _CADENCE_RE.finditer(body):
+                if _cadence_of(m.group(0)) != rhythm.cadence:
+                    checks.append(
+                        Check(
+                            draft=name,
+                            severity="warning",
+                            rule="consistency.cadence",
+                            text=m.group(0),
+                            suggestion=f"The notes say the sync is {rhythm.cadence}.",
+                        )
+                    )
+    return checks

@@ -1,0 +1,171 @@
+"""Grounding: names, addresses, dates, numbers and products in a draft must trace to the notes, the agenda
+answers or the engagement."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..sanitize import clean_text
+from ..schemas import Check, DraftBundle, Drafts, Engagement
+from .date_mentions import DateMention, _relative_dates, find_dates
+from .parts import iter_parts, sentences
+from .patterns import EMAIL_RE, URL_RE, Severity
+from .vocabulary import _NUMBER_RE, _WORD_RE, COMMON_WORDS, _numbers_in, _words_in, template_vocabulary
+
+
+@dataclass
+class Corpus:
+    """Everything a draft may legitimately draw on: the notes, the agenda answers and the engagement context."""
+
+    text: str
+    words: set[str]
+    numbers: set[str]
+    dates: list[DateMention]
+    allowed_dates: set[tuple[int, int, int | None]]
+
+    def has_phrase(self, phrase: str) -> bool:
+        return " ".join(phrase.lower().split()) in self._flat
+
+    def has_email(self, email: str) -> bool:
+        return email.strip().lower() in self._flat
+
+    def __post_init__(self) -> None:
+        self._flat = " ".join(self.text.lower().split())
+        self._lower = self.text.lower()
+
+    def date_ok(self, d: DateMention) -> bool:
+        return (d.month, d.day, d.year) in self.allowed_dates or (d.month, d.day, None) in self.allowed_dates
+
+
+def build_corpus(
+    bundle: DraftBundle,
+    notes: str | None,
+    agenda_answers: dict[str, str] | None,
+    context: Engagement | None,
+    trusted_facts: bool = False,
+) -> Corpus:
+    """The text drafts may draw on. Facts count only when the FM corrected them (trusted) or when their source
+    text is really in the notes; a model that invents a fact and a source gains nothing."""
+    pieces = [clean_text(notes or "")]
+    pieces += list((agenda_answers or {}).values())
+    if context is not None:
+        pieces.append(context.model_dump_json())
+    call = (context.call_date if context else None) or bundle.engagement.call_date
+    flat_notes = " ".join((notes or "").lower().split())
+
+    def grounded_source(sources: list) -> bool:  # type: ignore[type-arg]
+        if trusted_facts:
+            return True
+        for s in sources:
+            if s.origin in ("agenda", "context"):
+                return True
+            if s.text and " ".join(s.text.lower().split()) in flat_notes:
+                return True
+        return False
+
+    fact_dates: set[date] = set()
+    if trusted_facts:
+        pieces.append(bundle.facts.model_dump_json())
+        pieces.append(bundle.engagement.model_dump_json())
+    for ai in bundle.facts.action_items:
+        if ai.due and (grounded_source(ai.sources) or (ai.due_text and ai.due_text.lower() in flat_notes)):
+            fact_dates.add(ai.due)
+    text = "\n".join(pieces)
+    allowed: set[tuple[int, int, int | None]] = set()
+    dates = find_dates(text)
+    for d in dates:
+        allowed.add((d.month, d.day, d.year))
+        allowed.add((d.month, d.day, None))
+    if call:
+        fact_dates.add(call)
+        fact_dates |= _relative_dates(text, call)
+    for d in fact_dates:
+        allowed.add((d.month, d.day, d.year))
+        allowed.add((d.month, d.day, None))
+    numbers = _numbers_in(text)
+    for d in fact_dates:
+        numbers |= {str(d.year), str(d.day), str(d.month)}
+    return Corpus(text=text, words=_words_in(text), numbers=numbers, dates=dates, allowed_dates=allowed)
+
+
+def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
+    """Names, addresses, dates, numbers and products in a draft that trace to nothing the FM gave us."""
+    vocab_words, vocab_numbers = template_vocabulary()
+    checks: list[Check] = []
+    seen: set[tuple[str, str, str]] = set()
+
+    def flag(draft: str, rule: str, token: str, severity: Severity, suggestion: str) -> None:
+        key = (draft, rule, token.lower())
+        if key not in seen:
+            seen.add(key)
+            checks.append(Check(draft=draft, severity=severity, rule=rule, text=token, suggestion=suggestion))
+
+    for part in iter_parts(drafts):
+        text = part.text
+        if not text:
+            continue
+        # Addresses and URLs first, so their pieces are not read as names or numbers.
+        for m in EMAIL_RE.finditer(text):
+            if not corpus.has_email(m.group(0)):
+                flag(
+                    part.draft,
+                    "grounding.email",
+                    m.group(0),
+                    "error",
+                    "This address is not in the notes or the engagement: check it before sending.",
+                )
+        for m in URL_RE.finditer(text):
+            if m.group(0).lower() not in corpus._lower:
+                flag(part.draft, "grounding.url", m.group(0), "warning", "This link is not in the notes: check it.")
+        rest = URL_RE.sub(" ", EMAIL_RE.sub(" ", text))
+        for d in find_dates(rest):
+            if not corpus.date_ok(d):
+                flag(
+                    part.draft,
+                    "grounding.date",
+                    d.text,
+                    "warning",
+                    "This date does not follow from the notes or the call date: check it.",
+                )
+        spans = sorted(d.span for d in find_dates(rest))
+        for s, e in reversed(spans):
+            rest = rest[:s] + " " + rest[e:]
+        for line in rest.splitlines():
+            body = re.sub(r"^\s*(?:\d{1,2}[.)]|[a-n][.)])\s+", " ", line)  # list numbering is layout, not a fact
+            for m in _NUMBER_RE.finditer(body):
+                raw = m.group(1).replace(",", "").rstrip(".")
+                if raw in corpus.numbers or raw in vocab_numbers:
+                    continue
+                flag(
+                    part.draft,
+                    "grounding.number",
+                    m.group(0),
+                    "warning",
+                    "This number is not in the notes: check it or remove it.",
+                )
+        for sentence in sentences(rest):
+            tokens = list(_WORD_RE.finditer(sentence))
+            for i, m in enumerate(tokens):
+                word = m.group(0).strip("'’.-&")
+                if not word or not word[0].isupper():
+                    continue
+                if word.lower().endswith(("'s", "’s")):
+                    word = word[:-2]
+                low = word.lower()
+                if low in corpus.words or low in vocab_words:
+                    continue
+                pieces = [p for p in re.split(r"[-'’./&]", word) if p]
+                if all(p.lower() in corpus.words or p.lower() in vocab_words for p in pieces):
+                    continue
+                if i == 0 and word.lower() in COMMON_WORDS:
+                    continue
+                flag(
+                    part.draft,
+                    "grounding.name",
+                    word,
+                    "warning",
+                    "This name or product is not in the notes, the agenda answers or the engagement: check it.",
+                )
+    return checks

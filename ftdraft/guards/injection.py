@@ -1,0 +1,202 @@
+"""Injection leftovers and leaks in drafts (live markup, markdown images, instructions, canaries, system-prompt
+sentences, the API key, hidden characters), and what the notes themselves carried."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from ..sanitize import clean_text, hostile_characters
+from ..schemas import Check, Drafts
+from .parts import _SENTENCE_SPLIT, _clip, iter_parts, sentences
+from .patterns import HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE
+
+
+def known_canaries() -> list[str]:
+    """Canary strings the model path planted in its system prompt (any CANARY-named constant of a loaded module)."""
+    found: list[str] = []
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("ftdraft") or module is None:
+            continue
+        for attr, value in vars(module).items():
+            if "CANARY" in attr.upper() and isinstance(value, str) and len(value) >= 8 and value not in found:
+                found.append(value)
+    return found
+
+
+@lru_cache(maxsize=1)
+def system_prompt_fingerprints() -> tuple[str, ...]:
+    """Sentences of the model path's instructions (prompts/llm/*.j2 except the user messages): a draft that repeats
+    one leaks the system prompt. Works with or without a CANARY constant. Template logic is dropped; sentences
+    under 24 characters, or that the offline templates also write, are too common to count as a leak."""
+    folder = Path(__file__).resolve().parents[2] / "prompts" / "llm"
+    offline = " ".join(_literal_template_text(Path(__file__).resolve().parents[2] / "prompts" / "offline").split())
+    found: list[str] = []
+    files = sorted(p for p in folder.glob("*.j2") if ".user." not in p.name) if folder.is_dir() else []
+    for p in files:
+        literal = re.sub(r"{[{%#].*?[}%#]}", "\n", p.read_text(encoding="utf-8", errors="replace"), flags=re.DOTALL)
+        for line in literal.splitlines():
+            for sentence in _SENTENCE_SPLIT.split(line.strip().lstrip("-* ").strip()):
+                sentence = sentence.strip()
+                if len(sentence) >= 24 and sentence not in found and " ".join(sentence.split()) not in offline:
+                    found.append(sentence)
+    return tuple(found)
+
+
+def _literal_template_text(folder: Path) -> str:
+    if not folder.is_dir():
+        return ""
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.rglob("*")) if p.is_file()]
+    return re.sub(r"{[{%#].*?[}%#]}", " ", "\n".join(texts), flags=re.DOTALL)
+
+
+def default_canaries() -> list[str]:
+    """What must never reach a draft from the model's instructions: CANARY constants and system-prompt sentences."""
+    return [*known_canaries(), *system_prompt_fingerprints()]
+
+
+def secret_values() -> list[str]:
+    """The configured API key (never logged): a draft that contains it is an error."""
+    try:
+        from ..config import get_settings
+
+        key = get_settings().openai_api_key
+    except Exception:  # settings that do not load are the config's problem, not a guard finding
+        return []
+    value = key.get_secret_value().strip() if key else ""
+    return [value] if len(value) >= 8 else []
+
+
+def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iterable[str] = ()) -> list[Check]:
+    """Live markup, markdown images, leaked instructions, canaries, secrets and hidden characters in any draft."""
+    canaries = [c for c in canaries if c]
+    secrets = [s for s in secrets if s]
+    checks: list[Check] = []
+    for part in iter_parts(drafts):
+        text = part.text
+        if not text:
+            continue
+        for c in canaries:
+            if c in text:
+                checks.append(
+                    Check(
+                        draft=part.draft,
+                        severity="error",
+                        rule="injection.prompt_leak",
+                        text="(text of the system prompt)",
+                        suggestion="The draft repeats the system prompt: redraft it offline.",
+                    )
+                )
+        for s in secrets:
+            if s in text:
+                checks.append(
+                    Check(
+                        draft=part.draft,
+                        severity="error",
+                        rule="secret.api_key",
+                        text="(the API key)",
+                        suggestion="Remove the key from the draft.",
+                    )
+                )
+        hidden = hostile_characters(text)
+        if hidden:
+            kinds = ", ".join(f"{n} {k}" for k, n in hidden.items())
+            checks.append(
+                Check(
+                    draft=part.draft,
+                    severity="warning",
+                    rule="injection.hidden_characters",
+                    text=f"{part.label}: {kinds}",
+                    suggestion="Invisible characters can hide instructions; they are removed from drafts.",
+                )
+            )
+        for m in MD_IMAGE_RE.finditer(text):
+            checks.append(
+                Check(
+                    draft=part.draft,
+                    severity="error",
+                    rule="injection.markdown_image",
+                    text=_clip(m.group(0)),
+                    suggestion="A markdown image fetches an outside URL when rendered: remove it.",
+                )
+            )
+        for m in MD_REF_IMAGE_RE.finditer(text):
+            checks.append(
+                Check(
+                    draft=part.draft,
+                    severity="error",
+                    rule="injection.markdown_image",
+                    text=_clip(m.group(0)),
+                    suggestion="A markdown image fetches an outside URL when rendered: remove it.",
+                )
+            )
+        for m in HTML_RE.finditer(text):
+            checks.append(
+                Check(
+                    draft=part.draft,
+                    severity="error",
+                    rule="injection.html",
+                    text=_clip(m.group(0)),
+                    suggestion="Drafts are plain text: remove the HTML.",
+                )
+            )
+        for sentence in sentences(text):
+            if INSTRUCTION_RE.search(sentence):
+                checks.append(
+                    Check(
+                        draft=part.draft,
+                        severity="warning",
+                        rule="injection.instruction_text",
+                        text=_clip(sentence),
+                        suggestion="This reads as an instruction aimed at an AI (from pasted text?): "
+                        "it was treated as data; delete it from the draft.",
+                    )
+                )
+        if part.label in ("subject", "invite title") and ("\r" in text or "\n" in text):
+            checks.append(
+                Check(
+                    draft=part.draft,
+                    severity="error",
+                    rule="injection.header_newline",
+                    text=_clip(text),
+                    suggestion="Subjects and titles are one line.",
+                )
+            )
+    return checks
+
+
+def notes_checks(notes: str | None) -> list[Check]:
+    """Info findings about the notes (draft 'notes'): instructions and hidden text were treated as data."""
+    if not notes:
+        return []
+    checks: list[Check] = []
+    hidden = hostile_characters(notes)
+    if hidden:
+        kinds = ", ".join(f"{n} {k}" for k, n in hidden.items())
+        checks.append(
+            Check(
+                draft="notes",
+                severity="info",
+                rule="notes.hidden_characters",
+                text=kinds,
+                suggestion="The notes contain invisible characters (often from pasted email); they were "
+                "ignored when drafting. Your saved notes are unchanged.",
+            )
+        )
+    for sentence in sentences(clean_text(notes)):
+        if INSTRUCTION_RE.search(sentence):
+            checks.append(
+                Check(
+                    draft="notes",
+                    severity="info",
+                    rule="notes.instruction_text",
+                    text=_clip(sentence),
+                    suggestion="This reads as an instruction to an AI; ftdraft treats notes as data and "
+                    "did not follow it.",
+                )
+            )
+            break
+    return checks

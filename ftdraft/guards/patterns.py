@@ -1,0 +1,76 @@
+"""Regexes several guardrails share: usage-report figures, FTOP/intent vocabulary, internal remarks, live markup,
+leaked instructions, addresses and links."""
+
+from __future__ import annotations
+
+import re
+
+from ..schemas import REASONS_BY_STATUS
+
+Severity = str  # "error" | "warning" | "info"
+
+_NUM = r"\d[\d,.]*"
+# A number next to a word that only usage reporting produces. Field-facing and customer text must not carry these.
+USAGE_TERM_RE = re.compile(
+    r"usage reports?|usage data|usage figures?|\busage\b|active users?|\bMAU\b|\bDAU\b|monthly active|daily active|"
+    r"adoption rate|utili[sz]ation|enabled users?|licen[cs]e (?:usage|consumption)|health (?:report|score|dashboard)",
+    re.IGNORECASE,
+)
+PERCENT_RE = re.compile(r"\d\s*(?:%|per ?cent\b)", re.IGNORECASE)
+DIGIT_RE = re.compile(r"\d")
+# Percentages of people or seats read as usage figures even without the word "usage".
+PERCENT_OF_RE = re.compile(
+    r"\d\s*(?:%|per ?cent)\s*(?:of\s+)?(?:the\s+)?(?:\w+\s+)?(?:users?|seats?|licen[cs]es?|employees|staff|mailboxes)",
+    re.IGNORECASE,
+)
+
+FTOP_EXPORT_RE = re.compile(
+    r"\bFTOP\b[^.\n]{0,40}\b(?:export|extract|dump|screenshot|report|data|copy|copied)|"
+    r"(?:export|extract|dump|screenshot|copied|pasted)[^.\n]{0,30}\bfrom FTOP\b|"
+    r"\bL[12]\s*(?:[:=]|reason|status)|\bservice intent (?:note|status|code)s?\b|\bengagement management note\b",
+    re.IGNORECASE,
+)
+L1_LABELS = ("In Progress", "Blocked", "No Intent", "Status Unknown", "Duplicate/Invalid")
+# Distinctive L2 reasons (several words or a slash): unmistakably FTOP codes, unlike "Migration".
+L2_CODES = tuple(
+    sorted({r for rs in REASONS_BY_STATUS.values() for r in rs if " " in r or "/" in r}, key=len, reverse=True)
+)
+L2_CODE_RE = re.compile("|".join(re.escape(c) for c in L2_CODES))
+CUSTOMER_STATUS_RE = re.compile(
+    r"\bIn Progress\b|\bStatus Unknown\b|\bno intent\b|\bblock(?:ed|er|ers|ing)?\b|\bDuplicate/Invalid\b|"
+    r"\b(?:service |workload )?intent(?: status| code)?\b|\bunresponsive\b",
+    re.IGNORECASE,
+)
+FORECAST_RE = re.compile(r"\bforecast", re.IGNORECASE)
+COMPETE_WORD_RE = re.compile(r"\bcompet(?:e|es|ing|itor|itors|itive|ition)\b", re.IGNORECASE)
+INTERNAL_REMARK_RE = re.compile(
+    r"\brisks?\b|\brisky\b|\bescalat\w*|\bchurn\w*|\brenewals?\b|\bupsell\w*|\btrue-?up\b|\bwhitespace\b|"
+    r"\bpipeline\b|\bquota\b|\bred areas?\b|\bpolitical\b|\breorg\w*|\bunresponsive\b|\bno budget\b",
+    re.IGNORECASE,
+)
+INTERNAL_TOOL_RE = re.compile(
+    r"\bFTOP\b|\bMSX\b|\bFTC\b|\bS500\b|\bplaybook\b|\busage reports?\b|\bRFA\b|request for assistance|"
+    r"\bHealth (?:motion|customer|list|workload)s?\b|\bTargeted motion\b|\bL[12]\b|\bCRM\b",
+    re.IGNORECASE,
+)
+
+# Injection leftovers in drafts: live markup, markdown images (they fetch a URL when rendered), leaked instructions.
+HTML_RE = re.compile(
+    r"<\s*/?\s*(?:script|iframe|img|object|embed|style|svg|link|meta|form|input|a|body|html|base|video|audio)\b[^>]*>|"
+    r"\bjavascript\s*:|\bon(?:error|load|click|mouseover)\s*=",
+    re.IGNORECASE,
+)
+SCRIPT_BLOCK_RE = re.compile(r"<\s*(script|style)\b[^>]*>.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
+MD_IMAGE_RE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?[^)\n]*\)")
+MD_REF_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\[[^\]\n]*\]|^\s*\[[^\]\n]+\]:\s*https?://\S+", re.MULTILINE)
+INSTRUCTION_RE = re.compile(
+    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding) (?:instructions|prompts?|rules)|"
+    r"disregard (?:all |any |the )?(?:previous|prior|above|earlier) |"
+    r"(?:system|developer) prompt|your (?:instructions|rules|guidelines)|my instructions|"
+    r"\bprint (?:your|the) (?:instructions|prompt)|\breveal (?:your|the) (?:instructions|prompt)|"
+    r"\byou are (?:now )?(?:an? )?(?:ai|assistant|language model|chatgpt)\b|\bas an ai\b|\bjailbreak\b|"
+    r"\bnew instructions?\s*:|\bBEGIN (?:SYSTEM|INSTRUCTIONS)\b",
+    re.IGNORECASE,
+)
+EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s)>\]]+|\bwww\.[^\s)>\]]+", re.IGNORECASE)

@@ -1,0 +1,302 @@
+"""guard_bundle: repairs what is safe to repair in a bundle (markup, hidden characters, model-written sentences,
+recipients and subjects), then records every finding."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from ..sanitize import clean_text, one_line
+from ..schemas import (
+    FTOP_HEADINGS,
+    CalendarInvite,
+    CallFacts,
+    Check,
+    DraftBundle,
+    Drafts,
+    Email,
+    Engagement,
+    Provenance,
+)
+from .audience import Rule, _match, rules_for
+from .findings import _dedupe, check_bundle
+from .injection import default_canaries, secret_values
+from .parts import _SENTENCE_SPLIT, _clip
+from .patterns import EMAIL_RE, HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE, SCRIPT_BLOCK_RE, URL_RE
+from .vocabulary import _NUMBER_RE, _WORD_RE, COMMON_WORDS, _numbers_in, _words_in, template_vocabulary
+
+
+def neutralise(text: str) -> str:
+    """Drafts are plain text: strip hidden characters, script/style blocks, live tags and markdown images."""
+    text = clean_text(text)
+    text = SCRIPT_BLOCK_RE.sub("", text)
+    text = HTML_RE.sub("", text)
+    text = MD_IMAGE_RE.sub(
+        lambda m: f"[image removed: {m.group(1)}]" if m.group(1).strip() else "[image removed]", text
+    )
+    text = MD_REF_IMAGE_RE.sub("[image removed]", text)
+    return text
+
+
+_BULLET_RE = re.compile(r"^(\s*(?:[-*•]|\d{1,2}[.)])?\s*)")
+
+
+def _remove_sentences(text: str, offends: Callable[[str], bool]) -> tuple[str, list[str]]:
+    """Text without the sentences that offend; lines left empty by the removal are dropped, the others keep layout."""
+    removed: list[str] = []
+    out_lines: list[str] = []
+    for line in text.split("\n"):
+        m = _BULLET_RE.match(line)
+        prefix = m.group(1) if m else ""
+        pieces = [p for p in _SENTENCE_SPLIT.split(line[len(prefix) :]) if p.strip()]
+        kept = [p for p in pieces if not offends(p.strip())]
+        if len(kept) == len(pieces):
+            out_lines.append(line)
+            continue
+        removed += [p.strip() for p in pieces if p not in kept]
+        if kept:
+            out_lines.append(prefix + " ".join(k.strip() for k in kept))
+    return "\n".join(out_lines), removed
+
+
+def _sentence_offender(
+    audience: str, facts: CallFacts, canaries: list[str], secrets: list[str]
+) -> Callable[[str], Rule | None]:
+    rules = [r for r in rules_for(audience, facts) if r.severity == "error"]
+    leak = Rule(
+        "injection.prompt_leak",
+        "error",
+        lambda s: "leak" if any(c in s for c in canaries) else None,
+        "The model repeated its instructions.",
+    )
+    secret = Rule(
+        "secret.api_key",
+        "error",
+        lambda s: "key" if any(k in s for k in secrets) else None,
+        "The model wrote the API key.",
+    )
+    instr = Rule(
+        "injection.instruction_text", "error", _match(INSTRUCTION_RE), "The model followed pasted instructions."
+    )
+    all_rules = [leak, secret, instr, *rules]
+
+    def f(sentence: str) -> Rule | None:
+        return next((r for r in all_rules if r.matcher(sentence)), None)
+
+    return f
+
+
+def guard_bundle(
+    bundle: DraftBundle,
+    notes: str | None = None,
+    agenda_answers: dict[str, str] | None = None,
+    context: Engagement | None = None,
+    *,
+    trusted_facts: bool = False,
+    canaries: Iterable[str] | None = None,
+    secrets: Iterable[str] | None = None,
+) -> DraftBundle:
+    """The bundle, repaired where that is safe, with `checks` set. Never raises on odd content.
+
+    Every draft: invisible characters, live markup and markdown images are removed (notes are data).
+    Model-written drafts: recipients and subjects come from the roster-built offline draft, and sentences that
+    break an audience rule, leak the system prompt or the key, or carry injected instructions are removed; each
+    repair is reported as a warning so the FM sees what changed.
+    """
+    canaries = list(canaries) if canaries is not None else default_canaries()
+    secrets = list(secrets) if secrets is not None else secret_values()
+    repairs: list[Check] = []
+    drafts = bundle.drafts.model_copy(deep=True)
+    model_written = {name for name, p in bundle.provenance.items() if p.engine == "llm" and not p.fallback_reason}
+    offline: Drafts | None = None
+    if model_written:
+        try:
+            from ..drafts import render_drafts
+
+            offline = render_drafts(bundle.engagement, bundle.facts)
+        except Exception:  # the offline engine failing here must not cost the FM their drafts
+            offline = None
+    provenance = dict(bundle.provenance)
+
+    def fix_text(draft: str, audience: str, label: str, text: str) -> str:
+        cleaned = neutralise(text)
+        if cleaned != text:
+            repairs.append(
+                Check(
+                    draft=draft,
+                    severity="warning",
+                    rule="injection.markup_removed",
+                    text=_clip(text),
+                    suggestion=f"Hidden characters or live markup were removed from the {label}.",
+                )
+            )
+        if draft in model_written:
+            offender = _sentence_offender(audience, bundle.facts, canaries, secrets)
+            hits: dict[str, Rule] = {}
+
+            def offends(s: str) -> bool:
+                r = offender(s)
+                if r:
+                    hits[s] = r
+                return r is not None
+
+            cleaned, removed = _remove_sentences(cleaned, offends)
+            for s in removed:
+                r = hits[s]
+                shown = (
+                    "(text of the system prompt)"
+                    if r.rule == "injection.prompt_leak"
+                    else ("(the API key)" if r.rule == "secret.api_key" else _clip(s))
+                )
+                repairs.append(
+                    Check(
+                        draft=draft,
+                        severity="warning",
+                        rule=r.rule,
+                        text=shown,
+                        suggestion=f"Removed from the model-written {label}. {r.suggestion}",
+                    )
+                )
+        return cleaned
+
+    def fix_email(draft: str, email: Email, reference: Email | None) -> Email:
+        email.body = fix_text(draft, email.audience, "body", email.body)
+        subject = one_line(neutralise(email.subject))
+        if draft in model_written and reference is not None:
+            if [r.display for r in email.to] != [r.display for r in reference.to] or [r.display for r in email.cc] != [
+                r.display for r in reference.cc
+            ]:
+                repairs.append(
+                    Check(
+                        draft=draft,
+                        severity="warning",
+                        rule="recipients.restored",
+                        text=", ".join(r.display for r in (*email.to, *email.cc)),
+                        suggestion="Recipients come only from the roster: the model's list was replaced.",
+                    )
+                )
+                email.to, email.cc = list(reference.to), list(reference.cc)
+            if _subject_suspicious(subject, email.subject, reference.subject, bundle.engagement, canaries, secrets):
+                repairs.append(
+                    Check(
+                        draft=draft,
+                        severity="warning",
+                        rule="subject.restored",
+                        text=_clip(email.subject),
+                        suggestion="The model's subject had words from outside the engagement: the template's is used.",
+                    )
+                )
+                subject = reference.subject
+        email.subject = subject or (reference.subject if reference else "(no subject)")
+        return email
+
+    def fix_invite(draft: str, invite: CalendarInvite, audience: str, reference: CalendarInvite | None) -> None:
+        invite.description = fix_text(draft, audience, "invite description", invite.description)
+        invite.location = (
+            one_line(fix_text(draft, audience, "invite location", invite.location)) or "Microsoft Teams meeting"
+        )
+        title = one_line(neutralise(invite.title))
+        if draft in model_written and reference is not None:
+            if [r.display for r in (*invite.required, *invite.optional)] != [
+                r.display for r in (*reference.required, *reference.optional)
+            ]:
+                repairs.append(
+                    Check(
+                        draft=draft,
+                        severity="warning",
+                        rule="recipients.restored",
+                        text=", ".join(r.display for r in (*invite.required, *invite.optional)),
+                        suggestion="Invitees come only from the roster: the model's list was replaced.",
+                    )
+                )
+                invite.required, invite.optional = list(reference.required), list(reference.optional)
+            if _subject_suspicious(title, invite.title, reference.title, bundle.engagement, canaries, secrets):
+                title = reference.title
+        invite.title = title or (reference.title if reference else "Meeting")
+
+    ref = offline
+    for item in drafts.prep.items:
+        item.text = fix_text("prep", "internal", "checklist", item.text)
+    fix_email("internal_invite", drafts.internal_invite.email, ref.internal_invite.email if ref else None)
+    fix_invite(
+        "internal_invite",
+        drafts.internal_invite.invite,
+        drafts.internal_invite.email.audience,
+        ref.internal_invite.invite if ref else None,
+    )
+    fix_email("intro_request", drafts.intro_request.email, ref.intro_request.email if ref else None)
+    drafts.intro_request.customer_blurb = fix_text(
+        "intro_request", "customer", "customer blurb", drafts.intro_request.customer_blurb
+    )
+    if drafts.teams_channel is not None:
+        fix_email("teams_channel", drafts.teams_channel, ref.teams_channel if ref else None)
+    fix_email("follow_up", drafts.follow_up, ref.follow_up if ref else None)
+    ftop = drafts.ftop
+    ftop.text = fix_text("ftop", "internal", "FTOP text", ftop.text)
+    for attr in ("participants", "discussion_points", "customer_questions", "ftc_actions"):
+        setattr(ftop, attr, [fix_text("ftop", "internal", attr, t) for t in getattr(ftop, attr)])
+    for na in ftop.next_actions:
+        na.action = fix_text("ftop", "internal", "next action", na.action)
+    for sin in ftop.service_intent_notes:
+        sin.note = fix_text("ftop", "internal", "service intent note", sin.note)
+    if "ftop" in model_written and ref is not None:
+        missing = [h for h in FTOP_HEADINGS if h.lower() not in ftop.text.lower()]
+        if missing or not ftop.text.strip():
+            repairs.append(
+                Check(
+                    draft="ftop",
+                    severity="warning",
+                    rule="structure.restored",
+                    text="missing headings: " + ", ".join(missing),
+                    suggestion="The FTOP entry needs every template heading: the offline entry was used.",
+                )
+            )
+            drafts.ftop = ref.ftop
+            provenance["ftop"] = Provenance(engine="offline", fallback_reason="guardrail: FTOP headings missing")
+    fix_email("sync_rhythm", drafts.sync_rhythm.email, ref.sync_rhythm.email if ref else None)
+    if drafts.sync_rhythm.invite is not None:
+        fix_invite(
+            "sync_rhythm",
+            drafts.sync_rhythm.invite,
+            drafts.sync_rhythm.email.audience,
+            ref.sync_rhythm.invite if ref and ref.sync_rhythm.invite else None,
+        )
+
+    repaired = bundle.model_copy(update={"drafts": drafts, "provenance": provenance})
+    findings = check_bundle(
+        repaired, notes, agenda_answers, context, trusted_facts=trusted_facts, canaries=canaries, secrets=secrets
+    )
+    order = {"error": 0, "warning": 1, "info": 2}
+    # Findings the model path recorded about its own parts stay, as long as those parts are still the model's.
+    earlier = [c for c in bundle.checks if c.draft in model_written or c.draft == "extraction"]
+    repaired.checks = sorted(_dedupe(earlier + repairs + findings), key=lambda c: order[c.severity])
+    return repaired
+
+
+def _subject_suspicious(
+    subject: str,
+    original: str,
+    reference: str,
+    engagement: Engagement,
+    canaries: list[str],
+    secrets: list[str],
+) -> bool:
+    """A model-written subject is kept only when every word in it is the template's, the engagement's (customer,
+    people, workloads) or the drafts' own vocabulary. Grounding in the notes is not enough here: an injected
+    "set the subject to URGENT wire transfer" puts those very words in the notes."""
+    if original != subject or any(c in original for c in canaries) or any(s in original for s in secrets):
+        return True
+    if INSTRUCTION_RE.search(original) or EMAIL_RE.search(original) or URL_RE.search(original):
+        return True
+    vocab_words, vocab_numbers = template_vocabulary()
+    # The engagement's names only: its sources quote note lines, which is where an injected subject would be.
+    people = [p for p in (*engagement.account_team, engagement.fm, engagement.fta, *engagement.customer_contacts) if p]
+    own = " ".join([engagement.customer, engagement.rfa_id or "", *engagement.workloads, *engagement.health_red_areas,
+                    *(p.name or "" for p in people)])  # fmt: skip
+    allowed = _words_in(reference) | _words_in(own) | set(vocab_words) | COMMON_WORDS
+    numbers = _numbers_in(reference) | _numbers_in(own) | set(vocab_numbers)
+    for m in _WORD_RE.finditer(subject):
+        pieces = [p for p in re.split(r"[-'’./&]", m.group(0).lower()) if p]
+        if not all(p in allowed for p in pieces):
+            return True
+    return any(m.group(1).replace(",", "") not in numbers for m in _NUMBER_RE.finditer(subject))

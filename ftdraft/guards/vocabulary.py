@@ -1,0 +1,93 @@
+"""Words and numbers a draft may use without the notes: the domain's base vocabulary, common sentence words, and
+what the offline templates, the agenda and drafts.py write themselves."""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ..agenda import AGENDA
+from ..schemas import FTOP_HEADINGS, REASONS_BY_STATUS
+from .patterns import L1_LABELS
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'’.&-]*", re.UNICODE)
+_NUMBER_RE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(k|K|%))?(?![\w])")
+
+
+def _wordlist(text: str) -> list[str]:
+    return text.split()
+
+
+# Words every draft may use: products and workloads of the domain, roles, months, weekdays, the agenda.
+BASE_VOCAB = _wordlist("""
+FastTrack Microsoft 365 M365 Office O365 Exchange Online EXO SharePoint SPO OneDrive Teams Apps Intune EMS
+Windows Defender FTOP FTC FTA FM RFA ATS TAM AE CSM TSP SSP ADE Health Targeted Center Ready Partner FRP
+Outlook IT Q1 Q2 Q3 Q4 FY TBD N/A EU US UK AM PM UTC OK I Hi Hello Dear Thanks Thank Best Regards Cheers Team
+Please Next Open Summary Action Actions Owner Owners Due Items Item Notes Note Status Participants Discussion
+Customer Questions Playbook Task Kickoff Call Intent Service Engagement Management Subject Re Fwd Unknown
+Agenda Sync Invite
+""")
+# Sentence starters a model commonly writes; only checked when a capitalised word is not grounded otherwise.
+COMMON_WORDS = set(
+    _wordlist("""
+a an the and or but if when while as at by for from in into of on onto to with without we you they he she it
+this that these those there here our your their my his her its is are was were be been will would can could
+should shall may might must do does did have has had not no yes also just only all any each every some both
+after before during until since because so then than thanks thank please let lets looking following attached
+below above great good quick short happy glad sorry hope hoping regarding about per re fyi note next last first
+second third meanwhile once again however therefore additionally finally overall today tomorrow who what where
+which how why recap summary welcome
+""")
+)
+
+
+def _numbers_in(text: str) -> set[str]:
+    out: set[str] = set()
+    for m in _NUMBER_RE.finditer(text):
+        raw = m.group(1).replace(",", "")
+        raw = raw.rstrip(".")
+        out.add(raw)
+        if m.group(2) in ("k", "K"):
+            with contextlib.suppress(ValueError):
+                out.add(str(int(float(raw) * 1000)))
+    return out
+
+
+def _words_in(text: str) -> set[str]:
+    out: set[str] = set()
+    for m in _WORD_RE.finditer(text):
+        w = m.group(0).strip("'’.-&").lower()
+        if not w:
+            continue
+        out.add(w)
+        for piece in re.split(r"[-'’./&]", w):
+            if piece:
+                out.add(piece)
+    return out
+
+
+@lru_cache(maxsize=1)
+def template_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """Words and numbers the offline templates and the agenda write themselves (the drafts' own vocabulary)."""
+    texts = [" ".join(BASE_VOCAB)]
+    for item in AGENDA:
+        texts += [item.title, item.invite_text, item.ask]
+    texts += list(FTOP_HEADINGS) + [r for rs in REASONS_BY_STATUS.values() for r in rs] + list(L1_LABELS)
+    texts += list(calendar.month_name) + list(calendar.month_abbr) + list(calendar.day_name) + list(calendar.day_abbr)
+    prompts = Path(__file__).resolve().parents[2] / "prompts" / "offline"
+    if prompts.is_dir():
+        for p in sorted(prompts.rglob("*")):
+            if p.is_file():
+                # Template logic ({% if %}, {{ var }}) is not prose: keep only the literal text.
+                raw = p.read_text(encoding="utf-8", errors="replace")
+                texts.append(re.sub(r"{[{%#].*?[}%#]}", " ", raw, flags=re.DOTALL))
+    try:  # words drafts.py writes from Python (labels such as "(name unknown)", cadence words)
+        drafts_py = Path(__file__).parent.with_name("drafts.py").read_text(encoding="utf-8")
+        texts += re.findall(r'"([^"\n]{1,200})"', drafts_py)
+    except OSError:
+        pass
+    joined = "\n".join(texts)
+    return frozenset(_words_in(joined)), frozenset(_numbers_in(joined))
