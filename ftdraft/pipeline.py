@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from . import guards
@@ -20,7 +20,7 @@ TokenSink = Callable[[str], None]
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def offline_bundle(
@@ -75,8 +75,13 @@ def build_bundle(
         say("Drafts ready")
         return guards.guard_bundle(bundle, notes, agenda_answers, engagement)
     bundle = _model_bundle(
-        notes, engagement or Engagement(), agenda_answers or {},
-        settings=settings, model=model, say=say, on_follow_up_token=on_follow_up_token,
+        notes,
+        engagement or Engagement(),
+        agenda_answers or {},
+        settings=settings,
+        model=model,
+        say=say,
+        on_follow_up_token=on_follow_up_token,
     )
     return guards.guard_bundle(bundle, notes, agenda_answers, engagement)
 
@@ -130,5 +135,13 @@ def redraft(
     drafts = render_drafts(engagement, facts)
     provenance = dict(bundle.provenance)
     provenance.update({name: Provenance(engine="offline") for name in DRAFT_NAMES})
-    bundle = bundle.model_copy(update={"engagement": engagement, "facts": facts, "drafts": drafts, "provenance": provenance, "generated_at": _now()})
+    bundle = bundle.model_copy(
+        update={
+            "engagement": engagement,
+            "facts": facts,
+            "drafts": drafts,
+            "provenance": provenance,
+            "generated_at": _now(),
+        }
+    )
     return guards.guard_bundle(bundle, notes, agenda_answers, engagement, trusted_facts=True)
