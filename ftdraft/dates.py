@@ -157,3 +157,14 @@ def _absolute_due(text: str, ref: date | None) -> tuple[date | None, str | None]
         # "Dec 5" written as a due date after a Nov call means this year's Dec 5, never last year's.
         d = _safe(_forward_year(d.month, d.day, ref), d.month, d.day)
     return d, words
+
+
+def states_year(words: str) -> bool:
+    """Whether date words that find_absolute_date returned write their year ("11/20/2026", "Dec 5, 2026")
+    or leave it to be assumed ("11/20", "Dec 5")."""
+    if ISO_RE.fullmatch(words):
+        return True
+    if m := SLASH_RE.fullmatch(words):
+        return m.group(3) is not None
+    m = MONTH_DAY_RE.fullmatch(words) or DAY_MONTH_RE.fullmatch(words)
+    return bool(m and m.group(3))

@@ -13,7 +13,7 @@ from datetime import date
 
 from . import lexicon as lx
 from .agenda import AGENDA_BY_KEY, agenda_for
-from .dates import find_absolute_date, find_due_date
+from .dates import find_absolute_date, find_due_date, states_year
 from .schemas import (
     ActionItem,
     AgendaAnswer,
@@ -297,6 +297,19 @@ def _sentence(text: str) -> str:
 # Pasted Outlook threads: header lines carry no call content, and an older quoted message is not this call.
 _EMAIL_HEADER_RE = re.compile(r"^(?:from|sent|to|cc|bcc|subject|date|importance)\s*:", re.IGNORECASE)
 _QUOTED_START_RE = re.compile(r"^-{2,}\s*(?:original message|forwarded message)|^on .{5,80} wrote:\s*$", re.I)
+# A pasted mail ends where the FM's own notes resume: these lines are never part of a mail body.
+_NOTE_STYLE_RE = re.compile(
+    r"^(?:todo|to-?do|ai|action items?|next steps?)\s*[:\-]|^(?:me|fm)\s*:"
+    r"|^(?:ats|tam|ae|csm|tsp|ssp|ade|fta)\s*(?:=|:|->)",
+    re.IGNORECASE,
+)
+_NOTE_BULLET_RE = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)])\s+\S")  # not ">": that is a quoted mail line
+_SIGN_OFF_RE = re.compile(
+    r"^(?:thanks|thank you|many thanks|thx|cheers|best|best regards|kind regards|regards|br|sincerely)\b[\s,!.]*"
+    r"(?:[A-Z][\w'’\-]*)?\s*$",
+    re.IGNORECASE,
+)
+_TITLE_WORDS_RE = re.compile(r"\b(?:sync|call|meeting|notes)\b", re.IGNORECASE)
 _TABLE_RULE_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -358,10 +371,13 @@ def split_lines(notes: str) -> list[Line]:
     section_indent = -1  # the indent of a bulleted "- Actions:" heading: its items sit deeper
     section_bullets = False  # the section's items so far are bullets: a plain line after them ends it
     table_header: list[str] | None = None
-    for no, raw in enumerate(notes.splitlines(), start=1):
+    raws = notes.splitlines()
+    mail = _MailBlock()
+    has_notes = False  # a note line other than the title or mail headers was read
+    for no, raw in enumerate(raws, start=1):
         stripped = raw.strip()
-        if lines and _QUOTED_START_RE.match(stripped):
-            break  # an older message quoted below the summary is not this call
+        if mail.skips(raw, stripped, starts=has_notes and _starts_pasted_mail(stripped, raws, no)):
+            continue  # a pasted or quoted mail is not this call; the notes after it still are
         cells = _cells(raw)
         if cells is None:
             table_header = None
@@ -431,7 +447,84 @@ def split_lines(notes: str) -> list[Line]:
             if re.match(r"todo\b", lowered):
                 line.topics = set()  # the FM's own to-do is an action, not an answer
         lines.append(line)
+        has_notes = has_notes or not line.header
     return lines
+
+
+class _MailBlock:
+    """Tracks a pasted or quoted mail inside the notes, line by line.
+
+    A mail starts at a quote marker ("-----Original Message-----", "On ... wrote:") or at a "From:" header block
+    below the FM's notes, and ends where the FM's notes resume: a Markdown or "Next steps" heading, a note-style
+    line ("me: ...", "ATS = ...", "TODO: ..."), or, after a blank line, a bullet, a label line or a title line;
+    after the mail's sign-off and a blank line, any line. Nothing after a mail is ever dropped for being after it.
+    """
+
+    def __init__(self) -> None:
+        self.inside = False
+        self.after_blank = False
+        self.signed_off = False
+
+    def skips(self, raw: str, stripped: str, starts: bool) -> bool:
+        """Whether this line belongs to a mail (and so is skipped); `starts` says a header block begins here."""
+        if _QUOTED_START_RE.match(stripped) or starts:
+            self.inside, self.after_blank, self.signed_off = True, False, False
+            return True
+        if not self.inside:
+            return False
+        if not stripped:
+            self.after_blank = True
+            return True
+        if _resumes_notes(raw, stripped, self.after_blank, self.signed_off):
+            self.inside = False
+            return False
+        if _EMAIL_HEADER_RE.match(stripped):
+            self.signed_off = False  # an older message in the thread: its own sign-off comes later
+        elif _SIGN_OFF_RE.match(stripped):
+            self.signed_off = True
+        self.after_blank = False
+        return True
+
+
+def _resumes_notes(raw: str, stripped: str, after_blank: bool, signed_off: bool) -> bool:
+    """Whether a line inside a pasted mail is the FM's own notes again."""
+    if stripped.startswith(">") or _EMAIL_HEADER_RE.match(stripped):
+        return False  # a quoted line or the header of an older message in the thread
+    text = stripped.lstrip("#").strip()
+    if stripped.startswith("#") or _HEADING_RE.match(text) or _NOTE_STYLE_RE.match(text):
+        return True
+    if not after_blank:
+        return False  # a mail paragraph runs on until a blank line
+    if signed_off or _NOTE_BULLET_RE.match(raw):
+        return True
+    if text.endswith(":") and len(text) < 40:
+        return True  # a section heading such as "Discussion:"
+    if len(text) < 80 and _TITLE_WORDS_RE.search(text) and find_absolute_date(text)[1]:
+        return True  # the notes' title line: "Contoso AT sync 11/20"
+    m = _LABEL_RE.match(text)
+    return bool(m and len(m.group(1).split()) <= 4 and _is_note_label(m.group(1).strip().lower()))
+
+
+def _is_note_label(label: str) -> bool:
+    """A label the FM's notes use: attendees, an agenda topic, a workload, a role, actions."""
+    return bool(
+        _ATTENDEE_LABEL_RE.match(label)
+        or _HEADING_RE.match(label)
+        or label.upper() in FIELD_ROLES | {"FTA", "FM"}
+        or label in ("notes", "summary", "open items", "asks", "ask", "scope", "intent", "status", "motion")
+        or _workloads_in(label)
+        or any(rx.search(label) for rx in lx.TOPIC_RES.values())
+    )
+
+
+def _starts_pasted_mail(stripped: str, raws: list[str], no: int) -> bool:
+    """A "From:" header followed by another header line ("Sent:", "To:", "Subject:"): a mail pasted into the notes.
+
+    A "From:" alone is not enough: "from: Google Workspace" is a migration source."""
+    if not re.match(r"from\s*:", stripped, re.IGNORECASE):
+        return False
+    following = next((r.strip() for r in raws[no : no + 3] if r.strip()), "")
+    return bool(re.match(r"(?:sent|date|to|cc|subject)\s*:", following, re.IGNORECASE))
 
 
 def _looks_like_mail_header(text: str) -> bool:
@@ -611,8 +704,10 @@ def _find_people(lines: list[Line], people: People) -> None:
 # ---------------------------------------------------------------- header: customer, motion, date, scope
 
 
-def _read_header(lines: list[Line], engagement: Engagement) -> Engagement:
+def _read_header(lines: list[Line], engagement: Engagement) -> tuple[Engagement, Flag | None]:
+    """The engagement completed from the title lines, and a flag when the call date's year was assumed."""
     updates: dict[str, object] = {}
+    year_flag: Flag | None = None
     head = lines[:3]
     all_text = "\n".join(line.text for line in lines[:40])
     if engagement.motion is None and (motion := _motion(lines[:40])):
@@ -621,9 +716,18 @@ def _read_header(lines: list[Line], engagement: Engagement) -> Engagement:
         updates["rfa_id"] = m.group(1)
     if engagement.call_date is None:
         for line in head:
-            found, _words = find_absolute_date(line.text, date.today())
+            today = date.today()
+            found, words = find_absolute_date(line.text, today)
             if found:
                 updates["call_date"] = found
+                if words and not states_year(words):
+                    # every relative due date hangs off this year: the FM should see it was a guess
+                    year_flag = Flag(
+                        field="engagement.call_date",
+                        message=f'The call date "{words}" has no year: assumed {found.year}, the year that puts '
+                        f"it nearest today's date ({today.isoformat()}). Correct the call date if that is wrong.",
+                        sources=[line.source()],
+                    )
                 break
     if not engagement.customer and head:
         titles = [head[0]] + [line for line in lines[:8] if re.match(r"subject\s*:", line.text, re.I)]
@@ -632,7 +736,7 @@ def _read_header(lines: list[Line], engagement: Engagement) -> Engagement:
             if customer := _customer_from_header(text):
                 updates["customer"] = customer
                 break
-    return engagement.model_copy(update=updates)
+    return engagement.model_copy(update=updates), year_flag
 
 
 _MOTION_RE = re.compile(r"\b(rfa|health|targeted)\b", re.IGNORECASE)
@@ -1293,7 +1397,7 @@ def extract_facts(
     """Return the engagement (completed from the notes where the context left gaps) and the facts in the notes."""
     agenda_answers = {k: v for k, v in (agenda_answers or {}).items() if v and v.strip()}
     lines = split_lines(notes)
-    engagement = _read_header(lines, engagement)
+    engagement, year_flag = _read_header(lines, engagement)
     ref = engagement.call_date
 
     people = People(engagement)
@@ -1333,6 +1437,8 @@ def extract_facts(
     )
     engagement = _complete_engagement(engagement, people, workloads)
     facts.flags = _flags(engagement, facts)
+    if year_flag is not None:
+        facts.flags.insert(0, year_flag)
     return engagement, facts
 
 

@@ -325,6 +325,82 @@ def test_quoted_older_mail_and_mail_headers_are_not_actions() -> None:
     assert [(a.owner, a.due) for a in facts.action_items] == [("Sam Okafor", date(2026, 12, 10))]
 
 
+def test_mail_pasted_in_the_middle_is_skipped_and_the_notes_after_it_are_read() -> None:
+    notes = (
+        "Contoso Pharma - AT sync 2026-11-20\nAttendees: Priya Raman (ATS), Tom Becker (TAM)\n"
+        "Teams: blocked, proxy drops media\n\n"
+        "-----Original Message-----\nFrom: Dana Whitfield <dana@contoso.example>\nSent: Monday, November 16, 2026\n"
+        "To: Priya Raman\nSubject: FastTrack\n\nHi Priya, Tom will call you tomorrow about the licences.\n"
+        "Thanks,\nDana\n\n"
+        "Actions:\n- Priya to send the intro email by Friday\n- me: book the kickoff next Tuesday\n"
+        "Sync: join Tom's weekly Thursday call, he adds me\n"
+    )
+    engagement, facts = _run(notes)
+    assert engagement.call_date == date(2026, 11, 20)  # not the pasted mail's Sent date
+    assert [(a.owner, a.due) for a in facts.action_items] == [
+        ("Priya Raman", date(2026, 11, 27)),
+        ("FM", date(2026, 11, 24)),
+    ]
+    assert facts.sync_rhythm is not None and facts.sync_rhythm.cadence == "weekly"
+    assert facts.sync_rhythm.weekday == "TH"
+    # the mail's "Tom will call you tomorrow" is the customer's text, not an action from the call
+    assert not any("call you" in a.action for a in facts.action_items)
+
+
+def test_mail_header_block_pasted_mid_notes_without_a_marker_ends_at_the_next_bullet() -> None:
+    notes = (
+        "Northwind AT sync 2026-12-01\n- ATS = Lena Fischer\n\nFrom: Ken Adams\nSent: Friday, November 27, 2026\n"
+        "Subject: licences\n\nWe will share the licence count next week.\n\n- Lena to confirm licences by Dec 5\n"
+    )
+    _, facts = _run(notes)
+    assert [(a.owner, a.action, a.due) for a in facts.action_items] == [
+        ("Lena Fischer", "confirm licences", date(2026, 12, 5))
+    ]
+
+
+def test_mail_pasted_at_the_top_is_skipped_and_the_notes_below_it_are_read() -> None:
+    notes = (
+        "On Mon, Nov 16, 2026 at 9:02 AM Dana Whitfield <dana@contoso.example> wrote:\n"
+        "> Hi Priya, can FastTrack help with Teams?\n> I will send the seat count.\n\n"
+        "Contoso Pharma - AT sync 11/20\n\nPriya Raman (ATS), Tom Becker (TAM)\n"
+        "Priya to send the intro email by Friday\nweekly sync on Tuesdays, Tom adds me\n"
+    )
+    engagement, facts = _run(notes)
+    assert engagement.customer == "Contoso Pharma"
+    assert engagement.call_date is not None and (engagement.call_date.month, engagement.call_date.day) == (11, 20)
+    assert [(a.owner, a.action) for a in facts.action_items][:1] == [("Priya Raman", "send the intro email")]
+    assert facts.action_items[0].due is not None
+    assert not any("seat count" in a.action for a in facts.action_items)
+    assert facts.sync_rhythm is not None and facts.sync_rhythm.weekday == "TU"
+
+
+def test_forwarded_mail_at_the_top_ends_at_its_sign_off() -> None:
+    notes = (
+        "---------- Forwarded message ---------\nFrom: Dana Whitfield\nDate: Mon, Nov 16, 2026\n"
+        "Subject: FastTrack\n\nPlease help us move off Box.\nBest regards,\nDana\n\n"
+        "Spoke with Priya Raman (ATS) today. Priya will send the deck by Friday.\n"
+    )
+    _, facts = _run(notes)
+    assert [(a.owner, a.action) for a in facts.action_items] == [("Priya Raman", "send the deck")]
+    assert [a.name for a in facts.attendees] == ["Priya Raman"]
+
+
+def test_a_call_date_without_a_year_is_flagged_with_the_year_assumed() -> None:
+    engagement, facts = _run("Contoso AT sync 11/20\nATS: Priya Raman\n")
+    assert engagement.call_date is not None
+    flag = next(f for f in facts.flags if f.field == "engagement.call_date")
+    assert '"11/20"' in flag.message and f"assumed {engagement.call_date.year}" in flag.message
+    assert "today's date" in flag.message
+    assert flag.sources[0].lines == [1]
+
+
+def test_a_call_date_with_its_year_or_from_the_context_is_not_flagged() -> None:
+    _, facts = _run("Contoso AT sync 11/20/2026\nATS: Priya Raman\n")
+    assert not any(f.field == "engagement.call_date" for f in facts.flags)
+    _, facts = extract_facts("Contoso AT sync 11/20\nATS: Priya Raman\n", Engagement(call_date=date(2026, 11, 20)))
+    assert not any(f.field == "engagement.call_date" for f in facts.flags)
+
+
 def test_markdown_table_rows_read_as_lines() -> None:
     notes = (
         "Adatum - AT sync 2026-12-07\n\n| Owner | Action | Due |\n|---|---|---|\n| Kofi Mensah | send deck | 12/11 |\n"
