@@ -1,0 +1,92 @@
+"""Issue 4's 'done when', end to end: with a key and base URL set, the real `ftdraft` process and the real
+Streamlit page both draft through a model, here the scripted OpenAI-compatible server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from factories import contoso_facts
+from openai_stub_server import CannedReplies, StubServer
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTOSO = ROOT / "examples" / "rfa-contoso-pharma.md"
+CONTEXT = ROOT / "examples" / "contoso-context.yaml"
+KEY = "sk-e2e-SENTINEL-never-shown-9137"
+# The roster of examples/contoso-context.yaml: the model may only write to these people.
+ROSTER = [
+    {"name": "Priya Raman", "email": "priya.raman@example.com", "role": "ATS"},
+    {"name": "Tom Becker", "email": "tom.becker@example.com", "role": "TAM"},
+]
+
+
+@pytest.fixture
+def server() -> Iterator[StubServer]:
+    with StubServer(CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=ROSTER)) as srv:
+        yield srv
+
+
+def model_env(server: StubServer) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTDRAFT_"))}
+    env.update(
+        OPENAI_API_KEY=KEY,
+        OPENAI_BASE_URL=server.base_url,
+        FTDRAFT_MODEL="stub-model",
+        FTDRAFT_REQUEST_TIMEOUT="5",
+        FTDRAFT_TOTAL_BUDGET="30",
+    )
+    return env
+
+
+def test_the_cli_drafts_through_the_model_and_says_so(server: StubServer, tmp_path: Path) -> None:
+    argv = [sys.executable, "-m", "ftdraft", "draft", str(CONTOSO), "--context", str(CONTEXT), "--engine", "llm"]
+    proc = subprocess.run(argv, env=model_env(server), cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+    assert proc.returncode == 0, proc.stderr
+    bundle = json.loads(proc.stdout)
+    assert bundle["provenance"]["extraction"]["engine"] == "llm"
+    assert bundle["provenance"]["follow_up"]["engine"] == "llm"
+    assert bundle["provenance"]["follow_up"]["model"] == "stub-model"
+    assert "Thanks for the time today" in bundle["drafts"]["follow_up"]["body"], "the model's text, not the template's"
+    steps = server.steps()
+    assert steps.count("extract") == 1 and any(s.startswith("draft:") for s in steps)
+    assert KEY not in proc.stdout + proc.stderr
+
+    markdown = subprocess.run(
+        [*argv, "--format", "markdown"], env=model_env(server), cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert markdown.returncode == 0, markdown.stderr
+    assert "| follow_up | llm | stub-model |" in markdown.stdout, "the Markdown export says which parts the model wrote"
+
+
+def test_the_app_drafts_through_the_model_and_says_so(
+    server: StubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in model_env(server).items():
+        if name.startswith(("OPENAI_", "FTDRAFT_")):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("FTDRAFT_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.chdir(tmp_path)
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.run()
+    assert not at.exception, at.exception
+    eid = at.query_params["e"]
+    eid = eid[0] if isinstance(eid, list) else eid
+    assert any("stub-model" in i.value.replace("\\", "") for i in at.info), "the page says the model drafts"
+
+    at.text_area(key=f"{eid}:notes").input(CONTOSO.read_text(encoding="utf-8")).run()
+    at.button(key=f"{eid}:draft").click().run()
+
+    assert not at.exception, at.exception
+    assert "extract" in server.steps(), "the page's Draft button went through the model"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Written by the model stub-model" in captions.replace("\\", "")
+    page = " ".join(str(e.value) for e in [*at.markdown, *at.text, *at.code, *at.caption, *at.info, *at.warning])
+    assert KEY not in page
