@@ -59,7 +59,12 @@ def test_the_cli_drafts_through_the_model_and_says_so(server: StubServer, tmp_pa
     assert KEY not in proc.stdout + proc.stderr
 
     markdown = subprocess.run(
-        [*argv, "--format", "markdown"], env=model_env(server), cwd=tmp_path, capture_output=True, text=True, timeout=120
+        [*argv, "--format", "markdown"],
+        env=model_env(server),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert markdown.returncode == 0, markdown.stderr
     assert "| follow_up | llm | stub-model |" in markdown.stdout, "the Markdown export says which parts the model wrote"
