@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from . import lexicon as lx
 from .agenda import AGENDA_BY_KEY, agenda_for
@@ -280,12 +281,14 @@ class Line:
         return Source(origin="notes", lines=[self.no], text=text[:500])
 
 
+@lru_cache(maxsize=8192)  # the same line text is tidied for several facts (topic, agenda answer, source)
 def tidy(text: str) -> str:
     """Expands note-taking shorthand so drafts read as prose; never changes names, numbers or dates."""
     text = _ABBREVIATION_RE.sub(lambda m: _EXPANSIONS[m.lastgroup or ""], text)
     return _SPACES_RE.sub(" ", text).strip(" -–,;")
 
 
+@lru_cache(maxsize=8192)
 def _sentence(text: str) -> str:
     text = tidy(text)
     if not text:
@@ -306,7 +309,7 @@ _NOTE_STYLE_RE = re.compile(
 _NOTE_BULLET_RE = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)])\s+\S")  # not ">": that is a quoted mail line
 _SIGN_OFF_RE = re.compile(
     r"^(?:thanks|thank you|many thanks|thx|cheers|best|best regards|kind regards|regards|br|sincerely)\b[\s,!.]*"
-    r"(?:[A-Z][\w'’\-]*)?\s*$",
+    r"(?P<name>[A-Z][\w'’\-]*)?\s*$",
     re.IGNORECASE,
 )
 _TITLE_WORDS_RE = re.compile(r"\b(?:sync|call|meeting|notes)\b", re.IGNORECASE)
@@ -431,7 +434,7 @@ def split_lines(notes: str) -> list[Line]:
         else:
             line.body = text
         lowered = text.lower()
-        line.uncertain = bool(lx.UNCERTAIN_RE.search(lowered))
+        line.uncertain = lx.UNCERTAIN_RE.found(lowered)
         if not lines and not bullet and not line.label and len(text) < 120:
             line.header = True  # the title line names the meeting; its words ("sync") are not answers
         elif line.label and _workloads_in(line.label):
@@ -441,9 +444,9 @@ def split_lines(notes: str) -> list[Line]:
             spoken = [t for t in sentences if not _not_discussed_text(t)]
             # one search of the whole line when every sentence counts: half the work of searching each sentence
             texts = [lowered] if len(spoken) == len(sentences) else spoken
-            line.topics = {key for key, rx in lx.TOPIC_RES.items() if any(rx.search(t) for t in texts)}
+            line.topics = set().union(*(lx.TOPICS.keys_in(t) for t in texts))
             if line.label and spoken:
-                line.topics |= {key for key, rx in lx.TOPIC_RES.items() if rx.search(line.label)}
+                line.topics |= _label_topics(line.label)
             if re.match(r"todo\b", lowered):
                 line.topics = set()  # the FM's own to-do is an action, not an answer
         lines.append(line)
@@ -464,24 +467,25 @@ class _MailBlock:
         self.inside = False
         self.after_blank = False
         self.signed_off = False
+        self.ended = False  # signed with a name ("Regards, Mark"): the next line is past the mail
 
     def skips(self, raw: str, stripped: str, starts: bool) -> bool:
         """Whether this line belongs to a mail (and so is skipped); `starts` says a header block begins here."""
         if _QUOTED_START_RE.match(stripped) or starts:
-            self.inside, self.after_blank, self.signed_off = True, False, False
+            self.inside, self.after_blank, self.signed_off, self.ended = True, False, False, False
             return True
         if not self.inside:
             return False
         if not stripped:
             self.after_blank = True
             return True
-        if _resumes_notes(raw, stripped, self.after_blank, self.signed_off):
+        if _resumes_notes(raw, stripped, self.after_blank or self.ended, self.signed_off or self.ended):
             self.inside = False
             return False
         if _EMAIL_HEADER_RE.match(stripped):
-            self.signed_off = False  # an older message in the thread: its own sign-off comes later
-        elif _SIGN_OFF_RE.match(stripped):
-            self.signed_off = True
+            self.signed_off = self.ended = False  # an older message in the thread: its own sign-off comes later
+        elif m := _SIGN_OFF_RE.match(stripped):
+            self.signed_off, self.ended = True, bool(m.group("name"))
         self.after_blank = False
         return True
 
@@ -493,6 +497,8 @@ def _resumes_notes(raw: str, stripped: str, after_blank: bool, signed_off: bool)
     text = stripped.lstrip("#").strip()
     if stripped.startswith("#") or _HEADING_RE.match(text) or _NOTE_STYLE_RE.match(text):
         return True
+    if signed_off and _NOTE_BULLET_RE.match(raw):
+        return True  # a bullet right below the sign-off: the signature is over
     if not after_blank:
         return False  # a mail paragraph runs on until a blank line
     if signed_off or _NOTE_BULLET_RE.match(raw):
@@ -801,7 +807,8 @@ def _scope_workloads(lines: list[Line]) -> tuple[list[str], list[Line]]:
 def _workloads_in(text: str) -> list[str]:
     if _ANY_WORKLOAD.search(text) is None:  # one pre-check instead of a dozen searches on most sentences
         return []
-    hits = [(m.start(), w) for w, rx in lx.WORKLOAD_RES.items() if (m := rx.search(text))]
+    # one substring pass says which workloads can match; only those are searched for their position
+    hits = [(m.start(), w) for w in lx.WORKLOAD_CUES.keys_in(text.lower()) if (m := lx.WORKLOAD_RES[w].search(text))]
     return [w for _, w in sorted(hits)]
 
 
@@ -959,7 +966,8 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
                 continue  # most sentences name no workload: skip the cue searches below
             if SCOPE_RE.search(sentence) or lx.OUT_OF_SCOPE_RE.search(sentence):
                 continue
-            has_cue = labelled or any(rx.search(sentence) for rx in cues)
+            lowered = sentence.lower()
+            has_cue = labelled or any(rx.found(lowered) for rx in cues)
             for w in named:
                 if labelled:
                     stated.add(w)
@@ -1211,8 +1219,10 @@ def _facts(lines: list[Line], topic: str, exclude: set[str] | None = None) -> li
     ]
 
 
-def _label_topics(label: str | None) -> set[str]:
-    return {k for k, rx in lx.TOPIC_RES.items() if label and rx.search(label)}
+@lru_cache(maxsize=1024)
+def _label_topics(label: str | None) -> frozenset[str]:
+    """The topics a label names; labels repeat ("teams", "actions"), so each is read once."""
+    return frozenset(lx.TOPICS.keys_in(label.lower())) if label else frozenset()
 
 
 _DID_NOT_DISCUSS_RE = re.compile(
@@ -1396,6 +1406,9 @@ def extract_facts(
 ) -> tuple[Engagement, CallFacts]:
     """Return the engagement (completed from the notes where the context left gaps) and the facts in the notes."""
     agenda_answers = {k: v for k, v in (agenda_answers or {}).items() if v and v.strip()}
+    # the memos serve repeats within one set of notes; clearing them keeps a timing of the same notes honest
+    tidy.cache_clear()
+    _sentence.cache_clear()
     lines = split_lines(notes)
     engagement, year_flag = _read_header(lines, engagement)
     ref = engagement.call_date

@@ -72,13 +72,31 @@ class Cue:
     substring tests (C speed) say so without running the regex. Otherwise it behaves as the compiled pattern.
     """
 
-    __slots__ = ("regex", "prefixes", "pattern")
+    __slots__ = ("regex", "prefixes", "pattern", "alternatives")
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern, re.IGNORECASE)
         self.pattern = pattern
-        found = [_literal_prefix(alt) for alt in _split_top(pattern)]
+        alternatives = _split_top(pattern)
+        found = [_literal_prefix(alt) for alt in alternatives]
         self.prefixes: tuple[str, ...] | None = None if any(p is None for p in found) else tuple(set(found))  # type: ignore[arg-type]
+        # Each alternative alone, behind its prefix: the whole alternation tries every branch at every position,
+        # while a line usually holds the prefix of one branch at most.
+        self.alternatives: tuple[tuple[str, re.Pattern[str]], ...] | None = (
+            None
+            if self.prefixes is None
+            else tuple((p, re.compile(alt, re.IGNORECASE)) for p, alt in zip(found, alternatives, strict=True))  # type: ignore[misc]
+        )
+
+    def found(self, lowered: str, present: set[str] | None = None) -> bool:
+        """Whether the cue matches `lowered` (text already lowercased). `present`, when given, is the set of
+        prefixes (of a CueSet holding this cue) that occur in the text, found once for all its cues."""
+        if self.alternatives is None:
+            return self.regex.search(lowered) is not None
+        for prefix, rx in self.alternatives:
+            if (prefix in present if present is not None else prefix in lowered) and rx.search(lowered):
+                return True
+        return False
 
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
         if self.prefixes is not None and not args:
@@ -92,6 +110,19 @@ class Cue:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.regex, name)
+
+
+class CueSet:
+    """Named cues read together: which of them match a text, with one substring pass for all their prefixes."""
+
+    def __init__(self, cues: dict[str, Cue]) -> None:
+        self.cues = cues
+        self.prefixes = tuple(sorted({p for cue in cues.values() for p in cue.prefixes or ()}))
+
+    def keys_in(self, lowered: str) -> set[str]:
+        """The keys of the cues that match `lowered` (text already lowercased)."""
+        present = {p for p in self.prefixes if p in lowered}
+        return {key for key, cue in self.cues.items() if cue.found(lowered, present)}
 
 
 ROLE_ALIASES: dict[str, str] = {
@@ -138,6 +169,7 @@ WORKLOADS: dict[str, str] = {
     "Viva": r"\bviva\b",
 }
 WORKLOAD_RES: dict[str, Cue] = {w: Cue(p) for w, p in WORKLOADS.items()}
+WORKLOAD_CUES = CueSet(WORKLOAD_RES)
 
 COMPETITORS: dict[str, str] = {
     "Slack": r"\bslack\b",
@@ -249,6 +281,8 @@ TOPIC_RES: dict[str, Cue] = {
         r"standing (?:call|meeting)",
     ),
 }
+
+TOPICS = CueSet(TOPIC_RES)
 
 BLOCKED_RE = _re(
     r"\bblock(?:ed|er|ing)?\b",
