@@ -1,0 +1,261 @@
+"""Action items (owner, action, due), customer asks, and the open items the FM marked unsure."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .. import lexicon as lx
+from ..dates import find_due_date
+from ..schemas import (
+    ActionItem,
+    Ask,
+    OpenItem,
+)
+from .lines import Line, _topic_text
+from .people import People, _same_person
+from .text import (
+    _ANY_ROLE,
+    _NAME,
+    _NAME_TOKEN_RE,
+    _NOT_NAMES,
+    _ROLE_CODES,
+    _SENTENCE_SPLIT_RE,
+    ABSENT_RE,
+    _label_topics,
+    _not_discussed_text,
+    _sentence,
+    tidy,
+)
+
+# Action clauses: "Priya to send ...", "Tom will route ...", "me: send ...", "ask Marcus to intro us ...".
+_ACTION_VERB = r"(?:to|will|'ll|’ll|shall|agreed to|needs? to|is going to|owns)"
+
+
+_ACTION_CLAUSE = r"([^.;()]+(?:\([^)]*\)[^.;()]*)*)"
+
+
+ACTION_RE = re.compile(
+    rf"(?:^|[(,;.]\s*|\s)({_NAME}|[Mm]e|I)(?:\s*\((?:{_ROLE_CODES})\))?(?:\s+{_ACTION_VERB}|['’]ll)\s+{_ACTION_CLAUSE}"
+)
+
+
+ASK_TO_RE = re.compile(rf"\bask ({_NAME}) to ([^.;]+)", re.IGNORECASE)
+
+
+ME_COLON_RE = re.compile(r"^(me|i|fm)\s*:\s*(.+)$", re.IGNORECASE)
+
+
+TODO_RE = re.compile(r"^(?:todo|to-do|ai|action|next|next steps?)\s*[:\-]?\s+(.+)$", re.IGNORECASE)
+
+
+_DUE_LEAD = r"(?:\b(?:by|on|due|before|until|no later than)\s+)?"
+
+
+# "AI: me - set up sync w/ Yuki", "AI Ines - send contact": an owner, a dash or colon, then the task.
+_OWNER_PREFIX_RE = re.compile(rf"^((?i:me|i|fm)|{_NAME})\s*(?::|[-–])\s*(.+)$")
+
+
+_LATER_DUE_RE = re.compile(r"\s*[.;]\s*((?:due|by|deadline)\b[^.;]{0,60})", re.IGNORECASE)  # "... earlier. Due Friday."
+
+
+# A second clause with its subject left out or a pronoun: "Kofi runs the sync, will add me"; "he will add me".
+_ELLIPTIC_RE = re.compile(
+    r"(?:[,;]\s*|\band\s+)(?:(?:he|she|they)\s*)?(?:will|['’]ll|to)\s+(?!be\b)([a-z][^.;()]{2,200})", re.IGNORECASE
+)
+
+
+# Present tense is an action only when it puts the FM somewhere: "(Noah adds me)", "Kofi invites me to the call".
+_ADDS_ME_RE = re.compile(rf"\b({_NAME}) ((?:adds|invites|forwards) me\b[^.;()]*)")
+
+
+_PRONOUN_OBJECT_RE = re.compile(r"(?:it|that|this|the (?:sync|meeting|call))\b")
+
+
+def _known_name_re(people: People) -> re.Pattern[str] | None:
+    """Owners as the notes wrote them, any case: all-lowercase notes name "priya", not "Priya"."""
+    names = {part for a in people.attendees if a.name for part in (a.name, a.name.split()[0]) if len(part) > 1}
+    if not names:
+        return None
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)[:100])
+    return re.compile(
+        rf"(?:^|[(,;.]\s*|\s)((?i:{alternation}))(?:\s*\((?i:{_ROLE_CODES})\))?(?:\s+{_ACTION_VERB}|['’]ll)\s+"
+        + _ACTION_CLAUSE
+    )
+
+
+def _actions(lines: list[Line], people: People, ref: date | None) -> list[ActionItem]:
+    items: list[ActionItem] = []
+    seen: set[tuple[int, str]] = set()
+    known_re = _known_name_re(people)
+
+    def add(owner_token: str | None, action: str, line: Line, later: str = "") -> None:
+        action = action.strip(" .,;:-")
+        if len(action) < 3:
+            return
+        due, due_words = find_due_date(action, ref)
+        if due_words:
+            action = re.sub(r"\s*" + _DUE_LEAD + re.escape(due_words) + r"\b\s*", " ", action, flags=re.I)
+            action = action.strip(" ,.")
+        elif later:
+            due, due_words = find_due_date(later, ref)
+        owner, role = people.owner_name(owner_token) if owner_token else (None, None)
+        key = (line.no, action.lower()[:40])
+        if key in seen:
+            return
+        seen.add(key)
+        items.append(
+            ActionItem(
+                owner=owner,
+                owner_role=role,
+                action=tidy(action),
+                due=due,
+                due_text=due_words,  # type: ignore[arg-type]
+                sources=[line.source()],
+            )
+        )
+
+    for line in lines:
+        t = line.text
+        matched_at: list[int] = []
+        if m := ME_COLON_RE.match(t):
+            add("me", m.group(2), line)
+            continue
+        for m in ASK_TO_RE.finditer(t):
+            add(m.group(1), m.group(2), line)
+            matched_at.append(m.start(2))
+        found = list(ACTION_RE.finditer(t))
+        if known_re is not None and not re.search(r"[A-Z]", t):
+            found += list(known_re.finditer(t))
+        for m in found:
+            token, clause = m.group(1), m.group(2)
+            if m.start(2) in matched_at:
+                continue
+            is_me = token.lower() in ("me", "i")
+            if token.split()[0] in _NOT_NAMES or (
+                not is_me
+                and people.find(token) is None
+                and not any(p.name and _same_person(p.name, token) for p in people.customer)
+            ):
+                continue
+            if is_me and re.match(r"can\b", clause):
+                continue
+            # a short window before the clause: slicing the whole prefix per action was quadratic
+            if re.search(r"\bowns\s+$", t[max(0, m.start(2) - 12) : m.start(2)]) and _PRONOUN_OBJECT_RE.match(clause):
+                continue  # "Maya owns it": she owns the meeting, no action in that
+            clause = _action_clause(clause, line)
+            later = _LATER_DUE_RE.match(t, m.end())
+            add("me" if is_me else token, clause, line, later.group(1) if later else "")
+            matched_at.append(m.start(2))
+        for m in _ADDS_ME_RE.finditer(t):
+            if people.find(m.group(1)) is not None and m.start(2) not in matched_at:
+                add(m.group(1), _action_clause(m.group(2), line), line)
+                matched_at.append(m.start(2))
+        for m in _ELLIPTIC_RE.finditer(t):
+            if any(abs(m.start(1) - at) < 3 for at in matched_at):
+                continue
+            owner = _subject_before(t, m.start(), people)
+            if owner and not ABSENT_RE.search(m.group(1)):  # "(Raj, will catch up async)" is attendance, not a task
+                add(owner, _action_clause(m.group(1), line), line)
+                matched_at.append(m.start(1))
+        if matched_at:
+            continue
+        if m := TODO_RE.match(t):
+            body = m.group(1)
+            prefixed = _OWNER_PREFIX_RE.match(body)
+            who = prefixed.group(1) if prefixed else ""
+            if prefixed and (who.lower() in ("me", "i", "fm") or people.find(who) is not None):
+                add("me" if who.lower() in ("me", "i", "fm") else who, prefixed.group(2), line)
+            elif not ASK_TO_RE.search(body):
+                add("me", body, line)
+        elif line.in_actions:
+            add(None, t, line)
+    return items
+
+
+def _action_clause(clause: str, line: Line) -> str:
+    """An action clause that says on its own what it is about.
+
+    "set it up" names the sync; "confirm number" names the topic of its line."""
+    if "n" in line.topics and re.match(r"set (?:it )?up\b", clause.strip()):
+        return f"set up the recurring field sync ({tidy(line.body)})"
+    if (
+        "n" in line.topics
+        and re.match(r"(?:adds?|invites?|forwards?)\b", clause.strip())
+        and len(clause.split()) <= 5
+        and not re.search(r"sync|call|meeting|invite|review", clause, re.IGNORECASE)
+    ):
+        return f"{clause.strip()} to the field sync"
+    if line.label and len(clause.split()) <= 5 and _label_topics(line.label) & set("efghik"):
+        return f"{clause.strip()} ({line.label})"  # "confirm number" alone does not say of what
+    return clause
+
+
+def _subject_before(text: str, pos: int, people: People) -> str | None:
+    """The nearest known person named before pos in the same sentence: the subject an elliptic clause shares."""
+    # a subject stands close to its clause; the window keeps a long unpunctuated line linear
+    sentence_start = max(text.rfind(". ", 0, pos) + 1, pos - 300, 0)
+    owner = None
+    for m in _NAME_TOKEN_RE.finditer(text, sentence_start, pos):
+        for token in (m.group(0), m.group(0).split()[0]):
+            if people.find(token) is not None:
+                owner = token
+                break
+    if owner is None and not re.search(r"[A-Z]", text):
+        for word in re.findall(r"[a-z]+", text[sentence_start:pos]):
+            if len(word) > 2 and people.find(word) is not None:
+                owner = word
+    return owner
+
+
+def _asks(lines: list[Line], people: People) -> list[Ask]:
+    asks: list[Ask] = []
+    for line in lines:
+        if "m" not in line.topics:
+            continue
+        body = line.body if line.label and line.label.startswith("ask") else line.text
+        if re.match(r"^(?:none|nothing|no asks?|n/?a)\b", body.strip(), re.IGNORECASE):
+            continue
+        if body is not line.body or not line.label:
+            body = _topic_text(line, "m")
+        first = re.split(r"\s+-\s+|;", body)[0]
+        out_of_scope = bool(lx.OUT_OF_SCOPE_RE.search(body))
+        routed = None
+        if m := re.search(rf"({_NAME}) (?:will|to|can) route", body):
+            routed = people.owner_name(m.group(1))[0]
+        asks.append(Ask(text=_sentence(first), in_scope=not out_of_scope, routed_to=routed, sources=[line.source()]))
+    return asks
+
+
+_ROLE_UNKNOWN_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b)\s*\?+(?:\s*\((?:ask|check with) ({_NAME})\))?")
+
+
+def _open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
+    """Lines the FM marked unsure ("??", TBD, check, confirm, how many?) become items to confirm, with an owner
+    only when the notes name one."""
+    items: list[OpenItem] = []
+    for line in lines:
+        if not line.uncertain:
+            continue
+        for m in _ROLE_UNKNOWN_RE.finditer(line.text):
+            who = people.owner_name(m.group(2))[0] if m.group(2) else None
+            ask = f" (ask {who})" if who else ""
+            items.append(
+                OpenItem(text=f"Confirm who the {m.group(1).upper()} is{ask}.", owner=None, sources=[line.source()])
+            )
+        text_without_roles = _ROLE_UNKNOWN_RE.sub("", line.text)
+        for sentence in _SENTENCE_SPLIT_RE.split(text_without_roles):
+            if not lx.UNCERTAIN_RE.search(sentence.lower()):
+                continue
+            if _not_discussed_text(sentence) and any(rx.search(sentence.lower()) for rx in lx.TOPIC_RES.values()):
+                continue  # "timeline?? not discussed": the unanswered agenda item asks for it
+            owner = None
+            asked = re.search(rf"\b(?:ask|check with|confirm with|follow up with) ({_NAME})", sentence)
+            acting = ACTION_RE.search(sentence)
+            if asked or (acting and (people.find(acting.group(1)) or acting.group(1).lower() in ("me", "i"))):
+                owner = people.owner_name((asked or acting).group(1))[0]  # type: ignore[union-attr]
+            text = tidy(sentence)
+            if not re.search(r"\b(?:confirm|check|verify|ask)\b", text, re.IGNORECASE):
+                text = f"Confirm: {text}"
+            items.append(OpenItem(text=_sentence(text), owner=owner, sources=[line.source()]))
+    return items

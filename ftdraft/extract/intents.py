@@ -1,0 +1,167 @@
+"""Service intent per workload (L1 status, L2 reason, a note with the why) from the sentences that name it."""
+
+from __future__ import annotations
+
+import re
+
+from .. import lexicon as lx
+from ..schemas import (
+    ServiceIntent,
+)
+from .engagement import SCOPE_RE
+from .lines import Line
+from .text import _SENTENCE_SPLIT_RE, _dedupe_sources, _workloads_in, tidy
+
+
+def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Line]) -> ServiceIntent:
+    texts = [s for s, _ in sentences]
+    joined = " ".join(texts).lower()
+    sources = _dedupe_sources(line.source() for _, line in sentences)
+    if lx.DUPLICATE_RE.search(joined):
+        return ServiceIntent(
+            workload=workload, status="Duplicate/Invalid", note=_note("Duplicate or invalid", texts), sources=sources
+        )
+    if lx.UNRESPONSIVE_RE.search(joined):
+        return ServiceIntent(
+            workload=workload,
+            status="Status Unknown",
+            reason="Customer Unresponsive",
+            note=_note("Status unknown", texts),
+            sources=sources,
+        )
+    no_intent = [s for s in texts if lx.NO_INTENT_RE.search(s)]
+    if no_intent:
+        why = " ".join(texts)
+        why_extended = why + " " + _related_context(why, context)
+        if any(rx.search(why) for rx in lx.COMPETITOR_RES.values()):
+            reason = "Using Competitive Solution"
+        else:
+            reason = _first_reason(lx.NO_INTENT_REASONS, why_extended) or "Executive Sponsorship"
+        return ServiceIntent(
+            workload=workload,
+            status="No Intent",
+            reason=reason,  # type: ignore[arg-type]
+            note=_note("No intent", texts, _related_context(why, context)),
+            sources=sources,
+        )
+    blocked = [s for s in texts if lx.BLOCKED_RE.search(s) and not lx.POTENTIAL_RE.search(s)]
+    if blocked:
+        reason = _first_reason(lx.BLOCKED_REASONS, " ".join(blocked)) or _first_reason(lx.BLOCKED_REASONS, joined)
+        return ServiceIntent(
+            workload=workload,
+            status="Blocked",
+            reason=reason,  # type: ignore[arg-type]
+            note=_note("Blocked", blocked[:2] + [s for s in texts[:4] if s not in blocked[:2]]),
+            sources=sources,
+        )
+    progressing = [
+        s
+        for s in texts
+        if lx.IN_PROGRESS_RE.search(s) and not lx.POTENTIAL_RE.search(s) and not lx.UNSURE_INTENT_RE.search(s)
+    ]
+    if progressing:
+        reason = _first_reason(lx.IN_PROGRESS_REASONS, " ".join(progressing))
+        return ServiceIntent(
+            workload=workload,
+            status="In Progress",
+            reason=reason,  # type: ignore[arg-type]
+            note=_note("In progress", progressing),
+            sources=sources,
+        )
+    return ServiceIntent(
+        workload=workload,
+        status="Status Unknown",
+        note=f"Status unknown: intent for {workload} was not stated on the account-team call; confirm it with the "
+        "account team.",
+        sources=sources,
+    )
+
+
+def _first_reason(table: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> str | None:
+    return next((reason for reason, rx in table if rx.search(text)), None)
+
+
+def _related_context(why: str, context: list[Line]) -> str:
+    """A short 'why' ("b/c freeze") borrows the note line that explains it ("IT freeze until march")."""
+    if len(why.split()) > 10:
+        return ""
+    for cue in ("freeze", "acquisition", "reorg", "budget", "legal", "proxy", "on hold"):
+        if cue in why.lower():
+            for line in context:
+                if cue in line.text.lower() and line.text not in why:
+                    return line.text
+    return ""
+
+
+_STATUS_WORDS_RE = re.compile(r"^(?:no intent|blocked|in progress|done|ok)\b[\s.,:;-]*", re.IGNORECASE)
+
+
+def _note(status: str, texts: list[str], extra: str = "") -> str:
+    """One or two sentences: the status, then the why in the FM's own words."""
+    why: list[str] = []
+    for t in texts:  # stop at two: a long note can give a workload thousands of sentences
+        if w := tidy(_STATUS_WORDS_RE.sub("", t)):
+            why.append(w)
+            if len(why) == 2:
+                break
+    if extra:
+        why.append(tidy(extra))
+    if not why:
+        return f"{status}."
+    return f"{status}: " + "; ".join(w.rstrip(".") for w in why) + "."
+
+
+_SENTENCE_LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 ]{1,30}?)\s*:\s*(.*)$")
+
+
+def _labelled_sentences(line: Line) -> list[tuple[list[str], str]]:
+    """A line's sentences, each with the workloads its label names: "intune: x. defender: y." -> two labels."""
+    current = _workloads_in(line.label) if line.label else []
+    out = []
+    for sentence in _SENTENCE_SPLIT_RE.split(line.body):
+        m = _SENTENCE_LABEL_RE.match(sentence)
+        if m and (named := _workloads_in(m.group(1))):
+            current, sentence = named, m.group(2)
+        out.append((current, sentence.strip()))
+    return out
+
+
+def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> list[ServiceIntent]:
+    cues = (lx.NO_INTENT_RE, lx.BLOCKED_RE, lx.IN_PROGRESS_RE, lx.UNRESPONSIVE_RE, lx.DUPLICATE_RE)
+    by_workload: dict[str, list[tuple[str, Line]]] = {}
+    stated: set[str] = set()
+    scope_ids = {id(line) for line in scope_lines}  # identity: comparing Line dataclasses field by field is slow
+    for line in lines:
+        if line.header or (id(line) in scope_ids and not lx.IN_PROGRESS_RE.search(line.text.lower())):
+            continue
+        for labelled, sentence in _labelled_sentences(line):
+            if not sentence or (line.in_actions and not labelled):
+                continue  # "share Teams adoption kit" is the FM's task, not the customer's intent
+            named = labelled or _workloads_in(sentence)
+            if not named:
+                continue  # most sentences name no workload: skip the cue searches below
+            if SCOPE_RE.search(sentence) or lx.OUT_OF_SCOPE_RE.search(sentence):
+                continue
+            lowered = sentence.lower()
+            has_cue = labelled or any(rx.found(lowered) for rx in cues)
+            for w in named:
+                if labelled:
+                    stated.add(w)
+                if has_cue:
+                    by_workload.setdefault(w, []).append((sentence, line))
+    intents = []
+    for w in dict.fromkeys([*scope, *by_workload]):
+        sentences = by_workload.get(w, [])
+        # A workload with its own line ("Purview: not started") is in scope even with no status word.
+        if w not in scope and w not in stated and not any(rx.search(s) for s, _ in sentences for rx in cues[:3]):
+            continue
+        intents.append(_classify(w, sentences, lines))
+    # "customer has not replied to 3 emails" on its own line explains every workload left unknown
+    unresponsive = next((line for line in lines if lx.UNRESPONSIVE_RE.search(line.text)), None)
+    if unresponsive is not None:
+        for intent in intents:
+            if intent.status == "Status Unknown" and intent.reason is None:
+                intent.reason = "Customer Unresponsive"
+                intent.note = _note("Status unknown", [unresponsive.text])
+                intent.sources = _dedupe_sources([*intent.sources, unresponsive.source()])
+    return intents

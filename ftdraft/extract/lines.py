@@ -1,0 +1,330 @@
+"""Note lines: splitting, bullets, labels and topics per line, pasted tables read as note lines, and pasted or
+quoted mail skipped until the FM's own notes resume.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import lexicon as lx
+from ..dates import find_absolute_date
+from ..schemas import (
+    Source,
+)
+from .text import _SENTENCE_SPLIT_RE, EMAIL_RE, FIELD_ROLES, _label_topics, _not_discussed_text, _workloads_in
+
+_BULLET_RE = re.compile(r"^\s*(?:[-*•·>+]|\d{1,2}[.)]|[a-z][.)](?=\s))\s*")
+
+
+_HEADING_RE = re.compile(
+    r"^(?:#+\s*)?(actions?(?: items)?|ais|next steps?|follow[- ]?ups?|to-?dos?|owners?)\s*:?\s*$", re.IGNORECASE
+)
+
+
+_LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 /&+'’.\-]{0,40}?)\s*(?::|=|->)\s*(.*)$")
+
+
+_ATTENDEE_LABEL_RE = re.compile(
+    r"^(attendees|present|participants|on the call|people|who|at|account team|absent|apologies|regrets|not present)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Line:
+    no: int
+    raw: str
+    text: str  # bullet stripped, whitespace folded
+    label: str | None = None  # "licenses" in "licenses: M365 E3"
+    body: str = ""  # the text after the label (or the whole text)
+    in_actions: bool = False  # under an "Actions"/"Next steps" heading
+    topics: set[str] = field(default_factory=set)
+    uncertain: bool = False
+    header: bool = False
+    _snippet: str | None = field(default=None, repr=False, compare=False)
+    _emails: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def emails(self) -> list[str]:
+        """The line's email addresses, found once: every person on a long line asks for them."""
+        if self._emails is None:
+            self._emails = EMAIL_RE.findall(self.text) if "@" in self.text else []
+        return self._emails
+
+    def source(self, text: str | None = None) -> Source:
+        if text is None:
+            if self._snippet is None:  # computed once: a 100,000-character line gives many facts
+                self._snippet = self.raw[:2000].strip()[:500]
+            text = self._snippet
+        return Source(origin="notes", lines=[self.no], text=text[:500])
+
+
+# Pasted Outlook threads: header lines carry no call content, and an older quoted message is not this call.
+_EMAIL_HEADER_RE = re.compile(r"^(?:from|sent|to|cc|bcc|subject|date|importance)\s*:", re.IGNORECASE)
+
+
+_QUOTED_START_RE = re.compile(r"^-{2,}\s*(?:original message|forwarded message)|^on .{5,80} wrote:\s*$", re.I)
+
+
+# A pasted mail ends where the FM's own notes resume: these lines are never part of a mail body.
+_NOTE_STYLE_RE = re.compile(
+    r"^(?:todo|to-?do|ai|action items?|next steps?)\s*[:\-]|^(?:me|fm)\s*:"
+    r"|^(?:ats|tam|ae|csm|tsp|ssp|ade|fta)\s*(?:=|:|->)",
+    re.IGNORECASE,
+)
+
+
+_NOTE_BULLET_RE = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)])\s+\S")  # not ">": that is a quoted mail line
+
+
+_SIGN_OFF_RE = re.compile(
+    r"^(?:thanks|thank you|many thanks|thx|cheers|best|best regards|kind regards|regards|br|sincerely)\b[\s,!.]*"
+    r"(?P<name>[A-Z][\w'’\-]*)?\s*$",
+    re.IGNORECASE,
+)
+
+
+_TITLE_WORDS_RE = re.compile(r"\b(?:sync|call|meeting|notes)\b", re.IGNORECASE)
+
+
+_TABLE_RULE_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _cells(raw: str) -> list[str] | None:
+    """The cells of a pasted table row (Markdown pipes or OneNote/Excel tabs), or None for an ordinary line."""
+    stripped = raw.strip()
+    if stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.count("|") >= 3):
+        cells = [c.strip() for c in stripped.strip("|").split("|")]
+    elif raw.count("\t") >= 1 and len([c for c in raw.split("\t") if c.strip()]) >= 2:
+        cells = [c.strip() for c in raw.split("\t")]
+    else:
+        return None
+    return cells if len(cells) >= 2 else None
+
+
+_TABLE_COLUMNS: dict[str, re.Pattern[str]] = {
+    "name": re.compile(r"^(?:name|who|person|attendee|participant)s?$", re.I),
+    "role": re.compile(r"^(?:role|title|position)s?$", re.I),
+    "present": re.compile(r"^(?:attended|present|joined|attendance|on (?:the )?call)\??$", re.I),
+    "workload": re.compile(r"^(?:workloads?|service|area|red areas?)$", re.I),
+    "status": re.compile(r"^(?:status|intent|state)$", re.I),
+    "notes": re.compile(r"^(?:notes?|comments?|details?|reason|why)$", re.I),
+    "owner": re.compile(r"^(?:owner|who|assigned to|responsible)$", re.I),
+    "action": re.compile(r"^(?:action(?: item)?s?|task|next step|what|to-?do)$", re.I),
+    "due": re.compile(r"^(?:due(?: date)?|when|by|date|deadline)$", re.I),
+}
+
+
+_NO_RE = re.compile(r"^(?:no|n|absent|out|oof|ooo|declined|x|-)$", re.I)
+
+
+def _table_row_text(header: list[str], cells: list[str]) -> tuple[str, bool]:
+    """A table row rewritten as the note line an FM would have typed, and whether it is an action item.
+
+    Only the cells' own words are used, so every fact stays traceable to the row."""
+    cols: dict[str, str] = {}
+    for title, cell in zip(header, cells, strict=False):
+        kind = next((k for k, rx in _TABLE_COLUMNS.items() if rx.match(title.strip())), None)
+        if kind and kind not in cols:
+            cols[kind] = cell
+    if cols.get("action") and (cols.get("owner") or cols.get("name")):
+        owner = cols.get("owner") or cols.get("name", "")
+        due = cols.get("due", "").strip()
+        due_part = f" by {due}" if due and not re.match(r"^(?:by|on|due)\b", due, re.I) else f" {due}" if due else ""
+        return f"{owner} to {cols['action']}{due_part}".strip(), True
+    if cols.get("action"):
+        return cols["action"], True
+    if cols.get("name") and cols.get("role"):
+        absent = " - absent" if _NO_RE.match(cols.get("present", "").strip()) else ""
+        return f"Attendees: {cols['name']} ({cols['role']}){absent}", False
+    if cols.get("workload"):
+        rest = ", ".join(c for c in (cols.get("status", ""), cols.get("notes", "")) if c)
+        return f"{cols['workload']}: {rest}", False
+    pairs = [f"{h}: {c}" for h, c in zip(header, cells, strict=False) if c]
+    return "; ".join(pairs), False
+
+
+def split_lines(notes: str) -> list[Line]:
+    lines: list[Line] = []
+    in_actions = False
+    section_indent = -1  # the indent of a bulleted "- Actions:" heading: its items sit deeper
+    section_bullets = False  # the section's items so far are bullets: a plain line after them ends it
+    table_header: list[str] | None = None
+    raws = notes.splitlines()
+    mail = _MailBlock()
+    has_notes = False  # a note line other than the title or mail headers was read
+    for no, raw in enumerate(raws, start=1):
+        stripped = raw.strip()
+        if mail.skips(raw, stripped, starts=has_notes and _starts_pasted_mail(stripped, raws, no)):
+            continue  # a pasted or quoted mail is not this call; the notes after it still are
+        cells = _cells(raw)
+        if cells is None:
+            table_header = None
+        elif _TABLE_RULE_RE.match(stripped):
+            continue
+        elif table_header is None:
+            table_header = cells
+            in_actions = False
+            continue
+        if not stripped:
+            continue
+        is_action_row = False
+        if cells is not None and table_header is not None:
+            text, is_action_row = _table_row_text(table_header, cells)
+            text = re.sub(r"\s+", " ", text).strip()
+        else:
+            text = re.sub(r"\s+", " ", _BULLET_RE.sub("", raw, count=1)).strip()
+        if not text:
+            continue
+        if _EMAIL_HEADER_RE.match(text) and (not lines or _looks_like_mail_header(text)):
+            if re.match(r"(?:sent|date|subject)\s*:", text, re.I):
+                # the mail's date and subject name the call and the customer; they answer no agenda item
+                lines.append(Line(no=no, raw=raw, text=text, body=text, header=True))
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        bullet = bool(_BULLET_RE.match(raw)) and cells is None
+        if in_actions and not is_action_row:
+            if section_indent >= 0:
+                in_actions = bullet and indent > section_indent
+            elif bullet:
+                section_bullets = True
+            elif section_bullets:
+                in_actions = False
+        heading_text = text.lstrip("#").strip()
+        if _HEADING_RE.match(heading_text):
+            in_actions, section_bullets = True, False
+            section_indent = indent if bullet else -1
+            continue
+        if stripped.startswith("#") and lines:
+            in_actions = False
+            continue
+        if stripped.startswith("#"):
+            text = heading_text  # a Markdown title is still the title line (customer, date)
+        elif text.endswith(":") and len(text) < 40:
+            in_actions = False
+            continue
+        line = Line(no=no, raw=raw, text=text, in_actions=in_actions or is_action_row)
+        m = _LABEL_RE.match(text)
+        if m and len(m.group(1).split()) <= 4 and not EMAIL_RE.search(m.group(1)):
+            line.label, line.body = m.group(1).strip().lower(), m.group(2).strip()
+        else:
+            line.body = text
+        lowered = text.lower()
+        line.uncertain = lx.UNCERTAIN_RE.found(lowered)
+        if not lines and not bullet and not line.label and len(text) < 120:
+            line.header = True  # the title line names the meeting; its words ("sync") are not answers
+        elif line.label and _workloads_in(line.label):
+            line.topics = {"c"}  # "Teams: ..." is an intent statement, whatever else its words touch
+        else:
+            sentences = _SENTENCE_SPLIT_RE.split(lowered)
+            spoken = [t for t in sentences if not _not_discussed_text(t)]
+            # one search of the whole line when every sentence counts: half the work of searching each sentence
+            texts = [lowered] if len(spoken) == len(sentences) else spoken
+            line.topics = set().union(*(lx.TOPICS.keys_in(t) for t in texts))
+            if line.label and spoken:
+                line.topics |= _label_topics(line.label)
+            if re.match(r"todo\b", lowered):
+                line.topics = set()  # the FM's own to-do is an action, not an answer
+        lines.append(line)
+        has_notes = has_notes or not line.header
+    return lines
+
+
+class _MailBlock:
+    """Tracks a pasted or quoted mail inside the notes, line by line.
+
+    A mail starts at a quote marker ("-----Original Message-----", "On ... wrote:") or at a "From:" header block
+    below the FM's notes, and ends where the FM's notes resume: a Markdown or "Next steps" heading, a note-style
+    line ("me: ...", "ATS = ...", "TODO: ..."), or, after a blank line, a bullet, a label line or a title line;
+    after the mail's sign-off and a blank line, any line. Nothing after a mail is ever dropped for being after it.
+    """
+
+    def __init__(self) -> None:
+        self.inside = False
+        self.after_blank = False
+        self.signed_off = False
+        self.ended = False  # signed with a name ("Regards, Mark"): the next line is past the mail
+
+    def skips(self, raw: str, stripped: str, starts: bool) -> bool:
+        """Whether this line belongs to a mail (and so is skipped); `starts` says a header block begins here."""
+        if _QUOTED_START_RE.match(stripped) or starts:
+            self.inside, self.after_blank, self.signed_off, self.ended = True, False, False, False
+            return True
+        if not self.inside:
+            return False
+        if not stripped:
+            self.after_blank = True
+            return True
+        if _resumes_notes(raw, stripped, self.after_blank or self.ended, self.signed_off or self.ended):
+            self.inside = False
+            return False
+        if _EMAIL_HEADER_RE.match(stripped):
+            self.signed_off = self.ended = False  # an older message in the thread: its own sign-off comes later
+        elif m := _SIGN_OFF_RE.match(stripped):
+            self.signed_off, self.ended = True, bool(m.group("name"))
+        self.after_blank = False
+        return True
+
+
+def _resumes_notes(raw: str, stripped: str, after_blank: bool, signed_off: bool) -> bool:
+    """Whether a line inside a pasted mail is the FM's own notes again."""
+    if stripped.startswith(">") or _EMAIL_HEADER_RE.match(stripped):
+        return False  # a quoted line or the header of an older message in the thread
+    text = stripped.lstrip("#").strip()
+    if stripped.startswith("#") or _HEADING_RE.match(text) or _NOTE_STYLE_RE.match(text):
+        return True
+    if signed_off and _NOTE_BULLET_RE.match(raw):
+        return True  # a bullet right below the sign-off: the signature is over
+    if not after_blank:
+        return False  # a mail paragraph runs on until a blank line
+    if signed_off or _NOTE_BULLET_RE.match(raw):
+        return True
+    if text.endswith(":") and len(text) < 40:
+        return True  # a section heading such as "Discussion:"
+    if len(text) < 80 and _TITLE_WORDS_RE.search(text) and find_absolute_date(text)[1]:
+        return True  # the notes' title line: "Contoso AT sync 11/20"
+    m = _LABEL_RE.match(text)
+    return bool(m and len(m.group(1).split()) <= 4 and _is_note_label(m.group(1).strip().lower()))
+
+
+def _is_note_label(label: str) -> bool:
+    """A label the FM's notes use: attendees, an agenda topic, a workload, a role, actions."""
+    return bool(
+        _ATTENDEE_LABEL_RE.match(label)
+        or _HEADING_RE.match(label)
+        or label.upper() in FIELD_ROLES | {"FTA", "FM"}
+        or label in ("notes", "summary", "open items", "asks", "ask", "scope", "intent", "status", "motion")
+        or _workloads_in(label)
+        or any(rx.search(label) for rx in lx.TOPIC_RES.values())
+    )
+
+
+def _starts_pasted_mail(stripped: str, raws: list[str], no: int) -> bool:
+    """A "From:" header followed by another header line ("Sent:", "To:", "Subject:"): a mail pasted into the notes.
+
+    A "From:" alone is not enough: "from: Google Workspace" is a migration source."""
+    if not re.match(r"from\s*:", stripped, re.IGNORECASE):
+        return False
+    following = next((r.strip() for r in raws[no : no + 3] if r.strip()), "")
+    return bool(re.match(r"(?:sent|date|to|cc|subject)\s*:", following, re.IGNORECASE))
+
+
+def _looks_like_mail_header(text: str) -> bool:
+    """ "To: Sam Okafor; Mia Laurent" is a mail header; "Timeline: ..." or "Subject: ..." mid-notes still count."""
+    label = text.split(":", 1)[0].strip().lower()
+    return label in ("from", "sent", "to", "cc", "bcc", "subject", "importance") and (
+        label != "to" or ";" in text or "@" in text or len(text.split()) <= 6
+    )
+
+
+def _topic_text(line: Line, topic: str) -> str:
+    """The part of a line that speaks to a topic: the body after a matching label, else its matching sentences."""
+    if line.label and topic in _label_topics(line.label):
+        return line.body or line.text
+    rx = lx.TOPIC_RES[topic]
+    hits = [s for s in _SENTENCE_SPLIT_RE.split(line.body or line.text) if rx.search(s.lower())]
+    return " ".join(hits) if hits else (line.body or line.text)
+
+
+def _not_discussed(line: Line) -> bool:
+    return _not_discussed_text(line.text)

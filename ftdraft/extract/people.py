@@ -1,0 +1,276 @@
+"""People the notes name: the account team with roles and presence, and the customer's contacts with titles."""
+
+from __future__ import annotations
+
+import re
+
+from .. import lexicon as lx
+from ..schemas import (
+    Attendee,
+    Engagement,
+    Person,
+)
+from .lines import _ATTENDEE_LABEL_RE, Line
+from .text import _ANY_ROLE, _NAME, _NOT_NAMES, _ROLE_CODES, ABSENT_RE, FIELD_ROLES, _extend_sources, tidy
+
+_ABSENT_LABEL_RE = re.compile(r"^(absent|apologies|regrets|not present|missing|out)$", re.IGNORECASE)
+
+
+# Words that stand where a name should be but say the name is unknown: never a name.
+_UNKNOWN_NAME_RE = re.compile(r"^(?:\?+|tbd|tbc|unknown|n/?a|none|nobody|no one|not sure|unclear)$", re.IGNORECASE)
+
+
+_NOT_LOWER_NAMES = {
+    "out",
+    "absent",
+    "oof",
+    "ooo",
+    "not",
+    "new",
+    "the",
+    "a",
+    "an",
+    "on",
+    "off",
+    "tbd",
+    "tbc",
+    "unknown",
+    "none",
+    "aligned",
+    "missing",
+    "there",
+    "here",
+    "also",
+    "still",
+    "away",
+    "leaving",
+    "changing",
+    "ok",
+    "fine",
+    "late",
+    "joining",
+    "covering",
+    "busy",
+    "sick",
+    "vacant",
+    "open",
+    "pending",
+    "same",
+    "who",
+    "from",
+    "in",
+    "at",
+    "to",
+}
+
+
+NAME_PAREN_ROLE_RE = re.compile(rf"\b({_NAME}|(?i:me))\s*\(\s*({_ANY_ROLE})\s*\)")
+
+
+ROLE_EQ_NAME_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b|\s[-–]\s)\s*(\?+|{_NAME})")
+
+
+# All-lowercase notes ("ats is priya nair"): a lowercase name is read only in this explicit role form.
+ROLE_EQ_LOWER_NAME_RE = re.compile(
+    rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b|\s[-–]\s)\s*([a-z][a-z'’\-]+(?: [a-z][a-z'’\-]+)?)\b"
+)
+
+
+# Prose: "Hannah Schmidt, the ATS", "Chloe Martin joined as the CSM", "Victor Alvarez (the TAM)".
+NAME_THE_ROLE_RE = re.compile(
+    rf"\b({_NAME})\s*(?:,\s*|\(\s*|\s+(?:joined |is |was |attended )?as\s+)(?:the|our|their)\s+({_ROLE_CODES})\b"
+)
+
+
+ROLE_NAME_RE = re.compile(rf"\b({_ROLE_CODES}) ({_NAME})")
+
+
+ROLE_OUT_RE = re.compile(
+    rf"\b({_ANY_ROLE})\s+(?:is\s+)?(?i:out|absent|oof|ooo|not present|missing)\b[^(]*\(\s*({_NAME})"
+)
+
+
+# "Marcus Lee, ATS" but not "Priti Shah, TSP Marco Bianchi" (there the role belongs to the next name).
+NAME_COMMA_ROLE_RE = re.compile(rf"\b({_NAME})\s*[,\-–]\s*({_ROLE_CODES})\b(?!\s+[A-Z][a-z])")
+
+
+# Prose: "the CSM, Beatriz Costa, sent apologies", "our TAM Omar".
+THE_ROLE_NAME_RE = re.compile(rf"\b(?:the|our|their) ({_ROLE_CODES}),?\s+({_NAME})")
+
+
+# Customer people: "new CIO (Dana Whitfield)", "IT infra lead (Ken Adams)", "IT director Mark Olsen".
+_TITLE = (
+    r"(?:new |the |their )?((?:IT |it )?(?:infra(?:structure)? |security |messaging |collab(?:oration)? )?"
+    r"(?:CIO|CTO|CISO|CFO|CEO|director|lead|manager|admin|architect|head of IT|VP(?: of IT)?|owner))"
+)
+
+
+TITLE_PAREN_NAME_RE = re.compile(rf"{_TITLE}\s*\(\s*({_NAME})\s*[),]")
+
+
+TITLE_NAME_RE = re.compile(rf"{_TITLE} ({_NAME})")
+
+
+class People:
+    """Everyone the notes name, resolvable by full name, first name or role."""
+
+    def __init__(self, engagement: Engagement) -> None:
+        self.attendees: list[Attendee] = []
+        self.customer: list[Person] = []
+        self._found: dict[tuple[str, int], Attendee | None] = {}
+        for p in engagement.account_team:
+            self._add(Attendee(**p.model_dump(), present=False), keep_presence=True)
+        if engagement.fta:
+            self._add(Attendee(**engagement.fta.model_dump(), present=False), keep_presence=True)
+        self.fm_name = engagement.fm.name if engagement.fm else None
+        for c in engagement.customer_contacts:
+            self.customer.append(c)
+
+    def _add(self, person: Attendee, keep_presence: bool = False) -> Attendee:
+        for existing in self.attendees:
+            same_name = person.name and existing.name and _same_person(existing.name, person.name)
+            same_unnamed_role = (not person.name or not existing.name) and existing.role == person.role
+            if same_name or (same_unnamed_role and person.role != "other"):
+                if person.name and (not existing.name or len(person.name) > len(existing.name)):
+                    existing.name = person.name
+                if person.role != "other" and existing.role == "other":
+                    existing.role = person.role
+                existing.email = existing.email or person.email
+                _extend_sources(existing.sources, person.sources)
+                if not keep_presence:
+                    existing.present = person.present
+                return existing
+        self.attendees.append(person)
+        return person
+
+    def add(self, name: str | None, role: str, line: Line, present: bool = True) -> Attendee:
+        role = lx.ROLE_ALIASES.get(role.lower(), "other") if role else "other"
+        if name and _UNKNOWN_NAME_RE.match(name):
+            name = None  # "ATS TBD": the role is named, the person is not
+        if name and name.lower() in ("me", "i"):
+            name, role = self.fm_name, "FM"
+        email = None
+        if name:
+            first = name.split()[0].lower()
+            email = next((e for e in line.emails() if first in e.lower()), None)
+        return self._add(Attendee(name=name, role=role, email=email, present=present, sources=[line.source()]))  # type: ignore[arg-type]
+
+    def add_customer(self, name: str, title: str | None, line: Line) -> None:
+        for p in self.customer:
+            if p.name and _same_person(p.name, name):
+                if len(name) > len(p.name):
+                    p.name = name
+                p.title = p.title or title
+                _extend_sources(p.sources, [line.source()])
+                return
+        if self.find(name) is None:
+            self.customer.append(Person(name=name, role="customer", title=title, sources=[line.source()]))
+
+    def find(self, token: str) -> Attendee | None:
+        """A person by full name, first name, or role code ("TAM")."""
+        token = token.strip()
+        key = (token, len(self.attendees))  # attendees only grow; a name or role change keeps the answer valid
+        if key in self._found:
+            return self._found[key]
+        self._found[key] = found = self._find(token)
+        return found
+
+    def _find(self, token: str) -> Attendee | None:
+        if token.upper() in FIELD_ROLES | {"FTA"}:
+            return next((a for a in self.attendees if a.role == token.upper()), None)
+        matches = [a for a in self.attendees if a.name and _same_person(a.name, token)]
+        return matches[0] if len(matches) == 1 else None
+
+    def owner_name(self, token: str) -> tuple[str | None, str | None]:
+        """(owner label, role) for an action's owner as written in the notes."""
+        if token.lower() in ("me", "i", "fm"):
+            return (self.fm_name or "FM"), "FM"
+        found = self.find(token)
+        if found:
+            return (found.name or found.label), found.role
+        customer = next((p for p in self.customer if p.name and _same_person(p.name, token)), None)
+        if customer:
+            return customer.name, "customer"
+        if token.upper() in FIELD_ROLES:
+            return None, token.upper()
+        return token, None
+
+
+def _same_person(a: str, b: str) -> bool:
+    a_parts, b_parts = a.lower().split(), b.lower().split()
+    if a_parts == b_parts:
+        return True
+    short, long = sorted((a_parts, b_parts), key=len)
+    return len(short) == 1 and short[0] == long[0]
+
+
+def _segments(text: str) -> list[str]:
+    """Split on commas/semicolons outside parentheses: one person per segment in an attendee list."""
+    out, depth, cur = [], 0, []
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch in ",;" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return [seg.strip() for seg in out if seg.strip()]
+
+
+_ROLE_HINT = lx.Cue("|".join(rf"\b{code}\b" for code in _ROLE_CODES.lower().split("|")))
+
+
+_TITLE_HINT = lx.Cue(r"cio|cto|ciso|cfo|ceo|director|lead|manager|admin|architect|head of it|vp|owner")
+
+
+def _find_people(lines: list[Line], people: People) -> None:
+    for line in lines:
+        is_attendee_line = bool(line.label and _ATTENDEE_LABEL_RE.match(line.label))
+        all_absent = bool(line.label and _ABSENT_LABEL_RE.match(line.label))
+        all_lowercase = not re.search(r"[A-Z]", line.text)
+        # every person pattern below needs a role code or a job title: most lines have neither
+        has_role = _ROLE_HINT.search(line.text) is not None
+        for seg in _segments(line.text) if has_role else ():
+            absent = all_absent or (
+                bool(ABSENT_RE.search(seg)) if is_attendee_line or ROLE_OUT_RE.search(seg) else False
+            )
+            for m in ROLE_OUT_RE.finditer(seg):
+                people.add(m.group(2), m.group(1), line, present=False)
+            for m in NAME_PAREN_ROLE_RE.finditer(seg):
+                if m.group(1).split()[0] not in _NOT_NAMES:
+                    people.add(m.group(1), m.group(2), line, present=not absent)
+            for m in ROLE_EQ_NAME_RE.finditer(seg):
+                role, name = m.group(1), m.group(2)
+                unknown = bool(_UNKNOWN_NAME_RE.match(name))
+                if unknown or name.split()[0] not in _NOT_NAMES:
+                    people.add(None if unknown else name, role, line, present=not unknown and not absent)
+            role_out = ROLE_OUT_RE.search(seg) is not None  # once per segment, not once per match
+            for m in ROLE_NAME_RE.finditer(seg):
+                if m.group(2).split()[0] not in _NOT_NAMES and not role_out:
+                    people.add(m.group(2), m.group(1), line, present=not absent)
+            if all_lowercase:
+                for m in ROLE_EQ_LOWER_NAME_RE.finditer(seg):
+                    words = m.group(2).split()
+                    if not any(w in _NOT_LOWER_NAMES or w.upper() in FIELD_ROLES for w in words):
+                        people.add(m.group(2).title(), m.group(1), line, present=not absent)
+        if not has_role and _TITLE_HINT.search(line.text) is None:
+            continue
+        for m in THE_ROLE_NAME_RE.finditer(line.text) if has_role else ():
+            if m.group(2).split()[0] not in _NOT_NAMES:
+                after = re.split(r"[.;]", line.text[m.end() : m.end() + 80], maxsplit=1)[0]
+                gone = all_absent or bool(ABSENT_RE.search(after))
+                people.add(m.group(2), m.group(1), line, present=not gone)
+        for m in NAME_THE_ROLE_RE.finditer(line.text) if has_role else ():  # prose spans commas
+            if m.group(1).split()[0] not in _NOT_NAMES:
+                people.add(m.group(1), m.group(2), line, present=not all_absent)
+        if is_attendee_line and has_role:
+            for m in NAME_COMMA_ROLE_RE.finditer(line.text):
+                if m.group(1).split()[0] not in _NOT_NAMES:
+                    people.add(m.group(1), m.group(2), line, present=not all_absent)
+        for m in TITLE_PAREN_NAME_RE.finditer(line.text):
+            people.add_customer(m.group(2), tidy(m.group(1)), line)
+        for m in TITLE_NAME_RE.finditer(line.text):
+            if m.group(2).split()[0] not in _NOT_NAMES:
+                people.add_customer(m.group(2), tidy(m.group(1)), line)

@@ -1,0 +1,238 @@
+"""Shared wording for reading notes: name and role patterns, shorthand expansion, sentences, workloads named,
+and the sources every fact keeps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from .. import lexicon as lx
+from ..schemas import (
+    Source,
+)
+
+FIELD_ROLES = {"ATS", "TAM", "AE", "CSM", "TSP", "SSP", "ADE"}
+
+
+_ROLE_CODES = r"ATS|TAM|AE|CSM|TSP|SSP|ADE|FTA|FM"
+
+
+_WORD = rf"(?!(?:{_ROLE_CODES}|RFA|IT)\b)[A-Z][a-zA-Z'’\-]+"
+
+
+_NAME = rf"{_WORD}(?: {_WORD}){{0,2}}"
+
+
+# After "?" a parenthesis continues the thought: "licenses: ?? (E3 or E5, check)" is one sentence.
+_SPLIT_AT_RE = re.compile(r"(?:(?<=[.;])\s+(?=[A-Za-z(\"'])|(?<=[!?])\s+(?=[A-Z]))")
+
+
+_PARENS_RE = re.compile(r"\([^()]*\)")
+
+
+class _SentenceSplitter:
+    """Splits on sentence ends outside parentheses ("(S500 list? check)" stays whole)."""
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        if "(" not in text:
+            return _SPLIT_AT_RE.split(text)
+        masked = _PARENS_RE.sub(lambda m: "(" + "x" * (len(m.group(0)) - 2) + ")", text)
+        out, start = [], 0
+        for m in _SPLIT_AT_RE.finditer(masked):
+            out.append(text[start : m.start()])
+            start = m.end()
+        out.append(text[start:])
+        return out
+
+
+_SENTENCE_SPLIT_RE = _SentenceSplitter()
+
+
+# People written with their role: "Priya Raman (ATS)", "ATS Marcus Lee", "ats = Lena Fischer", "Marcus Lee, ATS".
+_ANY_ROLE = rf"(?i:{_ROLE_CODES})"  # role codes in any case; names stay capitalised
+
+
+EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+ABSENT_RE = re.compile(
+    r"\b(out|absent|oof|ooo|not present|couldn'?t make it|could not make it|will catch up|catch up async"
+    r"|sent (?:her |his |their )?(?:apologies|regrets)|couldn'?t join|could not join|was not there|wasn'?t there)\b",
+    re.I,
+)
+
+
+_NOT_NAMES = {
+    "Teams",
+    "Exchange",
+    "Intune",
+    "Defender",
+    "Windows",
+    "Office",
+    "Microsoft",
+    "SharePoint",
+    "OneDrive",
+    "Copilot",
+    "Licenses",
+    "Intent",
+    "Partner",
+    "Compete",
+    "Risks",
+    "Timeline",
+    "Asks",
+    "Political",
+    "Migration",
+    "Actions",
+    "The",
+    "They",
+    "This",
+    "That",
+    "Not",
+    "No",
+    "Yes",
+    "RFA",
+    "Health",
+    "FastTrack",
+    "Thursday",
+    "Tuesday",
+    "Monday",
+    "Wednesday",
+    "Friday",
+    "Next",
+    "Customer",
+    "Account",
+    "Drive",
+    "Google",
+    "Zoom",
+    "Slack",
+    "Box",
+    "Need",
+    "Want",
+    "Attendees",
+    "Present",
+    "Sync",
+    "Call",
+    "Notes",
+    "Plan",
+    "IT",
+    "Also",
+    "And",
+    "But",
+    "Will",
+    "Check",
+    "Confirm",
+}
+
+
+_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    (r"(?i:\bw/o\b)", "without"),
+    (r"(?i:\bw/(?=\s|$))", "with"),
+    (r"(?i:\bw/(?=\w))", "with "),
+    (r"(?i:\bb/c\b)", "because"),
+    (r"\bbc\b", "because"),
+    (r"\br\b(?= in| the| on| using| happy| not| ok)", "are"),
+    (r"\bu\b(?= [a-z])", "you"),
+    (r"(?i:\bppl\b)", "people"),
+    (r"(?i:\bcust\.?(?=\s|$))", "customer"),
+    (r"(?i:\bdidnt\b)", "didn't"),
+    (r"(?i:\bdont\b)", "don't"),
+    (r"\bmgr\b", "manager"),
+    (r"\bmktg\b", "marketing"),
+    (r"\bmig\b", "migration"),
+    (r"\btmrw\b", "tomorrow"),
+    (r"\bwks\b", "weeks"),
+    (r"\s*->\s*", " - "),
+)
+
+
+# One pass over the text for all of them: tidy runs on every fact, and a dozen subs each was a hot spot.
+_ABBREVIATION_RE = re.compile("|".join(f"(?P<a{i}>{pattern})" for i, (pattern, _) in enumerate(_ABBREVIATIONS)))
+
+
+_EXPANSIONS = {f"a{i}": expansion for i, (_, expansion) in enumerate(_ABBREVIATIONS)}
+
+
+_SPACES_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=8192)  # the same line text is tidied for several facts (topic, agenda answer, source)
+def tidy(text: str) -> str:
+    """Expands note-taking shorthand so drafts read as prose; never changes names, numbers or dates."""
+    text = _ABBREVIATION_RE.sub(lambda m: _EXPANSIONS[m.lastgroup or ""], text)
+    return _SPACES_RE.sub(" ", text).strip(" -–,;")
+
+
+@lru_cache(maxsize=8192)
+def _sentence(text: str) -> str:
+    text = tidy(text)
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?)" else text + "."
+
+
+def _workloads_in(text: str) -> list[str]:
+    if _ANY_WORKLOAD.search(text) is None:  # one pre-check instead of a dozen searches on most sentences
+        return []
+    # one substring pass says which workloads can match; only those are searched for their position
+    hits = [(m.start(), w) for w in lx.WORKLOAD_CUES.keys_in(text.lower()) if (m := lx.WORKLOAD_RES[w].search(text))]
+    return [w for _, w in sorted(hits)]
+
+
+def _source_key(source: Source) -> tuple[str, tuple[int, ...], str]:
+    return source.origin, tuple(source.lines), source.text
+
+
+def _dedupe_sources(sources: Iterable[Source]) -> list[Source]:
+    # keyed, not `in list`: comparing pydantic models pairwise made long notes quadratic
+    out: dict[tuple[str, tuple[int, ...], str], Source] = {}
+    for s in sources:
+        out.setdefault(_source_key(s), s)
+    return list(out.values())
+
+
+def _extend_sources(into: list[Source], new: Iterable[Source]) -> None:
+    """Adds the sources not yet in `into`, in place. A person named on every line of a long note has many
+    sources; only the last few are checked, since a repeat is almost always the line just added."""
+    recent = {_source_key(s) for s in into[-8:]}
+    for s in new:
+        if _source_key(s) not in recent:
+            into.append(s)
+            recent.add(_source_key(s))
+
+
+_NAME_TOKEN_RE = re.compile(_NAME)
+
+
+@lru_cache(maxsize=1024)
+def _label_topics(label: str | None) -> frozenset[str]:
+    """The topics a label names; labels repeat ("teams", "actions"), so each is read once."""
+    return frozenset(lx.TOPICS.keys_in(label.lower())) if label else frozenset()
+
+
+_DID_NOT_DISCUSS_RE = re.compile(
+    r"^\W*(?:we |they |the team )?(?:did not|didn'?t|never|have not|haven'?t) (?:talk about|discuss|cover|get to)\b",
+    re.IGNORECASE,
+)
+
+
+def _not_discussed_text(text: str) -> bool:
+    if _DID_NOT_DISCUSS_RE.search(text) and len(text.split(None, 13)) <= 12:
+        return True  # "We did not talk about a recurring sync"
+    return (
+        bool(
+            re.search(
+                r"not (?:yet )?discussed|\bno \w+ (?:discussed|agreed|yet)\b|didn'?t (?:discuss|come up)"
+                r"|no (?:info|details)\b|\?\?\s*$|:\s*(?:tbd|tbc|\?+|unknown|n/?a)\W*$|^\W*\w+\W+(?:tbd|tbc)\W*$",
+                text,
+                re.IGNORECASE,
+            )
+        )
+        and len(text.split(None, 7)) <= 6  # bounded split: this runs on whole long lines too
+    )
+
+
+_ANY_WORKLOAD = lx.Cue("|".join(lx.WORKLOADS.values()))
