@@ -18,7 +18,7 @@ from .actions import _asks
 from .intents import _intents
 from .lines import Line, _topic_text, split_lines
 from .people import People
-from .text import _dedupe_sources, _sentence
+from .text import _dedupe_sources, _sentence, _source_key
 from .topics import _compete, _sync_rhythm
 
 
@@ -94,6 +94,11 @@ def _answer(item: str, title: str, facts: list[Fact] | list[CompeteProduct] | li
     )
 
 
+def _fact_key(fact: Fact) -> tuple[str, tuple[tuple[str, tuple[int, ...], str], ...]]:
+    """Every field of a Fact: `in` over a list compared pydantic models pairwise, quadratic on long notes."""
+    return fact.text, tuple(_source_key(s) for s in fact.sources)
+
+
 def _agenda(lines: list[Line], facts: CallFacts, engagement: Engagement, typed: dict[str, str]) -> list[AgendaAnswer]:
     """Each agenda item's answer, read from the facts it produced (so the form and the drafts agree)."""
 
@@ -104,6 +109,7 @@ def _agenda(lines: list[Line], facts: CallFacts, engagement: Engagement, typed: 
             if key in line.topics and not line.header
         ]
 
+    timeline_keys = {_fact_key(f) for f in facts.timeline}
     by_item: dict[str, list] = {
         "a": facts.fasttrack_process,
         "b": hits("b"),
@@ -120,7 +126,7 @@ def _agenda(lines: list[Line], facts: CallFacts, engagement: Engagement, typed: 
         "i": facts.additional_tenants,
         "j": hits("j"),
         "k": facts.political_changes,
-        "l": facts.timeline + [r for r in facts.risks if r not in facts.timeline],
+        "l": facts.timeline + [r for r in facts.risks if _fact_key(r) not in timeline_keys],
         "m": facts.asks or [f for f in hits("m") if re.search(r"\bnone|nothing|no asks?\b", f.text, re.I)],
         "n": [Fact(text=facts.sync_rhythm.text, sources=facts.sync_rhythm.sources)] if facts.sync_rhythm else [],
     }
