@@ -23,6 +23,9 @@ from ftdraft.extract import extract_facts  # noqa: E402
 from ftdraft.schemas import ActionItem, CallFacts, Engagement  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "notes"
+# Notes written and labelled by reading, never used to tune the rules and never asserted by tests: the
+# honest figure. When a miss here is fixed, move that note into CORPUS and write a fresh blind one.
+BLIND = ROOT / "tests" / "fixtures" / "blind"
 
 
 @dataclass
@@ -207,10 +210,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Of which the {len(heldout)} late notes (scored blind once, since tuned on)")
         for key, label in METRICS:
             print(f"  {label:<48} {getattr(held, key).figure()}")
-    if args.details:
+    blind = load_cases(BLIND) if BLIND.is_dir() else []
+    blind_report = evaluate(blind) if blind else None
+    if blind_report is not None:
+        print(f"Blind set: {len(blind)} notes in tests/fixtures/blind, never tuned on")
         for key, label in METRICS:
-            for miss in getattr(report, key).misses:
-                print(f"  [{label.split(':')[0].split(' (')[0]}] {miss}")
+            print(f"  {label:<48} {getattr(blind_report, key).figure()}")
+    if args.details:
+        for title, rep in (("tuned corpus", report), ("blind set", blind_report)):
+            if rep is None:
+                continue
+            print(f"Misses, {title}:")
+            for key, label in METRICS:
+                for miss in getattr(rep, key).misses:
+                    print(f"  [{label.split(':')[0].split(' (')[0]}] {miss}")
     return 0
 
 
