@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 from .agenda import agenda_for
 from .schemas import (
@@ -171,7 +171,7 @@ class Roster:
     def by_role(self, role: str) -> list[Person]:
         return list(self._by_role.get(role, ()))
 
-    def in_team(self, person: Person | None) -> bool:
+    def in_team(self, person: Person | None) -> TypeGuard[Person]:
         return person is not None and id(person) in self._team_ids
 
     def everyone(self) -> list[Person]:

@@ -285,11 +285,11 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
             out.append(f"- **{_md(i.workload)}** — {i.status}{reason}: {_md(i.note)}{_src(i.sources)}")
         out.append("")
     out += ["### Action items", ""]
-    for a in f.action_items:
-        owner = _md(a.owner) or (f"the {a.owner_role} (name unknown)" if a.owner_role else "Owner: TBD")
-        due = a.due.isoformat() if a.due else "Due: TBD"
-        said = f' ("{_md(a.due_text)}")' if a.due_text else ""
-        out.append(f"- {owner} – {_md(a.action)} – {due}{said}{_src(a.sources)}")
+    for ai in f.action_items:
+        owner = _md(ai.owner) or (f"the {ai.owner_role} (name unknown)" if ai.owner_role else "Owner: TBD")
+        due = ai.due.isoformat() if ai.due else "Due: TBD"
+        said = f' ("{_md(ai.due_text)}")' if ai.due_text else ""
+        out.append(f"- {owner} – {_md(ai.action)} – {due}{said}{_src(ai.sources)}")
     if not f.action_items:
         out.append("- none found")
     out += ["", "### Open items", ""]
@@ -302,9 +302,9 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
     out.append("")
     if f.asks:
         out += ["### Asks", ""]
-        for a in f.asks:
-            scope = "in scope" if a.in_scope else f"outside FastTrack scope; routed by {_md(a.routed_to) or 'TBD'}"
-            out.append(f"- {_md(a.text)} ({scope}){_src(a.sources)}")
+        for ask in f.asks:
+            scope = "in scope" if ask.in_scope else f"outside FastTrack scope; routed by {_md(ask.routed_to) or 'TBD'}"
+            out.append(f"- {_md(ask.text)} ({scope}){_src(ask.sources)}")
         out.append("")
     out += _facts_md("Risks", f.risks)
     out += _facts_md("Timeline", f.timeline)

@@ -13,6 +13,7 @@ AttendeeRole = Literal["ATS", "TAM", "AE", "CSM", "TSP", "SSP", "ADE", "FM", "FT
 Origin = Literal["notes", "agenda", "context"]
 EngineName = Literal["offline", "llm"]
 Audience = Literal["account_team", "customer", "internal"]
+Severity = Literal["error", "warning", "info"]
 
 MANDATORY_ROLES: tuple[Role, ...] = ("ATS", "TAM")
 OPTIONAL_ROLES: tuple[Role, ...] = ("AE", "CSM", "TSP", "SSP", "ADE")
@@ -366,7 +367,7 @@ class Check(Model):
     """A guardrail finding on one draft."""
 
     draft: str
-    severity: Literal["error", "warning", "info"]
+    severity: Severity
     rule: str
     text: str  # the offending text
     suggestion: str = ""

@@ -7,13 +7,26 @@ upserted one by one, so two tabs or processes editing different things never ove
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import DateTime, Engine, ForeignKey, String, Text, create_engine, delete, event, func, select
+from sqlalchemy import (
+    CursorResult,
+    DateTime,
+    Engine,
+    ForeignKey,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -299,7 +312,9 @@ class Store:
     def delete(self, eid: str) -> bool:
         def fn(s: Session) -> bool:
             s.execute(delete(ItemRow).where(ItemRow.engagement_id == eid))
-            return bool(s.execute(delete(EngagementRow).where(EngagementRow.id == eid)).rowcount)
+            # A DELETE runs through a cursor; Session.execute is typed for any statement.
+            result = cast(CursorResult[Any], s.execute(delete(EngagementRow).where(EngagementRow.id == eid)))
+            return bool(result.rowcount)
 
         return self._run("delete the engagement", fn)
 
@@ -330,7 +345,7 @@ class Store:
     def set_edit(self, eid: str, part: str, text: str | None) -> None:
         self.set_item(eid, EDIT, part, text)
 
-    def clear_edits(self, eid: str, parts: list[str] | tuple[str, ...]) -> None:
+    def clear_edits(self, eid: str, parts: builtins.list[str] | tuple[str, ...]) -> None:
         def fn(s: Session) -> None:
             self._touch(s, eid)
             if parts:

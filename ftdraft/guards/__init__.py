@@ -11,6 +11,7 @@ injection, recipients, grounding, consistency, coaching, findings (check_bundle)
 
 from __future__ import annotations
 
+from ..schemas import Severity
 from .audience import ACCOUNT_TEAM_RULES, CUSTOMER_RULES, Matcher, Rule, audience_checks, rules_for, usage_figure
 from .coaching import (
     ATTEMPTS_RE,
@@ -57,7 +58,6 @@ from .patterns import (
     SCRIPT_BLOCK_RE,
     URL_RE,
     USAGE_TERM_RE,
-    Severity,
 )
 from .recipients import Roster, build_roster, recipients_of, roster_checks
 from .repair import guard_bundle, neutralise

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..schemas import FTOP_HEADINGS, CallFacts, Check, Drafts
+from ..schemas import FTOP_HEADINGS, CallFacts, Check, Drafts, Severity
 from .parts import _clip, iter_parts, sentences
 from .patterns import (
     COMPETE_WORD_RE,
@@ -20,7 +20,6 @@ from .patterns import (
     L2_CODE_RE,
     PERCENT_OF_RE,
     USAGE_TERM_RE,
-    Severity,
 )
 
 # Each rule: (rule id, matcher over one sentence, suggestion). A matcher returns the offending fragment or None.

@@ -141,18 +141,16 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
         matched = [ai for ai in index.matches(line) if len(_norm(ai.action).split()) >= 2]
         if matched:
             nline = _norm(line)
-            dated = [ai for ai in matched if ai.due]
-            line_dates = find_dates(line) if dated else []
-            if line_dates and not any(
-                (d.month, d.day) == (ai.due.month, ai.due.day) for ai in dated for d in line_dates
-            ):  # type: ignore[union-attr]
+            dues = [ai.due for ai in matched if ai.due]
+            line_dates = find_dates(line) if dues else []
+            if line_dates and not any((d.month, d.day) == (due.month, due.day) for due in dues for d in line_dates):
                 checks.append(
                     Check(
                         draft="follow_up",
                         severity="warning",
                         rule="consistency.due",
                         text=_clip(line),
-                        suggestion=f"The action is due {dated[0].due:%b %d} in the facts and the FTOP entry.",
+                        suggestion=f"The action is due {dues[0]:%b %d} in the facts and the FTOP entry.",
                     )
                 )
             owners = {_norm(ai.owner) for ai in matched if ai.owner}

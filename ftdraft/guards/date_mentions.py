@@ -78,6 +78,7 @@ def find_dates(text: str) -> list[DateMention]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             g = m.groups()
+            y: int | None
             try:
                 if kind == "ymd":
                     y, mo, d = int(g[0]), int(g[1]), int(g[2])

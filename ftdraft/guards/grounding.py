@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..sanitize import clean_text
-from ..schemas import Check, DraftBundle, Drafts, Engagement
+from ..schemas import Check, DraftBundle, Drafts, Engagement, Severity
 from .date_mentions import DateMention, _relative_dates, find_dates
 from .parts import iter_parts, sentences
-from .patterns import EMAIL_RE, URL_RE, Severity
+from .patterns import EMAIL_RE, URL_RE
 from .vocabulary import _NUMBER_RE, _WORD_RE, COMMON_WORDS, _numbers_in, _words_in, template_vocabulary
 
 
@@ -75,9 +75,9 @@ def build_corpus(
     text = "\n".join(pieces)
     allowed: set[tuple[int, int, int | None]] = set()
     dates = find_dates(text)
-    for d in dates:
-        allowed.add((d.month, d.day, d.year))
-        allowed.add((d.month, d.day, None))
+    for mention in dates:
+        allowed.add((mention.month, mention.day, mention.year))
+        allowed.add((mention.month, mention.day, None))
     if call:
         fact_dates.add(call)
         fact_dates |= _relative_dates(text, call)

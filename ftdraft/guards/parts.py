@@ -38,8 +38,8 @@ def iter_parts(drafts: Drafts) -> Iterator[Part]:
         ("customer questions", ftop.customer_questions),
         ("FTC actions", ftop.ftc_actions),
     ):
-        for item in items:
-            yield Part("ftop", "internal", label, item)
+        for entry in items:
+            yield Part("ftop", "internal", label, entry)
     yield Part("ftop", "internal", "playbook task", ftop.playbook_task)
     for na in ftop.next_actions:
         yield Part("ftop", "internal", "next action", na.action)

@@ -7,8 +7,6 @@ import re
 
 from ..schemas import REASONS_BY_STATUS
 
-Severity = str  # "error" | "warning" | "info"
-
 _NUM = r"\d[\d,.]*"
 # A number next to a word that only usage reporting produces. Field-facing and customer text must not carry these.
 USAGE_TERM_RE = re.compile(
