@@ -44,24 +44,65 @@ def _literal_prefix(alternative: str) -> str | None:
         elif s.startswith("^"):
             s = s[1:]
         elif s.startswith(("(?<!", "(?<=")):
-            depth, end = 0, 0
-            for end, ch in enumerate(s):  # noqa: B007 - the index after the loop is the group's end
-                depth += ch == "("
-                depth -= ch == ")"
-                if depth == 0:
-                    break
-            s = s[end + 1 :]
+            s = s[_group_end(s) + 1 :]
         else:
             break
-    prefix = []
-    for ch in s:
-        if ch in _META:
+    if s.startswith("(?:"):
+        # "(?:has|have) not": every match starts with what the group's alternatives share ("ha")
+        end = _group_end(s)
+        if end + 1 < len(s) and s[end + 1] in "?*{":
+            return None  # an optional group: the match may start after it
+        inner = [_literal_prefix(alt) for alt in _split_top(s[3:end])]
+        if any(p is None for p in inner):
+            return None
+        shared = _common_prefix(inner)  # type: ignore[arg-type]
+        return shared if shared.strip() else None
+    prefix: list[str] = []
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\" and i + 1 < len(s) and not s[i + 1].isalnum():
+            ch, i = s[i + 1], i + 2  # an escaped punctuation mark ("\\?") is that literal character
+        elif ch in _META:
             if ch in "?*{" and prefix:
                 prefix.pop()  # the quantifier makes the last literal optional
             break
+        else:
+            i += 1
+        if i < len(s) and s[i] in "?*{":
+            break  # the next quantifier makes this literal optional: the prefix ends before it
         prefix.append(ch)
     text = "".join(prefix)
     return text.lower() if text.strip() else None
+
+
+def _group_end(s: str) -> int:
+    """The index of the parenthesis that closes the group opening at s[0]."""
+    depth, i = 0, 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\":
+            i += 2
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            return i
+        i += 1
+    return len(s) - 1
+
+
+def _common_prefix(texts: list[str]) -> str:
+    first, last = min(texts), max(texts)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+# Characters that an IGNORECASE pattern matches to an ASCII letter but that str.lower() leaves alone (or turns into
+# two characters): in a text holding one, a missing lowercase prefix does not prove there is no match.
+_CASE_FOLD_TRAPS = ("ı", "ſ", "İ")
 
 
 class Cue:
@@ -72,44 +113,66 @@ class Cue:
     substring tests (C speed) say so without running the regex. Otherwise it behaves as the compiled pattern.
     """
 
-    __slots__ = ("regex", "prefixes", "pattern", "alternatives")
+    __slots__ = ("regex", "prefixes", "pattern", "alternatives", "open_alternatives")
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern, re.IGNORECASE)
         self.pattern = pattern
         alternatives = _split_top(pattern)
         found = [_literal_prefix(alt) for alt in alternatives]
-        self.prefixes: tuple[str, ...] | None = None if any(p is None for p in found) else tuple(set(found))  # type: ignore[arg-type]
-        # Each alternative alone, behind its prefix: the whole alternation tries every branch at every position,
-        # while a line usually holds the prefix of one branch at most.
-        self.alternatives: tuple[tuple[str, re.Pattern[str]], ...] | None = (
-            None
-            if self.prefixes is None
-            else tuple((p, re.compile(alt, re.IGNORECASE)) for p, alt in zip(found, alternatives, strict=True))  # type: ignore[misc]
+        self.prefixes: tuple[str, ...] | None = (
+            None if any(p is None for p in found) else tuple(sorted(set(found)))  # type: ignore[arg-type]
         )
+        # Each alternative alone, behind its prefix: the whole alternation tries every branch at every position,
+        # while a line usually holds the prefix of one branch at most. An alternative with no literal prefix is
+        # searched on every text. The alternation matches where one of its alternatives does, so "any
+        # alternative matches" is exactly "the pattern matches".
+        self.alternatives: tuple[tuple[str | None, re.Pattern[str]], ...] = tuple(
+            (p, re.compile(alt, re.IGNORECASE)) for p, alt in zip(found, alternatives, strict=True)
+        )
+        self.open_alternatives = tuple(rx for p, rx in self.alternatives if p is None)
 
     def found(self, lowered: str, present: set[str] | None = None) -> bool:
         """Whether the cue matches `lowered` (text already lowercased). `present`, when given, is the set of
         prefixes (of a CueSet holding this cue) that occur in the text, found once for all its cues."""
-        if self.alternatives is None:
+        if present is None and _has_trap(lowered):
             return self.regex.search(lowered) is not None
         for prefix, rx in self.alternatives:
-            if (prefix in present if present is not None else prefix in lowered) and rx.search(lowered):
+            if (prefix is None or (prefix in present if present is not None else prefix in lowered)) and rx.search(
+                lowered
+            ):
                 return True
         return False
 
+    def could_match(self, text: str) -> bool:
+        """False only when the pattern cannot match `text`: no alternative's prefix occurs in it (lowercased) and
+        no alternative without a prefix matches."""
+        if _has_trap(text):
+            return True
+        lowered = text.lower()
+        if self.prefixes is not None:
+            return any(map(lowered.__contains__, self.prefixes))  # map: the loop runs in C
+        return any(
+            prefix in lowered if prefix is not None else rx.search(text) is not None for prefix, rx in self.alternatives
+        )
+
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        if self.prefixes is not None and not args:
-            lowered = text.lower()
-            for prefix in self.prefixes:  # a plain loop: a generator in any() costs more than the tests
-                if prefix in lowered:
-                    break
-            else:
-                return None
+        if not args and not self.could_match(text):
+            return None
         return self.regex.search(text, *args)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.regex, name)
+
+
+def _has_trap(text: str) -> bool:
+    return not text.isascii() and any(map(text.__contains__, _CASE_FOLD_TRAPS))
+
+
+def may_contain(lowered: str, *parts: str) -> bool:
+    """A pre-check for a case-insensitive regex that needs one of `parts` (lowercase) in the text: False only
+    when none occurs in `lowered` and no character there could case-fold onto an ASCII letter."""
+    return any(map(lowered.__contains__, parts)) or _has_trap(lowered)
 
 
 class CueSet:
@@ -118,11 +181,30 @@ class CueSet:
     def __init__(self, cues: dict[str, Cue]) -> None:
         self.cues = cues
         self.prefixes = tuple(sorted({p for cue in cues.values() for p in cue.prefixes or ()}))
+        # prefix -> the (key, alternative) pairs behind it, in the cues' order; alternatives with no prefix
+        # are searched on every text
+        self._by_prefix: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        self._open: list[tuple[str, re.Pattern[str]]] = []
+        for key, cue in cues.items():
+            for prefix, rx in cue.alternatives:
+                if prefix is None:
+                    self._open.append((key, rx))
+                else:
+                    self._by_prefix.setdefault(prefix, []).append((key, rx))
 
     def keys_in(self, lowered: str) -> set[str]:
         """The keys of the cues that match `lowered` (text already lowercased)."""
-        present = {p for p in self.prefixes if p in lowered}
-        return {key for key, cue in self.cues.items() if cue.found(lowered, present)}
+        if _has_trap(lowered):
+            return {key for key, cue in self.cues.items() if cue.regex.search(lowered)}
+        keys: set[str] = set()
+        for key, rx in self._open:
+            if key not in keys and rx.search(lowered):
+                keys.add(key)
+        for prefix in filter(lowered.__contains__, self.prefixes):  # filter: the substring tests run in C
+            for key, rx in self._by_prefix[prefix]:
+                if key not in keys and rx.search(lowered):
+                    keys.add(key)
+        return keys
 
 
 ROLE_ALIASES: dict[str, str] = {

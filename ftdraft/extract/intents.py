@@ -10,7 +10,7 @@ from ..schemas import (
 )
 from .engagement import SCOPE_RE
 from .lines import Line
-from .text import _SENTENCE_SPLIT_RE, _dedupe_sources, _workloads_in, tidy
+from .text import _ANY_WORKLOAD, _dedupe_sources, _workloads_in, tidy
 
 
 def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Line]) -> ServiceIntent:
@@ -117,8 +117,12 @@ _SENTENCE_LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 ]{1,30}?)\s*:\s*(.*)$")
 def _labelled_sentences(line: Line) -> list[tuple[list[str], str]]:
     """A line's sentences, each with the workloads its label names: "intune: x. defender: y." -> two labels."""
     current = _workloads_in(line.label) if line.label else []
+    if not current and not _ANY_WORKLOAD.could_match(line.body):
+        # every sentence and sentence label is a piece of the body: with no workload cue in the body, none names
+        # a workload, and _intents skips such sentences
+        return []
     out = []
-    for sentence in _SENTENCE_SPLIT_RE.split(line.body):
+    for sentence in line.body_sentences():
         m = _SENTENCE_LABEL_RE.match(sentence)
         if m and (named := _workloads_in(m.group(1))):
             current, sentence = named, m.group(2)
@@ -132,7 +136,7 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
     stated: set[str] = set()
     scope_ids = {id(line) for line in scope_lines}  # identity: comparing Line dataclasses field by field is slow
     for line in lines:
-        if line.header or (id(line) in scope_ids and not lx.IN_PROGRESS_RE.search(line.text.lower())):
+        if line.header or (id(line) in scope_ids and not lx.IN_PROGRESS_RE.search(line.lower())):
             continue
         for labelled, sentence in _labelled_sentences(line):
             if not sentence or (line.in_actions and not labelled):

@@ -44,6 +44,22 @@ class Line:
     header: bool = False
     _snippet: str | None = field(default=None, repr=False, compare=False)
     _emails: list[str] | None = field(default=None, repr=False, compare=False)
+    _lower: str | None = field(default=None, repr=False, compare=False)
+    _body_sentences: list[str] | None = field(default=None, repr=False, compare=False)
+
+    # text and body are final once split_lines has read the line, so these are computed at most once per line
+
+    def lower(self) -> str:
+        """The text lowercased: intents, actions, open items and topics all read it."""
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
+
+    def body_sentences(self) -> list[str]:
+        """The body's sentences: intents and risks both read them (callers do not mutate the list)."""
+        if self._body_sentences is None:
+            self._body_sentences = _SENTENCE_SPLIT_RE.split(self.body)
+        return self._body_sentences
 
     def emails(self) -> list[str]:
         """The line's email addresses, found once: every person on a long line asks for them."""
@@ -209,7 +225,7 @@ def split_lines(notes: str) -> list[Line]:
             line.label, line.body = m.group(1).strip().lower(), m.group(2).strip()
         else:
             line.body = text
-        lowered = text.lower()
+        lowered = line.lower()
         line.uncertain = lx.UNCERTAIN_RE.found(lowered)
         if not lines and not bullet and not line.label and len(text) < 120:
             line.header = True  # the title line names the meeting; its words ("sync") are not answers
@@ -303,8 +319,8 @@ def _starts_pasted_mail(stripped: str, raws: list[str], no: int) -> bool:
     """A "From:" header followed by another header line ("Sent:", "To:", "Subject:"): a mail pasted into the notes.
 
     A "From:" alone is not enough: "from: Google Workspace" is a migration source."""
-    if not re.match(r"from\s*:", stripped, re.IGNORECASE):
-        return False
+    if stripped[:1] not in ("f", "F") or not re.match(r"from\s*:", stripped, re.IGNORECASE):
+        return False  # the first letter first: no case-folding trap maps onto "f"
     following = next((r.strip() for r in raws[no : no + 3] if r.strip()), "")
     return bool(re.match(r"(?:sent|date|to|cc|subject)\s*:", following, re.IGNORECASE))
 

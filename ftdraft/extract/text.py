@@ -175,10 +175,11 @@ def _sentence(text: str) -> str:
 
 
 def _workloads_in(text: str) -> list[str]:
-    if _ANY_WORKLOAD.search(text) is None:  # one pre-check instead of a dozen searches on most sentences
+    # one substring pass says which workloads can match (usually none); only those are searched for their position
+    keys = lx.WORKLOAD_CUES.keys_in(text.lower())
+    if not keys:
         return []
-    # one substring pass says which workloads can match; only those are searched for their position
-    hits = [(m.start(), w) for w in lx.WORKLOAD_CUES.keys_in(text.lower()) if (m := lx.WORKLOAD_RES[w].search(text))]
+    hits = [(m.start(), w) for w in keys if (m := lx.WORKLOAD_RES[w].regex.search(text))]
     return [w for _, w in sorted(hits)]
 
 
@@ -219,20 +220,20 @@ _DID_NOT_DISCUSS_RE = re.compile(
 )
 
 
+_NOT_DISCUSSED_RE = re.compile(
+    r"not (?:yet )?discussed|\bno \w+ (?:discussed|agreed|yet)\b|didn'?t (?:discuss|come up)"
+    r"|no (?:info|details)\b|\?\?\s*$|:\s*(?:tbd|tbc|\?+|unknown|n/?a)\W*$|^\W*\w+\W+(?:tbd|tbc)\W*$",
+    re.IGNORECASE,
+)
+
+
 def _not_discussed_text(text: str) -> bool:
-    if _DID_NOT_DISCUSS_RE.search(text) and len(text.split(None, 13)) <= 12:
+    # the word counts first: both tests are pure, and most lines are too long for either regex to matter
+    # (bounded splits: this runs on whole long lines too)
+    words = len(text.split(None, 13))
+    if words <= 12 and _DID_NOT_DISCUSS_RE.search(text):
         return True  # "We did not talk about a recurring sync"
-    return (
-        bool(
-            re.search(
-                r"not (?:yet )?discussed|\bno \w+ (?:discussed|agreed|yet)\b|didn'?t (?:discuss|come up)"
-                r"|no (?:info|details)\b|\?\?\s*$|:\s*(?:tbd|tbc|\?+|unknown|n/?a)\W*$|^\W*\w+\W+(?:tbd|tbc)\W*$",
-                text,
-                re.IGNORECASE,
-            )
-        )
-        and len(text.split(None, 7)) <= 6  # bounded split: this runs on whole long lines too
-    )
+    return words <= 6 and bool(_NOT_DISCUSSED_RE.search(text))
 
 
 _ANY_WORKLOAD = lx.Cue("|".join(lx.WORKLOADS.values()))
