@@ -25,7 +25,7 @@ from .coaching import (
     suggest_intent_note,
 )
 from .consistency import consistency_checks
-from .date_mentions import DATE_PATTERNS, RELATIVE_RE, DateMention, find_dates
+from .date_mentions import DATE_PATTERNS, DateMention, find_dates
 from .findings import check_bundle, defang
 from .grounding import Corpus, build_corpus, grounding_checks
 from .injection import (
@@ -54,7 +54,6 @@ from .patterns import (
     MD_IMAGE_RE,
     MD_REF_IMAGE_RE,
     PERCENT_OF_RE,
-    PERCENT_RE,
     SCRIPT_BLOCK_RE,
     URL_RE,
     USAGE_TERM_RE,
@@ -90,9 +89,7 @@ __all__ = [
     "MD_REF_IMAGE_RE",
     "Matcher",
     "PERCENT_OF_RE",
-    "PERCENT_RE",
     "Part",
-    "RELATIVE_RE",
     "Roster",
     "Rule",
     "SCRIPT_BLOCK_RE",

@@ -48,11 +48,6 @@ DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])"), "us"),
 )
-RELATIVE_RE = re.compile(
-    rf"\b(?:{_WEEKDAY_ALT})s?\b|\btomorrow\b|\bnext week\b|\bend of (?:the )?(?:week|month|year)\b|\bEO[WMDY]\b|"
-    r"\bend of q[1-4]\b|\bq[1-4]\b|\bfy\s?end\b|\btoday\b|\bASAP\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from .audience import audience_checks
 from .coaching import intent_checks
 from .consistency import consistency_checks
 from .grounding import build_corpus, grounding_checks
-from .injection import default_canaries, injection_checks, notes_checks, secret_values
+from .injection import injection_checks, leak_markers, notes_checks
 from .recipients import build_roster, roster_checks
 
 
@@ -29,8 +29,7 @@ def check_bundle(
     trusted_facts: the facts were corrected by the FM (redraft), so their words count as grounded.
     """
     drafts = bundle.drafts
-    canaries = list(canaries) if canaries is not None else default_canaries()
-    secrets = list(secrets) if secrets is not None else secret_values()
+    canaries, secrets = leak_markers(canaries, secrets)
     checks = audience_checks(drafts, bundle.facts)
     checks += injection_checks(drafts, canaries, secrets)
     if notes is not None or context is not None or trusted_facts:
@@ -41,14 +40,21 @@ def check_bundle(
     checks += consistency_checks(bundle)
     checks += intent_checks(bundle)
     checks += notes_checks(notes)
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(_dedupe(checks), key=lambda c: order[c.severity])
+    return _ranked(checks)
 
 
 def defang(text: str) -> str:
     """A finding's quote made inert wherever it is shown (app, Markdown export): tags and markdown images lose
     their syntax but stay readable ('‹script›', '! [x](url)')."""
     return text.replace("<", "‹").replace(">", "›").replace("![", "! [")
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _ranked(checks: list[Check]) -> list[Check]:
+    """Findings once each, their quotes made inert, errors first (a stable sort keeps the order within a severity)."""
+    return sorted(_dedupe(checks), key=lambda c: _SEVERITY_ORDER[c.severity])
 
 
 def _dedupe(checks: list[Check]) -> list[Check]:

@@ -3,16 +3,15 @@ sentences, the API key, hidden characters), and what the notes themselves carrie
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
 from ..sanitize import clean_text, hostile_characters
 from ..schemas import Check, Drafts
 from .parts import _SENTENCE_SPLIT, _clip, iter_parts, sentences
 from .patterns import HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE
+from .vocabulary import PROMPTS_DIR, TEMPLATE_TAG_RE, template_literals
 
 
 def known_canaries() -> list[str]:
@@ -32,12 +31,12 @@ def system_prompt_fingerprints() -> tuple[str, ...]:
     """Sentences of the model path's instructions (prompts/llm/*.j2 except the user messages): a draft that repeats
     one leaks the system prompt. Works with or without a CANARY constant. Template logic is dropped; sentences
     under 24 characters, or that the offline templates also write, are too common to count as a leak."""
-    folder = Path(__file__).resolve().parents[2] / "prompts" / "llm"
-    offline = " ".join(_literal_template_text(Path(__file__).resolve().parents[2] / "prompts" / "offline").split())
+    folder = PROMPTS_DIR / "llm"
+    offline = " ".join("\n".join(template_literals(PROMPTS_DIR / "offline")).split())
     found: list[str] = []
     files = sorted(p for p in folder.glob("*.j2") if ".user." not in p.name) if folder.is_dir() else []
     for p in files:
-        literal = re.sub(r"{[{%#].*?[}%#]}", "\n", p.read_text(encoding="utf-8", errors="replace"), flags=re.DOTALL)
+        literal = TEMPLATE_TAG_RE.sub("\n", p.read_text(encoding="utf-8", errors="replace"))
         for line in literal.splitlines():
             for sentence in _SENTENCE_SPLIT.split(line.strip().lstrip("-* ").strip()):
                 sentence = sentence.strip()
@@ -46,16 +45,18 @@ def system_prompt_fingerprints() -> tuple[str, ...]:
     return tuple(found)
 
 
-def _literal_template_text(folder: Path) -> str:
-    if not folder.is_dir():
-        return ""
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.rglob("*")) if p.is_file()]
-    return re.sub(r"{[{%#].*?[}%#]}", " ", "\n".join(texts), flags=re.DOTALL)
-
-
 def default_canaries() -> list[str]:
     """What must never reach a draft from the model's instructions: CANARY constants and system-prompt sentences."""
     return [*known_canaries(), *system_prompt_fingerprints()]
+
+
+def leak_markers(canaries: Iterable[str] | None, secrets: Iterable[str] | None) -> tuple[list[str], list[str]]:
+    """The canaries and secrets a draft must not contain: the ones given, or by default the model path's and the
+    configured key."""
+    return (
+        list(canaries) if canaries is not None else default_canaries(),
+        list(secrets) if secrets is not None else secret_values(),
+    )
 
 
 def secret_values() -> list[str]:
@@ -68,6 +69,15 @@ def secret_values() -> list[str]:
         return []
     value = key.get_secret_value().strip() if key else ""
     return [value] if len(value) >= 8 else []
+
+
+_IMAGE_FETCHES = "A markdown image fetches an outside URL when rendered: remove it."
+# Markup that renders live where a draft is shown: (pattern, rule, suggestion), reported in this order.
+_MARKUP = (
+    (MD_IMAGE_RE, "injection.markdown_image", _IMAGE_FETCHES),
+    (MD_REF_IMAGE_RE, "injection.markdown_image", _IMAGE_FETCHES),
+    (HTML_RE, "injection.html", "Drafts are plain text: remove the HTML."),
+)
 
 
 def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iterable[str] = ()) -> list[Check]:
@@ -113,36 +123,11 @@ def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iter
                     suggestion="Invisible characters can hide instructions; they are removed from drafts.",
                 )
             )
-        for m in MD_IMAGE_RE.finditer(text):
-            checks.append(
-                Check(
-                    draft=part.draft,
-                    severity="error",
-                    rule="injection.markdown_image",
-                    text=_clip(m.group(0)),
-                    suggestion="A markdown image fetches an outside URL when rendered: remove it.",
+        for pattern, rule, suggestion in _MARKUP:
+            for m in pattern.finditer(text):
+                checks.append(
+                    Check(draft=part.draft, severity="error", rule=rule, text=_clip(m.group(0)), suggestion=suggestion)
                 )
-            )
-        for m in MD_REF_IMAGE_RE.finditer(text):
-            checks.append(
-                Check(
-                    draft=part.draft,
-                    severity="error",
-                    rule="injection.markdown_image",
-                    text=_clip(m.group(0)),
-                    suggestion="A markdown image fetches an outside URL when rendered: remove it.",
-                )
-            )
-        for m in HTML_RE.finditer(text):
-            checks.append(
-                Check(
-                    draft=part.draft,
-                    severity="error",
-                    rule="injection.html",
-                    text=_clip(m.group(0)),
-                    suggestion="Drafts are plain text: remove the HTML.",
-                )
-            )
         for sentence in sentences(text):
             if INSTRUCTION_RE.search(sentence):
                 checks.append(

@@ -7,14 +7,12 @@ import re
 
 from ..schemas import REASONS_BY_STATUS
 
-_NUM = r"\d[\d,.]*"
 # A number next to a word that only usage reporting produces. Field-facing and customer text must not carry these.
 USAGE_TERM_RE = re.compile(
     r"usage reports?|usage data|usage figures?|\busage\b|active users?|\bMAU\b|\bDAU\b|monthly active|daily active|"
     r"adoption rate|utili[sz]ation|enabled users?|licen[cs]e (?:usage|consumption)|health (?:report|score|dashboard)",
     re.IGNORECASE,
 )
-PERCENT_RE = re.compile(r"\d\s*(?:%|per ?cent\b)", re.IGNORECASE)
 DIGIT_RE = re.compile(r"\d")
 # Percentages of people or seats read as usage figures even without the word "usage".
 PERCENT_OF_RE = re.compile(

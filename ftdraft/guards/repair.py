@@ -19,8 +19,8 @@ from ..schemas import (
     Provenance,
 )
 from .audience import Rule, _match, rules_for
-from .findings import _dedupe, check_bundle
-from .injection import default_canaries, secret_values
+from .findings import _ranked, check_bundle
+from .injection import leak_markers
 from .parts import _SENTENCE_SPLIT, _clip
 from .patterns import EMAIL_RE, HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE, SCRIPT_BLOCK_RE, URL_RE
 from .vocabulary import _NUMBER_RE, _WORD_RE, COMMON_WORDS, _numbers_in, _words_in, template_vocabulary
@@ -103,9 +103,13 @@ def guard_bundle(
     break an audience rule, leak the system prompt or the key, or carry injected instructions are removed; each
     repair is reported as a warning so the FM sees what changed.
     """
-    canaries = list(canaries) if canaries is not None else default_canaries()
-    secrets = list(secrets) if secrets is not None else secret_values()
+    canaries, secrets = leak_markers(canaries, secrets)
     repairs: list[Check] = []
+
+    def report(draft: str, rule: str, text: str, suggestion: str) -> None:
+        """Every repair is a warning, so the FM sees what changed."""
+        repairs.append(Check(draft=draft, severity="warning", rule=rule, text=text, suggestion=suggestion))
+
     drafts = bundle.drafts.model_copy(deep=True)
     model_written = {name for name, p in bundle.provenance.items() if p.engine == "llm" and not p.fallback_reason}
     offline: Drafts | None = None
@@ -121,14 +125,11 @@ def guard_bundle(
     def fix_text(draft: str, audience: str, label: str, text: str) -> str:
         cleaned = neutralise(text)
         if cleaned != text:
-            repairs.append(
-                Check(
-                    draft=draft,
-                    severity="warning",
-                    rule="injection.markup_removed",
-                    text=_clip(text),
-                    suggestion=f"Hidden characters or live markup were removed from the {label}.",
-                )
+            report(
+                draft,
+                "injection.markup_removed",
+                _clip(text),
+                f"Hidden characters or live markup were removed from the {label}.",
             )
         if draft in model_written:
             offender = _sentence_offender(audience, bundle.facts, canaries, secrets)
@@ -148,15 +149,7 @@ def guard_bundle(
                     if r.rule == "injection.prompt_leak"
                     else ("(the API key)" if r.rule == "secret.api_key" else _clip(s))
                 )
-                repairs.append(
-                    Check(
-                        draft=draft,
-                        severity="warning",
-                        rule=r.rule,
-                        text=shown,
-                        suggestion=f"Removed from the model-written {label}. {r.suggestion}",
-                    )
-                )
+                report(draft, r.rule, shown, f"Removed from the model-written {label}. {r.suggestion}")
         return cleaned
 
     def fix_email(draft: str, email: Email, reference: Email | None) -> Email:
@@ -166,25 +159,19 @@ def guard_bundle(
             if [r.display for r in email.to] != [r.display for r in reference.to] or [r.display for r in email.cc] != [
                 r.display for r in reference.cc
             ]:
-                repairs.append(
-                    Check(
-                        draft=draft,
-                        severity="warning",
-                        rule="recipients.restored",
-                        text=", ".join(r.display for r in (*email.to, *email.cc)),
-                        suggestion="Recipients come only from the roster: the model's list was replaced.",
-                    )
+                report(
+                    draft,
+                    "recipients.restored",
+                    ", ".join(r.display for r in (*email.to, *email.cc)),
+                    "Recipients come only from the roster: the model's list was replaced.",
                 )
                 email.to, email.cc = list(reference.to), list(reference.cc)
             if _subject_suspicious(subject, email.subject, reference.subject, bundle.engagement, canaries, secrets):
-                repairs.append(
-                    Check(
-                        draft=draft,
-                        severity="warning",
-                        rule="subject.restored",
-                        text=_clip(email.subject),
-                        suggestion="The model's subject had words from outside the engagement: the template's is used.",
-                    )
+                report(
+                    draft,
+                    "subject.restored",
+                    _clip(email.subject),
+                    "The model's subject had words from outside the engagement: the template's is used.",
                 )
                 subject = reference.subject
         email.subject = subject or (reference.subject if reference else "(no subject)")
@@ -200,14 +187,11 @@ def guard_bundle(
             if [r.display for r in (*invite.required, *invite.optional)] != [
                 r.display for r in (*reference.required, *reference.optional)
             ]:
-                repairs.append(
-                    Check(
-                        draft=draft,
-                        severity="warning",
-                        rule="recipients.restored",
-                        text=", ".join(r.display for r in (*invite.required, *invite.optional)),
-                        suggestion="Invitees come only from the roster: the model's list was replaced.",
-                    )
+                report(
+                    draft,
+                    "recipients.restored",
+                    ", ".join(r.display for r in (*invite.required, *invite.optional)),
+                    "Invitees come only from the roster: the model's list was replaced.",
                 )
                 invite.required, invite.optional = list(reference.required), list(reference.optional)
             if _subject_suspicious(title, invite.title, reference.title, bundle.engagement, canaries, secrets):
@@ -242,14 +226,11 @@ def guard_bundle(
     if "ftop" in model_written and ref is not None:
         missing = [h for h in FTOP_HEADINGS if h.lower() not in ftop.text.lower()]
         if missing or not ftop.text.strip():
-            repairs.append(
-                Check(
-                    draft="ftop",
-                    severity="warning",
-                    rule="structure.restored",
-                    text="missing headings: " + ", ".join(missing),
-                    suggestion="The FTOP entry needs every template heading: the offline entry was used.",
-                )
+            report(
+                "ftop",
+                "structure.restored",
+                "missing headings: " + ", ".join(missing),
+                "The FTOP entry needs every template heading: the offline entry was used.",
             )
             drafts.ftop = ref.ftop
             provenance["ftop"] = Provenance(engine="offline", fallback_reason="guardrail: FTOP headings missing")
@@ -266,10 +247,9 @@ def guard_bundle(
     findings = check_bundle(
         repaired, notes, agenda_answers, context, trusted_facts=trusted_facts, canaries=canaries, secrets=secrets
     )
-    order = {"error": 0, "warning": 1, "info": 2}
     # Findings the model path recorded about its own parts stay, as long as those parts are still the model's.
     earlier = [c for c in bundle.checks if c.draft in model_written or c.draft == "extraction"]
-    repaired.checks = sorted(_dedupe(earlier + repairs + findings), key=lambda c: order[c.severity])
+    repaired.checks = _ranked(earlier + repairs + findings)
     return repaired
 
 

@@ -13,6 +13,9 @@ from ..agenda import AGENDA
 from ..schemas import FTOP_HEADINGS, REASONS_BY_STATUS
 from .patterns import L1_LABELS
 
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+# Template logic ({% if %}, {{ var }}, {# #}) is not prose: only the literal text around it counts.
+TEMPLATE_TAG_RE = re.compile(r"{[{%#].*?[}%#]}", re.DOTALL)
 _WORD_RE = re.compile(r"[^\W\d_][\w'’.&-]*", re.UNICODE)
 _NUMBER_RE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(k|K|%))?(?![\w])")
 
@@ -69,6 +72,14 @@ def _words_in(text: str) -> set[str]:
     return out
 
 
+def template_literals(folder: Path) -> list[str]:
+    """The literal text of every template file below folder (sorted by path), template logic blanked out."""
+    if not folder.is_dir():
+        return []
+    files = [p for p in sorted(folder.rglob("*")) if p.is_file()]
+    return [TEMPLATE_TAG_RE.sub(" ", p.read_text(encoding="utf-8", errors="replace")) for p in files]
+
+
 @lru_cache(maxsize=1)
 def template_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     """Words and numbers the offline templates and the agenda write themselves (the drafts' own vocabulary)."""
@@ -77,13 +88,7 @@ def template_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
         texts += [item.title, item.invite_text, item.ask]
     texts += list(FTOP_HEADINGS) + [r for rs in REASONS_BY_STATUS.values() for r in rs] + list(L1_LABELS)
     texts += list(calendar.month_name) + list(calendar.month_abbr) + list(calendar.day_name) + list(calendar.day_abbr)
-    prompts = Path(__file__).resolve().parents[2] / "prompts" / "offline"
-    if prompts.is_dir():
-        for p in sorted(prompts.rglob("*")):
-            if p.is_file():
-                # Template logic ({% if %}, {{ var }}) is not prose: keep only the literal text.
-                raw = p.read_text(encoding="utf-8", errors="replace")
-                texts.append(re.sub(r"{[{%#].*?[}%#]}", " ", raw, flags=re.DOTALL))
+    texts += template_literals(PROMPTS_DIR / "offline")
     try:  # words drafts.py writes from Python (labels such as "(name unknown)", cadence words)
         drafts_py = Path(__file__).parent.with_name("drafts.py").read_text(encoding="utf-8")
         texts += re.findall(r'"([^"\n]{1,200})"', drafts_py)
