@@ -80,6 +80,11 @@ def _cadence_of(word: str) -> str:
     return "weekly" if w == "weekly" else "monthly"
 
 
+def _warning(draft: str, rule: str, text: str, suggestion: str) -> Check:
+    """Drafts that disagree are worth a look, never a block: every consistency finding is a warning."""
+    return Check(draft=draft, severity="warning", rule=rule, text=text, suggestion=suggestion)
+
+
 def consistency_checks(bundle: DraftBundle) -> list[Check]:
     """Owners, due dates and workload statuses agree across the follow-up email, the FTOP entry and the invites."""
     facts, drafts = bundle.facts, bundle.drafts
@@ -101,22 +106,20 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
             continue
         if match.owner and na.owner and not _same_owner(na.owner, match.owner, people):
             checks.append(
-                Check(
-                    draft="ftop",
-                    severity="warning",
-                    rule="consistency.owner",
-                    text=f"{na.action}: {na.owner} (follow-up facts: {match.owner})",
-                    suggestion=f"Use one owner everywhere: {match.owner}.",
+                _warning(
+                    "ftop",
+                    "consistency.owner",
+                    f"{na.action}: {na.owner} (follow-up facts: {match.owner})",
+                    f"Use one owner everywhere: {match.owner}.",
                 )
             )
         if na.due != match.due:
             checks.append(
-                Check(
-                    draft="ftop",
-                    severity="warning",
-                    rule="consistency.due",
-                    text=f"{na.action}: {na.due or 'no date'} (facts: {match.due or 'no date'})",
-                    suggestion="Use one due date everywhere.",
+                _warning(
+                    "ftop",
+                    "consistency.due",
+                    f"{na.action}: {na.due or 'no date'} (facts: {match.due or 'no date'})",
+                    "Use one due date everywhere.",
                 )
             )
 
@@ -126,12 +129,11 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
         want = status_by_workload.get(sin.workload.lower())
         if want and want != sin.status:
             checks.append(
-                Check(
-                    draft="ftop",
-                    severity="warning",
-                    rule="consistency.status",
-                    text=f"{sin.workload}: {sin.status} (facts: {want})",
-                    suggestion=f"Use one status for {sin.workload} everywhere: {want}.",
+                _warning(
+                    "ftop",
+                    "consistency.status",
+                    f"{sin.workload}: {sin.status} (facts: {want})",
+                    f"Use one status for {sin.workload} everywhere: {want}.",
                 )
             )
 
@@ -145,12 +147,11 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
             line_dates = find_dates(line) if dues else []
             if line_dates and not any((d.month, d.day) == (due.month, due.day) for due in dues for d in line_dates):
                 checks.append(
-                    Check(
-                        draft="follow_up",
-                        severity="warning",
-                        rule="consistency.due",
-                        text=_clip(line),
-                        suggestion=f"The action is due {dues[0]:%b %d} in the facts and the FTOP entry.",
+                    _warning(
+                        "follow_up",
+                        "consistency.due",
+                        _clip(line),
+                        f"The action is due {dues[0]:%b %d} in the facts and the FTOP entry.",
                     )
                 )
             owners = {_norm(ai.owner) for ai in matched if ai.owner}
@@ -158,12 +159,8 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
                 others = [n for n in names if n and n not in owners and re.search(rf"\b{re.escape(n)}\b", nline)]
                 if others:
                     checks.append(
-                        Check(
-                            draft="follow_up",
-                            severity="warning",
-                            rule="consistency.owner",
-                            text=_clip(line),
-                            suggestion=f"The owner is {matched[0].owner} elsewhere.",
+                        _warning(
+                            "follow_up", "consistency.owner", _clip(line), f"The owner is {matched[0].owner} elsewhere."
                         )
                     )
         mentioned = [w for w in status_by_workload if re.search(rf"\b{re.escape(w)}\b", low)]
@@ -172,13 +169,7 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
             want = status_by_workload[mentioned[0]]
             if want.lower() not in stated:
                 checks.append(
-                    Check(
-                        draft="follow_up",
-                        severity="warning",
-                        rule="consistency.status",
-                        text=_clip(line),
-                        suggestion=f"The status is {want} in the FTOP entry.",
-                    )
+                    _warning("follow_up", "consistency.status", _clip(line), f"The status is {want} in the FTOP entry.")
                 )
 
     # Invites vs their emails, and the sync cadence everywhere.
@@ -187,13 +178,11 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
         r.display for r in em.cc
     }:
         checks.append(
-            Check(
-                draft="internal_invite",
-                severity="warning",
-                rule="consistency.invitees",
-                text="invite required/optional differ from the email's To/Cc",
-                suggestion="Mandatory roles (ATS, TAM) are required in the invite and in To; the others "
-                "optional and in Cc.",
+            _warning(
+                "internal_invite",
+                "consistency.invitees",
+                "invite required/optional differ from the email's To/Cc",
+                "Mandatory roles (ATS, TAM) are required in the invite and in To; the others optional and in Cc.",
             )
         )
     rhythm = facts.sync_rhythm
@@ -203,25 +192,15 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
         got = "monthly" if "FREQ=MONTHLY" in rr else ("biweekly" if "INTERVAL=2" in rr else "weekly")
         if got != rhythm.cadence:
             checks.append(
-                Check(
-                    draft="sync_rhythm",
-                    severity="warning",
-                    rule="consistency.cadence",
-                    text=sync_inv.rrule,
-                    suggestion=f"The notes say {rhythm.cadence}.",
-                )
+                _warning("sync_rhythm", "consistency.cadence", sync_inv.rrule, f"The notes say {rhythm.cadence}.")
             )
     if rhythm and rhythm.cadence:
         for name, body in (("sync_rhythm", drafts.sync_rhythm.email.body), ("follow_up", drafts.follow_up.body)):
             for m in _CADENCE_RE.finditer(body):
                 if _cadence_of(m.group(0)) != rhythm.cadence:
                     checks.append(
-                        Check(
-                            draft=name,
-                            severity="warning",
-                            rule="consistency.cadence",
-                            text=m.group(0),
-                            suggestion=f"The notes say the sync is {rhythm.cadence}.",
+                        _warning(
+                            name, "consistency.cadence", m.group(0), f"The notes say the sync is {rhythm.cadence}."
                         )
                     )
     return checks
