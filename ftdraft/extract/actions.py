@@ -72,6 +72,15 @@ _ADDS_ME_RE = re.compile(rf"\b({_NAME}) ((?:adds|invites|forwards) me\b[^.;()]*)
 _PRONOUN_OBJECT_RE = re.compile(r"(?:it|that|this|the (?:sync|meeting|call))\b")
 
 
+# Every ACTION_RE match has its verb between whitespace ("Priya to send", "Tom will", "agreed to", "needs to",
+# "is going to", "owns") or "'ll" then whitespace: a line without one of these has no action clause.
+_ACTION_HINT_RE = re.compile(r"\s(?:to|will|shall|owns)\s|['’]ll\s")
+
+
+def _may_act(text: str) -> bool:
+    return ("to" in text or "ll" in text or "owns" in text) and _ACTION_HINT_RE.search(text) is not None
+
+
 def _known_name_re(people: People) -> re.Pattern[str] | None:
     """Owners as the notes wrote them, any case: all-lowercase notes name "priya", not "Priya"."""
     names = {part for a in people.attendees if a.name for part in (a.name, a.name.split()[0]) if len(part) > 1}
@@ -121,11 +130,13 @@ def _actions(lines: list[Line], people: People, ref: date | None) -> list[Action
         if m := ME_COLON_RE.match(t):
             add("me", m.group(2), line)
             continue
-        for m in ASK_TO_RE.finditer(t):
+        lowered = line.lower()
+        # "ask " is literal in ASK_TO_RE: a line without it has no match
+        for m in ASK_TO_RE.finditer(t) if lx.may_contain(lowered, "ask ") else ():
             add(m.group(1), m.group(2), line)
             matched_at.append(m.start(2))
-        found = list(ACTION_RE.finditer(t))
-        if known_re is not None and not re.search(r"[A-Z]", t):
+        found = list(ACTION_RE.finditer(t)) if _may_act(t) else []
+        if known_re is not None and _may_act(t) and not re.search(r"[A-Z]", t):  # the same verb form
             found += list(known_re.finditer(t))
         for m in found:
             token, clause = m.group(1), m.group(2)
@@ -147,11 +158,13 @@ def _actions(lines: list[Line], people: People, ref: date | None) -> list[Action
             later = _LATER_DUE_RE.match(t, m.end())
             add("me" if is_me else token, clause, line, later.group(1) if later else "")
             matched_at.append(m.start(2))
-        for m in _ADDS_ME_RE.finditer(t):
+        for m in _ADDS_ME_RE.finditer(t) if "s me" in t else ():  # "adds me", "invites me", "forwards me"
             if people.find(m.group(1)) is not None and m.start(2) not in matched_at:
                 add(m.group(1), _action_clause(m.group(2), line), line)
                 matched_at.append(m.start(2))
-        for m in _ELLIPTIC_RE.finditer(t):
+        # an elliptic clause needs "," ";" or "and" before "will", "'ll" or "to"
+        elliptic = lx.may_contain(lowered, ",", ";", "and") and lx.may_contain(lowered, "ll", "to")
+        for m in _ELLIPTIC_RE.finditer(t) if elliptic else ():
             if any(abs(m.start(1) - at) < 3 for at in matched_at):
                 continue
             owner = _subject_before(t, m.start(), people)
@@ -208,6 +221,9 @@ def _subject_before(text: str, pos: int, people: People) -> str | None:
     return owner
 
 
+_ROUTED_RE = re.compile(rf"({_NAME}) (?:will|to|can) route")
+
+
 def _asks(lines: list[Line], people: People) -> list[Ask]:
     asks: list[Ask] = []
     for line in lines:
@@ -221,13 +237,16 @@ def _asks(lines: list[Line], people: People) -> list[Ask]:
         first = re.split(r"\s+-\s+|;", body)[0]
         out_of_scope = bool(lx.OUT_OF_SCOPE_RE.search(body))
         routed = None
-        if m := re.search(rf"({_NAME}) (?:will|to|can) route", body):
+        if m := _ROUTED_RE.search(body):
             routed = people.owner_name(m.group(1))[0]
         asks.append(Ask(text=_sentence(first), in_scope=not out_of_scope, routed_to=routed, sources=[line.source()]))
     return asks
 
 
 _ROLE_UNKNOWN_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b)\s*\?+(?:\s*\((?:ask|check with) ({_NAME})\))?")
+
+
+_ASKED_RE = re.compile(rf"\b(?:ask|check with|confirm with|follow up with) ({_NAME})")
 
 
 def _open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
@@ -250,8 +269,8 @@ def _open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             if _not_discussed_text(sentence) and any(rx.search(sentence.lower()) for rx in lx.TOPIC_RES.values()):
                 continue  # "timeline?? not discussed": the unanswered agenda item asks for it
             owner = None
-            asked = re.search(rf"\b(?:ask|check with|confirm with|follow up with) ({_NAME})", sentence)
-            acting = ACTION_RE.search(sentence)
+            asked = _ASKED_RE.search(sentence)
+            acting = ACTION_RE.search(sentence) if _may_act(sentence) else None
             if asked or (acting and (people.find(acting.group(1)) or acting.group(1).lower() in ("me", "i"))):
                 owner = people.owner_name((asked or acting).group(1))[0]  # type: ignore[union-attr]
             text = tidy(sentence)

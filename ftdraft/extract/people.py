@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import lexicon as lx
 from ..schemas import (
@@ -196,16 +197,29 @@ class People:
         return token, None
 
 
+@lru_cache(maxsize=4096)
+def _name_parts(name: str) -> tuple[str, ...]:
+    """A name's lowercase words, split once: every person added is compared with every attendee."""
+    return tuple(name.lower().split())
+
+
 def _same_person(a: str, b: str) -> bool:
-    a_parts, b_parts = a.lower().split(), b.lower().split()
+    a_parts, b_parts = _name_parts(a), _name_parts(b)
     if a_parts == b_parts:
         return True
-    short, long = sorted((a_parts, b_parts), key=len)
-    return len(short) == 1 and short[0] == long[0]
+    # one name a single word, the other starting with it ("Priya" and "Priya Raman")
+    if len(a_parts) == 1:
+        return len(b_parts) > 1 and a_parts[0] == b_parts[0]
+    return len(b_parts) == 1 and len(a_parts) > 1 and b_parts[0] == a_parts[0]
+
+
+_SEGMENT_SPLIT_RE = re.compile(r"[,;]")
 
 
 def _segments(text: str) -> list[str]:
     """Split on commas/semicolons outside parentheses: one person per segment in an attendee list."""
+    if "(" not in text:  # no parenthesis: every comma and semicolon splits (a lone ")" never nests)
+        return [seg.strip() for seg in _SEGMENT_SPLIT_RE.split(text) if seg.strip()]
     out, depth, cur = [], 0, []
     for ch in text:
         depth += ch == "("

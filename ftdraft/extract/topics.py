@@ -66,7 +66,7 @@ def _risks_and_timeline(lines: list[Line]) -> tuple[list[Fact], list[Fact]]:
     for line in lines:
         if _not_discussed(line):
             continue
-        sentences = [s for s in _SENTENCE_SPLIT_RE.split(line.body) if not _not_discussed_text(s)]
+        sentences = [s for s in line.body_sentences() if not _not_discussed_text(s)]
         said = [s for s in sentences if risk_re.search(s)]
         if said or (line.label and "risk" in line.label):
             risks.append(Fact(text=_sentence(" ".join(said or sentences)), sources=[line.source()]))
