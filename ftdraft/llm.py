@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import ModelError
-from .schemas import TokenUsage
+from .schemas import Provenance, TokenUsage
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -247,6 +247,29 @@ class Outcome(Generic[T]):
     model: str | None
     last_text: str = ""
     notes: list[str] = field(default_factory=list)
+
+
+def model_provenance(outcome: Outcome[Any], started: float) -> Provenance:
+    """A part the model wrote: which model, what it took (started: time.monotonic() when the part began)."""
+    return Provenance(
+        engine="llm",
+        model=outcome.model,
+        attempts=outcome.attempts,
+        usage=outcome.usage,
+        seconds=round(time.monotonic() - started, 3),
+    )
+
+
+def fallback_provenance(exc: ModelGaveUp, model_name: str, reason: str, started: float) -> Provenance:
+    """A part the offline engine wrote after the model gave up: what the model cost, and why ('reason: error')."""
+    return Provenance(
+        engine="offline",
+        model=model_name,
+        attempts=exc.attempts,
+        fallback_reason=f"{reason}: {exc}",
+        usage=exc.usage,
+        seconds=round(time.monotonic() - started, 3),
+    )
 
 
 def call_model(

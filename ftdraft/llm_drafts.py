@@ -29,6 +29,8 @@ from .llm import (
     TokenSink,
     call_model,
     check_finished,
+    fallback_provenance,
+    model_provenance,
     parse_structured,
 )
 from .schemas import (
@@ -346,24 +348,11 @@ def draft_one(
     except ModelGaveUp as exc:
         return DraftResult(
             draft=template,
-            provenance=Provenance(
-                engine="offline",
-                model=model.name,
-                attempts=exc.attempts,
-                fallback_reason=f"Drafted offline: {exc}",
-                usage=exc.usage,
-                seconds=round(time.monotonic() - started, 3),
-            ),
+            provenance=fallback_provenance(exc, model.name, "Drafted offline", started),
         )
     return DraftResult(
         draft=draft,
-        provenance=Provenance(
-            engine="llm",
-            model=outcome.model,
-            attempts=outcome.attempts,
-            usage=outcome.usage,
-            seconds=round(time.monotonic() - started, 3),
-        ),
+        provenance=model_provenance(outcome, started),
         checks=checks,
     )
 

@@ -23,6 +23,8 @@ from .llm import (
     Message,
     ModelGaveUp,
     call_model,
+    fallback_provenance,
+    model_provenance,
     parse_structured,
 )
 from .schemas import REASONS_BY_STATUS, AgendaAnswer, CallFacts, Engagement, OpenItem, Provenance, Source
@@ -89,27 +91,14 @@ def extract_with_model(
         return (
             engagement,
             offline_facts,
-            Provenance(
-                engine="offline",
-                model=model.name,
-                attempts=exc.attempts,
-                fallback_reason=f"Extraction fell back to the rules engine: {exc}",
-                usage=exc.usage,
-                seconds=round(time.monotonic() - started, 3),
-            ),
+            fallback_provenance(exc, model.name, "Extraction fell back to the rules engine", started),
         )
     outcome = future.result()  # re-raises anything that is not a model failure: a bug must surface
     facts = finalize_facts(outcome.value, notes, engagement, agenda_answers)
     return (
         engagement,
         facts,
-        Provenance(
-            engine="llm",
-            model=outcome.model,
-            attempts=outcome.attempts,
-            usage=outcome.usage,
-            seconds=round(time.monotonic() - started, 3),
-        ),
+        model_provenance(outcome, started),
     )
 
 
