@@ -440,26 +440,21 @@ def _downloads_email_invite(rec: Record, what: str, email: Any, invite: Any, key
 
     customer = rec.engagement.customer or (rec.bundle.engagement.customer if rec.bundle else "")
     cols = st.columns(3)
-    if email is not None:
-        cols[0].download_button(
-            "Download .eml",
-            email_to_eml(email),
-            file_name=ws.filename(customer, what, "eml"),
-            mime="message/rfc822",
-            key=k(rec.id, f"dl:{key}:eml"),
-            on_click="ignore",
-            icon=":material/mail:",
-        )
-    if invite is not None:
-        cols[1].download_button(
-            "Download .ics",
-            invite_to_ics(invite),
-            file_name=ws.filename(customer, what, "ics"),
-            mime="text/calendar",
-            key=k(rec.id, f"dl:{key}:ics"),
-            on_click="ignore",
-            icon=":material/event:",
-        )
+    files: tuple[tuple[Any, Callable[[Any], bytes], str, str, str], ...] = (
+        (email, email_to_eml, "eml", "message/rfc822", ":material/mail:"),
+        (invite, invite_to_ics, "ics", "text/calendar", ":material/event:"),
+    )
+    for col, (part, to_file, ext, mime, icon) in zip(cols, files, strict=False):
+        if part is not None:
+            col.download_button(
+                f"Download .{ext}",
+                to_file(part),
+                file_name=ws.filename(customer, what, ext),
+                mime=mime,
+                key=k(rec.id, f"dl:{key}:{ext}"),
+                on_click="ignore",
+                icon=icon,
+            )
 
 
 # ------------------------------------------------------------------ notes and facts
