@@ -103,6 +103,7 @@ def _common_prefix(texts: list[str]) -> str:
 # Characters that an IGNORECASE pattern matches to an ASCII letter but that str.lower() leaves alone (or turns into
 # two characters): in a text holding one, a missing lowercase prefix does not prove there is no match.
 _CASE_FOLD_TRAPS = ("ı", "ſ", "İ")
+_LOWERED_TRAPS = ("ı", "ſ", "\u0307")
 
 
 class Cue:
@@ -154,6 +155,20 @@ class Cue:
             return any(map(lowered.__contains__, self.prefixes))  # map: the loop runs in C
         return any(
             prefix in lowered if prefix is not None else rx.search(text) is not None for prefix, rx in self.alternatives
+        )
+
+    def may_match(self, lowered: str) -> bool:
+        """could_match for a text already lowercased (a Line's lower()), so long lines are not lowercased again.
+
+        In a lowercased text the traps are "ı", "ſ" and the combining dot that "İ" leaves ("i̇"): with one of
+        them present this says True and the caller runs the regex on the original text."""
+        if not lowered.isascii() and any(map(lowered.__contains__, _LOWERED_TRAPS)):
+            return True
+        if self.prefixes is not None:
+            return any(map(lowered.__contains__, self.prefixes))
+        return any(
+            prefix in lowered if prefix is not None else rx.search(lowered) is not None
+            for prefix, rx in self.alternatives
         )
 
     def search(self, text: str, *args: Any) -> re.Match[str] | None:

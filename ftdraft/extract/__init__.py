@@ -55,7 +55,8 @@ def extract_facts(
         sync_rhythm=_sync_rhythm(lines, people),
     )
     facts.risks, facts.timeline = _risks_and_timeline([line for line in lines if "l" in line.topics])
-    channel = next((line for line in lines if lx.TEAMS_CHANNEL_RE.search(line.text)), None)
+    cue = lx.TEAMS_CHANNEL_RE
+    channel = next((line for line in lines if cue.may_match(line.lower()) and cue.search(line.text)), None)
     if channel:
         said = next(s for s in _SENTENCE_SPLIT_RE.split(channel.text) if lx.TEAMS_CHANNEL_RE.search(s))
         facts.teams_channel = Fact(text=_sentence(said), sources=[channel.source()])

@@ -111,12 +111,20 @@ def _customer_from_header(text: str) -> str | None:
     return None
 
 
+def _may_scope(lowered: str) -> bool:
+    # U+0307 is what "İ" leaves when lowercased: the IGNORECASE regex reads it as "i" ("scope" has none, but
+    # "İ" could stand in a word the regex spans); ı/ſ fold onto i/s
+    return any(map(lowered.__contains__, ("rfa", "red", "scope", "workload", "ı", "ſ", "\u0307")))
+
+
 def _scope_workloads(lines: list[Line]) -> tuple[list[str], list[Line]]:
     found: list[str] = []
     used: list[Line] = []
     for line in lines:
-        spans = [m.group(1) for m in SCOPE_RE.finditer(line.text)]
-        if "red" in line.text.lower():
+        lowered = line.lower()
+        # every SCOPE_RE alternative holds "rfa", "red", "scope" or "workload"
+        spans = [m.group(1) for m in SCOPE_RE.finditer(line.text)] if _may_scope(lowered) else []
+        if "red" in lowered:
             # the anchor first, then the words before it back to the clause start: a lazy prefix group
             # tried at every position made this quadratic on long lines
             for m in SCOPE_BEFORE_RE.finditer(line.text):

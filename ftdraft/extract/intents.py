@@ -16,7 +16,10 @@ from .text import _ANY_WORKLOAD, _dedupe_sources, _workloads_in, tidy
 def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Line]) -> ServiceIntent:
     texts = [s for s, _ in sentences]
     joined = " ".join(texts).lower()
-    sources = _dedupe_sources(line.source() for _, line in sentences)
+    # one source per distinct line first: a line gives the same source every time, and a long note gives a
+    # workload thousands of sentences from far fewer lines
+    distinct = {id(line): line for _, line in sentences}  # in order of first appearance
+    sources = _dedupe_sources(line.source() for line in distinct.values())
     if lx.DUPLICATE_RE.search(joined):
         return ServiceIntent(
             workload=workload, status="Duplicate/Invalid", note=_note("Duplicate or invalid", texts), sources=sources
@@ -161,7 +164,10 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
             continue
         intents.append(_classify(w, sentences, lines))
     # "customer has not replied to 3 emails" on its own line explains every workload left unknown
-    unresponsive = next((line for line in lines if lx.UNRESPONSIVE_RE.search(line.text)), None)
+    unresponsive = next(
+        (line for line in lines if lx.UNRESPONSIVE_RE.may_match(line.lower()) and lx.UNRESPONSIVE_RE.search(line.text)),
+        None,
+    )
     if unresponsive is not None:
         for intent in intents:
             if intent.status == "Status Unknown" and intent.reason is None:

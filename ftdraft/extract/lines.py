@@ -14,6 +14,9 @@ from ..schemas import (
 )
 from .text import _SENTENCE_SPLIT_RE, EMAIL_RE, FIELD_ROLES, _label_topics, _not_discussed_text, _workloads_in
 
+_SPACES_RE = re.compile(r"\s+")
+
+
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·>+]|\d{1,2}[.)]|[a-z][.)](?=\s))\s*")
 
 
@@ -187,9 +190,9 @@ def split_lines(notes: str) -> list[Line]:
         is_action_row = False
         if cells is not None and table_header is not None:
             text, is_action_row = _table_row_text(table_header, cells)
-            text = re.sub(r"\s+", " ", text).strip()
+            text = _SPACES_RE.sub(" ", text).strip()
         else:
-            text = re.sub(r"\s+", " ", _BULLET_RE.sub("", raw, count=1)).strip()
+            text = _SPACES_RE.sub(" ", _BULLET_RE.sub("", raw, count=1)).strip()
         if not text:
             continue
         if _EMAIL_HEADER_RE.match(text) and (not lines or _looks_like_mail_header(text)):

@@ -128,19 +128,22 @@ class People:
             self.customer.append(c)
 
     def _add(self, person: Attendee, keep_presence: bool = False) -> Attendee:
+        parts = _name_parts(person.name) if person.name else ()
         for existing in self.attendees:
-            same_name = person.name and existing.name and _same_person(existing.name, person.name)
-            same_unnamed_role = (not person.name or not existing.name) and existing.role == person.role
-            if same_name or (same_unnamed_role and person.role != "other"):
-                if person.name and (not existing.name or len(person.name) > len(existing.name)):
-                    existing.name = person.name
-                if person.role != "other" and existing.role == "other":
-                    existing.role = person.role
-                existing.email = existing.email or person.email
-                _extend_sources(existing.sources, person.sources)
-                if not keep_presence:
-                    existing.present = person.present
-                return existing
+            if person.name and existing.name:  # both named: the same person or not (_same_person, inlined)
+                if not _same_parts(_name_parts(existing.name), parts):
+                    continue
+            elif existing.role != person.role or person.role == "other":
+                continue  # one unnamed: only the same (non-"other") role is the same person
+            if person.name and (not existing.name or len(person.name) > len(existing.name)):
+                existing.name = person.name
+            if person.role != "other" and existing.role == "other":
+                existing.role = person.role
+            existing.email = existing.email or person.email
+            _extend_sources(existing.sources, person.sources)
+            if not keep_presence:
+                existing.present = person.present
+            return existing
         self.attendees.append(person)
         return person
 
@@ -204,7 +207,10 @@ def _name_parts(name: str) -> tuple[str, ...]:
 
 
 def _same_person(a: str, b: str) -> bool:
-    a_parts, b_parts = _name_parts(a), _name_parts(b)
+    return _same_parts(_name_parts(a), _name_parts(b))
+
+
+def _same_parts(a_parts: tuple[str, ...], b_parts: tuple[str, ...]) -> bool:
     if a_parts == b_parts:
         return True
     # one name a single word, the other starting with it ("Priya" and "Priya Raman")
@@ -245,7 +251,8 @@ def _find_people(lines: list[Line], people: People) -> None:
         all_absent = bool(line.label and _ABSENT_LABEL_RE.match(line.label))
         all_lowercase = not re.search(r"[A-Z]", line.text)
         # every person pattern below needs a role code or a job title: most lines have neither
-        has_role = _ROLE_HINT.search(line.text) is not None
+        lowered = line.lower()
+        has_role = _ROLE_HINT.may_match(lowered) and _ROLE_HINT.regex.search(line.text) is not None
         for seg in _segments(line.text) if has_role else ():
             absent = all_absent or (
                 bool(ABSENT_RE.search(seg)) if is_attendee_line or ROLE_OUT_RE.search(seg) else False
@@ -269,7 +276,7 @@ def _find_people(lines: list[Line], people: People) -> None:
                     words = m.group(2).split()
                     if not any(w in _NOT_LOWER_NAMES or w.upper() in FIELD_ROLES for w in words):
                         people.add(m.group(2).title(), m.group(1), line, present=not absent)
-        if not has_role and _TITLE_HINT.search(line.text) is None:
+        if not has_role and not (_TITLE_HINT.may_match(lowered) and _TITLE_HINT.regex.search(line.text)):
             continue
         for m in THE_ROLE_NAME_RE.finditer(line.text) if has_role else ():
             if m.group(2).split()[0] not in _NOT_NAMES:

@@ -32,9 +32,9 @@ _ANY_COMPETITOR = lx.Cue("|".join(lx.COMPETITORS.values()))
 def _compete(lines: list[Line]) -> list[CompeteProduct]:
     products: dict[str, CompeteProduct] = {}
     for line in lines:
-        if _ANY_COMPETITOR.search(line.text) is None:
+        lowered = line.lower()
+        if not (_ANY_COMPETITOR.may_match(lowered) and _ANY_COMPETITOR.regex.search(line.text)):
             continue
-        lowered = line.text.lower()
         explicit = bool(re.search(r"compet|3rd[ -]party|third[ -]party", lowered))
         migrating = bool(re.search(r"migrat|want(?:s)? off|moving off|source", lowered))
         if not explicit and migrating:
