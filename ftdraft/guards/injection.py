@@ -71,6 +71,8 @@ def secret_values() -> list[str]:
     return [value] if len(value) >= 8 else []
 
 
+# What a finding shows instead of the text it found: quoting a leak would repeat it.
+LEAK_STAND_INS = {"injection.prompt_leak": "(text of the system prompt)", "secret.api_key": "(the API key)"}
 _IMAGE_FETCHES = "A markdown image fetches an outside URL when rendered: remove it."
 # Markup that renders live where a draft is shown: (pattern, rule, suggestion), reported in this order.
 _MARKUP = (
@@ -89,28 +91,21 @@ def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iter
         text = part.text
         if not text:
             continue
-        for c in canaries:
-            if c in text:
-                checks.append(
-                    Check(
-                        draft=part.draft,
-                        severity="error",
-                        rule="injection.prompt_leak",
-                        text="(text of the system prompt)",
-                        suggestion="The draft repeats the system prompt: redraft it offline.",
+        for values, rule, suggestion in (
+            (canaries, "injection.prompt_leak", "The draft repeats the system prompt: redraft it offline."),
+            (secrets, "secret.api_key", "Remove the key from the draft."),
+        ):
+            for value in values:
+                if value in text:
+                    checks.append(
+                        Check(
+                            draft=part.draft,
+                            severity="error",
+                            rule=rule,
+                            text=LEAK_STAND_INS[rule],
+                            suggestion=suggestion,
+                        )
                     )
-                )
-        for s in secrets:
-            if s in text:
-                checks.append(
-                    Check(
-                        draft=part.draft,
-                        severity="error",
-                        rule="secret.api_key",
-                        text="(the API key)",
-                        suggestion="Remove the key from the draft.",
-                    )
-                )
         hidden = hostile_characters(text)
         if hidden:
             kinds = ", ".join(f"{n} {k}" for k, n in hidden.items())

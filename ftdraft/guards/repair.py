@@ -17,10 +17,11 @@ from ..schemas import (
     Email,
     Engagement,
     Provenance,
+    Recipient,
 )
 from .audience import Rule, _match, rules_for
 from .findings import _ranked, check_bundle
-from .injection import leak_markers
+from .injection import LEAK_STAND_INS, leak_markers
 from .parts import _SENTENCE_SPLIT, _clip
 from .patterns import EMAIL_RE, HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE, SCRIPT_BLOCK_RE, URL_RE
 from .vocabulary import _NUMBER_RE, _WORD_RE, COMMON_WORDS, _numbers_in, _words_in, template_vocabulary
@@ -144,27 +145,25 @@ def guard_bundle(
             cleaned, removed = _remove_sentences(cleaned, offends)
             for s in removed:
                 r = hits[s]
-                shown = (
-                    "(text of the system prompt)"
-                    if r.rule == "injection.prompt_leak"
-                    else ("(the API key)" if r.rule == "secret.api_key" else _clip(s))
-                )
+                shown = LEAK_STAND_INS.get(r.rule) or _clip(s)
                 report(draft, r.rule, shown, f"Removed from the model-written {label}. {r.suggestion}")
         return cleaned
+
+    def not_the_roster(
+        draft: str, who: str, model_lists: list[list[Recipient]], roster_lists: list[list[Recipient]]
+    ) -> bool:
+        """True, with the repair reported, when the model's recipient lists are not the roster-built ones."""
+        if [[r.display for r in rs] for rs in model_lists] == [[r.display for r in rs] for rs in roster_lists]:
+            return False
+        shown = ", ".join(r.display for rs in model_lists for r in rs)
+        report(draft, "recipients.restored", shown, f"{who} come only from the roster: the model's list was replaced.")
+        return True
 
     def fix_email(draft: str, email: Email, reference: Email | None) -> Email:
         email.body = fix_text(draft, email.audience, "body", email.body)
         subject = one_line(neutralise(email.subject))
         if draft in model_written and reference is not None:
-            if [r.display for r in email.to] != [r.display for r in reference.to] or [r.display for r in email.cc] != [
-                r.display for r in reference.cc
-            ]:
-                report(
-                    draft,
-                    "recipients.restored",
-                    ", ".join(r.display for r in (*email.to, *email.cc)),
-                    "Recipients come only from the roster: the model's list was replaced.",
-                )
+            if not_the_roster(draft, "Recipients", [email.to, email.cc], [reference.to, reference.cc]):
                 email.to, email.cc = list(reference.to), list(reference.cc)
             if _subject_suspicious(subject, email.subject, reference.subject, bundle.engagement, canaries, secrets):
                 report(
@@ -184,15 +183,9 @@ def guard_bundle(
         )
         title = one_line(neutralise(invite.title))
         if draft in model_written and reference is not None:
-            if [r.display for r in (*invite.required, *invite.optional)] != [
-                r.display for r in (*reference.required, *reference.optional)
-            ]:
-                report(
-                    draft,
-                    "recipients.restored",
-                    ", ".join(r.display for r in (*invite.required, *invite.optional)),
-                    "Invitees come only from the roster: the model's list was replaced.",
-                )
+            # One list: the invitees are compared as a whole, required and optional together.
+            invitees, roster_invitees = [*invite.required, *invite.optional], [*reference.required, *reference.optional]
+            if not_the_roster(draft, "Invitees", [invitees], [roster_invitees]):
                 invite.required, invite.optional = list(reference.required), list(reference.optional)
             if _subject_suspicious(title, invite.title, reference.title, bundle.engagement, canaries, secrets):
                 title = reference.title
