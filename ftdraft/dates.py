@@ -29,6 +29,21 @@ RELATIVE_RE = re.compile(
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
 
 
+# Substring pre-checks: every match of a pattern holds one of these words (lowercase), so a text without any skips
+# the pattern. An IGNORECASE pattern also matches "ı" and "ſ" as i and s, and "İ" lowercases to i + U+0307: a
+# text holding one of those runs the patterns as before.
+_WEEKDAY_STARTS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_RELATIVE_WORDS = ("tom", "tmrw", "tmw", "today", "tonight", "eod", "cob", "end of", "eow", "next week", "eom", "day",
+                   "week", "wk")  # fmt: skip
+_FOLD_TRAPS = ("ı", "ſ", "\u0307")
+
+
+def _may_have(lowered: str, words: tuple[str, ...]) -> bool:
+    return any(map(lowered.__contains__, words)) or (
+        not lowered.isascii() and any(map(lowered.__contains__, _FOLD_TRAPS))
+    )
+
+
 def _weekday_index(token: str) -> int:
     return next(i for i, name in enumerate(WEEKDAYS) if name.startswith(token.lower()[:3]))
 
@@ -68,12 +83,12 @@ def _month_end(ref: date) -> date:
 def find_absolute_date(text: str, ref: date | None = None) -> tuple[date | None, str | None]:
     """The first written-out date in text: ISO, 11/20, 11/20/2026, Dec 5, 5 December. Years default near ref."""
     best: tuple[int, date | None, str] | None = None
-    for m in ISO_RE.finditer(text):
+    for m in ISO_RE.finditer(text) if "-" in text else ():  # ISO and slash dates need their literal separator
         d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d and (best is None or m.start() < best[0]):
             best = (m.start(), d, m.group(0))
         break
-    for m in SLASH_RE.finditer(text):
+    for m in SLASH_RE.finditer(text) if "/" in text else ():
         month, day = int(m.group(1)), int(m.group(2))
         if not (1 <= month <= 12 and 1 <= day <= 31):
             continue
@@ -87,8 +102,9 @@ def find_absolute_date(text: str, ref: date | None = None) -> tuple[date | None,
         if best is None or m.start() < best[0]:
             best = (m.start(), d, m.group(0))
         break
+    named_month = _may_have(text.lower(), MONTHS)  # every month name starts with its abbreviation
     for rx, mon_group, day_group, year_group in ((MONTH_DAY_RE, 1, 2, 3), (DAY_MONTH_RE, 2, 1, 3)):
-        for m in rx.finditer(text):
+        for m in rx.finditer(text) if named_month else ():
             month, day = _month_index(m.group(mon_group)), int(m.group(day_group))
             if m.group(year_group):
                 d = _safe(int(m.group(year_group)), month, day)
@@ -110,21 +126,23 @@ def find_due_date(text: str, ref: date | None) -> tuple[date | None, str | None]
     the reader sees what the notes said and that the date is unresolved.
     """
     found: list[tuple[int, date | None, str]] = []
-    for m in NEXT_WD_RE.finditer(text):
+    lowered = text.lower()
+    weekday = _may_have(lowered, _WEEKDAY_STARTS)  # both weekday patterns need a weekday's first three letters
+    for m in NEXT_WD_RE.finditer(text) if weekday else ():
         wd = _weekday_index(m.group(1))
         d = None
         if ref is not None:
             monday_next = ref + timedelta(days=7 - ref.weekday())
             d = monday_next + timedelta(days=wd)
         found.append((m.start(), d, m.group(0)))
-    for m in BY_WD_RE.finditer(text):
+    for m in BY_WD_RE.finditer(text) if weekday else ():
         wd = _weekday_index(m.group(1))
         d = None
         if ref is not None:
             ahead = (wd - ref.weekday()) % 7 or 7
             d = ref + timedelta(days=ahead)
         found.append((m.start(), d, m.group(0)))
-    for m in RELATIVE_RE.finditer(text):
+    for m in RELATIVE_RE.finditer(text) if _may_have(lowered, _RELATIVE_WORDS) else ():
         word = m.group(1).lower()
         d = None
         if ref is not None:

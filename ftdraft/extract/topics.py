@@ -40,7 +40,7 @@ def _compete(lines: list[Line]) -> list[CompeteProduct]:
         if not explicit and migrating:
             continue
         for product, rx in lx.COMPETITOR_RES.items():
-            if rx.search(line.text):
+            if rx.may_match(lowered) and rx.regex.search(line.text):  # rx.search without lowercasing per product
                 if product == "Box" and not explicit and not re.search(r"\bbox (?:for|is|used)", lowered):
                     continue
                 seg = next((s for s in re.split(r",|;|\.\s", line.body) if rx.search(s)), line.text)
