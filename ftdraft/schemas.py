@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -19,12 +19,9 @@ MANDATORY_ROLES: tuple[Role, ...] = ("ATS", "TAM")
 OPTIONAL_ROLES: tuple[Role, ...] = ("AE", "CSM", "TSP", "SSP", "ADE")
 
 IntentStatus = Literal["In Progress", "Blocked", "No Intent", "Status Unknown", "Duplicate/Invalid"]
-IntentReason = Literal[
-    # In Progress
-    "Technical Onboarding and Deployment",
-    "Migration",
-    "Solution or User Adoption",
-    # Blocked
+# L2 reasons, one type per L1 status (domain.md, "Intent status"); IntentReason is their union.
+InProgressReason = Literal["Technical Onboarding and Deployment", "Migration", "Solution or User Adoption"]
+BlockedReason = Literal[
     "Customer IT Infrastructure and Remediation",
     "IT Change Management and Resourcing",
     "Legal/Regulatory",
@@ -35,32 +32,17 @@ IntentReason = Literal[
     "App Compatibility",
     "Partner Engagement",
     "Billing, Licensing and Subscription",
-    # No Intent
-    "Using Competitive Solution",
-    "Using Microsoft On-Premises Solution",
-    "Executive Sponsorship",
-    # Status Unknown
-    "Customer Unresponsive",
-    "New Subscription or Workload",
 ]
+NoIntentReason = Literal["Using Competitive Solution", "Using Microsoft On-Premises Solution", "Executive Sponsorship"]
+StatusUnknownReason = Literal["Customer Unresponsive", "New Subscription or Workload"]
+IntentReason = Literal[InProgressReason, BlockedReason, NoIntentReason, StatusUnknownReason]
 
-# L2 reasons allowed under each L1 status (domain.md, "Intent status").
+# L2 reasons allowed under each L1 status.
 REASONS_BY_STATUS: dict[str, tuple[str, ...]] = {
-    "In Progress": ("Technical Onboarding and Deployment", "Migration", "Solution or User Adoption"),
-    "Blocked": (
-        "Customer IT Infrastructure and Remediation",
-        "IT Change Management and Resourcing",
-        "Legal/Regulatory",
-        "Security/Privacy",
-        "Adoption Readiness",
-        "Product Feature/Capability",
-        "Service Reliability",
-        "App Compatibility",
-        "Partner Engagement",
-        "Billing, Licensing and Subscription",
-    ),
-    "No Intent": ("Using Competitive Solution", "Using Microsoft On-Premises Solution", "Executive Sponsorship"),
-    "Status Unknown": ("Customer Unresponsive", "New Subscription or Workload"),
+    "In Progress": get_args(InProgressReason),
+    "Blocked": get_args(BlockedReason),
+    "No Intent": get_args(NoIntentReason),
+    "Status Unknown": get_args(StatusUnknownReason),
     "Duplicate/Invalid": (),
 }
 
