@@ -433,7 +433,14 @@ UNRESPONSIVE_RE = _re(
     r"no reply",
     r"ghost",
     r"didn'?t (?:reply|respond)",
-    r"(?:has|have)(?: not|n'?t) (?:replied|responded)",
+    # "(?:has|have)(?: not|n'?t) (?:replied|responded)" spelled out: its shared prefix "ha" is in most lines, while
+    # each whole phrase is a literal prefix that rarely is (the cue is only ever tested for a match, not where)
+    *(
+        f"{aux}{neg} {verb}"
+        for aux in ("has", "have")
+        for neg in (" not", "n't", "nt")
+        for verb in ("replied", "responded")
+    ),
     r"not replied",
 )
 DUPLICATE_RE = _re(

@@ -120,9 +120,9 @@ _SENTENCE_LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 ]{1,30}?)\s*:\s*(.*)$")
 def _labelled_sentences(line: Line) -> list[tuple[list[str], str]]:
     """A line's sentences, each with the workloads its label names: "intune: x. defender: y." -> two labels."""
     current = _workloads_in(line.label) if line.label else []
-    if not current and not _ANY_WORKLOAD.could_match(line.body):
-        # every sentence and sentence label is a piece of the body: with no workload cue in the body, none names
-        # a workload, and _intents skips such sentences
+    if not current and not _ANY_WORKLOAD.may_match(line.lower()):
+        # every sentence and sentence label is a piece of the body, itself a piece of the text: with no workload
+        # cue in the text, none names a workload, and _intents skips such sentences
         return []
     out = []
     for sentence in line.body_sentences():

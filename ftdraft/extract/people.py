@@ -106,6 +106,11 @@ _TITLE = (
 )
 
 
+# The title words of _TITLE, case-sensitive as the pattern is: every title match holds one of them.
+_TITLE_WORDS = ("CIO", "CTO", "CISO", "CFO", "CEO", "director", "lead", "manager", "admin", "architect", "head of IT",
+                "VP", "owner")  # fmt: skip
+
+
 TITLE_PAREN_NAME_RE = re.compile(rf"{_TITLE}\s*\(\s*({_NAME})\s*[),]")
 
 
@@ -290,8 +295,9 @@ def _find_people(lines: list[Line], people: People) -> None:
             for m in NAME_COMMA_ROLE_RE.finditer(line.text):
                 if m.group(1).split()[0] not in _NOT_NAMES:
                     people.add(m.group(1), m.group(2), line, present=not all_absent)
-        for m in TITLE_PAREN_NAME_RE.finditer(line.text):
+        titled = any(map(line.text.__contains__, _TITLE_WORDS))
+        for m in TITLE_PAREN_NAME_RE.finditer(line.text) if titled and "(" in line.text else ():
             people.add_customer(m.group(2), tidy(m.group(1)), line)
-        for m in TITLE_NAME_RE.finditer(line.text):
+        for m in TITLE_NAME_RE.finditer(line.text) if titled else ():
             if m.group(2).split()[0] not in _NOT_NAMES:
                 people.add_customer(m.group(2), tidy(m.group(1)), line)
