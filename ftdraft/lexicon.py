@@ -209,7 +209,7 @@ class CueSet:
 
     def keys_in(self, lowered: str) -> set[str]:
         """The keys of the cues that match `lowered` (text already lowercased)."""
-        if _has_trap(lowered):
+        if not lowered.isascii() and _has_trap(lowered):
             return {key for key, cue in self.cues.items() if cue.regex.search(lowered)}
         keys: set[str] = set()
         for key, rx in self._open:

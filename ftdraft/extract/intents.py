@@ -10,7 +10,7 @@ from ..schemas import (
 )
 from .engagement import SCOPE_RE
 from .lines import Line
-from .text import _ANY_WORKLOAD, _dedupe_sources, _workloads_in, tidy
+from .text import _ANY_WORKLOAD, _dedupe_sources, _label_workloads, _workloads_in, tidy
 
 
 def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Line]) -> ServiceIntent:
@@ -119,7 +119,7 @@ _SENTENCE_LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 ]{1,30}?)\s*:\s*(.*)$")
 
 def _labelled_sentences(line: Line) -> list[tuple[list[str], str]]:
     """A line's sentences, each with the workloads its label names: "intune: x. defender: y." -> two labels."""
-    current = _workloads_in(line.label) if line.label else []
+    current = list(_label_workloads(line.label)) if line.label else []
     if not current and not _ANY_WORKLOAD.may_match(line.lower()):
         # every sentence and sentence label is a piece of the body, itself a piece of the text: with no workload
         # cue in the text, none names a workload, and _intents skips such sentences
@@ -127,7 +127,7 @@ def _labelled_sentences(line: Line) -> list[tuple[list[str], str]]:
     out = []
     for sentence in line.body_sentences():
         m = _SENTENCE_LABEL_RE.match(sentence)
-        if m and (named := _workloads_in(m.group(1))):
+        if m and (named := list(_label_workloads(m.group(1)))):
             current, sentence = named, m.group(2)
         out.append((current, sentence.strip()))
     return out

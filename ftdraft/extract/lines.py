@@ -12,9 +12,20 @@ from ..dates import find_absolute_date
 from ..schemas import (
     Source,
 )
-from .text import _SENTENCE_SPLIT_RE, EMAIL_RE, FIELD_ROLES, _label_topics, _not_discussed_text, _workloads_in
+from .text import (
+    _SENTENCE_SPLIT_RE,
+    EMAIL_RE,
+    FIELD_ROLES,
+    _label_topics,
+    _label_workloads,
+    _not_discussed_text,
+    _workloads_in,
+)
 
 _SPACES_RE = re.compile(r"\s+")
+
+
+_TODO_RE = re.compile(r"todo\b")
 
 
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·>+]|\d{1,2}[.)]|[a-z][.)](?=\s))\s*")
@@ -232,7 +243,7 @@ def split_lines(notes: str) -> list[Line]:
         line.uncertain = lx.UNCERTAIN_RE.found(lowered)
         if not lines and not bullet and not line.label and len(text) < 120:
             line.header = True  # the title line names the meeting; its words ("sync") are not answers
-        elif line.label and _workloads_in(line.label):
+        elif line.label and _label_workloads(line.label):
             line.topics = {"c"}  # "Teams: ..." is an intent statement, whatever else its words touch
         else:
             sentences = _SENTENCE_SPLIT_RE.split(lowered)
@@ -242,7 +253,7 @@ def split_lines(notes: str) -> list[Line]:
             line.topics = set().union(*(lx.TOPICS.keys_in(t) for t in texts))
             if line.label and spoken:
                 line.topics |= _label_topics(line.label)
-            if re.match(r"todo\b", lowered):
+            if lowered.startswith("todo") and _TODO_RE.match(lowered):
                 line.topics = set()  # the FM's own to-do is an action, not an answer
         lines.append(line)
         has_notes = has_notes or not line.header

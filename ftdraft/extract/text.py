@@ -183,6 +183,12 @@ def _workloads_in(text: str) -> list[str]:
     return [w for _, w in sorted(hits)]
 
 
+@lru_cache(maxsize=2048)
+def _label_workloads(label: str) -> tuple[str, ...]:
+    """_workloads_in for labels ("teams", "licenses", "intune"): few distinct ones on thousands of lines."""
+    return tuple(_workloads_in(label))
+
+
 def _source_key(source: Source) -> tuple[str, tuple[int, ...], str]:
     return source.origin, tuple(source.lines), source.text
 
