@@ -250,21 +250,25 @@ _ROLE_HINT = lx.Cue("|".join(rf"\b{code}\b" for code in _ROLE_CODES.lower().spli
 _TITLE_HINT = lx.Cue(r"cio|cto|ciso|cfo|ceo|director|lead|manager|admin|architect|head of it|vp|owner")
 
 
+_UPPER_RE = re.compile(r"[A-Z]")
+
+
 def _find_people(lines: list[Line], people: People) -> None:
     for line in lines:
         is_attendee_line = bool(line.label and _ATTENDEE_LABEL_RE.match(line.label))
         all_absent = bool(line.label and _ABSENT_LABEL_RE.match(line.label))
-        all_lowercase = not re.search(r"[A-Z]", line.text)
         # every person pattern below needs a role code or a job title: most lines have neither
         lowered = line.lower()
         has_role = _ROLE_HINT.may_match(lowered) and _ROLE_HINT.regex.search(line.text) is not None
+        all_lowercase = has_role and not _UPPER_RE.search(line.text)  # read only on lines with a role
         for seg in _segments(line.text) if has_role else ():
-            absent = all_absent or (
-                bool(ABSENT_RE.search(seg)) if is_attendee_line or ROLE_OUT_RE.search(seg) else False
-            )
-            for m in ROLE_OUT_RE.finditer(seg):
+            # ROLE_OUT_RE and NAME_PAREN_ROLE_RE both need a literal "("; the role-out matches are found once
+            paren = "(" in seg
+            outs = list(ROLE_OUT_RE.finditer(seg)) if paren else []
+            absent = all_absent or (bool(ABSENT_RE.search(seg)) if is_attendee_line or outs else False)
+            for m in outs:
                 people.add(m.group(2), m.group(1), line, present=False)
-            for m in NAME_PAREN_ROLE_RE.finditer(seg):
+            for m in NAME_PAREN_ROLE_RE.finditer(seg) if paren else ():
                 if m.group(1).split()[0] not in _NOT_NAMES:
                     people.add(m.group(1), m.group(2), line, present=not absent)
             for m in ROLE_EQ_NAME_RE.finditer(seg):
@@ -272,7 +276,7 @@ def _find_people(lines: list[Line], people: People) -> None:
                 unknown = bool(_UNKNOWN_NAME_RE.match(name))
                 if unknown or name.split()[0] not in _NOT_NAMES:
                     people.add(None if unknown else name, role, line, present=not unknown and not absent)
-            role_out = ROLE_OUT_RE.search(seg) is not None  # once per segment, not once per match
+            role_out = bool(outs)  # once per segment, not once per match
             for m in ROLE_NAME_RE.finditer(seg):
                 if m.group(2).split()[0] not in _NOT_NAMES and not role_out:
                     people.add(m.group(2), m.group(1), line, present=not absent)
