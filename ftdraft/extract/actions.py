@@ -246,6 +246,9 @@ def _asks(lines: list[Line], people: People) -> list[Ask]:
 _ROLE_UNKNOWN_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b)\s*\?+(?:\s*\((?:ask|check with) ({_NAME})\))?")
 
 
+_ASKED_WORDS = ("ask", "check with", "confirm with", "follow up with")  # _ASKED_RE is case-sensitive
+
+
 _ASKED_RE = re.compile(rf"\b(?:ask|check with|confirm with|follow up with) ({_NAME})")
 
 
@@ -256,20 +259,22 @@ def _open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
     for line in lines:
         if not line.uncertain:
             continue
-        for m in _ROLE_UNKNOWN_RE.finditer(line.text):
+        unknown_role = "?" in line.text  # "ATS = ??": the pattern needs a literal "?"
+        for m in _ROLE_UNKNOWN_RE.finditer(line.text) if unknown_role else ():
             who = people.owner_name(m.group(2))[0] if m.group(2) else None
             ask = f" (ask {who})" if who else ""
             items.append(
                 OpenItem(text=f"Confirm who the {m.group(1).upper()} is{ask}.", owner=None, sources=[line.source()])
             )
-        text_without_roles = _ROLE_UNKNOWN_RE.sub("", line.text)
+        text_without_roles = _ROLE_UNKNOWN_RE.sub("", line.text) if unknown_role else line.text
         for sentence in _SENTENCE_SPLIT_RE.split(text_without_roles):
-            if not lx.UNCERTAIN_RE.search(sentence.lower()):
+            lowered = sentence.lower()
+            if not lx.UNCERTAIN_RE.found(lowered):  # the same test as search(), on the text lowercased once
                 continue
-            if _not_discussed_text(sentence) and any(rx.search(sentence.lower()) for rx in lx.TOPIC_RES.values()):
+            if _not_discussed_text(sentence) and any(rx.search(lowered) for rx in lx.TOPIC_RES.values()):
                 continue  # "timeline?? not discussed": the unanswered agenda item asks for it
             owner = None
-            asked = _ASKED_RE.search(sentence)
+            asked = _ASKED_RE.search(sentence) if any(map(sentence.__contains__, _ASKED_WORDS)) else None
             acting = ACTION_RE.search(sentence) if _may_act(sentence) else None
             if asked or (acting and (people.find(acting.group(1)) or acting.group(1).lower() in ("me", "i"))):
                 owner = people.owner_name((asked or acting).group(1))[0]  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ from .. import lexicon as lx
 from ..schemas import (
     ServiceIntent,
 )
-from .engagement import SCOPE_RE
+from .engagement import SCOPE_RE, _may_scope
 from .lines import Line
 from .text import _ANY_WORKLOAD, _dedupe_sources, _label_workloads, _workloads_in, tidy
 
@@ -147,9 +147,11 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
             named = labelled or _workloads_in(sentence)
             if not named:
                 continue  # most sentences name no workload: skip the cue searches below
-            if SCOPE_RE.search(sentence) or lx.OUT_OF_SCOPE_RE.search(sentence):
-                continue
             lowered = sentence.lower()
+            if (_may_scope(lowered) and SCOPE_RE.search(sentence)) or (
+                lx.OUT_OF_SCOPE_RE.may_match(lowered) and lx.OUT_OF_SCOPE_RE.regex.search(sentence)
+            ):
+                continue
             has_cue = labelled or any(rx.found(lowered) for rx in cues)
             for w in named:
                 if labelled:
