@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -124,6 +125,10 @@ class People:
         self.attendees: list[Attendee] = []
         self.customer: list[Person] = []
         self._found: dict[tuple[str, int], Attendee | None] = {}
+        # attendee indices (ascending) by the first word of their name, and those with no name: a new person is
+        # compared with the attendees who could be the same, not with everyone (long notes name many people)
+        self._by_first: dict[str, list[int]] = {}
+        self._unnamed: list[int] = []
         for p in engagement.account_team:
             self._add(Attendee(**p.model_dump(), present=False), keep_presence=True)
         if engagement.fta:
@@ -132,16 +137,47 @@ class People:
         for c in engagement.customer_contacts:
             self.customer.append(c)
 
+    def _same_as(self, person: Attendee) -> Attendee | None:
+        """The first attendee (in list order) who is this person: both named and the same name (_same_person), or
+        one of them unnamed and the same role (not "other"). Two names that are the same person share their first
+        word, so only attendees indexed under it and unnamed ones are compared."""
+        if not person.name:
+            if person.role == "other":
+                return None
+            return next((a for a in self.attendees if a.role == person.role), None)
+        parts = _name_parts(person.name)
+        first = None
+        for i in self._by_first.get(parts[0] if parts else "", ()):
+            if _same_parts(_name_parts(self.attendees[i].name or ""), parts):
+                first = i
+                break
+        if person.role != "other":
+            for i in self._unnamed:
+                if first is not None and i > first:
+                    break
+                if self.attendees[i].role == person.role:
+                    first = i
+                    break
+        return None if first is None else self.attendees[first]
+
+    def _index(self, i: int) -> None:
+        name = self.attendees[i].name
+        if not name:
+            self._unnamed.append(i)
+            return
+        parts = _name_parts(name)
+        bisect.insort(self._by_first.setdefault(parts[0] if parts else "", []), i)
+
     def _add(self, person: Attendee, keep_presence: bool = False) -> Attendee:
-        parts = _name_parts(person.name) if person.name else ()
-        for existing in self.attendees:
-            if person.name and existing.name:  # both named: the same person or not (_same_person, inlined)
-                if not _same_parts(_name_parts(existing.name), parts):
-                    continue
-            elif existing.role != person.role or person.role == "other":
-                continue  # one unnamed: only the same (non-"other") role is the same person
+        existing = self._same_as(person)
+        if existing is not None:
             if person.name and (not existing.name or len(person.name) > len(existing.name)):
+                unnamed = not existing.name
                 existing.name = person.name
+                if unnamed:  # named now: indexed by its first word from here on
+                    i = next(i for i in self._unnamed if self.attendees[i] is existing)
+                    self._unnamed.remove(i)
+                    self._index(i)
             if person.role != "other" and existing.role == "other":
                 existing.role = person.role
             existing.email = existing.email or person.email
@@ -150,6 +186,7 @@ class People:
                 existing.present = person.present
             return existing
         self.attendees.append(person)
+        self._index(len(self.attendees) - 1)
         return person
 
     def add(self, name: str | None, role: str, line: Line, present: bool = True) -> Attendee:
