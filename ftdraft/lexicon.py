@@ -207,15 +207,20 @@ class CueSet:
                 else:
                     self._by_prefix.setdefault(prefix, []).append((key, rx))
 
-    def keys_in(self, lowered: str) -> set[str]:
-        """The keys of the cues that match `lowered` (text already lowercased)."""
+    def present_in(self, lowered: str) -> tuple[str, ...]:
+        """The prefixes that occur in `lowered`: with several texts joined, a superset of each text's prefixes."""
+        return tuple(filter(lowered.__contains__, self.prefixes))
+
+    def keys_in(self, lowered: str, prefixes: tuple[str, ...] | None = None) -> set[str]:
+        """The keys of the cues that match `lowered` (text already lowercased). `prefixes`, when given, holds
+        every prefix that occurs in `lowered` (present_in of a text containing it); only those are tested."""
         if not lowered.isascii() and _has_trap(lowered):
             return {key for key, cue in self.cues.items() if cue.regex.search(lowered)}
         keys: set[str] = set()
         for key, rx in self._open:
             if key not in keys and rx.search(lowered):
                 keys.add(key)
-        for prefix in filter(lowered.__contains__, self.prefixes):  # filter: the substring tests run in C
+        for prefix in filter(lowered.__contains__, self.prefixes if prefixes is None else prefixes):  # runs in C
             for key, rx in self._by_prefix[prefix]:
                 if key not in keys and rx.search(lowered):
                     keys.add(key)

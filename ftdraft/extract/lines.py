@@ -183,6 +183,7 @@ def split_lines(notes: str) -> list[Line]:
     raws = notes.splitlines()
     mail = _MailBlock()
     has_notes = False  # a note line other than the title or mail headers was read
+    pending: list[tuple[Line, list[str]]] = []  # lines and the texts their topics are read from, after the loop
     for no, raw in enumerate(raws, start=1):
         stripped = raw.strip()
         if mail.skips(raw, stripped, starts=has_notes and _starts_pasted_mail(stripped, raws, no)):
@@ -250,14 +251,28 @@ def split_lines(notes: str) -> list[Line]:
             spoken = [t for t in sentences if not _not_discussed_text(t)]
             # one search of the whole line when every sentence counts: half the work of searching each sentence
             texts = [lowered] if len(spoken) == len(sentences) else spoken
-            line.topics = set().union(*(lx.TOPICS.keys_in(t) for t in texts))
-            if line.label and spoken:
-                line.topics |= _label_topics(line.label)
-            if lowered.startswith("todo") and _TODO_RE.match(lowered):
-                line.topics = set()  # the FM's own to-do is an action, not an answer
+            if not (lowered.startswith("todo") and _TODO_RE.match(lowered)):  # a to-do is an action, not an answer
+                if line.label and spoken:
+                    line.topics = set(_label_topics(line.label))
+                pending.append((line, texts))
         lines.append(line)
         has_notes = has_notes or not line.header
+    _read_topics(pending)
     return lines
+
+
+_TOPIC_BLOCK = 16
+
+
+def _read_topics(pending: list[tuple[Line, list[str]]]) -> None:
+    """Each line's topics from its texts, read a block of lines at a time: a topic prefix absent from the block's
+    joined text is absent from each of its lines, so each line is only tested for the prefixes its block holds
+    (one pass of the ~115 prefixes per block instead of per line). The label's topics are already on the line."""
+    for start in range(0, len(pending), _TOPIC_BLOCK):
+        block = pending[start : start + _TOPIC_BLOCK]
+        present = lx.TOPICS.present_in("\n".join(t for _, texts in block for t in texts))
+        for line, texts in block:
+            line.topics |= set().union(*(lx.TOPICS.keys_in(t, present) for t in texts))
 
 
 class _MailBlock:
