@@ -22,9 +22,6 @@ from .text import (
     _workloads_in,
 )
 
-_SPACES_RE = re.compile(r"\s+")
-
-
 _TODO_RE = re.compile(r"todo\b")
 
 
@@ -202,9 +199,11 @@ def split_lines(notes: str) -> list[Line]:
         is_action_row = False
         if cells is not None and table_header is not None:
             text, is_action_row = _table_row_text(table_header, cells)
-            text = _SPACES_RE.sub(" ", text).strip()
+            text = " ".join(text.split())  # = re.sub(r"\s+", " ", text).strip(): \s and str.split agree on whitespace
         else:
-            text = _SPACES_RE.sub(" ", _BULLET_RE.sub("", raw, count=1)).strip()
+            # the bullet pattern is anchored at the start: removing its one match is slicing it off
+            bullet_m = _BULLET_RE.match(raw)
+            text = " ".join((raw[bullet_m.end() :] if bullet_m else raw).split())
         if not text:
             continue
         if _EMAIL_HEADER_RE.match(text) and (not lines or _looks_like_mail_header(text)):
