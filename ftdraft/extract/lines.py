@@ -57,6 +57,7 @@ class Line:
     _emails: list[str] | None = field(default=None, repr=False, compare=False)
     _lower: str | None = field(default=None, repr=False, compare=False)
     _body_sentences: list[str] | None = field(default=None, repr=False, compare=False)
+    _not_discussed: bool | None = field(default=None, repr=False, compare=False)
 
     # text and body are final once split_lines has read the line, so these are computed at most once per line
 
@@ -371,4 +372,7 @@ def _topic_text(line: Line, topic: str) -> str:
 
 
 def _not_discussed(line: Line) -> bool:
-    return _not_discussed_text(line.text)
+    # asked by every topic's facts, the risks and the sync rhythm: read once per line (its text is final)
+    if line._not_discussed is None:
+        line._not_discussed = _not_discussed_text(line.text)
+    return line._not_discussed
