@@ -84,7 +84,9 @@ class Line:
             if self._snippet is None:  # computed once: a 100,000-character line gives many facts
                 self._snippet = self.raw[:2000].strip()[:500]
             text = self._snippet
-        return Source(origin="notes", lines=[self.no], text=text[:500])
+        # model_construct: the values are ours and already valid (an int, a str), and a long note builds tens of
+        # thousands of sources, where validation was a tenth of the extraction time.
+        return Source.model_construct(origin="notes", lines=[self.no], text=text[:500])
 
 
 # Pasted Outlook threads: header lines carry no call content, and an older quoted message is not this call.
