@@ -61,9 +61,8 @@ def build_bundle(
     check_notes(notes, settings.max_notes_bytes)  # before any model call: oversized notes are never sent
     say = progress or (lambda _msg: None)
     choice = engine or settings.engine
-    use_model = model is not None and choice != "offline"
-    if not use_model and settings.resolved_engine(choice) == "llm" and settings.has_key:
-        use_model = True
+    # the model drafts unless offline was chosen, and only with something to call: a key, or a model passed in
+    use_model = choice != "offline" and (model is not None or settings.has_key)
     if not use_model:
         say("Reading the notes (offline engine)")
         bundle = offline_bundle(notes, engagement, agenda_answers)
