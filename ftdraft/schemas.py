@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Motion = Literal["RFA", "Health", "Targeted"]
 Role = Literal["ATS", "TAM", "AE", "CSM", "TSP", "SSP", "ADE", "other"]
@@ -125,7 +125,7 @@ class ServiceIntent(Model):
 
     @field_validator("reason")
     @classmethod
-    def _reason_fits_status(cls, v: str | None, info):  # type: ignore[no-untyped-def]
+    def _reason_fits_status(cls, v: str | None, info: ValidationInfo) -> str | None:
         status = info.data.get("status")
         if v is not None and status is not None and v not in REASONS_BY_STATUS.get(status, ()):
             raise ValueError(f"reason {v!r} is not an L2 reason of status {status!r}")
@@ -161,10 +161,15 @@ class CompeteProduct(Model):
     sources: list[Source] = Field(default_factory=list)
 
 
+SyncKind = Literal["join_existing", "propose"]
+Cadence = Literal["weekly", "biweekly", "monthly"]
+Weekday = Literal["MO", "TU", "WE", "TH", "FR"]
+
+
 class SyncRhythm(Model):
-    kind: Literal["join_existing", "propose"]
-    cadence: Literal["weekly", "biweekly", "monthly"] | None = None
-    weekday: Literal["MO", "TU", "WE", "TH", "FR"] | None = None
+    kind: SyncKind
+    cadence: Cadence | None = None
+    weekday: Weekday | None = None
     week_of_month: int | None = None  # 1 = first <weekday> of the month
     owner: str | None = None  # who sets it up / adds the FM
     text: str = ""

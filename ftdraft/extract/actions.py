@@ -119,7 +119,7 @@ def _actions(lines: list[Line], people: People, ref: date | None) -> list[Action
                 owner_role=role,
                 action=tidy(action),
                 due=due,
-                due_text=due_words,  # type: ignore[arg-type]
+                due_text=due_words,
                 sources=[line.source()],
             )
         )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Protocol, cast
 
 from .. import lexicon as lx
 from ..schemas import (
+    IntentReason,
     ServiceIntent,
 )
 from .engagement import SCOPE_RE, _may_scope
@@ -37,13 +40,13 @@ def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Li
         why = " ".join(texts)
         why_extended = why + " " + _related_context(why, context)
         if any(rx.search(why) for rx in lx.COMPETITOR_RES.values()):
-            reason = "Using Competitive Solution"
+            reason: IntentReason | None = "Using Competitive Solution"
         else:
             reason = _first_reason(lx.NO_INTENT_REASONS, why_extended) or "Executive Sponsorship"
         return ServiceIntent(
             workload=workload,
             status="No Intent",
-            reason=reason,  # type: ignore[arg-type]
+            reason=reason,
             note=_note("No intent", texts, _related_context(why, context)),
             sources=sources,
         )
@@ -53,7 +56,7 @@ def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Li
         return ServiceIntent(
             workload=workload,
             status="Blocked",
-            reason=reason,  # type: ignore[arg-type]
+            reason=reason,
             note=_note("Blocked", blocked[:2] + [s for s in texts[:4] if s not in blocked[:2]]),
             sources=sources,
         )
@@ -67,7 +70,7 @@ def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Li
         return ServiceIntent(
             workload=workload,
             status="In Progress",
-            reason=reason,  # type: ignore[arg-type]
+            reason=reason,
             note=_note("In progress", progressing),
             sources=sources,
         )
@@ -80,8 +83,13 @@ def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Li
     )
 
 
-def _first_reason(table: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> str | None:
-    return next((reason for reason, rx in table if rx.search(text)), None)
+class _Searches(Protocol):
+    def search(self, text: str) -> object: ...
+
+
+def _first_reason(table: Iterable[tuple[str, _Searches]], text: str) -> IntentReason | None:
+    # the lexicon's reason tables name L2 reasons of the schema (a test holds them to REASONS_BY_STATUS)
+    return next((cast(IntentReason, reason) for reason, rx in table if rx.search(text)), None)
 
 
 def _related_context(why: str, context: list[Line]) -> str:

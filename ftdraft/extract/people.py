@@ -5,10 +5,12 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
+from typing import cast
 
 from .. import lexicon as lx
 from ..schemas import (
     Attendee,
+    AttendeeRole,
     Engagement,
     Person,
 )
@@ -227,7 +229,7 @@ class People:
         matches = [a for a in self.attendees if a.name and _same_person(a.name, token)]
         return matches[0] if len(matches) == 1 else None
 
-    def owner_name(self, token: str) -> tuple[str | None, str | None]:
+    def owner_name(self, token: str) -> tuple[str | None, AttendeeRole | None]:
         """(owner label, role) for an action's owner as written in the notes."""
         if token.lower() in ("me", "i", "fm"):
             return (self.fm_name or "FM"), "FM"
@@ -238,7 +240,7 @@ class People:
         if customer:
             return customer.name, "customer"
         if token.upper() in FIELD_ROLES:
-            return None, token.upper()
+            return None, cast(AttendeeRole, token.upper())  # FIELD_ROLES holds role codes only
         return token, None
 
 
@@ -268,7 +270,9 @@ def _segments(text: str) -> list[str]:
     """Split on commas/semicolons outside parentheses: one person per segment in an attendee list."""
     if "(" not in text:  # no parenthesis: every comma and semicolon splits (a lone ")" never nests)
         return [seg.strip() for seg in _SEGMENT_SPLIT_RE.split(text) if seg.strip()]
-    out, depth, cur = [], 0, []
+    out: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         depth += ch == "("
         depth -= ch == ")" and depth > 0

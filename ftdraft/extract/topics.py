@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from .. import lexicon as lx
 from ..schemas import (
+    Cadence,
     CompeteProduct,
     Fact,
+    SyncKind,
     SyncRhythm,
+    Weekday,
 )
 from .actions import ACTION_RE
 from .lines import Line, _not_discussed, _topic_text
@@ -120,16 +124,16 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
         return None
     text = " ".join(line.text for line in candidates)
     lowered = text.lower()
-    cadence = None
+    cadence: Cadence | None = None
     if re.search(r"bi-?weekly|every (?:other|2|two) weeks?|fortnight", lowered):
         cadence = "biweekly"
     elif re.search(r"\bmonthly\b|once a month|every month|of the month", lowered):
         cadence = "monthly"
     elif re.search(r"\bweekly\b|every week", lowered):
         cadence = "weekly"
-    weekday = None
+    weekday: Weekday | None = None
     if m := re.search(r"\b(mon|tue|wed|thu|fri)(?:day|s|sday|nesday|rsday|r|rs)?s?\b", lowered):
-        weekday = m.group(1)[:2].upper()
+        weekday = cast(Weekday, m.group(1)[:2].upper())  # mo/tu/we/th/fr: the pattern admits only these
     week_of_month = None
     if m := re.search(r"\b(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?:mon|tue|wed|thu|fri)", lowered):
         week_of_month = {
@@ -143,14 +147,16 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
             "4th": 4,
             "last": -1,
         }[m.group(1)]
-    kind = "join_existing" if _JOIN_SYNC_RE.search(lowered) and not _PROPOSE_SYNC_RE.search(lowered) else "propose"
+    kind: SyncKind = (
+        "join_existing" if _JOIN_SYNC_RE.search(lowered) and not _PROPOSE_SYNC_RE.search(lowered) else "propose"
+    )
     owner = _sync_owner(candidates, people)
     return SyncRhythm(
         kind=kind,
         cadence=cadence,
         weekday=weekday,
         week_of_month=week_of_month,
-        owner=owner,  # type: ignore[arg-type]
+        owner=owner,
         text=_sentence(" ".join(tidy(_topic_text(line, "n")) for line in candidates)),
         sources=[line.source() for line in candidates],
     )

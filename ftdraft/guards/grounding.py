@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..sanitize import clean_text
-from ..schemas import Check, DraftBundle, Drafts, Engagement, Severity
+from ..schemas import Check, DraftBundle, Drafts, Engagement, Severity, Source
 from .date_mentions import DateMention, _relative_dates, find_dates
 from .parts import iter_parts, sentences
 from .patterns import EMAIL_RE, URL_RE
@@ -55,7 +55,7 @@ def build_corpus(
     call = (context.call_date if context else None) or bundle.engagement.call_date
     flat_notes = " ".join((notes or "").lower().split())
 
-    def grounded_source(sources: list) -> bool:  # type: ignore[type-arg]
+    def grounded_source(sources: list[Source]) -> bool:
         if trusted_facts:
             return True
         for s in sources:
