@@ -6,9 +6,11 @@ Pure and deterministic: the same inputs give the same drafts. Python picks, sort
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import cached_property
 from typing import Any, TypeGuard
 
 from .agenda import agenda_for
@@ -16,6 +18,7 @@ from .schemas import (
     DRAFT_NAMES,
     MANDATORY_ROLES,
     OPTIONAL_ROLES,
+    ActionItem,
     Audience,
     CalendarInvite,
     CallFacts,
@@ -34,7 +37,7 @@ from .schemas import (
     SyncRhythm,
     SyncRhythmDraft,
 )
-from .templating import render
+from .templating import render, render_lines
 
 _WS = re.compile(r"\s+")
 # A figure that looks like it came from a usage report: a percentage, or a number next to a usage word.
@@ -46,6 +49,7 @@ _USAGE_WORD = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_INTRO = re.compile(r"\bintro", re.IGNORECASE)
 
 CADENCE_WORDS = {"weekly": "weekly", "biweekly": "bi-weekly", "monthly": "monthly"}
 WEEKDAY_WORDS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday"}
@@ -66,9 +70,12 @@ def one_line(text: str | None) -> str:
 
 def field_safe(text: str) -> bool:
     """False when a line may carry a usage-report figure, which must never reach the field."""
+    # _PERCENT needs a '%' or the letters 'cent' (no other character matches them case-insensitively), and
+    # the check for those is far cheaper than the case-insensitive regex on long notes.
+    percent = ("%" in text or "cent" in text.lower()) and _PERCENT.search(text)
     if not _DIGIT.search(text):
-        return not _PERCENT.search(text)
-    return not (_PERCENT.search(text) or _USAGE_WORD.search(text))
+        return not percent
+    return not (percent or _USAGE_WORD.search(text))
 
 
 def first_name(name: str) -> str:
@@ -152,6 +159,7 @@ class Roster:
         self._by_role: dict[str, list[Person]] = {}
         for p in team:
             self._by_role.setdefault(p.role, []).append(p)
+        self._resolved: dict[tuple[str | None, str | None], str | None] = {}
         self._by_full: dict[str, Person] = {}
         self._by_first: dict[str, list[Person]] = {}
         for p in self.everyone():
@@ -194,7 +202,15 @@ class Roster:
 
     def resolve(self, name: str | None, role: str | None = None) -> str | None:
         """A display name for an owner: the roster's full name when it matches, the name as given otherwise,
-        the role flagged as unknown when only the role is known, None when nothing is known."""
+        the role flagged as unknown when only the role is known, None when nothing is known.
+
+        Remembered per (name, role): long notes name the same few owners thousands of times."""
+        key = (name, role)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(name, role)
+        return self._resolved[key]
+
+    def _resolve(self, name: str | None, role: str | None) -> str | None:
         if name and one_line(name).upper() == "FM":
             return self.fm_name or "FM"
         if name:
@@ -288,7 +304,7 @@ def _due(due: date | None, due_text: str | None) -> dict[str, Any]:
 
 
 def _texts(items: Iterable[Any]) -> list[str]:
-    return [one_line(x.text) for x in items if one_line(x.text)]
+    return [text for x in items if (text := one_line(x.text))]
 
 
 def _agenda_answer(facts: CallFacts, key: str) -> tuple[str | None, bool]:
@@ -317,78 +333,118 @@ def _roster_names(people: Iterable[Person]) -> list[str]:
     return out
 
 
+class _Call:
+    """One engagement and its facts, with what several drafts share worked out once: render_drafts renders
+    every draft from one of these, so long notes are resolved and cleaned once rather than once per draft."""
+
+    def __init__(self, engagement: Engagement, facts: CallFacts) -> None:
+        self.engagement = engagement
+        self.facts = facts
+        self.roster = Roster.of(engagement)
+
+    @cached_property
+    def base(self) -> dict[str, Any]:
+        return _base(self.engagement, self.roster)
+
+    @cached_property
+    def topics(self) -> list[tuple[str, list[str]]]:
+        """The summary's lines by topic title, before de-duplication (the intents' line included)."""
+        facts = self.facts
+        intents = [f"{one_line(i.workload)}: {one_line(i.note)}" for i in facts.intents if one_line(i.note)]
+        return [
+            ("FastTrack process", _with_agenda(_texts(facts.fasttrack_process), facts, "a")),
+            ("FastTrack offerings", _with_agenda([], facts, "b")),
+            ("Intent by workload", _with_agenda(intents, facts, "c")),
+            ("Environment", _with_agenda(_texts(facts.environment), facts, "d")),
+            ("Licenses", _with_agenda(_texts(facts.licenses), facts, "e")),
+            ("Compete / third-party products", _with_agenda(_texts(facts.compete), facts, "f")),
+            ("Migration source", _with_agenda(_texts(facts.migration_source), facts, "g")),
+            ("Partner", _with_agenda(_texts(facts.partner), facts, "h")),
+            ("Additional tenants", _with_agenda(_texts(facts.additional_tenants), facts, "i")),
+            (
+                "People FastTrack will work with",
+                _with_agenda(_roster_names(self.engagement.customer_contacts), facts, "j"),
+            ),
+            ("Political changes", _with_agenda(_texts(facts.political_changes), facts, "k")),
+            ("Timeline", _with_agenda(_texts(facts.timeline), facts, "l")),
+            ("Risks and current issues", _texts(facts.risks)),
+        ]
+
+    @cached_property
+    def actions(self) -> list[dict[str, Any]]:
+        resolve = self.roster.resolve
+        return [
+            {"owner": resolve(a.owner, a.owner_role), "action": action, **_due(a.due, a.due_text)}
+            for a in self.facts.action_items
+            if (action := one_line(a.action))
+        ]
+
+    @cached_property
+    def asks(self) -> list[dict[str, Any]]:
+        resolve = self.roster.resolve
+        return [
+            {"text": _clause(a.text), "in_scope": a.in_scope, "routed_to": resolve(a.routed_to)}
+            for a in self.facts.asks
+            if one_line(a.text)
+        ]
+
+    @cached_property
+    def open_items(self) -> list[dict[str, Any]]:
+        resolve = self.roster.resolve
+        items = []
+        for o in self.facts.open_items:
+            owner = resolve(o.owner)
+            if text := one_line(o.text):
+                items.append({"text": text.rstrip(".") if owner else text, "owner": owner})
+        return items
+
+    @cached_property
+    def intro_actions(self) -> list[ActionItem]:
+        """The action items about introducing FastTrack to the customer, in order."""
+        return [a for a in self.facts.action_items if _INTRO.search(a.action)]
+
+    @cached_property
+    def rhythm(self) -> dict[str, Any]:
+        return _rhythm_context(self.facts, self.roster)
+
+
 def summary_topics(
     engagement: Engagement, facts: CallFacts, *, field_facing: bool, with_intents: bool = True
 ) -> list[dict[str, Any]]:
     """The call summary by topic, in agenda order. Field-facing: lines that may carry usage-report figures
     are left out. The FTOP entry leaves intents out: they have their own Service Intent notes."""
-    intents = [f"{one_line(i.workload)}: {one_line(i.note)}" for i in facts.intents if one_line(i.note)]
-    topics: list[tuple[str, list[str]]] = [
-        ("FastTrack process", _with_agenda(_texts(facts.fasttrack_process), facts, "a")),
-        ("FastTrack offerings", _with_agenda([], facts, "b")),
-        ("Intent by workload", _with_agenda(intents, facts, "c") if with_intents else []),
-        ("Environment", _with_agenda(_texts(facts.environment), facts, "d")),
-        ("Licenses", _with_agenda(_texts(facts.licenses), facts, "e")),
-        ("Compete / third-party products", _with_agenda(_texts(facts.compete), facts, "f")),
-        ("Migration source", _with_agenda(_texts(facts.migration_source), facts, "g")),
-        ("Partner", _with_agenda(_texts(facts.partner), facts, "h")),
-        ("Additional tenants", _with_agenda(_texts(facts.additional_tenants), facts, "i")),
-        ("People FastTrack will work with", _with_agenda(_roster_names(engagement.customer_contacts), facts, "j")),
-        ("Political changes", _with_agenda(_texts(facts.political_changes), facts, "k")),
-        ("Timeline", _with_agenda(_texts(facts.timeline), facts, "l")),
-        ("Risks and current issues", _texts(facts.risks)),
-    ]
+    return _summary_topics(_Call(engagement, facts), field_facing=field_facing, with_intents=with_intents)
+
+
+def _summary_topics(call: _Call, *, field_facing: bool, with_intents: bool = True) -> list[dict[str, Any]]:
     # A note line often answers several agenda items ("acquisition, IT freeze until march" is a political
     # change, the timeline and a risk): say it once, under every title it answers.
     out: list[dict[str, Any]] = []
     first_home: dict[str, dict[str, Any]] = {}
-    for title, lines in topics:
+    for title, lines in call.topics:
+        if title == "Intent by workload" and not with_intents:
+            continue
         if field_facing:
             lines = [line for line in lines if field_safe(line)]
-        fresh = []
+        fresh: list[tuple[str, str]] = []
         for line in lines:
             key = one_line(line).lower().rstrip(".")
             home = first_home.get(key)
             if home is None:
-                fresh.append(line)
+                fresh.append((line, key))
             elif title not in home["title"]:
                 home["title"] += f" / {title}"
         if fresh:
-            topic = {"title": title, "lines": fresh}
+            topic = {"title": title, "lines": [line for line, _ in fresh]}
             out.append(topic)
-            for line in fresh:
-                first_home.setdefault(one_line(line).lower().rstrip("."), topic)
+            for _, key in fresh:
+                first_home.setdefault(key, topic)
     return out
-
-
-def _actions(facts: CallFacts, roster: Roster) -> list[dict[str, Any]]:
-    return [
-        {"owner": roster.resolve(a.owner, a.owner_role), "action": one_line(a.action), **_due(a.due, a.due_text)}
-        for a in facts.action_items
-        if one_line(a.action)
-    ]
 
 
 def _clause(text: str | None) -> str:
     """A line that the template continues ('<text> – outside scope'): no full stop before the continuation."""
     return one_line(text).rstrip(".")
-
-
-def _asks(facts: CallFacts, roster: Roster) -> list[dict[str, Any]]:
-    return [
-        {"text": _clause(a.text), "in_scope": a.in_scope, "routed_to": roster.resolve(a.routed_to)}
-        for a in facts.asks
-        if one_line(a.text)
-    ]
-
-
-def _open_items(facts: CallFacts, roster: Roster) -> list[dict[str, Any]]:
-    items = []
-    for o in facts.open_items:
-        owner = roster.resolve(o.owner)
-        if one_line(o.text):
-            items.append({"text": _clause(o.text) if owner else one_line(o.text), "owner": owner})
-    return items
 
 
 def _rhythm_context(facts: CallFacts, roster: Roster) -> dict[str, Any]:
@@ -405,23 +461,31 @@ def _rhythm_context(facts: CallFacts, roster: Roster) -> dict[str, Any]:
 
 
 def render_prep(engagement: Engagement, facts: CallFacts) -> PrepChecklist:
-    roster = Roster.of(engagement)
+    return _prep(_Call(engagement, facts))
+
+
+def _prep(call: _Call) -> PrepChecklist:
+    roster = call.roster
     text = render(
         "offline/prep.j2",
-        **_base(engagement, roster),
+        **call.base,
         has_csm=bool(roster.by_role("CSM")),
         missing_roles=[r for r in MANDATORY_ROLES if not roster.by_role(r)],
     )
     items = [ChecklistItem(text=line[2:].strip()) for line in text.splitlines() if line.startswith("- ")]
-    return PrepChecklist(motion=engagement.motion, items=items)
+    return PrepChecklist(motion=call.engagement.motion, items=items)
 
 
 def render_internal_invite(engagement: Engagement, facts: CallFacts) -> InternalInvite:
-    roster = Roster.of(engagement)
+    return _internal_invite(_Call(engagement, facts))
+
+
+def _internal_invite(call: _Call) -> InternalInvite:
+    roster = call.roster
     to, cc = account_team_recipients(roster)
-    agenda = [{"key": item.key, "text": item.invite_text} for item in agenda_for(engagement.motion)]
+    agenda = [{"key": item.key, "text": item.invite_text} for item in agenda_for(call.engagement.motion)]
     context = {
-        **_base(engagement, roster),
+        **call.base,
         "greeting_names": greeting_names(to),
         "agenda": agenda,
         "has_csm": bool(roster.by_role("CSM")),
@@ -433,37 +497,41 @@ def render_internal_invite(engagement: Engagement, facts: CallFacts) -> Internal
     return InternalInvite(email=email, invite=invite)
 
 
-def _intro_owner(facts: CallFacts, roster: Roster) -> Person | None:
+def _intro_owner(call: _Call) -> Person | None:
     """The account-team member the notes say will introduce FastTrack to the customer, if any."""
-    for a in facts.action_items:
-        if re.search(r"\bintro", a.action, re.IGNORECASE):
-            person = roster.find(a.owner) if a.owner else None
-            if person is None and a.owner_role and a.owner_role not in ("FM", "FTA"):
-                holders = roster.by_role(a.owner_role)
-                person = holders[0] if len(holders) == 1 else None
-            if roster.in_team(person):
-                return person
+    roster = call.roster
+    for a in call.intro_actions:
+        person = roster.find(a.owner) if a.owner else None
+        if person is None and a.owner_role and a.owner_role not in ("FM", "FTA"):
+            holders = roster.by_role(a.owner_role)
+            person = holders[0] if len(holders) == 1 else None
+        if roster.in_team(person):
+            return person
     return None
 
 
-def _intro_due(facts: CallFacts) -> dict[str, Any]:
-    for a in facts.action_items:
-        if re.search(r"\bintro", a.action, re.IGNORECASE) and (a.due or a.due_text):
+def _intro_due(call: _Call) -> dict[str, Any]:
+    for a in call.intro_actions:
+        if a.due or a.due_text:
             return _due(a.due, a.due_text)
     return _due(None, None)
 
 
 def render_intro_request(engagement: Engagement, facts: CallFacts) -> IntroRequest:
-    roster = Roster.of(engagement)
-    owner = _intro_owner(facts, roster)
+    return _intro_request(_Call(engagement, facts))
+
+
+def _intro_request(call: _Call) -> IntroRequest:
+    roster = call.roster
+    owner = _intro_owner(call)
     team_to, team_cc = account_team_recipients(roster)
     if owner is not None:
         to = [recipient(owner)]
         cc = [r for r in team_to + team_cc if r != to[0] and (r.name or r.email)]
     else:
         to, cc = team_to, team_cc
-    contacts = _roster_names(engagement.customer_contacts)
-    base = _base(engagement, roster)
+    contacts = _roster_names(call.engagement.customer_contacts)
+    base = call.base
     blurb = render("offline/customer_blurb.j2", **base).strip()
     email = _email(
         "offline/intro_request_email.j2",
@@ -474,42 +542,48 @@ def render_intro_request(engagement: Engagement, facts: CallFacts) -> IntroReque
         greeting_names=greeting_names(to),
         contacts=contacts,
         blurb=blurb,
-        **_intro_due(facts),
+        **_intro_due(call),
     )
     return IntroRequest(email=email, customer_blurb=blurb)
 
 
 def render_teams_channel(engagement: Engagement, facts: CallFacts) -> Email | None:
-    if facts.teams_channel is None:
+    return _teams_channel(_Call(engagement, facts))
+
+
+def _teams_channel(call: _Call) -> Email | None:
+    if call.facts.teams_channel is None:
         return None
-    roster = Roster.of(engagement)
-    to, cc = account_team_recipients(roster)
+    to, cc = account_team_recipients(call.roster)
     return _email(
         "offline/teams_channel_email.j2",
         "account_team",
         to,
         cc,
-        **_base(engagement, roster),
+        **call.base,
         greeting_names=greeting_names(to),
     )
 
 
 def render_follow_up(engagement: Engagement, facts: CallFacts) -> Email:
-    roster = Roster.of(engagement)
-    to, cc = account_team_recipients(roster)
+    return _follow_up(_Call(engagement, facts))
+
+
+def _follow_up(call: _Call) -> Email:
+    to, cc = account_team_recipients(call.roster)
     return _email(
         "offline/follow_up_email.j2",
         "account_team",
         to,
         cc,
-        **_base(engagement, roster),
+        **call.base,
         greeting_names=greeting_names(to),
-        topics=summary_topics(engagement, facts, field_facing=True),
-        open_items=[o for o in _open_items(facts, roster) if field_safe(o["text"])],
-        actions=[a for a in _actions(facts, roster) if field_safe(a["action"])],
-        asks=[a for a in _asks(facts, roster) if field_safe(a["text"])],
-        rhythm=_rhythm_context(facts, roster),
-        teams_channel=facts.teams_channel is not None,
+        topics=_summary_topics(call, field_facing=True),
+        open_items=[o for o in call.open_items if field_safe(o["text"])],
+        actions=[a for a in call.actions if field_safe(a["action"])],
+        asks=[a for a in call.asks if field_safe(a["text"])],
+        rhythm=call.rhythm,
+        teams_channel=call.facts.teams_channel is not None,
     )
 
 
@@ -546,24 +620,28 @@ def _intent_notes(engagement: Engagement, facts: CallFacts) -> list[ServiceInten
 
 
 def render_ftop(engagement: Engagement, facts: CallFacts) -> FtopEntry:
-    roster = Roster.of(engagement)
+    return _ftop(_Call(engagement, facts))
+
+
+def _ftop(call: _Call) -> FtopEntry:
+    engagement, facts, roster = call.engagement, call.facts, call.roster
     participants = _participants(facts, roster)
     discussion = [
         f"{t['title']}: {line}"
-        for t in summary_topics(engagement, facts, field_facing=False, with_intents=False)
+        for t in _summary_topics(call, field_facing=False, with_intents=False)
         for line in t["lines"]
     ]
-    discussion += [f"Open item: {o['text']}" for o in _open_items(facts, roster)]
+    discussion += [f"Open item: {o['text']}" for o in call.open_items]
     rhythm = facts.sync_rhythm
     if rhythm and one_line(rhythm.text):
         discussion.append(f"Field sync rhythm: {one_line(rhythm.text)}")
     if facts.teams_channel and one_line(facts.teams_channel.text):
         discussion.append(f"Teams channel: {one_line(facts.teams_channel.text)}")
-    asks = _asks(facts, roster)
-    questions = [render("offline/ftop_question.j2", ask=a).strip() for a in asks]
+    # one render for every question: the template writes one line per ask
+    questions = [q.strip() for q in render_lines("offline/ftop_questions.j2", asks=call.asks)]
     offerings, _ = _agenda_answer(facts, "b")
     ftc_actions = _texts(facts.fasttrack_process) + ([offerings] if offerings else [])
-    actions = _actions(facts, roster)
+    actions = call.actions
     next_actions = [NextAction(owner=a["owner"], action=a["action"], due=a["due"]) for a in actions]
     intent_notes = _intent_notes(engagement, facts)
     entry = FtopEntry(
@@ -576,19 +654,23 @@ def render_ftop(engagement: Engagement, facts: CallFacts) -> FtopEntry:
     )
     text = render(
         "offline/ftop.j2",
-        **_base(engagement, roster),
+        **call.base,
         entry=entry,
         actions=actions,
-        open_items=_open_items(facts, roster),
+        open_items=call.open_items,
     )
     return entry.model_copy(update={"text": text})
 
 
 def render_sync_rhythm(engagement: Engagement, facts: CallFacts) -> SyncRhythmDraft:
-    roster = Roster.of(engagement)
-    rhythm = facts.sync_rhythm
+    return _sync_rhythm(_Call(engagement, facts))
+
+
+def _sync_rhythm(call: _Call) -> SyncRhythmDraft:
+    roster = call.roster
+    rhythm = call.facts.sync_rhythm
     team_to, team_cc = account_team_recipients(roster)
-    context = {**_base(engagement, roster), "rhythm": _rhythm_context(facts, roster)}
+    context = {**call.base, "rhythm": call.rhythm}
     owner = roster.find(rhythm.owner) if rhythm and rhythm.owner else None
     if rhythm is not None and rhythm.kind == "join_existing":
         # Ask whoever runs the existing sync; the rest of the team only needs to know.
@@ -650,9 +732,31 @@ def render_draft(name: str, engagement: Engagement, facts: CallFacts) -> Any:
     return renderer(engagement, facts)
 
 
+_PARTS: dict[str, Callable[[_Call], Any]] = {
+    "prep": _prep,
+    "internal_invite": _internal_invite,
+    "intro_request": _intro_request,
+    "teams_channel": _teams_channel,
+    "follow_up": _follow_up,
+    "ftop": _ftop,
+    "sync_rhythm": _sync_rhythm,
+}
+assert tuple(_PARTS) == DRAFT_NAMES
+
+
 def render_drafts(engagement: Engagement, facts: CallFacts) -> Drafts:
-    """Every draft from the same facts."""
-    return Drafts(**{name: renderer(engagement, facts) for name, renderer in _RENDERERS.items()})
+    """Every draft from the same facts, sharing what several drafts use (owners, open items, asks, topics).
+
+    Like extraction, drafting makes many short-lived objects and no cycles worth collecting midway: the
+    cyclic collector is paused meanwhile (a sizeable share of the time on long notes) and back on after."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        call = _Call(engagement, facts)
+        return Drafts(**{name: part(call) for name, part in _PARTS.items()})
+    finally:
+        if collecting:
+            gc.enable()
 
 
 __all__ = ["build_rrule", "field_safe", "render_draft", "render_drafts", "summary_topics"]

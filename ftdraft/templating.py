@@ -33,3 +33,10 @@ def environment() -> SandboxedEnvironment:
 def render(template: str, **context: Any) -> str:
     """Render prompts/<template> with the given variables."""
     return environment().get_template(template).render(**context).strip() + "\n"
+
+
+def render_lines(template: str, **context: Any) -> list[str]:
+    """Render prompts/<template>, which writes one item per line (each ending with a newline), to its lines:
+    one render for a whole list rather than one per item."""
+    text = environment().get_template(template).render(**context)
+    return text.split("\n")[:-1]
