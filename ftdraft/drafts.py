@@ -6,7 +6,6 @@ Pure and deterministic: the same inputs give the same drafts. Python picks, sort
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -14,6 +13,7 @@ from functools import cached_property
 from typing import Any, TypeGuard
 
 from .agenda import agenda_for
+from .gc_pause import gc_paused
 from .schemas import (
     DRAFT_NAMES,
     MANDATORY_ROLES,
@@ -745,18 +745,10 @@ assert tuple(_PARTS) == DRAFT_NAMES
 
 
 def render_drafts(engagement: Engagement, facts: CallFacts) -> Drafts:
-    """Every draft from the same facts, sharing what several drafts use (owners, open items, asks, topics).
-
-    Like extraction, drafting makes many short-lived objects and no cycles worth collecting midway: the
-    cyclic collector is paused meanwhile (a sizeable share of the time on long notes) and back on after."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    """Every draft from the same facts, sharing what several drafts use (owners, open items, asks, topics)."""
+    with gc_paused():
         call = _Call(engagement, facts)
         return Drafts(**{name: part(call) for name, part in _PARTS.items()})
-    finally:
-        if collecting:
-            gc.enable()
 
 
 __all__ = ["build_rrule", "field_safe", "render_draft", "render_drafts", "summary_topics"]

@@ -6,10 +6,9 @@ notes do not give stays None and is flagged, and unanswered agenda items become 
 
 from __future__ import annotations
 
-import gc
-
 from .. import lexicon as lx
 from ..agenda import AGENDA_BY_KEY
+from ..gc_pause import gc_paused
 from ..schemas import CallFacts, Engagement, Fact, OpenItem
 from .actions import _actions, _asks, _open_items_from_notes
 from .answers import _agenda, _apply_agenda_answers
@@ -25,16 +24,8 @@ def extract_facts(
     notes: str, engagement: Engagement, agenda_answers: dict[str, str] | None = None
 ) -> tuple[Engagement, CallFacts]:
     """Return the engagement (completed from the notes where the context left gaps) and the facts in the notes."""
-    # Extraction allocates many short-lived objects and makes no reference cycles worth collecting midway:
-    # pausing the cyclic collector saves about a tenth of the time on long notes. Reference counting still
-    # frees everything, and the collector is back on (if it was) before anything else runs.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _extract(notes, engagement, agenda_answers)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] | None) -> tuple[Engagement, CallFacts]:
