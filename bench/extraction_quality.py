@@ -14,49 +14,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
+sys.path.insert(0, str(ROOT / "tests"))  # the labelled corpus and its matching rules live with the tests
+
+from labelled_corpus import BLIND, Case, keywords_match, load_cases, norm  # noqa: E402
+
 from ftdraft.extract import extract_facts  # noqa: E402
 from ftdraft.schemas import ActionItem, CallFacts, Engagement  # noqa: E402
-
-CORPUS = ROOT / "tests" / "fixtures" / "notes"
-# Notes written and labelled by reading, never used to tune the rules and never asserted by tests: the
-# honest figure. When a miss here is fixed, move that note into CORPUS and write a fresh blind one.
-BLIND = ROOT / "tests" / "fixtures" / "blind"
-
-
-@dataclass
-class Case:
-    name: str
-    notes: str
-    expected: dict[str, Any]
-
-
-def load_cases(corpus: Path = CORPUS) -> list[Case]:
-    """Every labelled note: <name>.expected.yaml next to <name>.<ext>, or pointing at a sample via notes_file."""
-    cases = []
-    for exp_path in sorted(corpus.glob("*.expected.yaml")):
-        expected = yaml.safe_load(exp_path.read_text(encoding="utf-8"))
-        name = exp_path.name.removesuffix(".expected.yaml")
-        if "notes_file" in expected:
-            notes_path = ROOT / expected["notes_file"]
-        else:
-            notes_path = next(p for p in corpus.glob(f"{name}.*") if not p.name.endswith(".expected.yaml"))
-        cases.append(Case(name=name, notes=notes_path.read_text(encoding="utf-8"), expected=expected))
-    return cases
-
-
-def _norm(value: object) -> object:
-    return value.strip().lower() if isinstance(value, str) else value
-
-
-def keywords_match(keywords: list[str], text: str) -> bool:
-    """Every keyword (each may offer alternatives, "exo|exchange") occurs in text, case-insensitively."""
-    lowered = text.lower()
-    return all(any(alt.strip().lower() in lowered for alt in str(kw).split("|")) for kw in keywords)
 
 
 def _as_date(value: object) -> date | None:
@@ -66,7 +32,7 @@ def _as_date(value: object) -> date | None:
 
 
 def action_exact(expected: dict[str, Any], item: ActionItem) -> bool:
-    return _norm(item.owner) == _norm(expected["owner"]) and item.due == _as_date(expected["due"])
+    return norm(item.owner) == norm(expected["owner"]) and item.due == _as_date(expected["due"])
 
 
 def match_actions(expected: list[dict[str, Any]], predicted: list[ActionItem]) -> list[tuple[dict, ActionItem | None]]:
@@ -151,7 +117,7 @@ def score_case(case: Case, engagement: Engagement, facts: CallFacts, report: Rep
         )
 
     for want in exp.get("attendees", []):
-        got = next((a for a in facts.attendees if a.name and _norm(a.name) == _norm(want["name"])), None)
+        got = next((a for a in facts.attendees if a.name and norm(a.name) == norm(want["name"])), None)
         role = got.role if got else "not found"
         report.attendee_roles.add(role == want["role"], f"{n}: {want['name']} role {role} != {want['role']}")
         if got is not None and "present" in want:
@@ -166,7 +132,7 @@ def score_case(case: Case, engagement: Engagement, facts: CallFacts, report: Rep
         else:
             for key, value in want_sync.items():
                 got_value = getattr(got_sync, key) if got_sync else "no sync rhythm"
-                report.sync.add(_norm(got_value) == _norm(value), f"{n}: sync {key} {got_value} != {value}")
+                report.sync.add(norm(got_value) == norm(value), f"{n}: sync {key} {got_value} != {value}")
 
 
 def evaluate(cases: list[Case] | None = None) -> Report:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
+from labelled_corpus import CORPUS, keywords_match, load_cases, norm
 
 from ftdraft.extract import extract_facts
 from ftdraft.inputs import load_agenda, load_context
@@ -16,7 +16,6 @@ from ftdraft.schemas import CallFacts, Engagement
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SAMPLES = sorted(p.name for p in EXAMPLES.iterdir() if p.suffix in (".md", ".txt"))  # notes, not context files
-CORPUS = Path(__file__).parent / "fixtures" / "notes"
 
 
 def _run(notes: str, agenda: dict[str, str] | None = None) -> tuple[Engagement, CallFacts]:
@@ -209,33 +208,12 @@ def test_never_invents_owners_names_dates_or_numbers(path: Path) -> None:
 # ---------------------------------------------------------------- labelled corpus
 
 
-def _cases() -> list[tuple[str, str, dict]]:
-    cases = []
-    for exp_path in sorted(CORPUS.glob("*.expected.yaml")):
-        expected = yaml.safe_load(exp_path.read_text(encoding="utf-8"))
-        name = exp_path.name.removesuffix(".expected.yaml")
-        if "notes_file" in expected:
-            notes_path = ROOT / expected["notes_file"]
-        else:
-            notes_path = next(p for p in CORPUS.glob(f"{name}.*") if not p.name.endswith(".expected.yaml"))
-        cases.append((name, notes_path.read_text(encoding="utf-8"), expected))
-    return cases
-
-
-CASES = _cases()
+CASES = [(c.name, c.notes, c.expected) for c in load_cases(CORPUS)]
 IDS = [c[0] for c in CASES]
 
 
 def test_corpus_has_at_least_twelve_own_notes() -> None:
     assert len([c for c in CASES if "notes_file" not in c[2]]) >= 12
-
-
-def _norm(value: object) -> object:
-    return value.lower() if isinstance(value, str) else value
-
-
-def _keywords_in(keywords: list[str], text: str) -> bool:
-    return all(any(alt.lower() in text.lower() for alt in str(k).split("|")) for k in keywords)
 
 
 @pytest.mark.parametrize(("name", "notes", "expected"), CASES, ids=IDS)
@@ -248,7 +226,7 @@ def test_corpus_header_and_attendees(name: str, notes: str, expected: dict) -> N
     if "scope" in expected:
         assert set(engagement.workloads) == set(expected["scope"])
     for want in expected.get("attendees", []):
-        got = next((a for a in facts.attendees if _norm(a.name) == _norm(want["name"])), None)
+        got = next((a for a in facts.attendees if norm(a.name) == norm(want["name"])), None)
         assert got is not None, f"{want['name']} not found"
         assert got.role == want["role"]
         assert got.present == want.get("present", True)
@@ -263,8 +241,8 @@ def test_corpus_action_items_owner_and_due_exact(name: str, notes: str, expected
             (
                 a
                 for a in unused
-                if _keywords_in(want["action"], a.action)
-                and _norm(a.owner) == _norm(want["owner"])
+                if keywords_match(want["action"], a.action)
+                and norm(a.owner) == norm(want["owner"])
                 and a.due == want["due"]
             ),
             None,
@@ -293,7 +271,7 @@ def test_corpus_intents(name: str, notes: str, expected: dict) -> None:
 def test_corpus_open_items_and_sync(name: str, notes: str, expected: dict) -> None:
     _, facts = _run(notes)
     for keywords in expected.get("open_items", []):
-        assert any(_keywords_in(keywords, o.text) for o in facts.open_items), f"open item {keywords} missing"
+        assert any(keywords_match(keywords, o.text) for o in facts.open_items), f"open item {keywords} missing"
     if "sync_rhythm" not in expected:
         return
     want = expected["sync_rhythm"]
@@ -302,7 +280,7 @@ def test_corpus_open_items_and_sync(name: str, notes: str, expected: dict) -> No
         return
     assert facts.sync_rhythm is not None
     for key, value in want.items():
-        assert _norm(getattr(facts.sync_rhythm, key)) == _norm(value), key
+        assert norm(getattr(facts.sync_rhythm, key)) == norm(value), key
 
 
 # ---------------------------------------------------------------- single rules
