@@ -29,12 +29,11 @@ from guard_support import (  # noqa: E402
     plant,
     privacy_eval,
 )
-from openai_stub_server import StubServer  # noqa: E402
+from openai_stub_server import StubServer, stub_settings  # noqa: E402
 from test_bad_inputs import CASES, ROSTER_CONTEXT  # noqa: E402
 
 from ftdraft import guards  # noqa: E402
 from ftdraft.cli import main as cli_main  # noqa: E402
-from ftdraft.config import Settings  # noqa: E402
 from ftdraft.llm import PROMPT_CANARY  # noqa: E402
 from ftdraft.pipeline import build_bundle, offline_bundle  # noqa: E402
 from ftdraft.schemas import DraftBundle  # noqa: E402
@@ -65,11 +64,9 @@ def model_payloads() -> tuple[int, int, list[str]]:
     tried = held = 0
     failures: list[str] = []
     with StubServer(ObedientModel(obedient_facts(contoso))) as srv:
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            OPENAI_API_KEY="sk-bench-not-a-real-key",
-            OPENAI_BASE_URL=srv.base_url,
-            FTDRAFT_MODEL="stub-model",
+        settings = stub_settings(
+            srv.base_url,
+            "sk-bench-not-a-real-key",
             FTDRAFT_REQUEST_TIMEOUT=2.0,
             FTDRAFT_TOTAL_BUDGET=8.0,
             FTDRAFT_MAX_RETRIES=0,

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from factories import contoso_engagement, contoso_facts  # noqa: E402
-from openai_stub_server import CannedReplies, StubServer  # noqa: E402
+from openai_stub_server import CannedReplies, StubServer, stub_settings  # noqa: E402
 
 from ftdraft.config import Settings  # noqa: E402
 from ftdraft.pipeline import build_bundle  # noqa: E402
@@ -60,13 +60,7 @@ def main() -> int:
     offline_s = statistics.median(offline)
 
     with StubServer(canned, latency=latency) as server:
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            OPENAI_API_KEY="sk-bench-not-a-real-key",
-            OPENAI_BASE_URL=server.base_url,
-            FTDRAFT_MODEL="stub-model",
-            FTDRAFT_REQUEST_TIMEOUT=10,
-        )
+        settings = stub_settings(server.base_url, "sk-bench-not-a-real-key", FTDRAFT_REQUEST_TIMEOUT=10)
         build_bundle(notes, engagement, engine="llm", settings=settings)  # warm: imports, connection setup
         walls, firsts, per_bundle, carrying = [], [], [], []
         for _ in range(args.runs):

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ftdraft.config import Settings
+
 # ---------------------------------------------------------------- behaviours
 
 
@@ -293,6 +295,14 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
         self.close_connection = True
+
+
+def stub_settings(base_url: str, api_key: str, **limits: object) -> Settings:
+    """ftdraft pointed at a stub server: no .env read, the stub's model name, and the caller's limits
+    (FTDRAFT_REQUEST_TIMEOUT, FTDRAFT_TOTAL_BUDGET, FTDRAFT_MAX_RETRIES, ...)."""
+    values: dict[str, object] = {"OPENAI_API_KEY": api_key, "OPENAI_BASE_URL": base_url, "FTDRAFT_MODEL": "stub-model"}
+    values.update(limits)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 
 def free_port() -> int:

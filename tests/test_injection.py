@@ -23,7 +23,7 @@ from guard_support import (
     plant,
     recipients,
 )
-from openai_stub_server import StubServer
+from openai_stub_server import StubServer, stub_settings
 
 from ftdraft import guards
 from ftdraft.config import Settings
@@ -133,14 +133,8 @@ def obedient_server(contoso: str) -> Iterator[StubServer]:
 
 
 def _model_settings(url: str) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        OPENAI_API_KEY=SENTINEL_KEY,
-        OPENAI_BASE_URL=url,
-        FTDRAFT_MODEL="stub-model",
-        FTDRAFT_REQUEST_TIMEOUT=2.0,
-        FTDRAFT_TOTAL_BUDGET=8.0,
-        FTDRAFT_MAX_RETRIES=0,
+    return stub_settings(
+        url, SENTINEL_KEY, FTDRAFT_REQUEST_TIMEOUT=2.0, FTDRAFT_TOTAL_BUDGET=8.0, FTDRAFT_MAX_RETRIES=0
     )
 
 

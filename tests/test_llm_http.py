@@ -11,7 +11,18 @@ from pathlib import Path
 
 import pytest
 from factories import contoso_engagement, contoso_facts
-from openai_stub_server import CannedReplies, CutStream, Drop, Garbage, Hang, Reply, Status, StubServer, free_port
+from openai_stub_server import (
+    CannedReplies,
+    CutStream,
+    Drop,
+    Garbage,
+    Hang,
+    Reply,
+    Status,
+    StubServer,
+    free_port,
+    stub_settings,
+)
 
 from ftdraft.config import Settings
 from ftdraft.pipeline import build_bundle
@@ -36,18 +47,15 @@ def server() -> Iterator[StubServer]:
 
 
 def make_settings(base_url: str, **kw: object) -> Settings:
-    values: dict[str, object] = {
-        "OPENAI_API_KEY": KEY,
-        "OPENAI_BASE_URL": base_url,
-        "FTDRAFT_MODEL": "stub-model",
+    limits: dict[str, object] = {
         "FTDRAFT_REQUEST_TIMEOUT": 1.0,
         "FTDRAFT_TOTAL_BUDGET": 6.0,
         "FTDRAFT_MAX_RETRIES": 2,
         "FTDRAFT_RETRY_BACKOFF": 0.02,
         "FTDRAFT_MAX_RETRY_WAIT": 0.2,
     }
-    values.update(kw)
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    limits.update(kw)
+    return stub_settings(base_url, KEY, **limits)
 
 
 def run(server_url: str, notes: str = NOTES, **kw: object) -> tuple[DraftBundle, list[str], float]:

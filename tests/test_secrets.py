@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from openai_stub_server import Drop, Garbage, Reply, Status, StubServer, free_port
+from openai_stub_server import Drop, Garbage, Reply, Status, StubServer, free_port, stub_settings
 from streamlit.testing.v1 import AppTest
 
 from ftdraft.cli import main
@@ -68,15 +68,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
 
 
 def _settings(url: str) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        OPENAI_API_KEY=KEY,
-        OPENAI_BASE_URL=url,
-        FTDRAFT_MODEL="stub-model",
-        FTDRAFT_REQUEST_TIMEOUT=1.0,
-        FTDRAFT_TOTAL_BUDGET=5.0,
-        FTDRAFT_MAX_RETRIES=1,
-    )
+    return stub_settings(url, KEY, FTDRAFT_REQUEST_TIMEOUT=1.0, FTDRAFT_TOTAL_BUDGET=5.0, FTDRAFT_MAX_RETRIES=1)
 
 
 def _facts_json() -> str:
