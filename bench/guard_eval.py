@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the payload corpus, the obedient stub model and the bad-input cases
 
+from app_support import engagement_id, open_app  # noqa: E402
 from guard_support import (  # noqa: E402
     EXAMPLES,
     PLANT_MODES,
@@ -127,8 +128,6 @@ def bad_inputs_app() -> tuple[int, int, list[str]]:
     exception, and the store keeps the notes."""
     import os
 
-    from streamlit.testing.v1 import AppTest
-
     from ftdraft.config import get_settings
     from ftdraft.store import Store
 
@@ -140,10 +139,8 @@ def bad_inputs_app() -> tuple[int, int, list[str]]:
         for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FTDRAFT_ENGINE"):
             os.environ.pop(var, None)
         get_settings.cache_clear()
-        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-        at.run()
-        eid = at.query_params["e"]
-        eid = eid[0] if isinstance(eid, list) else eid
+        at = open_app()
+        eid = engagement_id(at)
         store = Store(url)
         for case in CASES:
             tried += 1

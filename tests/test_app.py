@@ -6,12 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_support import draft_notes, engagement_id, open_app
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "streamlit_app.py")
 CONTOSO = (ROOT / "examples" / "rfa-contoso-pharma.md").read_text(encoding="utf-8")
-TIMEOUT = 60
 
 
 @pytest.fixture
@@ -29,20 +27,6 @@ def plain(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
-def start(eid: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if eid:
-        at.query_params["e"] = eid
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def engagement_id(at: AppTest) -> str:
-    value = at.query_params["e"]
-    return value[0] if isinstance(value, list) else value
-
-
 def seen(elements) -> list[str]:  # type: ignore[no-untyped-def]
     return [plain(e.value) for e in elements]
 
@@ -53,15 +37,8 @@ def by_suffix(widgets, suffix: str):  # type: ignore[no-untyped-def]
     return found[0]
 
 
-def draft_notes(at: AppTest, eid: str, notes: str) -> AppTest:
-    at.text_area(key=f"{eid}:notes").input(notes).run()
-    at.button(key=f"{eid}:draft").click().run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_whole_flow_offline_survives_a_restart(db: str) -> None:
-    at = start()
+    at = open_app()
     eid = engagement_id(at)
     assert any("offline templates" in m for m in seen(at.info)), "the page says which engine drafts"
 
@@ -129,7 +106,7 @@ def test_whole_flow_offline_survives_a_restart(db: str) -> None:
     assert any("regenerated" in m for m in seen(at.success))
 
     # A fresh session (refresh / restart) on the same database, with the id in the URL, shows it all again.
-    again = start(eid)
+    again = open_app(eid)
     assert again.text_area(key=f"{eid}:notes").value == CONTOSO
     assert again.text_input(key=f"{eid}:setup:customer").value == "Contoso Pharma"
     assert again.selectbox(key=f"{eid}:setup:motion").value == "RFA"
@@ -147,7 +124,7 @@ def test_whole_flow_offline_survives_a_restart(db: str) -> None:
 
 
 def test_empty_notes_warn_and_keep_the_page(db: str) -> None:
-    at = start()
+    at = open_app()
     eid = engagement_id(at)
     draft_notes(at, eid, "   \n  ")
     assert any("notes are empty" in m for m in seen(at.error))
@@ -156,18 +133,18 @@ def test_empty_notes_warn_and_keep_the_page(db: str) -> None:
 
 def test_oversize_notes_are_refused_but_saved(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FTDRAFT_MAX_NOTES_BYTES", "2000")
-    at = start()
+    at = open_app()
     eid = engagement_id(at)
     big = CONTOSO * 3
     draft_notes(at, eid, big)
     errors = seen(at.error)
     assert any("over the" in m and "limit" in m for m in errors), errors
     assert at.text_area(key=f"{eid}:notes").value == big
-    assert start(eid).text_area(key=f"{eid}:notes").value == big, "refused notes are still saved"
+    assert open_app(eid).text_area(key=f"{eid}:notes").value == big, "refused notes are still saved"
 
 
 def test_binary_and_non_utf8_uploads_say_what_to_do(db: str) -> None:
-    at = start()
+    at = open_app()
     eid = engagement_id(at)
     at.text_area(key=f"{eid}:notes").input("my pasted notes").run()
     at.file_uploader(key=f"{eid}:upload").set_value(("notes.txt", b"\x89PNG\x00\x00\x01binary", "text/plain")).run()
@@ -180,17 +157,17 @@ def test_binary_and_non_utf8_uploads_say_what_to_do(db: str) -> None:
 
 
 def test_text_upload_goes_below_pasted_notes(db: str) -> None:
-    at = start()
+    at = open_app()
     eid = engagement_id(at)
     at.text_area(key=f"{eid}:notes").input("pasted first").run()
     at.file_uploader(key=f"{eid}:upload").set_value(("call.md", CONTOSO.encode("utf-8"), "text/markdown")).run()
     assert not at.exception and not at.error
     assert at.text_area(key=f"{eid}:notes").value == "pasted first\n\n" + CONTOSO
-    assert start(eid).text_area(key=f"{eid}:notes").value.startswith("pasted first")
+    assert open_app(eid).text_area(key=f"{eid}:notes").value.startswith("pasted first")
 
 
 def test_bad_roster_line_is_reported_and_the_paste_stays(db: str) -> None:
-    at = start()
+    at = open_app()
     eid = engagement_id(at)
     paste = "Priya Raman <priya@contoso.com> ATS\nBob <bob@contoso> TAM\n"
     at.text_area(key=f"{eid}:roster").input(paste)
@@ -203,7 +180,7 @@ def test_bad_roster_line_is_reported_and_the_paste_stays(db: str) -> None:
 
 
 def test_user_text_is_never_rendered_as_html_or_markdown(db: str) -> None:
-    at = start()
+    at = open_app()
     eid = engagement_id(at)
     hostile = (
         "Account team sync - <b>Evil</b> Corp\nAttendees: Priya Raman (ATS)\n"
@@ -220,7 +197,7 @@ def test_user_text_is_never_rendered_as_html_or_markdown(db: str) -> None:
 
 
 def test_sidebar_search_reopen_and_delete_with_confirmation(db: str) -> None:
-    at = start()
+    at = open_app()
     first = engagement_id(at)
     at.text_input(key=f"{first}:setup:customer").input("Contoso Pharma").run()
     at.sidebar.button[0].click().run()  # New engagement
@@ -243,11 +220,11 @@ def test_sidebar_search_reopen_and_delete_with_confirmation(db: str) -> None:
     at.button(key=f"yes:{second}").click().run()
     assert not at.exception
     assert f"open:{second}" not in [b.key for b in at.sidebar.button]
-    assert start(second).query_params["e"] != [second], "a deleted engagement does not come back"
+    assert open_app(second).query_params["e"] != [second], "a deleted engagement does not come back"
 
 
 def test_llm_without_key_says_what_to_do(db: str) -> None:
-    at = start()
+    at = open_app()
     eid = engagement_id(at)
     at.radio(key="engine_choice").set_value("llm").run()
     assert any("OPENAI_API_KEY" in m for m in seen(at.warning))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from app_support import engagement_id, open_app
 from streamlit.testing.v1 import AppTest
 
 from ftdraft.cli import main
@@ -126,28 +127,12 @@ def test_cli_binary_through_the_console_script_prints_no_traceback(tmp_path: Pat
 
 # ================================================================ the app
 
-APP = str(ROOT / "streamlit_app.py")
-
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("FTDRAFT_DATABASE_URL", url)
     return url
-
-
-def _app(eid: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if eid:
-        at.query_params["e"] = eid
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _eid(at: AppTest) -> str:
-    value = at.query_params["e"]
-    return value[0] if isinstance(value, list) else value
 
 
 def _messages(at: AppTest) -> str:
@@ -160,8 +145,8 @@ def _text(case: Case) -> str:
 
 
 def test_app_bad_input_matrix(db: str) -> None:
-    at = _app()
-    eid = _eid(at)
+    at = open_app()
+    eid = engagement_id(at)
     store = Store(db)
     for case in CASES:
         text = _text(case)
@@ -176,13 +161,13 @@ def test_app_bad_input_matrix(db: str) -> None:
             assert record.bundle is not None, f"{case.id}: pasted text that can be read gets drafts"
         assert at.text_area(key=f"{eid}:notes").value == text, f"{case.id}: the notes stay on the page"
     # A browser refresh (a fresh session on the same database) shows the last notes again.
-    again = _app(eid)
+    again = open_app(eid)
     assert again.text_area(key=f"{eid}:notes").value == _text(CASES[-1])
 
 
 def test_app_roster_with_no_notes(db: str) -> None:
-    at = _app()
-    eid = _eid(at)
+    at = open_app()
+    eid = engagement_id(at)
     at.text_area(key=f"{eid}:roster").input("Priya Raman <priya.raman@microsoft.com> ATS\n")
     at.button(key=f"{eid}:roster_add").click().run()
     at.button(key=f"{eid}:draft").click().run()

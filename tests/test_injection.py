@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from app_support import draft_notes, engagement_id, open_app
 from guard_support import (
     ATTACKER_DOMAIN,
     EXAMPLES,
@@ -191,7 +192,6 @@ def _markdown_nodes(node):  # type: ignore[no-untyped-def]
 
 
 def test_the_page_renders_no_user_text_as_html(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from streamlit.testing.v1 import AppTest
 
     from ftdraft.config import get_settings
 
@@ -201,13 +201,8 @@ def test_the_page_renders_no_user_text_as_html(tmp_path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
     contoso = next(p for p in EXAMPLES if "contoso" in p.name).read_text(encoding="utf-8")
-    at = AppTest.from_file(str(EXAMPLES[0].parent.parent / "streamlit_app.py"), default_timeout=60)
-    at.run()
-    eid = at.query_params["e"]
-    eid = eid[0] if isinstance(eid, list) else eid
-    at.text_area(key=f"{eid}:notes").input(contoso + MARKUP_NOTES).run()
-    at.button(key=f"{eid}:draft").click().run()
-    assert not at.exception, at.exception
+    at = open_app()
+    draft_notes(at, engagement_id(at), contoso + MARKUP_NOTES)
     nodes = list(_markdown_nodes(at._tree))
     assert any("onerror" in str(getattr(n, "value", "")) for n in nodes), "the hostile text is on the page (as text)"
     for n in nodes:

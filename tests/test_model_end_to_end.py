@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from app_support import draft_notes, engagement_id, open_app
 from factories import contoso_facts
 from openai_stub_server import CannedReplies, StubServer
-from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTOSO = ROOT / "examples" / "rfa-contoso-pharma.md"
@@ -79,17 +79,12 @@ def test_the_app_drafts_through_the_model_and_says_so(
     monkeypatch.setenv("FTDRAFT_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
     monkeypatch.chdir(tmp_path)
 
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
-    at.run()
-    assert not at.exception, at.exception
-    eid = at.query_params["e"]
-    eid = eid[0] if isinstance(eid, list) else eid
+    at = open_app(timeout=90)
+    eid = engagement_id(at)
     assert any("stub-model" in i.value.replace("\\", "") for i in at.info), "the page says the model drafts"
 
-    at.text_area(key=f"{eid}:notes").input(CONTOSO.read_text(encoding="utf-8")).run()
-    at.button(key=f"{eid}:draft").click().run()
+    draft_notes(at, eid, CONTOSO.read_text(encoding="utf-8"))
 
-    assert not at.exception, at.exception
     assert "extract" in server.steps(), "the page's Draft button went through the model"
     captions = " ".join(c.value for c in at.caption)
     assert "Written by the model stub-model" in captions.replace("\\", "")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from app_support import draft_notes, engagement_id, open_app
 from openai_stub_server import Drop, Garbage, Reply, Status, StubServer, free_port, stub_settings
 from streamlit.testing.v1 import AppTest
 
@@ -141,13 +142,8 @@ def test_no_key_on_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setenv("FTDRAFT_MAX_RETRIES", "0")
         monkeypatch.setenv("FTDRAFT_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
         get_settings.cache_clear()
-        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-        at.run()
-        eid = at.query_params["e"]
-        eid = eid[0] if isinstance(eid, list) else eid
-        at.text_area(key=f"{eid}:notes").input(NOTES).run()
-        at.button(key=f"{eid}:draft").click().run()
-        assert not at.exception, at.exception
+        at = open_app()
+        draft_notes(at, engagement_id(at), NOTES)
         page = _page_text(at)
         assert "Contoso" in page, "the page really drafted"
         assert not leaked(page)
