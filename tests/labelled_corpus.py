@@ -14,6 +14,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "notes"
 BLIND = ROOT / "tests" / "fixtures" / "blind"
+OUTSIDE = ROOT / "tests" / "fixtures" / "corpus"  # copied from the shared corpus: written independently of the code
 
 
 @dataclass
