@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -186,3 +187,66 @@ def states_year(words: str) -> bool:
         return m.group(3) is not None
     m = MONTH_DAY_RE.fullmatch(words) or DAY_MONTH_RE.fullmatch(words)
     return bool(m and m.group(3))
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """A due date read from text.
+
+    value: the resolved date, or None (no date in the text, a date with no day such as "end of Q1", or relative
+    words with no reference date). words: the surface words ("next Tues", "before the holidays"), kept even when
+    value is None. start/end: the words' span in the text (0, 0 when there are none), to strip from an action.
+    ambiguous: (month-first, day-first) readings when a numeric date allows both ("5/12"); value is the one chosen.
+    """
+
+    value: date | None = None
+    words: str | None = None
+    start: int = 0
+    end: int = 0
+    ambiguous: tuple[date, date] | None = None
+
+
+_DAY_FIRST_RE = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{2,4}))?(?![\d/]|\.\d)")
+
+
+def day_first_habit(notes: str) -> bool:
+    """Whether the notes write numeric dates day-first: "27/11/2026", "24.11.2026", or any d/m with a day over 12
+    (and no m/d with a day over 12). Source: ../shared/corpus/README.md, DATE RESOLUTION ("day-first habit")."""
+    day_first = month_first = False
+    for m in _DAY_FIRST_RE.finditer(notes) if ("/" in notes or "." in notes) else ():
+        a, sep, b = int(m.group(1)), m.group(2), int(m.group(3))
+        if sep == "." and m.group(4) and 1 <= b <= 12 and 1 <= a <= 31:
+            day_first = True
+        elif sep == "/":
+            if a > 12 and 1 <= b <= 12:
+                day_first = True
+            elif b > 12 and 1 <= a <= 12:
+                month_first = True
+    return day_first and not month_first
+
+
+def read_due(text: str, ref: date | None, *, day_first: bool = False) -> DueDate:
+    """The first due date in text, resolved against ref (the call date, or a reply's Sent: date).
+
+    Returns a DueDate (see its fields); DueDate() when the text names no date. Rules: ../shared/corpus/README.md,
+    DATE RESOLUTION."""
+    value, words = find_due_date(text, ref)
+    if words is None:
+        return DueDate()
+    start = text.find(words)
+    ambiguous = None
+    m = SLASH_RE.fullmatch(words)
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        if day_first and 1 <= b <= 12 and 1 <= a <= 31:
+            year = value.year if value else (ref.year if ref else None)
+            if m.group(3):
+                year = int(m.group(3)) + (2000 if int(m.group(3)) < 100 else 0)
+            elif ref is not None:
+                year = _forward_year(b, a, ref)
+            value = _safe(year, b, a) if year else None
+        if a <= 12 and b <= 12 and a != b and value is not None:
+            md, dm = _safe(value.year, a, b), _safe(value.year, b, a)
+            if md and dm:
+                ambiguous = (md, dm)
+    return DueDate(value=value, words=words, start=max(start, 0), end=max(start, 0) + len(words), ambiguous=ambiguous)

@@ -171,6 +171,10 @@ class SyncRhythm(Model):
     cadence: Cadence | None = None
     weekday: Weekday | None = None
     week_of_month: int | None = None  # 1 = first <weekday> of the month
+    days: list[Weekday] = Field(default_factory=list)  # BYDAY: every day named; weekday is the first of them
+    interval: int | None = None  # every N weeks (2 = biweekly)
+    time: str | None = None  # "16:00", 24-hour local time in `timezone`
+    timezone: str | None = None  # IANA name, "Europe/Berlin"
     owner: str | None = None  # who sets it up / adds the FM
     text: str = ""
     sources: list[Source] = Field(default_factory=list)

@@ -10,11 +10,12 @@ from .. import lexicon as lx
 from ..agenda import AGENDA_BY_KEY
 from ..gc_pause import gc_paused
 from ..schemas import CallFacts, Engagement, Fact, OpenItem
-from .actions import _actions, _asks, _open_items_from_notes
+from .actions import _actions, _asks
 from .answers import _agenda, _apply_agenda_answers
 from .engagement import _complete_engagement, _flags, _read_header, _scope_workloads
 from .intents import _intents
 from .lines import Line, split_lines
+from .open_items import open_items_from_notes
 from .people import People, _find_people
 from .text import _SENTENCE_SPLIT_RE, _sentence, tidy
 from .topics import _compete, _facts, _risks_and_timeline, _sync_rhythm
@@ -66,7 +67,7 @@ def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] 
     if channel:
         said = next(s for s in _SENTENCE_SPLIT_RE.split(channel.text) if lx.TEAMS_CHANNEL_RE.search(s))
         facts.teams_channel = Fact(text=_sentence(said), sources=[channel.source()])
-    facts.open_items = _open_items_from_notes(lines, people)
+    facts.open_items = open_items_from_notes(lines, people)
 
     _apply_agenda_answers(facts, agenda_answers, people, workloads)
     facts.agenda = _agenda(lines, facts, engagement, agenda_answers)

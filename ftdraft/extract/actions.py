@@ -10,20 +10,16 @@ from ..dates import find_due_date
 from ..schemas import (
     ActionItem,
     Ask,
-    OpenItem,
 )
 from .lines import Line, _topic_text
 from .people import People, _same_person
 from .text import (
-    _ANY_ROLE,
     _NAME,
     _NAME_TOKEN_RE,
     _NOT_NAMES,
     _ROLE_CODES,
-    _SENTENCE_SPLIT_RE,
     ABSENT_RE,
     _label_topics,
-    _not_discussed_text,
     _sentence,
     tidy,
 )
@@ -241,45 +237,3 @@ def _asks(lines: list[Line], people: People) -> list[Ask]:
             routed = people.owner_name(m.group(1))[0]
         asks.append(Ask(text=_sentence(first), in_scope=not out_of_scope, routed_to=routed, sources=[line.source()]))
     return asks
-
-
-_ROLE_UNKNOWN_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b)\s*\?+(?:\s*\((?:ask|check with) ({_NAME})\))?")
-
-
-_ASKED_WORDS = ("ask", "check with", "confirm with", "follow up with")  # _ASKED_RE is case-sensitive
-
-
-_ASKED_RE = re.compile(rf"\b(?:ask|check with|confirm with|follow up with) ({_NAME})")
-
-
-def _open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
-    """Lines the FM marked unsure ("??", TBD, check, confirm, how many?) become items to confirm, with an owner
-    only when the notes name one."""
-    items: list[OpenItem] = []
-    for line in lines:
-        if not line.uncertain:
-            continue
-        unknown_role = "?" in line.text  # "ATS = ??": the pattern needs a literal "?"
-        for m in _ROLE_UNKNOWN_RE.finditer(line.text) if unknown_role else ():
-            who = people.owner_name(m.group(2))[0] if m.group(2) else None
-            ask = f" (ask {who})" if who else ""
-            items.append(
-                OpenItem(text=f"Confirm who the {m.group(1).upper()} is{ask}.", owner=None, sources=[line.source()])
-            )
-        text_without_roles = _ROLE_UNKNOWN_RE.sub("", line.text) if unknown_role else line.text
-        for sentence in _SENTENCE_SPLIT_RE.split(text_without_roles):
-            lowered = sentence.lower()
-            if not lx.UNCERTAIN_RE.found(lowered):  # the same test as search(), on the text lowercased once
-                continue
-            if _not_discussed_text(sentence) and any(rx.search(lowered) for rx in lx.TOPIC_RES.values()):
-                continue  # "timeline?? not discussed": the unanswered agenda item asks for it
-            owner = None
-            asked = _ASKED_RE.search(sentence) if any(map(sentence.__contains__, _ASKED_WORDS)) else None
-            acting = ACTION_RE.search(sentence) if _may_act(sentence) else None
-            if asked or (acting and (people.find(acting.group(1)) or acting.group(1).lower() in ("me", "i"))):
-                owner = people.owner_name((asked or acting).group(1))[0]  # type: ignore[union-attr]
-            text = tidy(sentence)
-            if not re.search(r"\b(?:confirm|check|verify|ask)\b", text, re.IGNORECASE):
-                text = f"Confirm: {text}"
-            items.append(OpenItem(text=_sentence(text), owner=owner, sources=[line.source()]))
-    return items

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from .. import lexicon as lx
 from ..dates import find_absolute_date
@@ -53,6 +54,10 @@ class Line:
     topics: set[str] = field(default_factory=set)
     uncertain: bool = False
     header: bool = False
+    speaker: str | None = None  # who says "I" here: a Teams chat line's name, or the From: of its mail reply
+    done: bool = False  # a ticked OneNote ☑ / "[x]" item: done, not an open action
+    ref_date: date | None = None  # what relative dates on this line resolve against (a reply's Sent:); None = call date
+    part: int = 0  # 0 = the oldest text; later replies / inline corrections are higher and override earlier parts
     _snippet: str | None = field(default=None, repr=False, compare=False)
     _emails: list[str] | None = field(default=None, repr=False, compare=False)
     _lower: str | None = field(default=None, repr=False, compare=False)
