@@ -338,9 +338,15 @@ DRAFT_NAMES: tuple[str, ...] = (
 
 
 class TokenUsage(Model):
+    """Tokens as the server reported them. cached_tokens: the part of prompt_tokens served from the provider's
+    prompt cache (OpenAI usage.prompt_tokens_details.cached_tokens); reasoning_tokens: the part of
+    completion_tokens a reasoning model spent thinking (usage.completion_tokens_details.reasoning_tokens)."""
+
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     total_tokens: int | None = None
+    cached_tokens: int | None = None
+    reasoning_tokens: int | None = None
 
 
 class Provenance(Model):
@@ -373,3 +379,5 @@ class DraftBundle(Model):
     # keys: "extraction" and every name in DRAFT_NAMES
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     checks: list[Check] = Field(default_factory=list)
+    # every model request of the bundle added up (None offline): prompt, cached, completion, reasoning tokens
+    tokens: TokenUsage | None = None
