@@ -1,0 +1,217 @@
+"""What an experienced FM would have to fix before sending a draft (issue 10), counted per bundle.
+
+Shared by tests/test_drafts_quality.py (which asserts every count is 0 on the corpus and the samples) and
+bench/draft_quality.py (which prints the counts and the line counts beside the target drafts'), so a defect
+means the same thing in both. Each check reads the rendered text or the recipients, never the engine's
+internals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ftdraft.schemas import DraftBundle, Drafts, Email, Recipient
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+TARGETS = CORPUS / "targets"
+EXAMPLES = ROOT / "examples"
+
+DEFECTS = ("duplicate", "echo", "answered_open", "no_address", "unknown_recipient", "fm_third_person")
+
+# A raw note line pasted into a draft: a second bullet after the first, markdown bold, a checkbox, an arrow,
+# a shorthand question mark followed by more shorthand ("FRP? nobody sure, check").
+_RAW = re.compile(
+    r"^\s*[-*•]\s+[^:]{1,60}:\s*[-*•]\s"  # "- FastTrack process: - FT process."
+    r"|\*\*|__|[☐☑✓✔]|\[[ xX]\]"
+    r"|->|=>|→"
+    r"|\w\?\s+[a-z]"  # "Partner? none." / "FRP? nobody sure"
+)
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_LABEL = re.compile(r"^([A-Za-z][A-Za-z /&'-]{2,40}?):\s+(.*)$")
+_WORDS = re.compile(r"[a-z0-9]+")
+_FM_THIRD = re.compile(
+    r"^\s*[-*•]\s+(?:FM|Owner: TBD[^–]*–\s*FM\b)|\bFM (?:to|will|is going to)\b|Owner: TBD.*\b(?:me|I'll)\b"
+)
+
+
+@dataclass
+class Report:
+    """Defect counts and examples for one bundle."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DEFECTS, 0))
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, defect: str, example: str) -> None:
+        self.counts[defect] += 1
+        self.examples.setdefault(defect, []).append(example)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def emails(d: Drafts) -> list[tuple[str, Email]]:
+    out = [
+        ("internal_invite", d.internal_invite.email),
+        ("intro_request", d.intro_request.email),
+        ("follow_up", d.follow_up),
+        ("sync_rhythm", d.sync_rhythm.email),
+    ]
+    return out + ([("teams_channel", d.teams_channel)] if d.teams_channel else [])
+
+
+def content_lines(text: str) -> list[str]:
+    """The non-blank lines of a draft."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def fact_key(line: str) -> str:
+    """A line reduced to its words, without its bullet or a leading 'Heading:' label."""
+    body = _BULLET.sub("", line.strip())
+    if m := _LABEL.match(body):
+        body = m.group(2)
+    return " ".join(_WORDS.findall(body.lower()))
+
+
+def _duplicates(name: str, text: str, report: Report) -> None:
+    """A fact line said twice in one draft: the same words, or one line's words inside another's."""
+    keys: list[str] = []
+    for line in content_lines(text):
+        key = fact_key(line)
+        if len(key) < 25:  # short lines ("Thanks,", "- None raised.") repeat by design
+            continue
+        if any(key in other or other in key for other in keys):
+            report.add("duplicate", f"{name}: {line.strip()}")
+        keys.append(key)
+
+
+def _echoes(name: str, text: str, report: Report) -> None:
+    for line in content_lines(text):
+        body = _BULLET.sub("", line.strip())
+        if _RAW.search(line):
+            report.add("echo", f"{name}: {line.strip()}")
+            continue
+        m = _LABEL.match(body)
+        # "Partner: Partner? none." / "In progress: Windows - in progress": the label said again in its line
+        if m and len(m.group(1)) >= 4 and m.group(1).lower() in m.group(2).lower():
+            report.add("echo", f"{name}: {line.strip()}")
+
+
+def _section(text: str, heading: str) -> list[str]:
+    """The lines under a heading line (exact match), up to the next blank line."""
+    lines = text.splitlines()
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if line.strip().rstrip(":") == heading:
+            for item in lines[i + 1 :]:
+                if not item.strip():
+                    break
+                out.append(item)
+            break
+    return out
+
+
+def answered_keys(bundle: DraftBundle) -> set[str]:
+    """Agenda items the facts answer: a fact on the item's topic, or an answered agenda entry."""
+    facts = bundle.facts
+    by_topic = {
+        "a": facts.fasttrack_process,
+        "c": facts.intents,
+        "d": facts.environment,
+        "e": facts.licenses,
+        "f": facts.compete,
+        "g": facts.migration_source,
+        "h": facts.partner,
+        "i": facts.additional_tenants,
+        "k": facts.political_changes,
+        "l": facts.timeline,
+        "m": facts.asks,
+    }
+    keys = {k for k, items in by_topic.items() if items}
+    keys |= {a.item for a in facts.agenda if a.answered}
+    if facts.sync_rhythm is not None:
+        keys.add("n")
+    if bundle.engagement.customer_contacts:
+        keys.add("j")
+    return keys
+
+
+def _answered_open_items(bundle: DraftBundle, report: Report) -> None:
+    answered = answered_keys(bundle)
+    open_lines = " ".join(_section(bundle.drafts.follow_up.body, "Open items")).lower()
+    for item in bundle.facts.open_items:
+        if item.agenda_item and item.agenda_item in answered:
+            words = " ".join(_WORDS.findall(item.text.lower())[:6])
+            if words and words in " ".join(_WORDS.findall(open_lines)):
+                report.add("answered_open", f"[{item.agenda_item}] {item.text}")
+
+
+def _recipients(d: Drafts, report: Report) -> None:
+    def check(where: str, people: list[Recipient]) -> None:
+        for r in people:
+            label = r.name or (f"{r.role} - name unknown" if r.role else "unknown")
+            if not r.name or "unknown" in (r.name or "").lower():
+                report.add("unknown_recipient", f"{where}: {label}")
+            elif not r.email:
+                report.add("no_address", f"{where}: {label}")
+
+    for name, email in emails(d):
+        check(f"{name} to", email.to)
+        check(f"{name} cc", email.cc)
+    invites = [("internal_invite", d.internal_invite.invite)]
+    if d.sync_rhythm.invite:
+        invites.append(("sync_rhythm", d.sync_rhythm.invite))
+    for name, invite in invites:
+        check(f"{name} invite required", invite.required)
+        check(f"{name} invite optional", invite.optional)
+
+
+def _fm_first_person(bundle: DraftBundle, report: Report) -> None:
+    fm = bundle.engagement.fm.name if bundle.engagement.fm and bundle.engagement.fm.name else None
+    for name, email in emails(bundle.drafts):
+        for line in content_lines(email.body):
+            if _FM_THIRD.search(line) or (fm and line.strip().startswith(f"- {fm} –")):
+                report.add("fm_third_person", f"{name}: {line.strip()}")
+
+
+def check_bundle(bundle: DraftBundle) -> Report:
+    """Every defect in one bundle's drafts (see DEFECTS)."""
+    report = Report()
+    d = bundle.drafts
+    texts = [("follow_up", d.follow_up.body), ("ftop", d.ftop.text), ("intro_request", d.intro_request.email.body)]
+    texts.append(("sync_rhythm", d.sync_rhythm.email.body))
+    for name, text in texts:
+        _duplicates(name, text, report)
+        _echoes(name, text, report)
+    _answered_open_items(bundle, report)
+    _recipients(d, report)
+    _fm_first_person(bundle, report)
+    return report
+
+
+def corpus_notes() -> list[Path]:
+    """The outside corpus's notes and the samples."""
+    notes = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md")
+    return notes + sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".md"))
+
+
+def target_section(name: str, number: int) -> list[str]:
+    """The non-blank lines of section `number` of a target draft, without its To/Cc/Subject header lines."""
+    text = (TARGETS / f"{name}.md").read_text(encoding="utf-8")
+    parts = re.split(r"^## \d\. .*$", text, flags=re.MULTILINE)
+    body = parts[number].split("\n---")[0]
+    return [
+        line
+        for line in content_lines(body)
+        if not re.match(r"\*\*(To|Cc|Subject):\*\*", line.strip()) and not line.startswith("The FM has")
+    ]
+
+
+def repeated_notes(sample: Path, words: int) -> str:
+    """A sample repeated until it holds about `words` words: a running notes file (issue 10's long case)."""
+    text = sample.read_text(encoding="utf-8")
+    per = max(1, len(text.split()))
+    return "\n\n".join([text] * (words // per + 1))
