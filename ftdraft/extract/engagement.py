@@ -16,20 +16,8 @@ from ..schemas import (
 )
 from .lines import Line
 from .people import People
-from .text import FIELD_ROLES, _workloads_in
-
-SCOPE_RE = re.compile(
-    r"\b(?:rfa (?:was |is )?(?:for|asks? for|covers?|is about)|red(?: usage)?(?: areas?)?\s*[:=]"
-    r"|usage red areas?\s*[:=]?|in scope\s*[:=]"
-    r"|(?:rfa )?scope\s*[:=]|workloads?(?: in scope)?\s*[:=]|rfa\s*[:=])\s*"
-    r"([^.]+)",
-    re.IGNORECASE,
-)
-
-
-# Prose names the red areas before saying so: "the usage report shows Exchange Online and Teams as red areas".
-SCOPE_BEFORE_RE = re.compile(r"\s(?:as|are|were)\s+(?:the\s+)?red(?:\s+(?:usage\s+)?areas?)?\b", re.I)
-
+from .scope import scope_workloads as _scope_workloads  # noqa: F401  (moved to scope.py; kept for old callers)
+from .text import FIELD_ROLES
 
 RFA_ID_RE = re.compile(r"\bRFA\s*(?:#|no\.?|number|id)?\s*:?\s*(\d{3,})", re.IGNORECASE)
 
@@ -109,33 +97,6 @@ def _customer_from_header(text: str) -> str | None:
             # "margie's travel" -> "Margie's Travel" (str.title would give "Margie'S")
             return " ".join(word[:1].upper() + word[1:] for word in candidate.split())
     return None
-
-
-def _may_scope(lowered: str) -> bool:
-    # U+0307 is what "İ" leaves when lowercased: the IGNORECASE regex reads it as "i" ("scope" has none, but
-    # "İ" could stand in a word the regex spans); ı/ſ fold onto i/s
-    return any(map(lowered.__contains__, ("rfa", "red", "scope", "workload", "ı", "ſ", "\u0307")))
-
-
-def _scope_workloads(lines: list[Line]) -> tuple[list[str], list[Line]]:
-    found: list[str] = []
-    used: list[Line] = []
-    for line in lines:
-        lowered = line.lower()
-        # every SCOPE_RE alternative holds "rfa", "red", "scope" or "workload"
-        spans = [m.group(1) for m in SCOPE_RE.finditer(line.text)] if _may_scope(lowered) else []
-        if "red" in lowered:
-            # the anchor first, then the words before it back to the clause start: a lazy prefix group
-            # tried at every position made this quadratic on long lines
-            for m in SCOPE_BEFORE_RE.finditer(line.text):
-                before = line.text[max(0, m.start() - 150) : m.start()]
-                spans.append(re.split(r"[.:;]", before)[-1])
-        for span in spans:
-            named = _workloads_in(span)
-            if named:
-                used.append(line)
-            found.extend(w for w in named if w not in found)
-    return found, used
 
 
 def _complete_engagement(engagement: Engagement, people: People, workloads: list[str]) -> Engagement:

@@ -11,8 +11,8 @@ from ..schemas import (
     IntentReason,
     ServiceIntent,
 )
-from .engagement import SCOPE_RE, _may_scope
 from .lines import Line
+from .scope import SCOPE_RE, may_scope
 from .text import _ANY_WORKLOAD, _dedupe_sources, _label_workloads, _workloads_in, tidy
 
 
@@ -156,7 +156,7 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
             if not named:
                 continue  # most sentences name no workload: skip the cue searches below
             lowered = sentence.lower()
-            if (_may_scope(lowered) and SCOPE_RE.search(sentence)) or (
+            if (may_scope(lowered) and SCOPE_RE.search(sentence)) or (
                 lx.OUT_OF_SCOPE_RE.may_match(lowered) and lx.OUT_OF_SCOPE_RE.regex.search(sentence)
             ):
                 continue
