@@ -12,11 +12,12 @@ from ..gc_pause import gc_paused
 from ..schemas import CallFacts, Engagement, Fact, OpenItem
 from .actions import _actions, _asks
 from .answers import _agenda, _apply_agenda_answers
-from .engagement import _complete_engagement, _flags, _read_header, _scope_workloads
+from .engagement import _complete_engagement, _flags, _read_header
 from .intents import _intents
 from .lines import Line, split_lines
 from .open_items import open_items_from_notes
 from .people import People, _find_people
+from .scope import scope_workloads
 from .text import _SENTENCE_SPLIT_RE, _sentence, tidy
 from .topics import _compete, _facts, _risks_and_timeline, _sync_rhythm
 
@@ -41,7 +42,7 @@ def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] 
     people = People(engagement)
     _find_people(lines, people)
 
-    scope, scope_lines = _scope_workloads(lines)
+    scope, scope_lines = scope_workloads(lines)
     if engagement.motion == "Health" and not engagement.health_red_areas:
         engagement = engagement.model_copy(update={"health_red_areas": scope})
     workloads = list(dict.fromkeys([*engagement.workloads, *engagement.health_red_areas, *scope]))
