@@ -1,56 +1,94 @@
-"""Finds dates in note text and resolves relative ones ("by Friday", "next Tuesday", "Dec 5") against the call date."""
+"""Finds dates in note text and resolves relative ones ("by Friday", "next Tues", "Dec 5", "bis Freitag") against
+the call date (or a mail reply's Sent: date).
+
+The words (months, weekdays, relative words, due leads, words that name a time but no date) are data:
+ftdraft/data/dates.toml, each entry with examples and counter-examples that run as tests. A few rules compose them
+(Duckling/ctparse style): a date is one of ISO, numeric (d/m, m/d, d.m.y), month + day, day + month, "the 15th",
+a weekday, a relative word, "in <n> <unit>", or no-date words; a due lead before it ("by", "bis", "avant") joins
+its span. The rules for what each resolves to are the corpus's DATE RESOLUTION table
+(tests/fixtures/corpus/README.md), summed up in read_due's docstring.
+"""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+DATA_PATH = Path(__file__).parent / "data" / "dates.toml"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WD = r"(mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MON = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
 
-ISO_RE = re.compile(r"\b(20\d\d)-(\d{1,2})-(\d{1,2})\b")
-SLASH_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
-MONTH_DAY_RE = re.compile(rf"\b{_MON}\.? (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (20\d\d))?\b", re.IGNORECASE)
-DAY_MONTH_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? {_MON}\b(?:,? (20\d\d))?", re.IGNORECASE)
-NEXT_WD_RE = re.compile(rf"\bnext {_WD}\b", re.IGNORECASE)
-BY_WD_RE = re.compile(rf"\b(?:by|on|this|until|before|due) {_WD}\b", re.IGNORECASE)
-# Note-taking shorthand included: "tmrw", "COB", "in 2 wks".
-RELATIVE_RE = re.compile(
-    r"\b(tomorrow|tmrw|tmw|today|tonight|eod|cob|end of (?:the )?day|eow|end of (?:the |this )?week|next week"
-    r"|eom|end of (?:the |this )?month"
-    r"|in (\d{1,2}|one|two|three|four) (days?|weeks?|wks?))\b",
+
+def load_data() -> dict[str, Any]:
+    """The date words: {"month": [...], "weekday": [...], "relative": [...], "in_n": {...}, "no_date": [...],
+    "leads": {...}} as in ftdraft/data/dates.toml."""
+    with DATA_PATH.open("rb") as f:
+        return tomllib.load(f)
+
+
+DATA = load_data()
+
+MONTH_WORDS: dict[str, int] = {w: e["number"] for e in DATA["month"] for w in e["words"]}
+WEEKDAY_WORDS: dict[str, int] = {w: WEEKDAY_CODES.index(e["code"]) for e in DATA["weekday"] for w in e["words"]}
+RELATIVE_WORDS: dict[str, tuple[str, int]] = {
+    w: (e["rule"], int(e.get("n", 0))) for e in DATA["relative"] for w in e["words"]
+}
+NO_DATE_WORDS: tuple[str, ...] = tuple(w for e in DATA["no_date"] for w in e["words"])
+LEAD_WORDS: tuple[str, ...] = tuple(DATA["leads"]["words"])
+_IN_N = DATA["in_n"]
+NUMBER_WORDS: dict[str, int] = dict(_IN_N["numbers"])
+UNIT_DAYS: dict[str, int] = {
+    **{w: 1 for w in _IN_N["days"]},
+    **{w: 7 for w in _IN_N["weeks"]},
+    **{w: 14 for w in _IN_N["fortnight"]},
+}
+# A weekday after one of these leads may be a meeting's day ("the call on Thursday", "am Donnerstag"), not a due.
+_PLACE_LEADS = {"on", "am", "el", "le", "op", "na", "på"}
+_MEETING_RE = re.compile(
+    r"\b(?:call|sync|meeting|standup|stand-up|jour fixe|reuni[oó]n|r[ée]union|reuni[aã]o|overleg|m[øo]de|account-call)",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
 
 
-# Substring pre-checks: every match of a pattern holds one of these words (lowercase), so a text without any skips
-# the pattern. An IGNORECASE pattern also matches "ı" and "ſ" as i and s, and "İ" lowercases to i + U+0307: a
-# text holding one of those runs the patterns as before.
-_WEEKDAY_STARTS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_RELATIVE_WORDS = ("tom", "tmrw", "tmw", "today", "tonight", "eod", "cob", "end of", "eow", "next week", "eom", "day",
-                   "week", "wk")  # fmt: skip
-_FOLD_TRAPS = ("ı", "ſ", "\u0307")
+def _alt(words: Any) -> str:
+    """A regex alternation of words, longest first, inner spaces matching any whitespace."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))
 
 
-def _may_have(lowered: str, words: tuple[str, ...]) -> bool:
-    return any(map(lowered.__contains__, words)) or (
-        not lowered.isascii() and any(map(lowered.__contains__, _FOLD_TRAPS))
-    )
+_B = r"(?<![\w])"  # word edges that also hold for "é", "ñ", "ø"
+_E = r"(?![\w])"
+_MON = rf"(?P<mon>{_alt(MONTH_WORDS)})"
+_FLAGS = re.IGNORECASE
 
-
-def _weekday_index(token: str) -> int:
-    return next(i for i, name in enumerate(WEEKDAYS) if name.startswith(token.lower()[:3]))
-
-
-def _month_index(token: str) -> int:
-    return MONTHS.index(token.lower()[:3]) + 1
+ISO_RE = re.compile(r"(?<![\d-])(20\d\d)-(\d{1,2})-(\d{1,2})(?![\d-])")
+# d/m, m/d, d.m.yyyy, d.m.yy, d.m. (a dotted date needs its year or a closing dot: "2.5 hours" is no date)
+NUM_RE = re.compile(r"(?<![\w/.,])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[.,]\d)")
+SLASH_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
+MONTH_DAY_RE = re.compile(
+    rf"{_B}{_MON}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th|º)?(?:,?\s+(?P<year>20\d\d))?{_E}", _FLAGS
+)
+DAY_MONTH_RE = re.compile(
+    rf"{_B}(?P<day>\d{{1,2}})(?:st|nd|rd|th|º|\.)?\s*(?:of\s+|de\s+)?{_MON}{_E}\.?(?:,?\s+(?:de\s+)?(?P<year>20\d\d))?",
+    _FLAGS,
+)
+ORDINAL_RE = re.compile(rf"{_B}(?:the|el|le|den)\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.|º|er)?{_E}", _FLAGS)
+WEEKDAY_RE = re.compile(rf"{_B}(?P<wd>{_alt(WEEKDAY_WORDS)})(?:{_E}\.?)(?!['’]s)", _FLAGS)
+RELATIVE_RE = re.compile(rf"{_B}(?P<rel>{_alt(RELATIVE_WORDS)}){_E}(?!['’]s)", _FLAGS)
+IN_N_RE = re.compile(
+    rf"{_B}(?:{_alt(_IN_N['leads'])})\s+(?P<n>\d{{1,2}}|{_alt(NUMBER_WORDS)})\s+(?P<unit>{_alt(UNIT_DAYS)}){_E}",
+    _FLAGS,
+)
+NO_DATE_RE = re.compile(rf"{_B}(?:{_alt(NO_DATE_WORDS)}){_E}", _FLAGS)
+MONTH_ONLY_RE = re.compile(
+    rf"{_B}(?:by|before|until|in|early|mid|late|end of|bis|avant|antes de){_E}\s+{_MON}{_E}", _FLAGS
+)
+LEAD_TAIL_RE = re.compile(rf"(?:^|(?<=[\s(,;:–—\-]))(?P<lead>{_alt(LEAD_WORDS)})\s+$", _FLAGS)
 
 
 def _safe(year: int, month: int, day: int) -> date | None:
@@ -70,123 +108,26 @@ def _year_for(month: int, day: int, ref: date | None) -> int | None:
     return min(candidates, key=lambda y: abs((date(y, month, day) - ref).days))
 
 
-def _forward_year(month: int, day: int, ref: date) -> int:
-    """A due date with no year lies on or after the call date."""
-    d = _safe(ref.year, month, day)
-    return ref.year if d is None or d >= ref else ref.year + 1
+def _forward(month: int, day: int, ref: date | None) -> date | None:
+    """A due date with no year: the first such date on or after ref (corpus: "Dates without a year")."""
+    if ref is None:
+        return None
+    for year in (ref.year, ref.year + 1, ref.year + 2, ref.year + 3, ref.year + 4):  # Feb 29 needs a leap year
+        d = _safe(year, month, day)
+        if d is not None and d >= ref:
+            return d
+    return None
 
 
-def _month_end(ref: date) -> date:
-    first_next = date(ref.year + (ref.month == 12), ref.month % 12 + 1, 1)
-    return first_next - timedelta(days=1)
+def _month_end(ref: date, months_ahead: int = 0) -> date:
+    y, m = ref.year + (ref.month - 1 + months_ahead + 1) // 12, (ref.month - 1 + months_ahead + 1) % 12 + 1
+    return date(y, m, 1) - timedelta(days=1)
 
 
-def find_absolute_date(text: str, ref: date | None = None) -> tuple[date | None, str | None]:
-    """The first written-out date in text: ISO, 11/20, 11/20/2026, Dec 5, 5 December. Years default near ref."""
-    best: tuple[int, date | None, str] | None = None
-    for m in ISO_RE.finditer(text) if "-" in text else ():  # ISO and slash dates need their literal separator
-        d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if d and (best is None or m.start() < best[0]):
-            best = (m.start(), d, m.group(0))
-        break
-    for m in SLASH_RE.finditer(text) if "/" in text else ():
-        month, day = int(m.group(1)), int(m.group(2))
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            continue
-        if m.group(3):
-            year = int(m.group(3))
-            year = year + 2000 if year < 100 else year
-        else:
-            y = _year_for(month, day, ref)
-            year = y if y is not None else 0
-        d = _safe(year, month, day) if year else None
-        if best is None or m.start() < best[0]:
-            best = (m.start(), d, m.group(0))
-        break
-    named_month = _may_have(text.lower(), MONTHS)  # every month name starts with its abbreviation
-    for rx, mon_group, day_group, year_group in ((MONTH_DAY_RE, 1, 2, 3), (DAY_MONTH_RE, 2, 1, 3)):
-        for m in rx.finditer(text) if named_month else ():
-            month, day = _month_index(m.group(mon_group)), int(m.group(day_group))
-            if m.group(year_group):
-                d = _safe(int(m.group(year_group)), month, day)
-            else:
-                y = _year_for(month, day, ref)
-                d = _safe(y, month, day) if y else None
-            if best is None or m.start() < best[0]:
-                best = (m.start(), d, m.group(0))
-            break
-    if best is None:
-        return None, None
-    return best[1], best[2]
-
-
-def find_due_date(text: str, ref: date | None) -> tuple[date | None, str | None]:
-    """A due date in an action line, resolved against the call date.
-
-    Returns (date or None, the words used or None). Words with no call date to resolve against give (None, words):
-    the reader sees what the notes said and that the date is unresolved.
-    """
-    found: list[tuple[int, date | None, str]] = []
-    lowered = text.lower()
-    weekday = _may_have(lowered, _WEEKDAY_STARTS)  # both weekday patterns need a weekday's first three letters
-    for m in NEXT_WD_RE.finditer(text) if weekday else ():
-        wd = _weekday_index(m.group(1))
-        d = None
-        if ref is not None:
-            monday_next = ref + timedelta(days=7 - ref.weekday())
-            d = monday_next + timedelta(days=wd)
-        found.append((m.start(), d, m.group(0)))
-    for m in BY_WD_RE.finditer(text) if weekday else ():
-        wd = _weekday_index(m.group(1))
-        d = None
-        if ref is not None:
-            ahead = (wd - ref.weekday()) % 7 or 7
-            d = ref + timedelta(days=ahead)
-        found.append((m.start(), d, m.group(0)))
-    for m in RELATIVE_RE.finditer(text) if _may_have(lowered, _RELATIVE_WORDS) else ():
-        word = m.group(1).lower()
-        d = None
-        if ref is not None:
-            if word in ("today", "tonight", "eod", "cob") or word.startswith("end of") and "day" in word:
-                d = ref
-            elif word in ("tomorrow", "tmrw", "tmw"):
-                d = ref + timedelta(days=1)
-            elif word in ("eow",) or (word.startswith("end of") and "week" in word):
-                d = ref + timedelta(days=(4 - ref.weekday()) % 7)
-            elif word == "next week":
-                d = ref + timedelta(days=7 - ref.weekday())
-            elif word == "eom" or (word.startswith("end of") and "month" in word):
-                d = _month_end(ref)
-            elif m.group(2):
-                n = int(m.group(2)) if m.group(2).isdigit() else _NUMBER_WORDS[m.group(2).lower()]
-                d = ref + timedelta(days=n * (7 if m.group(3).lower().startswith("w") else 1))
-        found.append((m.start(), d, m.group(0)))
-    absolute, words = _absolute_due(text, ref)
-    if words is not None:
-        found.append((text.find(words), absolute, words))
-    if not found:
-        return None, None
-    _, d, words = min(found, key=lambda f: f[0])
-    return d, words
-
-
-def _absolute_due(text: str, ref: date | None) -> tuple[date | None, str | None]:
-    d, words = find_absolute_date(text, ref)
-    if d is not None and ref is not None and words and not re.search(r"20\d\d", words) and d < ref:
-        # "Dec 5" written as a due date after a Nov call means this year's Dec 5, never last year's.
-        d = _safe(_forward_year(d.month, d.day, ref), d.month, d.day)
-    return d, words
-
-
-def states_year(words: str) -> bool:
-    """Whether date words that find_absolute_date returned write their year ("11/20/2026", "Dec 5, 2026")
-    or leave it to be assumed ("11/20", "Dec 5")."""
-    if ISO_RE.fullmatch(words):
-        return True
-    if m := SLASH_RE.fullmatch(words):
-        return m.group(3) is not None
-    m = MONTH_DAY_RE.fullmatch(words) or DAY_MONTH_RE.fullmatch(words)
-    return bool(m and m.group(3))
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    return int(text) + (2000 if len(text) == 2 else 0)
 
 
 @dataclass(frozen=True)
@@ -195,8 +136,9 @@ class DueDate:
 
     value: the resolved date, or None (no date in the text, a date with no day such as "end of Q1", or relative
     words with no reference date). words: the surface words ("next Tues", "before the holidays"), kept even when
-    value is None. start/end: the words' span in the text (0, 0 when there are none), to strip from an action.
-    ambiguous: (month-first, day-first) readings when a numeric date allows both ("5/12"); value is the one chosen.
+    value is None. start/end: the span in text to strip from an action, a due lead ("by", "bis") included
+    (0, 0 when there are no words). ambiguous: (month-first, day-first) readings when a numeric date allows both
+    ("1/8"); value is the one the note's habit picks (day-first when day_first, else month-first).
     """
 
     value: date | None = None
@@ -206,47 +148,248 @@ class DueDate:
     ambiguous: tuple[date, date] | None = None
 
 
-_DAY_FIRST_RE = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{2,4}))?(?![\d/]|\.\d)")
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    value: date | None
+    ambiguous: tuple[date, date] | None = None
+    weekday: bool = False
+    rank: int = 1  # among readings that touch, the highest rank wins: a written date beats the weekday before it
+
+
+def _numeric(m: re.Match[str], ref: date | None, day_first: bool, forward: bool) -> _Found | None:
+    a, sep, b, year = int(m.group(1)), m.group(2), int(m.group(3)), _year(m.group(4))
+    if sep == "." and year is None and not m.string.startswith(".", m.end()):
+        return None
+    if sep == ".":
+        readings = [(b, a)]  # "24.11.2026", "3.12.": always day-first
+    elif a > 12:
+        readings = [(b, a)]
+    elif b > 12:
+        readings = [(a, b)]
+    else:
+        readings = [(b, a), (a, b)] if day_first else [(a, b), (b, a)]
+    values: list[date] = []
+    for month, day in readings:
+        if year is not None:
+            d = _safe(year, month, day)
+        elif forward:
+            d = _forward(month, day, ref) if _safe(2000, month, day) else None
+        else:
+            y = _year_for(month, day, ref)
+            d = _safe(y, month, day) if y else None
+        if d is not None:
+            values.append(d)
+        elif ref is None and year is None and _safe(2000, month, day):
+            values.append(date.min)  # a real day and month, but no year to put it in
+    if not values:
+        return None
+    ambiguous = None
+    if len(readings) == 2 and len(values) == 2 and a != b and date.min not in values:
+        month_first = values[1] if day_first else values[0]
+        ambiguous = (month_first, values[0] if day_first else values[1])
+    value = values[0] if values[0] != date.min else None
+    return _Found(m.start(), m.end(), value, ambiguous, rank=3)
+
+
+def _named(m: re.Match[str], ref: date | None, forward: bool) -> _Found | None:
+    month, day = MONTH_WORDS[" ".join(m.group("mon").lower().split())], int(m.group("day"))
+    if not _safe(2000, month, day):
+        return None
+    year = _year(m.group("year"))
+    if year is not None:
+        d = _safe(year, month, day)
+    elif forward:
+        d = _forward(month, day, ref)
+    else:
+        y = _year_for(month, day, ref)
+        d = _safe(y, month, day) if y else None
+    return _Found(m.start(), m.end(), d, rank=3)
+
+
+def _iso(m: re.Match[str]) -> _Found | None:
+    d = _safe(*map(int, m.groups()))
+    return _Found(m.start(), m.end(), d, rank=3) if d else None
+
+
+def _first(rx: re.Pattern[str], text: str, read: Any) -> _Found | None:
+    for m in rx.finditer(text):
+        found = read(m)
+        if found is not None:
+            return found
+    return None
+
+
+def find_absolute_date(
+    text: str, ref: date | None = None, *, day_first: bool = False
+) -> tuple[date | None, str | None]:
+    """The first written-out date in text: ISO, 11/20, 11/20/2026, 27/11/2026, 24.11.2026, Dec 5, 5 December,
+    12 janvier 2027. A date without a year takes the year nearest ref; a numeric date reads month-first unless
+    day_first or its first number is over 12. Returns (date or None when no year can be put on it, the words)."""
+    found = [
+        f
+        for f in (
+            _first(ISO_RE, text, _iso),
+            _first(NUM_RE, text, lambda m: _numeric(m, ref, day_first, forward=False)),
+            _first(MONTH_DAY_RE, text, lambda m: _named(m, ref, forward=False)),
+            _first(DAY_MONTH_RE, text, lambda m: _named(m, ref, forward=False)),
+        )
+        if f is not None and (f.value is not None or ref is None)
+    ]
+    if not found:
+        return None, None
+    best = min(found, key=lambda f: (f.start, -f.end))
+    return best.value, text[best.start : best.end]
+
+
+def _weekday_due(m: re.Match[str], text: str, ref: date | None) -> _Found | None:
+    """A weekday that stands as a due date: after a due lead, or ending its clause ("send the intro Thursday.")."""
+    lead_m = LEAD_TAIL_RE.search(text, max(0, m.start() - 20), m.start())
+    lead = " ".join(lead_m.group("lead").lower().split()) if lead_m else None
+    after = text[m.end() : m.end() + 30]
+    if lead is None or lead in _PLACE_LEADS:
+        if re.match(r"\s*[^\W\d_]", after) and not re.match(r"\s*(?:and|or|und|et|y|en|e|og|at|um|à|a las)\b", after):
+            return None  # "the Thursday account call": the day of a meeting
+        if lead is not None and (
+            _MEETING_RE.search(text, max(0, m.start() - 40), m.start()) or _MEETING_RE.match(after.strip())
+        ):
+            return None  # "the account call on Thursday", "am Donnerstag" after the call
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if re.search(r"\b(?:the|every|each|weekly|our|their|a|jeden|cada|chaque|elke|toda|hver)\s+$", before):
+            return None
+    wd = WEEKDAY_WORDS[m.group("wd").lower()]
+    if ref is None:
+        d = None
+    elif lead in ("eod", "cob", "end of day") and ref.weekday() == wd:
+        d = ref
+    else:
+        d = ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)  # strictly after the call date, "next" too
+    start = (
+        lead_m.start("lead") if lead_m and lead in ("next", "this", "coming", "eod", "cob", "end of day") else m.start()
+    )
+    return _Found(start, m.end(), d, weekday=True, rank=2)
+
+
+def _relative(m: re.Match[str], ref: date | None) -> _Found:
+    rule, n = RELATIVE_WORDS[" ".join(m.group("rel").lower().split())]
+    d: date | None = None
+    if ref is not None:
+        if rule == "days":
+            d = ref + timedelta(days=n)
+        elif rule == "eow":
+            d = ref + timedelta(days=(4 - ref.weekday()) % 7)
+        elif rule == "eow_next":
+            d = ref + timedelta(days=(4 - ref.weekday()) % 7 + 7)
+        elif rule == "next_week":
+            d = ref + timedelta(days=7 - ref.weekday())
+        elif rule == "eom":
+            d = _month_end(ref)
+        elif rule == "eom_next":
+            d = _month_end(ref, 1)
+    return _Found(m.start(), m.end(), d)
+
+
+def _in_n(m: re.Match[str], ref: date | None) -> _Found:
+    token = m.group("n").lower()
+    n = int(token) if token.isdigit() else NUMBER_WORDS[token]
+    days = n * UNIT_DAYS[m.group("unit").lower()]
+    return _Found(m.start(), m.end(), ref + timedelta(days=days) if ref else None)
+
+
+def _ordinal(m: re.Match[str], ref: date | None) -> _Found | None:
+    day = int(m.group("day"))
+    if not 1 <= day <= 31:
+        return None
+    d = None
+    if ref is not None:  # the next such day strictly after the call date
+        y, mo = ref.year, ref.month
+        for _ in range(13):
+            d = _safe(y, mo, day)
+            if d is not None and d > ref:
+                break
+            y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+    return _Found(m.start(), m.end(), d)
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def read_due(text: str, ref: date | None, *, day_first: bool = False) -> DueDate:
+    """The first due date in text, resolved against ref (the call date, or a mail reply's Sent: date).
+
+    Returns a DueDate (see its fields); DueDate() when the text names no date. Rules (corpus DATE RESOLUTION):
+    a weekday, with or without "next"/"by"/"bis", is the next such weekday strictly after ref ("EOD Friday" said on
+    a Friday is that day); EOW = the Friday of ref's week; "end of next week" = the Friday after; end of month = its
+    last day; "in two weeks" = ref + 14 days; "the 15th" = the next 15th after ref; today/tonight/EOD = ref;
+    tomorrow/morgen/demain = ref + 1; a date without a year = the first such date on or after ref; "12/5" is
+    month/day unless day_first (or a number over 12 decides); quarters, "before the holidays", ASAP, a month with no
+    day = words kept, no date. With ref None every relative or yearless date is None (words kept)."""
+    has_digit = _DIGIT_RE.search(text) is not None
+    candidates: list[_Found | None] = [
+        _first(RELATIVE_RE, text, lambda m: _relative(m, ref)),
+        _first(WEEKDAY_RE, text, lambda m: _weekday_due(m, text, ref)),
+        _first(NO_DATE_RE, text, lambda m: _Found(m.start(), m.end(), None)),
+        _first(MONTH_ONLY_RE, text, lambda m: _Found(m.start("mon"), m.end(), None)),
+        _first(IN_N_RE, text, lambda m: _in_n(m, ref)),
+    ]
+    if has_digit:
+        candidates += [
+            _first(ISO_RE, text, _iso),
+            _first(NUM_RE, text, lambda m: _numeric(m, ref, day_first, forward=True)),
+            _first(MONTH_DAY_RE, text, lambda m: _named(m, ref, forward=True)),
+            _first(DAY_MONTH_RE, text, lambda m: _named(m, ref, forward=True)),
+            _first(ORDINAL_RE, text, lambda m: _ordinal(m, ref)),
+        ]
+    found = [f for f in candidates if f is not None]
+    if not found:
+        return DueDate()
+    first = min(found, key=lambda f: (f.start, -f.end))
+    touching = [f for f in found if f.start <= first.end + 1]  # "mardi 12 janvier", "el 4 de marzo"
+    best = max(touching, key=lambda f: (f.rank, f.end - f.start))
+    words_start = start = min(f.start for f in touching) if best.rank == 3 else best.start
+    if lead_m := LEAD_TAIL_RE.search(text, max(0, best.start - 20), best.start):
+        start = lead_m.start("lead")
+        if best.weekday and lead_m.group("lead").lower() in ("by", "on", "this", "until", "before", "due"):
+            words_start = start  # "by Friday": the words as the notes put them
+    return DueDate(best.value, text[words_start : best.end], start, best.end, best.ambiguous)
+
+
+def find_due_date(text: str, ref: date | None) -> tuple[date | None, str | None]:
+    """A due date in an action line, resolved against the call date: (date or None, the words used or None).
+
+    Words with no call date to resolve against give (None, words): the reader sees what the notes said and that the
+    date is unresolved. A thin wrapper over read_due (month-first numeric dates), kept for old callers."""
+    due = read_due(text, ref)
+    return due.value, due.words
+
+
+def states_year(words: str) -> bool:
+    """Whether date words that find_absolute_date returned write their year ("11/20/2026", "Dec 5, 2026",
+    "24.11.26") or leave it to be assumed ("11/20", "Dec 5")."""
+    if ISO_RE.fullmatch(words):
+        return True
+    if m := NUM_RE.fullmatch(words):
+        return m.group(4) is not None
+    m = MONTH_DAY_RE.fullmatch(words) or DAY_MONTH_RE.fullmatch(words)
+    return bool(m and m.group("year"))
+
+
+_DAY_FIRST_RE = re.compile(r"(?<![\w/.,])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[.,]\d)")
 
 
 def day_first_habit(notes: str) -> bool:
-    """Whether the notes write numeric dates day-first: "27/11/2026", "24.11.2026", or any d/m with a day over 12
-    (and no m/d with a day over 12). Source: ../shared/corpus/README.md, DATE RESOLUTION ("day-first habit")."""
+    """Whether the notes write numeric dates day-first: "27/11/2026", "24.11.2026"/"19.11.26", or any d/m with a day
+    over 12 (and no m/d with a day over 12). Source: corpus README, DATE RESOLUTION ("A UK or EU author is shown by
+    an unambiguous date such as 25/11 or 19.11.26")."""
     day_first = month_first = False
     for m in _DAY_FIRST_RE.finditer(notes) if ("/" in notes or "." in notes) else ():
         a, sep, b = int(m.group(1)), m.group(2), int(m.group(3))
         if sep == "." and m.group(4) and 1 <= b <= 12 and 1 <= a <= 31:
             day_first = True
         elif sep == "/":
-            if a > 12 and 1 <= b <= 12:
+            if a > 12 and 1 <= b <= 12 and a <= 31:
                 day_first = True
-            elif b > 12 and 1 <= a <= 12:
+            elif b > 12 and 1 <= a <= 12 and b <= 31:
                 month_first = True
     return day_first and not month_first
-
-
-def read_due(text: str, ref: date | None, *, day_first: bool = False) -> DueDate:
-    """The first due date in text, resolved against ref (the call date, or a reply's Sent: date).
-
-    Returns a DueDate (see its fields); DueDate() when the text names no date. Rules: ../shared/corpus/README.md,
-    DATE RESOLUTION."""
-    value, words = find_due_date(text, ref)
-    if words is None:
-        return DueDate()
-    start = text.find(words)
-    ambiguous = None
-    m = SLASH_RE.fullmatch(words)
-    if m:
-        a, b = int(m.group(1)), int(m.group(2))
-        if day_first and 1 <= b <= 12 and 1 <= a <= 31:
-            year = value.year if value else (ref.year if ref else None)
-            if m.group(3):
-                year = int(m.group(3)) + (2000 if int(m.group(3)) < 100 else 0)
-            elif ref is not None:
-                year = _forward_year(b, a, ref)
-            value = _safe(year, b, a) if year else None
-        if a <= 12 and b <= 12 and a != b and value is not None:
-            md, dm = _safe(value.year, a, b), _safe(value.year, b, a)
-            if md and dm:
-                ambiguous = (md, dm)
-    return DueDate(value=value, words=words, start=max(start, 0), end=max(start, 0) + len(words), ambiguous=ambiguous)
