@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from email.header import Header
 from email.message import EmailMessage
-from email.utils import formataddr
 from pathlib import Path
 from typing import Any
 
 from .agenda import AGENDA_BY_KEY
+from .sanitize import clean_text, one_line
 from .schemas import CalendarInvite, DraftBundle, Email, Fact, Recipient, Source
 
 PRODID = "-//ftdraft//FastTrack Initiate drafts//EN"
@@ -25,10 +26,77 @@ _ADDRESS_SPECIALS = re.compile(r"[()<>@,;:\\\".\[\]]")
 
 
 # ---------------------------------------------------------------- .eml
+#
+# Headers are written by this module, byte by byte: nothing the user typed is ever parsed or decoded as an
+# encoded-word or an address, and the standard library never re-folds our text. (CPython 3.11.7's header folder
+# turns a decoded CR/LF into a new header line, and formataddr/Address re-parse display names: both are bypassed,
+# so the defence does not depend on a patched interpreter.)
+
+HEADER_NAME_LIMIT = 120  # characters of a display name kept in a header; longer names end with "…"
+HEADER_TEXT_LIMIT = 300  # characters of a subject
+_FOLD_AT = 76  # RFC 5322 2.1.1: lines SHOULD be <= 78 characters; they MUST be <= 998 octets
+_ENCODED_WORD_OPEN = re.compile(r"=\s*\?")  # "=?" starts an RFC 2047 encoded-word; "= ?" is inert text
+_PHRASE_ATOM_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$")  # RFC 5322 atext and spaces: no quoting needed
 
 
 def _clean(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
+    return re.sub(r"\s+", " ", clean_text(text or "")).strip()
+
+
+def header_text(text: str | None, limit: int = HEADER_TEXT_LIMIT) -> str:
+    """User text made safe to put in a header: one line, no control/invisible characters, no encoded-word
+    opener ("=?" becomes "= ?", so no reader decodes it into CR/LF or an address), at most `limit` characters."""
+    value = " ".join(one_line(text or "").split())
+    value = _ENCODED_WORD_OPEN.sub("= ?", value)
+    if len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    return value
+
+
+def _encoded(text: str, header_name: str) -> list[str]:
+    """Our own RFC 2047 encoding (UTF-8, base64 or Q, split into encoded-words of <= 76 characters)."""
+    return Header(text, "utf-8", header_name=header_name).encode(linesep="\n").split("\n")
+
+
+def _unstructured(header_name: str, text: str) -> list[str]:
+    """A Subject-like header as folded lines (continuation lines start with a space)."""
+    words = text.split(" ")
+    if not text.isascii() or any(len(w) > _FOLD_AT - 10 for w in words):
+        return [f"{header_name}: {line.strip()}" if i == 0 else f" {line.strip()}"
+                for i, line in enumerate(_encoded(text, header_name))]  # fmt: skip
+    lines = [f"{header_name}:"]
+    for w in words:
+        if len(lines[-1]) + 1 + len(w) > _FOLD_AT and lines[-1].strip() and not lines[-1].endswith(":"):
+            lines.append("")
+        lines[-1] += f" {w}"
+    return lines
+
+
+def ascii_address(value: str | None) -> str | None:
+    """One mailbox usable in an ASCII header, or None: the domain of a non-ASCII address is IDNA-encoded
+    (exämple.com -> xn--exmple-cua.com); a non-ASCII local part cannot be written without SMTPUTF8, so such an
+    address is dropped (the guardrails report it: recipients.non_ascii_address)."""
+    address = valid_email(value)
+    if address is None:
+        return None
+    local, _, domain = address.rpartition("@")
+    if not local.isascii():
+        return None
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    return f"{local}@{domain}"
+
+
+def _phrase(name: str) -> str:
+    """A display name as an RFC 5322 phrase: plain atoms, a quoted string, or our own encoded-words."""
+    if not name.isascii() or len(name) > _FOLD_AT - 10:
+        return "\n".join(w.strip() for w in _encoded(name, "To"))
+    if _PHRASE_ATOM_RE.match(name) and not _ADDRESS_SPECIALS.search(name):
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def valid_email(value: str | None) -> str | None:
@@ -38,26 +106,57 @@ def valid_email(value: str | None) -> str | None:
 
 def format_recipient(r: Recipient) -> str:
     """One address for a To/Cc header. With no (usable) address the display name stands alone, so Outlook
-    resolves it against the address book; with no name either, the role placeholder shows what is missing."""
-    name = _clean(r.name).replace('"', "").replace("\\", "")
-    address = valid_email(r.email)
+    resolves it against the address book; with no name either, the role placeholder shows what is missing.
+    The name is encoded by us (never decoded from what was typed), so it cannot become a second address."""
+    # A name never reads as a mailbox: no "@" in it (a name alone is resolved by Outlook in the address book).
+    name = header_text(r.name, HEADER_NAME_LIMIT).replace("@", " (at) ")
+    address = ascii_address(r.email)
     if address:
-        return formataddr((name, address)) if name else address
+        return f"{_phrase(name)} <{address}>" if name else address
     label = name or (f"{r.role} - name unknown" if r.role else "name unknown")
-    return f'"{label}"' if _ADDRESS_SPECIALS.search(label) or not name else label
+    if not label.isascii() or len(label) > _FOLD_AT - 10:
+        return _phrase(label)
+    return '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'  # quoted: never read as a mailbox
+
+
+def _address_list(header_name: str, people: list[Recipient]) -> list[str]:
+    """A To/Cc header folded between addresses and, for long entries, between the name's words and the address."""
+    lines = [f"{header_name}:"]
+    for i, r in enumerate(people):
+        tokens = format_recipient(r).split("\n")  # our encoded-words come pre-folded
+        tokens = [t for tok in tokens for t in _split_before_address(tok.strip())]
+        if i < len(people) - 1:
+            tokens[-1] += ","
+        for tok in tokens:
+            if len(lines[-1]) + 1 + len(tok) > _FOLD_AT and not lines[-1].endswith(":"):
+                lines.append("")
+            lines[-1] += f" {tok}"
+    return lines
+
+
+def _split_before_address(token: str) -> list[str]:
+    """'Name <a@b>' as ['Name', '<a@b>'] and an encoded phrase as its encoded-words: places a fold may go."""
+    if token.startswith('"'):
+        name, sep, rest = token.rpartition('" <')
+        return [name + '"', "<" + rest] if sep else [token]
+    return token.split(" ")
 
 
 def email_to_eml(email: Email) -> bytes:
-    """An unsent draft: no From/Date (the mail client fills them), X-Unsent: 1 so Outlook opens it for editing."""
+    """An unsent draft: no From/Date (the mail client fills them), X-Unsent: 1 so Outlook opens it for editing.
+
+    To, Cc and Subject are written by this module (see header_text); the body and its MIME headers by the
+    standard library from constant values."""
     msg = EmailMessage()
+    msg.set_content(clean_text(email.body), charset="utf-8")
+    head: list[str] = []
     if email.to:
-        msg["To"] = ", ".join(format_recipient(r) for r in email.to)
+        head += _address_list("To", email.to)
     if email.cc:
-        msg["Cc"] = ", ".join(format_recipient(r) for r in email.cc)
-    msg["Subject"] = _clean(email.subject)
-    msg["X-Unsent"] = "1"
-    msg.set_content(email.body, charset="utf-8")
-    return bytes(msg)
+        head += _address_list("Cc", email.cc)
+    head += _unstructured("Subject", header_text(email.subject))
+    head.append("X-Unsent: 1")
+    return ("\n".join(head) + "\n").encode("ascii") + bytes(msg)
 
 
 # ---------------------------------------------------------------- .ics
@@ -92,9 +191,9 @@ def _uid(invite: CalendarInvite) -> str:
 def _unaddressed(people: list[Recipient]) -> list[str]:
     out = []
     for r in people:
-        if valid_email(r.email):
+        if ascii_address(r.email):
             continue
-        name = _clean(r.name)
+        name = header_text(r.name, HEADER_NAME_LIMIT)
         out.append(f"{name} ({r.role})" if name and r.role else name or f"the {r.role or 'attendee'} (name unknown)")
     return out
 
@@ -112,7 +211,7 @@ def invite_to_ics(
     from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 
     now = now or datetime.now(UTC).replace(microsecond=0)
-    description = invite.description.rstrip("\n")
+    description = clean_text(invite.description).rstrip("\n")
     start = invite.start
     if start is None:
         start = placeholder_start(today or date.today(), invite.rrule)
@@ -131,20 +230,20 @@ def invite_to_ics(
     event = Event()
     event.add("uid", uid or _uid(invite))
     event.add("dtstamp", now)
-    event.add("summary", _clean(invite.title))
+    event.add("summary", header_text(invite.title))
     event.add("description", description)
-    event.add("location", _clean(invite.location))
+    event.add("location", header_text(invite.location))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=invite.duration_minutes))
     if invite.rrule:
         event.add("rrule", vRecur.from_ical(invite.rrule))
     for people, role in ((invite.required, "REQ-PARTICIPANT"), (invite.optional, "OPT-PARTICIPANT")):
         for r in people:
-            address = valid_email(r.email)
+            address = ascii_address(r.email)
             if not address:
                 continue
             attendee = vCalAddress(f"mailto:{address}")
-            name = _clean(r.name).replace('"', "")
+            name = header_text(r.name, HEADER_NAME_LIMIT).replace('"', "")
             if name:
                 attendee.params["CN"] = vText(name)
             attendee.params["ROLE"] = vText(role)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
@@ -16,6 +17,9 @@ from icalendar import Calendar
 
 from ftdraft.drafts import render_drafts
 from ftdraft.export import (
+    HEADER_NAME_LIMIT,
+    HEADER_TEXT_LIMIT,
+    ascii_address,
     bundle_to_markdown,
     email_to_eml,
     ftop_text,
@@ -24,6 +28,7 @@ from ftdraft.export import (
     placeholder_start,
     write_exports,
 )
+from ftdraft.sanitize import one_line
 from ftdraft.schemas import (
     CalendarInvite,
     Check,
@@ -82,8 +87,8 @@ def test_eml_recipient_without_address_appears_by_display_name_only() -> None:
         body="b\n",
     )
     raw = email_to_eml(mail).decode("utf-8")
-    assert 'To: Alicia Gomez, "TAM - name unknown"' in raw
-    assert "Cc: Jun Park\n" in raw.replace("\r\n", "\n")
+    assert 'To: "Alicia Gomez", "TAM - name unknown"' in raw
+    assert 'Cc: "Jun Park"\n' in raw.replace("\r\n", "\n")
     assert "@" not in raw.split("\n\n", 1)[0]  # no invented or garbage address in the headers
 
 
@@ -264,3 +269,169 @@ def test_field_exports_never_carry_the_ftop_entry(tmp_path: Path) -> None:
             text = parse_eml(p.read_bytes()).get_content() if p.suffix == ".eml" else p.read_text()
             assert "Service Intent notes" not in text
             assert "Engagement Management note" not in text
+
+
+# ---------------------------------------------------------------- headers under attack (security cases 1, 8, 10)
+
+SECURITY = Path(__file__).resolve().parent / "fixtures" / "cases" / "security"
+ALLOWED_HEADERS = {"to", "cc", "subject", "x-unsent", "content-type", "content-transfer-encoding", "mime-version"}
+HOSTILE_TEXT = [
+    "=?utf-8?q?x=0D=0ABcc=3A_evil=40attacker=2Eexample?=",  # the reproduction: decodes to CR/LF + Bcc
+    "=?UTF-8?B?eA0KQmNjOiBldmlsQGF0dGFja2VyLmV4YW1wbGU=?=",  # the same, base64 and upper case
+    "Contoso =?iso-8859-1?q?=0ABcc:_evil@attacker.example?= Ltd",  # mid-text, another charset
+    "= ?utf-8?q?x=0ABcc:_evil@attacker.example?=",  # already broken: must stay inert
+    "Eve\r\nBcc: evil@attacker.example",  # raw CR/LF
+    "Eve\u2028Bcc: evil@attacker.example\x85X: y",  # Unicode line separators
+    "Ev\x07e\x00 \x1b[31mRed\x1b[0m \u202eevil\u202c \U000e0041\U000e0042",  # BEL, NUL, ESC, RLO, tag characters
+]
+HOSTILE_NAMES = [
+    *HOSTILE_TEXT,
+    "=?utf-8?q?evil=40attacker=2Ecom?=",  # decodes to an address
+    "=?utf-8?q?Name_=3Cx=40evil=2Eexample=3E=2C?=",  # decodes to "Name <x@evil.example>,"
+    'Name <x@evil.example>, "Other"',  # plain text that looks like a second mailbox
+    'Ann \\" <x@evil.example>',  # quote and backslash tricks
+    "X" * 5000,  # an over-long name
+    "Zoë " * 1500,  # an over-long non-ASCII name
+]
+
+
+def header_block(data: bytes) -> str:
+    return data.split(b"\n\n", 1)[0].decode("ascii")
+
+
+def mailboxes(msg: EmailMessage) -> set[str]:
+    """Deliverable addresses (a name alone, which Outlook resolves in the address book, has no @)."""
+    return {a.addr_spec for h in ("To", "Cc") if msg[h] for a in msg[h].addresses if "@" in a.addr_spec}
+
+
+def assert_headers_hold(data: bytes, expected_addresses: set[str], entries: int | None = None) -> EmailMessage:
+    """Only our headers, each line <= 78 characters, no control character, and exactly the expected mailboxes
+    (and `entries` entries in To+Cc: nothing split in two), also after Python parses and re-serialises the message
+    (the 3.11.7 folding bug)."""
+    head = header_block(data)  # ASCII only: raises otherwise
+    for line in head.split("\n"):
+        assert len(line) <= 78, line[:100]
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", line)
+    for msg in (parse_eml(data), parse_eml(parse_eml(data).as_bytes())):
+        assert {k.lower() for k in msg} <= ALLOWED_HEADERS, msg.keys()
+        assert mailboxes(msg) == expected_addresses
+        if entries is not None:
+            assert sum(len(msg[h].addresses) for h in ("To", "Cc") if msg[h]) == entries
+        assert "\n" not in str(msg["Subject"]) and "\r" not in str(msg["Subject"])
+    return parse_eml(data)
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_subject_text_is_never_decoded_into_a_header(text: str) -> None:
+    mail = Email(to=[Recipient(name="Tom Becker", email="tom@contoso.com")], subject=one_line(text), body="b\n")
+    msg = assert_headers_hold(email_to_eml(mail), {"tom@contoso.com"})
+    subject = str(msg["Subject"])
+    assert "Bcc" not in subject or "=?" not in subject  # if the words survive, they are inert text
+    assert not re.search(r"[\x00-\x1f\x7f\u202e\U000e0000-\U000e007f]", subject)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_display_names_cannot_add_recipients_or_headers(name: str) -> None:
+    mail = Email(
+        to=[Recipient(name=name, email="priya@contoso.com", role="ATS"), Recipient(name=name, role="TAM")],
+        cc=[Recipient(name="Jun Park", email="jun@contoso.com")],
+        subject="s",
+        body="b\n",
+    )
+    msg = assert_headers_hold(email_to_eml(mail), {"priya@contoso.com", "jun@contoso.com"}, entries=3)
+    first = msg["To"].addresses[0]
+    assert "@" not in first.display_name and first.addr_spec == "priya@contoso.com"
+    assert len(first.display_name) <= HEADER_NAME_LIMIT + 5  # a reader may join encoded-words with a space
+
+
+def test_a_long_subject_is_folded_and_cut() -> None:
+    mail = Email(to=[], subject="word " * 400 + "x" * 2000, body="b\n")
+    msg = assert_headers_hold(email_to_eml(mail), set())
+    assert len(str(msg["Subject"])) <= HEADER_TEXT_LIMIT
+
+
+def test_encoded_word_customer_reproduction_holds_through_the_cli(tmp_path: Path) -> None:
+    """Security case 1, end to end: no .eml carries a Bcc or an extra mailbox; --strict reports it (exit 3)."""
+    from ftdraft.cli import main
+
+    out = tmp_path / "out"
+    code = main(["draft", str(SECURITY / "b1-encoded-word-customer.txt"), "--engine", "offline", "--out", str(out),
+                 "--strict"])  # fmt: skip
+    assert code == 3
+    emls = sorted(out.glob("*.eml"))
+    assert emls
+    for p in emls:
+        msg = assert_headers_hold(p.read_bytes(), set())
+        assert "evil" not in str(msg["Subject"]).lower() or "= ?" in str(msg["Subject"])
+    ics = (out / "internal_invite.ics").read_bytes()
+    assert b"\r\nBCC" not in ics.upper()
+
+
+def test_context_file_names_cannot_add_recipients(tmp_path: Path) -> None:
+    """Display names from the context file (the app's setup and team fields take the same path)."""
+    from ftdraft.cli import main
+
+    context = tmp_path / "ctx.yaml"
+    context.write_text(
+        "customer: Contoso\n"
+        "account_team:\n"
+        "  - {name: '=?utf-8?q?evil=40attacker=2Ecom?=', role: ATS, email: priya@contoso.com}\n"
+        "  - {name: '=?utf-8?q?Tom_=3Cx=40evil=2Eexample=3E=2C?=', role: TAM, email: tom@contoso.com}\n"
+        '  - {name: "Ann\\a\\0\\e[2J\\u202eX", role: AE, email: ann@contoso.com}\n'
+        f"  - {{name: '{'N' * 5000}', role: CSM, email: long@contoso.com}}\n",
+        encoding="utf-8",
+    )
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Contoso - call 2026-11-18\n- Teams rollout, intent is real\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["draft", str(notes), "--context", str(context), "--engine", "offline", "--out", str(out)]) == 0
+    allowed = {"priya@contoso.com", "tom@contoso.com", "ann@contoso.com", "long@contoso.com"}
+    for p in out.glob("*.eml"):
+        msg = assert_headers_hold(p.read_bytes(), mailboxes(parse_eml(p.read_bytes())))
+        assert mailboxes(msg) <= allowed
+    for p in [*out.glob("*.ics"), out / "bundle.md"]:
+        text = p.read_text(encoding="utf-8")
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202e]", text), p.name
+        assert "evil.example" not in text.replace("x=40evil", "") or p.name == "bundle.md"
+    for line in (out / "internal_invite.ics").read_bytes().split(b"\r\n"):
+        assert len(line) <= 75
+
+
+@pytest.mark.parametrize(
+    ("address", "written"),
+    [("priya@exämple.com", "priya@xn--exmple-cua.com"), ("priya@bücher.example", "priya@xn--bcher-kva.example"),
+     ("prïya@example.com", None), ("josé@exämple.com", None), ("priya@example.com", "priya@example.com")],
+)  # fmt: skip
+def test_non_ascii_addresses_are_idna_encoded_or_dropped(address: str, written: str | None) -> None:
+    mail = Email(to=[Recipient(name="Priya Raman", email=address, role="ATS")], subject="s", body="b\n")
+    data = email_to_eml(mail)
+    assert_headers_hold(data, {written} if written else set(), entries=1)
+    assert "Priya Raman" in header_block(data)
+    assert ascii_address(address) == written
+    invite = CalendarInvite(title="t", description="d", required=[Recipient(name="Priya Raman", email=address)])
+    event = parse_event(invite_to_ics(invite, today=FRIDAY, now=NOW))
+    if written:
+        assert str(event["ATTENDEE"]) == f"mailto:{written}"
+    else:
+        assert "ATTENDEE" not in event and "Priya Raman" in str(event["DESCRIPTION"])
+
+
+def test_non_ascii_email_reproduction_drafts_everything_with_a_finding(tmp_path: Path) -> None:
+    """Security case 8: the CLI drafts, writes every export, and a finding names the address."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "ftdraft", "draft", str(SECURITY / "b9-nonascii-email.txt"), "--engine", "offline",
+         "--out", str(out)],
+        capture_output=True, text=True, encoding="utf-8", timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    bundle_json = json.loads(run.stdout)
+    found = [c for c in bundle_json["checks"] if c["rule"] == "recipients.non_ascii_address"]
+    assert found and "exämple.com" in found[0]["text"]
+    assert (out / "follow_up.eml").exists() and (out / "bundle.md").exists()
+    for p in out.glob("*.eml"):
+        header_block(p.read_bytes())  # ASCII headers

@@ -1,0 +1,73 @@
+"""Header-bound text (subjects, invite titles, recipients' names and addresses): what export.py will neutralise.
+
+The exports are safe whatever these say (export.header_text, export.ascii_address); these findings tell the FM
+that what they typed or pasted was changed on the way into a header, and `--strict` fails on the hostile ones.
+Source: RFC 2047 (encoded-words), RFC 5322 2.1.1 (998-octet lines), security cases 1, 8 and 10 (issue 11).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..schemas import Check, Drafts
+from .parts import _clip
+from .recipients import recipients_of
+
+# "=?charset?q|b?text?=": a reader decodes it, into CR/LF or an address on some Pythons and clients.
+ENCODED_WORD_RE = re.compile(r"=\?[^?\s]{1,40}\?[qb]\?[^?\s]*\?=", re.IGNORECASE)
+# Controls (C0 but tab, C1, DEL), bidi overrides/isolates, Unicode tag characters, line and paragraph separators.
+HEADER_HOSTILE_RE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\U000e0000-\U000e007f]"
+)
+NAME_LIMIT = 120  # export.HEADER_NAME_LIMIT: a longer name is cut in headers
+
+
+def _header_texts(drafts: Drafts) -> Iterator[tuple[str, str, str]]:
+    """(draft, what, text) for every text that becomes a header or an invite property."""
+    emails = [("internal_invite", drafts.internal_invite.email), ("intro_request", drafts.intro_request.email),
+              ("follow_up", drafts.follow_up), ("sync_rhythm", drafts.sync_rhythm.email)]  # fmt: skip
+    if drafts.teams_channel is not None:
+        emails.append(("teams_channel", drafts.teams_channel))
+    for name, email in emails:
+        yield name, "subject", email.subject
+    yield "internal_invite", "invite title", drafts.internal_invite.invite.title
+    if drafts.sync_rhythm.invite is not None:
+        yield "sync_rhythm", "invite title", drafts.sync_rhythm.invite.title
+    for name, r in recipients_of(drafts):
+        if r.name:
+            yield name, "recipient name", r.name
+
+
+def header_checks(drafts: Drafts) -> list[Check]:
+    """Findings for header-bound text: encoded-words and control characters (errors: they are how a header is
+    injected), over-long names (warning: cut), non-ASCII addresses (warning: IDNA domain, or left out)."""
+    checks: list[Check] = []
+    seen: set[tuple[str, str]] = set()
+    for draft, what, text in _header_texts(drafts):
+        if (draft, text) in seen:
+            continue
+        seen.add((draft, text))
+        if ENCODED_WORD_RE.search(text) or HEADER_HOSTILE_RE.search(text):
+            checks.append(Check(
+                draft=draft, severity="error", rule="header.injection", text=_clip(text),
+                suggestion=f"The {what} holds an encoded-word or control characters (a way to add hidden recipients or "
+                "headers): the exports write it as plain text. Correct it in the engagement setup or the notes.",
+            ))  # fmt: skip
+        elif what == "recipient name" and len(text) > NAME_LIMIT:
+            checks.append(Check(
+                draft=draft, severity="warning", rule="header.long_name", text=_clip(text),
+                suggestion=f"Names are cut to {NAME_LIMIT} characters in the .eml and .ics headers: shorten it.",
+            ))  # fmt: skip
+    for draft, r in recipients_of(drafts):
+        address = (r.email or "").strip()
+        if address and not address.isascii() and (draft, address) not in seen:
+            seen.add((draft, address))
+            local = address.rpartition("@")[0]
+            fate = ("left out of the .eml and .ics (a non-ASCII mailbox name needs SMTPUTF8)"
+                    if not local.isascii() else "written with its domain IDNA-encoded")  # fmt: skip
+            checks.append(Check(
+                draft=draft, severity="warning", rule="recipients.non_ascii_address", text=address,
+                suggestion=f"This address is {fate}: check it in the account team.",
+            ))  # fmt: skip
+    return checks
