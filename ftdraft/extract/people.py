@@ -14,8 +14,9 @@ from ..schemas import (
     Engagement,
     Person,
 )
-from .lines import _ATTENDEE_LABEL_RE, Line
-from .text import _ANY_ROLE, _NAME, _NOT_NAMES, _ROLE_CODES, ABSENT_RE, FIELD_ROLES, _extend_sources, tidy
+from . import spans as sp
+from .lines import Line
+from .text import _ANY_ROLE, _NAME, _NOT_NAMES, _ROLE_CODES, FIELD_ROLES, _extend_sources, tidy
 
 _ABSENT_LABEL_RE = re.compile(r"^(absent|apologies|regrets|not present|missing|out)$", re.IGNORECASE)
 
@@ -136,6 +137,13 @@ class People:
         if engagement.fta:
             self._add(Attendee(**engagement.fta.model_dump(), present=False), keep_presence=True)
         self.fm_name = engagement.fm.name if engagement.fm else None
+        # the FM's own name(s) as the notes write them ("FM: Astrid Holm", a chat's first poster): owner "FM"
+        self.fm_names: set[str] = {self.fm_name.lower()} if self.fm_name else set()
+        # short forms the notes give: "Wing-Yee Lau (ATS) = WYL", 'Margaret "Peggy" Tully', "ats hb (hollis brandt)"
+        self.aliases: dict[str, Attendee] = {}
+        # full names shown outside attendee lists (chat speakers, mail senders): "Oskar/CSM" -> Oskar Lindahl
+        self.name_pool: dict[str, str] = {}
+        self.first_speaker: str | None = None
         for c in engagement.customer_contacts:
             self.customer.append(c)
 
@@ -203,6 +211,100 @@ class People:
             email = next((e for e in line.emails() if first in e.lower()), None)
         return self._add(Attendee(name=name, role=role, email=email, present=present, sources=[line.source()]))  # type: ignore[arg-type]
 
+    def add_spanned(
+        self,
+        name: str | None,
+        role: str,
+        line: Line,
+        present: bool | None,
+        alias: str | None = None,
+        me: bool = False,
+    ) -> Attendee | None:
+        """A person read by the span reader: a name (None for "me") with a role code; present None = no cue (a new
+        person is present, a known one keeps what it had). The FM named in the notes ("FM: Astrid Holm") makes that
+        name the FM's. Returns the attendee, or None when nothing was added."""
+        if name and _UNKNOWN_NAME_RE.match(name):
+            name = None
+        if me or role == "FM":
+            if name:
+                name = self.full_name(name)
+                self.fm_names.add(name.lower())
+                self.fm_names.add(name.split()[0].lower())
+            role = "FM"
+        elif name:
+            name = self.full_name(name)
+        if name is None and role != "FM" and present is not False:
+            return None
+        email = None
+        if name:
+            first = name.split()[0].lower()
+            email = next((e for e in line.emails() if first in e.lower()), None)
+        existing = self._same_as(Attendee(name=name, role=role)) if name else None  # type: ignore[arg-type]
+        was = existing.present if existing is not None else None
+        person = self._add(
+            Attendee(name=name, role=role, email=email, present=present is not False, sources=[line.source()]),  # type: ignore[arg-type]
+        )
+        if was is False and present is None:
+            person.present = False  # a later mention with no cue (a signature) does not undo "declined"
+        if alias:
+            self.aliases[alias.lower()] = person
+        return person
+
+    def note_speaker(self, name: str, line: Line) -> None:
+        """A full name the notes show outside any attendee list (a chat speaker, a post's author)."""
+        words = name.split()
+        if len(words) >= 2 and all(sp.is_name_word(w) or w.lower() in sp.particles() for w in words):
+            self.name_pool.setdefault(words[0].lower(), name)
+            if self.first_speaker is None:
+                self.first_speaker = name
+
+    def full_name(self, name: str) -> str:
+        """A first name written alone ("Oskar/CSM") completed from a full name the notes show elsewhere."""
+        if " " in name:
+            return name
+        return self.name_pool.get(name.lower(), name)
+
+    def resolve(self, token: str) -> tuple[str | None, AttendeeRole | None, bool]:
+        """(owner label, role, known) for a person as an owner is written: a ME word or the FM's name -> the FM;
+        a full name, first name, alias, nickname ("Bob" -> Robert Kaczmarek) or initials ("hb", "mh-w") of a
+        known person; a role code. An unknown name comes back as written with known False (kept and flagged)."""
+        t = token.strip().lstrip("@").strip(" .,:;")
+        low = t.lower()
+        fm = (self.fm_name or "FM"), cast(AttendeeRole, "FM"), True
+        if low in sp.me_words() or low in self.fm_names:
+            return fm
+        person = self.aliases.get(low) or self.find(t) or self._by_nickname(low) or self._by_initials(low)
+        if person is None and " " not in t and low in self.name_pool:
+            full = self.name_pool[low]
+            if full.lower() in self.fm_names:
+                return fm
+            person = self.find(full)
+            if person is None:
+                return full, None, True
+        if person is not None:
+            if person.role == "FM" or (person.name and person.name.lower() in self.fm_names):
+                return fm
+            return (person.name or person.label), person.role, True
+        customer = next((p for p in self.customer if p.name and _same_person(p.name, t)), None)
+        if customer:
+            return customer.name, "customer", True
+        if t.upper() in FIELD_ROLES:
+            return None, cast(AttendeeRole, t.upper()), True
+        return t, None, False
+
+    def _by_nickname(self, low: str) -> Attendee | None:
+        formal = sp.nicknames().get(low)
+        if not formal:
+            return None
+        hits = [a for a in self.attendees if a.name and a.name.split()[0].lower() in formal]
+        return hits[0] if len(hits) == 1 else None
+
+    def _by_initials(self, low: str) -> Attendee | None:
+        if not 2 <= len(low) <= 5 or " " in low:
+            return None
+        hits = [a for a in self.attendees if a.name and low in sp.initials(a.name)]
+        return hits[0] if len(hits) == 1 else None
+
     def add_customer(self, name: str, title: str | None, line: Line) -> None:
         for p in self.customer:
             if p.name and _same_person(p.name, name):
@@ -230,18 +332,9 @@ class People:
         return matches[0] if len(matches) == 1 else None
 
     def owner_name(self, token: str) -> tuple[str | None, AttendeeRole | None]:
-        """(owner label, role) for an action's owner as written in the notes."""
-        if token.lower() in ("me", "i", "fm"):
-            return (self.fm_name or "FM"), "FM"
-        found = self.find(token)
-        if found:
-            return (found.name or found.label), found.role
-        customer = next((p for p in self.customer if p.name and _same_person(p.name, token)), None)
-        if customer:
-            return customer.name, "customer"
-        if token.upper() in FIELD_ROLES:
-            return None, cast(AttendeeRole, token.upper())  # FIELD_ROLES holds role codes only
-        return token, None
+        """(owner label, role) for an action's owner as written in the notes (see resolve)."""
+        label, role, _known = self.resolve(token)
+        return label, role
 
 
 @lru_cache(maxsize=4096)
@@ -254,9 +347,17 @@ def _same_person(a: str, b: str) -> bool:
     return _same_parts(_name_parts(a), _name_parts(b))
 
 
+def _initial_of(x: str, y: str) -> bool:
+    """x is y, or x is the initial "b." of y."""
+    return x == y or (len(x) == 2 and x.endswith(".") and y.startswith(x[0]))
+
+
 def _same_parts(a_parts: tuple[str, ...], b_parts: tuple[str, ...]) -> bool:
     if a_parts == b_parts:
         return True
+    if len(a_parts) == len(b_parts) > 1 and a_parts[0] == b_parts[0]:
+        # "Nadia B." and "Nadia Brooks": the same words but an initial standing for one of them
+        return all(_initial_of(x, y) or _initial_of(y, x) for x, y in zip(a_parts, b_parts, strict=True))
     # one name a single word, the other starting with it ("Priya" and "Priya Raman")
     if len(a_parts) == 1:
         return len(b_parts) > 1 and a_parts[0] == b_parts[0]
@@ -295,54 +396,206 @@ _UPPER_RE = re.compile(r"[A-Z]")
 
 
 def _find_people(lines: list[Line], people: People) -> None:
+    """The account team (span reader) and the customer's contacts with job titles ("IT director Mark Olsen")."""
+    find_people_spans(lines, people)
     for line in lines:
-        is_attendee_line = bool(line.label and _ATTENDEE_LABEL_RE.match(line.label))
-        all_absent = bool(line.label and _ABSENT_LABEL_RE.match(line.label))
-        # every person pattern below needs a role code or a job title: most lines have neither
         lowered = line.lower()
-        has_role = _ROLE_HINT.may_match(lowered) and _ROLE_HINT.regex.search(line.text) is not None
-        all_lowercase = has_role and not _UPPER_RE.search(line.text)  # read only on lines with a role
-        for seg in _segments(line.text) if has_role else ():
-            # ROLE_OUT_RE and NAME_PAREN_ROLE_RE both need a literal "("; the role-out matches are found once
-            paren = "(" in seg
-            outs = list(ROLE_OUT_RE.finditer(seg)) if paren else []
-            absent = all_absent or (bool(ABSENT_RE.search(seg)) if is_attendee_line or outs else False)
-            for m in outs:
-                people.add(m.group(2), m.group(1), line, present=False)
-            for m in NAME_PAREN_ROLE_RE.finditer(seg) if paren else ():
-                if m.group(1).split()[0] not in _NOT_NAMES:
-                    people.add(m.group(1), m.group(2), line, present=not absent)
-            for m in ROLE_EQ_NAME_RE.finditer(seg):
-                role, name = m.group(1), m.group(2)
-                unknown = bool(_UNKNOWN_NAME_RE.match(name))
-                if unknown or name.split()[0] not in _NOT_NAMES:
-                    people.add(None if unknown else name, role, line, present=not unknown and not absent)
-            role_out = bool(outs)  # once per segment, not once per match
-            for m in ROLE_NAME_RE.finditer(seg):
-                if m.group(2).split()[0] not in _NOT_NAMES and not role_out:
-                    people.add(m.group(2), m.group(1), line, present=not absent)
-            if all_lowercase:
-                for m in ROLE_EQ_LOWER_NAME_RE.finditer(seg):
-                    words = m.group(2).split()
-                    if not any(w in _NOT_LOWER_NAMES or w.upper() in FIELD_ROLES for w in words):
-                        people.add(m.group(2).title(), m.group(1), line, present=not absent)
-        if not has_role and not (_TITLE_HINT.may_match(lowered) and _TITLE_HINT.regex.search(line.text)):
+        if not (_TITLE_HINT.may_match(lowered) and _TITLE_HINT.regex.search(line.text)):
             continue
-        for m in THE_ROLE_NAME_RE.finditer(line.text) if has_role else ():
-            if m.group(2).split()[0] not in _NOT_NAMES:
-                after = re.split(r"[.;]", line.text[m.end() : m.end() + 80], maxsplit=1)[0]
-                gone = all_absent or bool(ABSENT_RE.search(after))
-                people.add(m.group(2), m.group(1), line, present=not gone)
-        for m in NAME_THE_ROLE_RE.finditer(line.text) if has_role else ():  # prose spans commas
-            if m.group(1).split()[0] not in _NOT_NAMES:
-                people.add(m.group(1), m.group(2), line, present=not all_absent)
-        if is_attendee_line and has_role:
-            for m in NAME_COMMA_ROLE_RE.finditer(line.text):
-                if m.group(1).split()[0] not in _NOT_NAMES:
-                    people.add(m.group(1), m.group(2), line, present=not all_absent)
         titled = any(map(line.text.__contains__, _TITLE_WORDS))
         for m in TITLE_PAREN_NAME_RE.finditer(line.text) if titled and "(" in line.text else ():
             people.add_customer(m.group(2), tidy(m.group(1)), line)
         for m in TITLE_NAME_RE.finditer(line.text) if titled else ():
             if m.group(2).split()[0] not in _NOT_NAMES:
                 people.add_customer(m.group(2), tidy(m.group(1)), line)
+
+
+# --- the span reader: people as relations over NAME / ME and ROLE spans -------------------------------------------
+
+# Separators between a name and its role, with the strength of the bond: "Name (ROLE)" and "Name/ROLE" bind harder
+# than "Name, ROLE", so in "Priti Shah, TSP Marco Bianchi" the TSP is Marco's. Order: most specific first.
+_LEFT_GAPS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"\s*[(\[]\s*"), 3),
+    (re.compile(r"\s*/\s*"), 3),
+    (re.compile(r" "), 2),
+    (re.compile(r"\s*[-–—]\s*"), 2),
+    (re.compile(r"\s+(?:is|was|as|joined as|attended as)\s+(?:the\s+|our\s+|their\s+)?", re.I), 2),
+    (re.compile(r"\s*,\s*(?:the\s+|our\s+|their\s+)?", re.I), 1),
+)
+_RIGHT_GAPS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"\s*[:=]\s*"), 3),
+    (re.compile(r"\s*[(\[]\s*"), 2),  # "AE (Olivia Prentice)": only when the name closes the parenthesis
+    (re.compile(r" "), 2),
+    (re.compile(r"\s+(?:is|was)\s+", re.I), 2),
+    (re.compile(r"\s+(?:is\s+)?(?:out|absent|oof|ooo|away)\s*\(\s*", re.I), 2),  # "TAM out (Raj Patel, ...)"
+    (re.compile(r"\s*[-–—]\s*"), 1),
+    (re.compile(r"\s*,\s*"), 1),
+)
+
+
+def _bond(gap: str, table: tuple[tuple[re.Pattern[str], int], ...]) -> int:
+    return next((strength for rx, strength in table if rx.fullmatch(gap)), 0)
+
+
+_PRESENCE: list[tuple[re.Pattern[str], bool]] | None = None
+
+
+def presence_cues() -> list[tuple[re.Pattern[str], bool]]:
+    """(pattern, present) from ftdraft/data/presence.toml; present cues ("joined late") are tried first."""
+    global _PRESENCE
+    if _PRESENCE is None:
+        cues = sp.load_data("presence")["cue"]
+        _PRESENCE = [(re.compile(c["pattern"], re.I), c["presence"] == "present") for c in cues]
+        _PRESENCE.sort(key=lambda pair: not pair[1])
+    return _PRESENCE
+
+
+def presence_in(text: str) -> bool | None:
+    """What a cue after a person says: False (declined, out, PTO, apologies), True (joined late, left early), or
+    None when the text says nothing about presence. Source: ../shared/corpus/README.md, "Attendees"."""
+    for rx, present in presence_cues():
+        if rx.search(text):
+            return present
+    return None
+
+
+_LOWER_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_NOT_LOWER_NAME_WORDS = frozenset(_NOT_LOWER_NAMES) | {
+    "aligned", "assigned", "is", "was", "no", "and", "thinks", "says", "knows", "said", "has", "had", "for", "with",
+}  # fmt: skip
+_PAREN_NAME_RE = re.compile(r"\s*\(([^\W\d_]+(?:['’\-][^\W\d_]+)*(?: [^\W\d_]+(?:['’\-][^\W\d_]+)*){1,3})\)")
+_UNKNOWN_AFTER_RE = re.compile(r"\s*(?:=|:|\bis\b|-)?\s*(?:\?+|tbd\b|tbc\b|unknown\b|none\b|vacant\b)", re.I)
+_ALIAS_AFTER_RE = re.compile(r"\s*=\s*([A-Z][A-Za-z\-]{1,5})\b")
+_CHAT_SPEAKER_RE = re.compile(r"^\[[^\]]{3,40}\]\s*([^\W\d_][^:]{1,60}?):")
+_POST_HEADER_RE = re.compile(r"^([^\W\d_][^\d]{3,60}?)\s{2,}\d{1,2}/\d{1,2}/\d{2,4}\b")
+
+
+def _lower_names(text: str, roles: tuple[sp.Span, ...]) -> list[sp.Span]:
+    """Names in all-lowercase notes, read only next to a role ("jürgen weiß ATS", "ats hb (hollis brandt)")."""
+    out: list[sp.Span] = []
+    words = [(m.start(), m.end(), m.group(0)) for m in _LOWER_WORD_RE.finditer(text)]
+
+    def ok(w: str) -> bool:
+        low = w.lower()
+        return (
+            w.islower()
+            and low not in _NOT_LOWER_NAME_WORDS
+            and low not in sp.not_names()
+            and low not in sp.role_titles()
+            and low not in sp.me_words()
+        )
+
+    for role in roles:
+        # right of the role: "ats hb (hollis brandt)", "ats = priya nair"
+        after = [w for w in words if w[0] >= role.end and w[2].lower() not in ("is", "was")]
+        if after and _bond(text[role.end : after[0][0]], _RIGHT_GAPS) and ok(after[0][2]):
+            group = [after[0]]
+            if len(after) > 1 and text[group[-1][1] : after[1][0]] == " " and ok(after[1][2]):
+                group.append(after[1])
+            paren = _PAREN_NAME_RE.match(text, group[0][1])
+            if paren and all(ok(w) for w in paren.group(1).split()):
+                out.append(sp.Span("NAME", group[0][0], paren.end(), text[group[0][0] : paren.end()],
+                                   sp.title_name(paren.group(1)), group[0][2]))  # fmt: skip
+                continue
+            out.append(sp.Span("NAME", group[0][0], group[-1][1], text[group[0][0] : group[-1][1]],
+                               sp.title_name(" ".join(w[2] for w in group))))  # fmt: skip
+        # left of the role: "jürgen weiß ATS", "ana-lucía ferreira TAM"
+        before = [w for w in words if w[1] <= role.start]
+        if before and _bond(text[before[-1][1] : role.start], _LEFT_GAPS) >= 2 and ok(before[-1][2]):
+            group = [before[-1]]
+            if len(before) > 1 and text[before[-2][1] : group[0][0]] == " " and ok(before[-2][2]):
+                group.insert(0, before[-2])
+            out.append(sp.Span("NAME", group[0][0], group[-1][1], text[group[0][0] : group[-1][1]],
+                               sp.title_name(" ".join(w[2] for w in group))))  # fmt: skip
+    return out
+
+
+def speaker_of(line: Line) -> str | None:
+    """Who says "I" on a line: the Line's speaker (chat name, mail sender) when the line reader set it, else a
+    Teams chat prefix "[11/17/2026 2:01 PM] Renata Szabó:" or a Teams post header "Ingrid Solberg   1/21/2027"."""
+    if line.speaker:
+        return line.speaker
+    if m := _CHAT_SPEAKER_RE.match(line.text):
+        return m.group(1).strip()
+    return None
+
+
+def find_people_spans(lines: list[Line], people: People) -> None:
+    """Account-team people as relations over spans: NAME or ME next to a ROLE, in any of the forms "Name (ROLE)",
+    "Name ROLE", "ROLE: Name", "Name - ROLE", "Name, ROLE", "Name/ROLE", "ROLE Name", "Name [ROLE]", one per line
+    or many on a line, with presence cues after each person ("declined", "on PTO", "joined late")."""
+    prev: Line | None = None
+    for line in lines:
+        speaker = speaker_of(line)
+        if speaker is None and (m := _POST_HEADER_RE.match(line.raw.strip())):
+            speaker = m.group(1).strip()
+            people.note_speaker(speaker, line)
+        elif speaker:
+            people.note_speaker(speaker, line)
+        text = line.text
+        chat = _CHAT_SPEAKER_RE.match(text)
+        if chat:
+            text = text[chat.end() :]
+        roles = sp.find_roles(text)
+        if not roles:
+            prev = line
+            continue
+        names: list[sp.Span] = list(sp.find_names(text)) + list(sp.find_me(text))
+        stripped = _UPPER_RE.sub("", re.sub(r"\b(?:" + _ROLE_CODES + r")\b", "", text))
+        if stripped == re.sub(r"\b(?:" + _ROLE_CODES + r")\b", "", text):  # no capital letter but role codes
+            names += _lower_names(text, roles)
+        names = [n for n in names if not any(r.start < n.end and n.start < r.end for r in roles)]
+        names.sort(key=lambda n: n.start)
+        pairs: list[tuple[sp.Span, sp.Span]] = []
+        used: set[int] = set()
+        for role in roles:
+            left = next((n for n in reversed(names) if n.end <= role.start), None)
+            right = next((n for n in names if n.start >= role.end), None)
+            lb = _bond(text[left.end : role.start], _LEFT_GAPS) if left and id(left) not in used else 0
+            rb = _bond(text[role.end : right.start], _RIGHT_GAPS) if right and id(right) not in used else 0
+            gap = text[role.end : right.start] if right is not None else ""
+            if (
+                rb
+                and right is not None
+                and "(" in gap
+                and text[right.end : right.end + 1] != ")"
+                and presence_in(gap) is None
+            ):
+                rb = 0  # "SSP (Security & Compliance)": a qualifier, not a name
+            if lb == rb == 0:
+                # a signature's second line: "Ngozi Adeyemi-Park" / "FastTrack Manager | Microsoft FastTrack"
+                if role.start == 0 and prev is not None and prev.no == line.no - 1:
+                    whole = sp.find_names(prev.text)
+                    if len(whole) == 1 and whole[0].start == 0 and whole[0].end == len(prev.text):
+                        people.add_spanned(whole[0].value, role.value, prev, None, whole[0].alias)
+                continue
+            person = left if lb >= rb else right
+            assert person is not None
+            used.add(id(person))
+            pairs.append((person, role))
+        for role in roles:  # "TAM = ??", "ATS: TBD": the role is named, the person is not
+            if not any(r is role for _, r in pairs) and _UNKNOWN_AFTER_RE.match(text, role.end):
+                people.add_spanned(None, role.value, line, False)
+        pairs.sort(key=lambda pr: min(pr[0].start, pr[1].start))
+        lead = text[: min(pairs[0][0].start, pairs[0][1].start)] if pairs else ""
+        all_absent = presence_in(lead) is False or bool(line.label and _ABSENT_LABEL_RE.match(line.label))
+        for k, (person, role) in enumerate(pairs):
+            end = max(person.end, role.end)
+            paren = text.find(")", end - 1, end + 1)
+            nxt = min(pairs[k + 1][0].start, pairs[k + 1][1].start) if k + 1 < len(pairs) else len(text)
+            tail = re.split(r"(?<=[.;])\s|\s·\s", text[end:nxt], maxsplit=1)[0]
+            between = text[role.end : person.start] if role.end <= person.start else ""
+            present = presence_in(between + " " + tail) if between.strip() not in ("", ":", "=") else presence_in(tail)
+            if present is None and all_absent:
+                present = False
+            alias = person.alias
+            if m := _ALIAS_AFTER_RE.match(text, end if paren < 0 else paren + 1):
+                alias = m.group(1)
+            name = None if person.kind == "ME" else person.value
+            people.add_spanned(name, role.value, line, present, alias, me=person.kind == "ME")
+        prev = line
+    if not people.fm_names and people.first_speaker:
+        first = people.first_speaker
+        known = people.find(first)
+        if known is None or known.role in ("FM", "other"):
+            people.add_spanned(first, "FM", next(line for line in lines), None)
