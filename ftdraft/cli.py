@@ -76,6 +76,8 @@ def _draft(args: argparse.Namespace) -> int:
     from .pipeline import build_bundle
     from .schemas import Engagement
 
+    if hasattr(sys.stdout, "reconfigure"):  # a terminal that cannot show a character gets an escape, not a crash
+        sys.stdout.reconfigure(errors="backslashreplace")
     settings = get_settings()
     if args.max_notes_bytes is not None:
         settings = settings.model_copy(update={"max_notes_bytes": args.max_notes_bytes})
@@ -95,14 +97,21 @@ def _draft(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(bundle.model_dump_json(indent=2) + "\n")
     if args.out:
-        from .export import write_exports
+        from .export import RefusedExport, write_exports
 
+        inputs = [p for p in (args.notes, args.context, args.agenda) if p]
+        refused: list[RefusedExport] = []
         try:
-            paths = write_exports(bundle, args.out)
+            paths = write_exports(bundle, args.out, protect=inputs, refused=refused)
         except OSError as exc:
             raise InputError(f"Cannot write to {args.out}: {exc.strerror or exc}. Pick another --out folder.") from None
         for path in paths:
             print(path, file=sys.stderr)
+        for r in refused:
+            print(f"ftdraft: not written: {r.path}: {r.reason}.", file=sys.stderr)
+        if refused:
+            print(f"ftdraft: {len(refused)} export(s) refused; pick another --out folder.", file=sys.stderr)
+            return EXIT_USAGE
 
     errors = [c for c in bundle.checks if c.severity == "error"]
     if args.strict and errors:

@@ -5,13 +5,15 @@ icalendar is imported only when an invite is exported, so printing a bundle stay
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from email.header import Header
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .agenda import AGENDA_BY_KEY
 from .sanitize import clean_text, one_line
@@ -471,8 +473,28 @@ def ftop_text(bundle: DraftBundle) -> str:
 # ---------------------------------------------------------------- files
 
 
-def write_exports(bundle: DraftBundle, out_dir: str | Path, *, today: date | None = None) -> list[Path]:
-    """Every export under out_dir with stable names; returns the paths written, in a fixed order."""
+class RefusedExport(NamedTuple):
+    """An export that was not written, and why (for the FM: one line each)."""
+
+    path: Path
+    reason: str
+
+
+def write_exports(
+    bundle: DraftBundle,
+    out_dir: str | Path,
+    *,
+    today: date | None = None,
+    protect: Iterable[str | Path] = (),
+    refused: list[RefusedExport] | None = None,
+) -> list[Path]:
+    """Every export under out_dir with stable names; returns the paths written, in a fixed order.
+
+    Never writes over a file in `protect` (the notes, context and agenda files: same file, hard links included),
+    never through a symbolic link (a link named like an export is left alone), never into something that is not a
+    regular file. Each export not written is appended to `refused` (path, reason); the others are still written.
+    Raises OSError when out_dir cannot be created.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     d = bundle.drafts
@@ -493,9 +515,43 @@ def write_exports(bundle: DraftBundle, out_dir: str | Path, *, today: date | Non
         ("bundle.md", bundle_to_markdown(bundle).encode("utf-8")),
         ("bundle.json", bundle.model_dump_json(indent=2).encode("utf-8")),
     ]
+    protected = [Path(p) for p in protect]
     paths = []
     for name, data in files:
         path = out / name
-        path.write_bytes(data)
-        paths.append(path)
+        reason = _unsafe_target(path, protected)
+        if reason is None:
+            try:
+                _write_no_follow(path, data)
+            except OSError as exc:
+                reason = f"cannot write it ({exc.strerror or exc})"
+        if reason is None:
+            paths.append(path)
+        elif refused is not None:
+            refused.append(RefusedExport(path, reason))
     return paths
+
+
+def _unsafe_target(path: Path, protected: list[Path]) -> str | None:
+    """Why path must not be written, or None."""
+    if path.is_symlink():
+        return "it is a symbolic link (links are never followed)"
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return "it exists and is not a regular file"
+    for p in protected:
+        try:
+            if os.path.samefile(path, p):
+                return f"it is your input file {p} (it would be overwritten)"
+        except OSError:
+            continue
+    return None
+
+
+def _write_no_follow(path: Path, data: bytes) -> None:
+    """Write data to path without following a symbolic link planted there since the check (O_NOFOLLOW)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)

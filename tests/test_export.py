@@ -435,3 +435,96 @@ def test_non_ascii_email_reproduction_drafts_everything_with_a_finding(tmp_path:
     assert (out / "follow_up.eml").exists() and (out / "bundle.md").exists()
     for p in out.glob("*.eml"):
         header_block(p.read_bytes())  # ASCII headers
+
+
+# ---------------------------------------------------------------- --out never overwrites inputs, never follows links
+
+
+SAMPLE_NOTES = (
+    "Contoso - call 2026-11-18\nAttendees: Priya Raman (ATS), Tom Becker (TAM)\n- Priya to send intro email by Friday\n"
+)
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from ftdraft.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["draft", *args, "--engine", "offline"])
+    return code, err.getvalue()
+
+
+@pytest.mark.parametrize("name", ["bundle.md", "ftop.txt", "customer_blurb.txt", "follow_up.eml", "bundle.json"])
+def test_out_never_overwrites_the_notes_file(tmp_path: Path, name: str) -> None:
+    """Security case 9: notes kept in the out folder under an export's name are never replaced."""
+    notes = tmp_path / name
+    notes.write_text(SAMPLE_NOTES, encoding="utf-8")
+    code, err = run_cli(str(notes), "--out", str(tmp_path))
+    assert notes.read_text(encoding="utf-8") == SAMPLE_NOTES
+    assert code == 2
+    assert f"not written: {notes}" in err and "input file" in err
+    assert (tmp_path / "internal_invite.eml").exists()  # everything else is written
+
+
+def test_out_never_overwrites_a_hard_link_to_an_input(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text(SAMPLE_NOTES, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "ftop.txt").hardlink_to(notes)
+    code, err = run_cli(str(notes), "--out", str(out))
+    assert notes.read_text(encoding="utf-8") == SAMPLE_NOTES and code == 2 and "ftop.txt" in err
+
+
+@pytest.mark.parametrize("name", ["follow_up.eml", "bundle.md", "internal_invite.ics"])
+def test_out_never_follows_a_symlink(tmp_path: Path, name: str) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / name).symlink_to(victim)
+    (out / "ftop.txt").symlink_to(tmp_path / "does-not-exist-yet")  # a dangling link is not followed either
+    notes = tmp_path / "notes.txt"
+    notes.write_text(SAMPLE_NOTES, encoding="utf-8")
+    code, err = run_cli(str(notes), "--out", str(out))
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not (tmp_path / "does-not-exist-yet").exists()
+    assert (out / name).is_symlink() and code == 2
+    assert "symbolic link" in err and name in err and "ftop.txt" in err
+    assert (out / "intro_request.eml").is_file()
+
+
+def test_out_refuses_a_folder_named_like_an_export(tmp_path: Path) -> None:
+    (tmp_path / "bundle.md").mkdir()
+    notes = tmp_path / "notes.txt"
+    notes.write_text(SAMPLE_NOTES, encoding="utf-8")
+    code, err = run_cli(str(notes), "--out", str(tmp_path))
+    assert code == 2 and "not a regular file" in err
+
+
+def test_out_overwrites_its_own_earlier_exports(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text(SAMPLE_NOTES, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli(str(notes), "--out", str(out))[0] == 0
+    (out / "ftop.txt").write_text("old", encoding="utf-8")
+    assert run_cli(str(notes), "--out", str(out))[0] == 0
+    assert (out / "ftop.txt").read_text(encoding="utf-8") != "old"
+
+
+def test_non_ascii_notes_print_on_an_ascii_terminal() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
+    run = subprocess.run(
+        [sys.executable, "-m", "ftdraft", "draft", str(SECURITY / "b9-nonascii-email.txt"), "--engine", "offline",
+         "--format", "markdown"],
+        capture_output=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert b"Traceback" not in run.stderr and b"Contoso" in run.stdout
