@@ -103,3 +103,54 @@ def hostile_characters(text: str) -> dict[str, int]:
 def one_line(text: str) -> str:
     """A single line for headers and titles: CR, LF and other line separators become spaces."""
     return re.sub(r"[\r\n\u2028\u2029\x85\v\f]+", " ", clean_text(text)).strip()
+
+
+REDACTED = "[redacted]"
+SECRET_PIECE = 8  # characters: any run this long that is also in the key is redacted
+# Ignored when matching, so a key split by a line break, spaces or an escaped newline ("\\n" in a JSON body) still
+# matches; the characters between the pieces are redacted with them.
+_SPLIT_RE = re.compile(r"\s+|\\[nrt]")
+
+
+def redact_secret(text: str, secret: str) -> str:
+    """text with the secret and every piece of it of >= SECRET_PIECE (8) characters replaced by "[redacted]".
+
+    Matches across line breaks, whitespace and escaped newlines inside the text (a key echoed over two lines, or
+    with its middle cut). Call it BEFORE cutting a message to length: a cut can leave a piece shorter than the
+    whole key that a plain replace would miss. A secret shorter than 8 characters is redacted where it appears
+    whole. Linear in len(text) + len(secret). Source: security case 4 (issue 11).
+    """
+    secret = _SPLIT_RE.sub("", secret or "")
+    if not text or not secret:
+        return text
+    if len(secret) < SECRET_PIECE:
+        return text.replace(secret, REDACTED)
+    grams = {secret[i : i + SECRET_PIECE] for i in range(len(secret) - SECRET_PIECE + 1)}
+    # The text without the ignored separators, and where each kept character came from.
+    kept: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for m in _SPLIT_RE.finditer(text):
+        kept.append(text[pos : m.start()])
+        origin.extend(range(pos, m.start()))
+        pos = m.end()
+    kept.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    view = "".join(kept)
+    spans: list[list[int]] = []  # [start, end) in text, merged as found (left to right)
+    for i in range(len(view) - SECRET_PIECE + 1):
+        if view[i : i + SECRET_PIECE] in grams:
+            start, end = origin[i], origin[i + SECRET_PIECE - 1] + 1
+            if spans and start <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        out += [text[pos:start], REDACTED]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

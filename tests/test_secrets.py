@@ -19,18 +19,20 @@ from ftdraft.config import Settings, get_settings
 from ftdraft.export import write_exports
 from ftdraft.extract import extract_facts
 from ftdraft.pipeline import build_bundle
+from ftdraft.sanitize import SECRET_PIECE, redact_secret
 from ftdraft.schemas import DraftBundle, Engagement
 from ftdraft.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = (ROOT / "examples" / "rfa-contoso-pharma.md").read_text(encoding="utf-8")
 KEY = "sk-SENTINEL-guard-7b1e2c9d4f-never-print"
-# The parts of the key a careless mask would still show ("sk-SENT...print").
-FRAGMENTS = (KEY, KEY[3:], "SENTINEL-guard-7b1e2c9d4f")
+# Any piece of the key of 8 characters or more counts as a leak (a cut or a careless mask shows such pieces).
+FRAGMENTS = tuple(KEY[i : i + SECRET_PIECE] for i in range(len(KEY) - SECRET_PIECE + 1))
 
 
 def leaked(text: str) -> list[str]:
-    return [f for f in FRAGMENTS if f in text]
+    flat = "".join(text.split())  # a key split over lines still leaks
+    return [f for f in FRAGMENTS if f in text or f in flat]
 
 
 class Echoing:
@@ -53,6 +55,9 @@ class Echoing:
 FAILURES: dict[str, dict[str, object]] = {
     "echoes-key-401": {"extract": Status(401, f"Incorrect API key provided: {KEY}. You can find your key at ...")},
     "server-errors": {"extract": Status(503, f"overloaded (auth {KEY})", retry_after=0.01)},
+    # Security case 4: an error body longer than the 200 characters kept, echoing the key at the cut.
+    "echoes-key-past-the-cut": {"extract": Status(401, "Incorrect API key provided. " + "x" * 160 + f" {KEY} ...")},
+    "echoes-key-split-by-newline": {"extract": Status(401, f"bad key: {KEY[:14]}\n{KEY[14:]} (see docs)")},
     "garbage-and-drop": {"extract": Garbage(f'{{"error": "{KEY}" not json'), "draft:follow_up": Drop()},
     "valid": {},
 }
@@ -169,3 +174,42 @@ def test_settings_never_show_the_key() -> None:
     s = _settings("http://127.0.0.1:1/v1")
     assert not leaked(repr(s) + str(s) + s.model_dump_json())
     assert isinstance(DraftBundle.model_json_schema(), dict)
+
+
+# ---------------------------------------------------------------- redact_secret (security case 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Incorrect API key provided: {KEY}.",
+        f"{KEY[:20]}\n{KEY[20:]}",  # split by a newline
+        f"{KEY[:9]} {KEY[9:17]}\r\n  {KEY[17:]}",  # several breaks, one piece exactly 8 long
+        f'{{"error": "{KEY[:12]}\\n{KEY[12:]}"}}',  # an escaped newline inside a JSON body
+        f"first {KEY[4:12]} then {KEY[-8:]} and {KEY[10:30]}",  # several pieces, none the whole key
+        "x" * 190 + KEY + "y" * 300,  # long body: redacting first, then cutting at 200, leaves nothing
+        KEY + KEY[::-1] + KEY,  # repeated
+    ],
+)
+def test_redact_secret_removes_every_piece_of_eight_or_more(text: str) -> None:
+    out = redact_secret(text, KEY)
+    assert not leaked(out)
+    for cut in (50, 100, 199, 200, 201, len(out)):
+        assert not leaked(out[:cut])
+    assert "[redacted]" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("sk-SENT is a prefix of 7 and guard-7 too", KEY),  # pieces shorter than 8 are ordinary text
+        ("nothing to see here", KEY),
+        ("the key was not sent", ""),  # no key configured
+    ],
+)
+def test_redact_secret_leaves_other_text_alone(text: str, secret: str) -> None:
+    assert redact_secret(text, secret) == text
+
+
+def test_redact_secret_short_secret_is_redacted_whole() -> None:
+    assert redact_secret("token abc123 here, abc12 there", "abc123") == "token [redacted] here, abc12 there"
