@@ -10,6 +10,9 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EngineChoice = Literal["offline", "llm", "auto"]
+StepKind = Literal["extract", "draft"]
+# Reply token caps per step: (plain model, reasoning model). Only the tokens a reply uses are billed.
+STEP_TOKENS: dict[StepKind, tuple[int, int]] = {"extract": (8000, 25000), "draft": (3000, 12000)}
 
 
 def default_data_dir() -> Path:
@@ -23,23 +26,33 @@ def default_data_dir() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    # Model endpoint: any OpenAI-compatible server.
+    # Model endpoint: any OpenAI-compatible server (docs/model-config.md has one section per server kind).
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    # Azure OpenAI: classic deployments need an api-version (the SDK's own variable names).
+    azure_openai_endpoint: str | None = Field(default=None, alias="AZURE_OPENAI_ENDPOINT")
+    azure_openai_api_key: SecretStr | None = Field(default=None, alias="AZURE_OPENAI_API_KEY")
+    openai_api_version: str | None = Field(default=None, alias="OPENAI_API_VERSION")
     model: str = Field(default="gpt-4o-mini", alias="FTDRAFT_MODEL")
     engine: EngineChoice = Field(default="auto", alias="FTDRAFT_ENGINE")
+    # auto: from the model name (o1/o3/o4, gpt-5: OpenAI reasoning models; deepseek-r1, qwq, qwen3, ...:
+    # thinking models); on/off when the name does not say (an Azure deployment name, a renamed local model).
+    reasoning: Literal["auto", "on", "off"] = Field(default="auto", alias="FTDRAFT_REASONING")
     request_timeout: float = Field(default=30.0, gt=0, alias="FTDRAFT_REQUEST_TIMEOUT")
     total_budget: float = Field(default=60.0, gt=0, alias="FTDRAFT_TOTAL_BUDGET")
     max_retries: int = Field(default=2, ge=0, le=5, alias="FTDRAFT_MAX_RETRIES")
     temperature: float = Field(default=0.2, ge=0, le=2, alias="FTDRAFT_TEMPERATURE")
-    max_tokens: int = Field(default=2000, gt=0, le=16000, alias="FTDRAFT_MAX_TOKENS")
+    # The cap on every reply; unset: per step (STEP_TOKENS), more for reasoning models, whose hidden
+    # reasoning counts against the cap too.
+    max_tokens: int | None = Field(default=None, gt=0, le=200_000, alias="FTDRAFT_MAX_TOKENS")
     structured_output: Literal["json_schema", "json_mode"] = Field(
         default="json_schema", alias="FTDRAFT_STRUCTURED_OUTPUT"
     )
-    # Retries happen in one place (ftdraft.llm.call_model): exponential backoff from retry_backoff seconds,
-    # and a server's Retry-After is honoured up to max_retry_wait seconds (longer waits give up instead).
+    # Retries happen in one place (ftdraft.llm.interface.call_model): exponential backoff from retry_backoff
+    # seconds, and a server's Retry-After is honoured up to max_retry_wait seconds (and the time left in the
+    # budget); a longer wait stops the model path at once and says so.
     retry_backoff: float = Field(default=0.5, ge=0, le=30, alias="FTDRAFT_RETRY_BACKOFF")
-    max_retry_wait: float = Field(default=5.0, ge=0, le=60, alias="FTDRAFT_MAX_RETRY_WAIT")
+    max_retry_wait: float = Field(default=30.0, ge=0, le=600, alias="FTDRAFT_MAX_RETRY_WAIT")
 
     # Input limits and storage.
     max_notes_bytes: int = Field(default=200_000, gt=0, alias="FTDRAFT_MAX_NOTES_BYTES")
@@ -55,7 +68,16 @@ class Settings(BaseSettings):
 
     @property
     def has_key(self) -> bool:
-        return bool(self.openai_api_key and self.openai_api_key.get_secret_value().strip())
+        keys = (self.openai_api_key, self.azure_openai_api_key)
+        return any(k is not None and k.get_secret_value().strip() for k in keys)
+
+    def reply_tokens(self, step: StepKind, reasoning: bool) -> int:
+        """The token cap of one reply for `step`: FTDRAFT_MAX_TOKENS when set, else STEP_TOKENS (source: the
+        extraction of a long note runs past 2,000 tokens, and a reasoning model's hidden reasoning counts
+        against the cap: OpenAI's reasoning guide advises reserving ~25,000 tokens)."""
+        if self.max_tokens is not None:
+            return self.max_tokens
+        return STEP_TOKENS[step][1 if reasoning else 0]
 
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -67,4 +89,15 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from the environment and .env. Raises ConfigError naming the variable when one is
+    invalid (e.g. FTDRAFT_MAX_TOKENS=abc), never a traceback."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        from .errors import ConfigError
+
+        err = exc.errors()[0]
+        name = str(err["loc"][0]) if err["loc"] else "a setting"
+        raise ConfigError(f"{name}: {err['msg']}. Fix it in the environment or .env (see .env.example).") from None

@@ -97,15 +97,18 @@ def _model_bundle(
 ) -> DraftBundle:
     """The model path: one extraction call with the notes, then every draft from the facts in parallel.
     Everything shares one time budget (Settings.total_budget); each part falls back on its own."""
-    from .llm import Budget, model_from_settings
-    from .llm_drafts import draft_with_model
-    from .llm_extract import extract_with_model
+    from .llm import Budget, total_usage
+    from .llm.drafting import draft_with_model, prepare_drafting
+    from .llm.extraction import extract_with_model
 
     budget = Budget(settings.total_budget)
-    model = model or model_from_settings(settings)
+    if model is None:
+        from .llm.openai_chat import model_from_settings
+
+        model = model_from_settings(settings)
     say(f"Reading the notes with the model ({model.name})")
     engagement, facts, extraction = extract_with_model(
-        model, notes, engagement, agenda_answers, settings=settings, budget=budget
+        model, notes, engagement, agenda_answers, settings=settings, budget=budget, while_waiting=prepare_drafting
     )
     say("Writing the drafts with the model")
     drafts, provenance, checks = draft_with_model(
@@ -114,7 +117,13 @@ def _model_bundle(
     provenance = {"extraction": extraction, **provenance}
     say("Drafts ready")
     return DraftBundle(
-        generated_at=_now(), engagement=engagement, facts=facts, drafts=drafts, provenance=provenance, checks=checks
+        generated_at=_now(),
+        engagement=engagement,
+        facts=facts,
+        drafts=drafts,
+        provenance=provenance,
+        checks=checks,
+        tokens=total_usage(provenance),
     )
 
 

@@ -28,7 +28,7 @@ from ftdraft.llm import (
     parse_json_object,
     parse_structured,
 )
-from ftdraft.llm_drafts import (
+from ftdraft.llm.drafting import (
     BodyOnly,
     EmailOut,
     FtopOut,
@@ -37,10 +37,10 @@ from ftdraft.llm_drafts import (
     facts_for_drafting,
     parse_follow_up,
 )
-from ftdraft.llm_drafts import build_request as draft_request
-from ftdraft.llm_extract import build_request as extract_request
-from ftdraft.llm_extract import extract_with_model, finalize_facts, number_lines
-from ftdraft.llm_openai import LangChainChatModel
+from ftdraft.llm.drafting import build_request as draft_request
+from ftdraft.llm.extraction import build_request as extract_request
+from ftdraft.llm.extraction import extract_with_model, finalize_facts, number_lines
+from ftdraft.llm.langchain_chat import LangChainChatModel
 from ftdraft.pipeline import build_bundle
 from ftdraft.schemas import DRAFT_NAMES, CallFacts, Recipient, Source
 
@@ -211,20 +211,33 @@ def test_permanent_failures_are_not_retried() -> None:
     assert prov.attempts == 1 and "401" in (prov.fallback_reason or "")
 
 
-def test_retry_after_is_honoured_but_capped() -> None:
-    model = mock().enqueue("extract", CallFailed("429", retryable=True, retry_after=30), facts_json())
+def test_retry_after_is_honoured_with_jitter() -> None:
+    model = mock().enqueue("extract", CallFailed("429", retryable=True, retry_after=0.2), facts_json())
     waits: list[float] = []
     req = extract_request(NOTES, contoso_engagement(), {})
-    out = call_model(model, req, str, settings=settings(FTDRAFT_MAX_RETRY_WAIT=0.5), budget=Budget(5),
+    out = call_model(model, req, str, settings=settings(FTDRAFT_MAX_RETRY_WAIT=1), budget=Budget(5),
                      reask=str, sleep=waits.append)  # fmt: skip
-    assert waits == [0.5] and out.attempts == 2
+    assert len(waits) == 1 and 0.15 <= waits[0] <= 0.23 and out.attempts == 2
+
+
+def test_a_retry_after_longer_than_the_wait_limit_stops_at_once_and_says_so() -> None:
+    model = mock().enqueue("extract", CallFailed("429", retryable=True, retry_after=30), facts_json())
+    waits: list[float] = []
+    budget = Budget(5)
+    req = extract_request(NOTES, contoso_engagement(), {})
+    with pytest.raises(ModelGaveUp, match=r"asked to wait 30 s \(Retry-After\).*FTDRAFT_MAX_RETRY_WAIT"):
+        call_model(model, req, str, settings=settings(FTDRAFT_MAX_RETRY_WAIT=0.5), budget=budget, reask=str,
+                   sleep=waits.append)  # fmt: skip
+    assert waits == [] and len(model.history) == 1
+    assert budget.stopped, "the other parts of the run do not send either"
 
 
 def test_no_retry_when_the_wait_would_overrun_the_budget() -> None:
     model = mock().enqueue("extract", CallFailed("429", retryable=True, retry_after=3), facts_json())
     req = extract_request(NOTES, contoso_engagement(), {})
-    with pytest.raises(ModelGaveUp, match="no time left"):
+    with pytest.raises(ModelGaveUp, match="Retry-After.*left of the 1 s budget"):
         call_model(model, req, str, settings=settings(FTDRAFT_MAX_RETRY_WAIT=5), budget=Budget(1), reask=str)
+    assert len(model.history) == 1
 
 
 def test_a_spent_budget_sends_nothing() -> None:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .agenda import AGENDA_BY_KEY, agenda_for
-from .config import Settings
-from .extract import extract_facts
-from .llm import (
+from ..agenda import AGENDA_BY_KEY, agenda_for
+from ..config import Settings
+from ..extract import extract_facts
+from ..schemas import REASONS_BY_STATUS, AgendaAnswer, CallFacts, Engagement, OpenItem, Provenance, Source
+from ..templating import render
+from .interface import (
     PROMPT_CANARY,
     Budget,
     ChatModel,
@@ -25,10 +28,8 @@ from .llm import (
     call_model,
     fallback_provenance,
     model_provenance,
-    parse_structured,
 )
-from .schemas import REASONS_BY_STATUS, AgendaAnswer, CallFacts, Engagement, OpenItem, Provenance, Source
-from .templating import render
+from .parsing import parse_structured
 
 STEP = "extract"
 
@@ -40,7 +41,11 @@ def number_lines(notes: str) -> tuple[list[str], str]:
     return lines, "\n".join(f"{i:>{width}}| {line}" for i, line in enumerate(lines, start=1))
 
 
-def build_request(notes: str, engagement: Engagement, agenda_answers: dict[str, str]) -> ChatRequest:
+def build_request(
+    notes: str, engagement: Engagement, agenda_answers: dict[str, str], *, max_tokens: int | None = None
+) -> ChatRequest:
+    """The one request that carries the notes: system rules, then the engagement (compact JSON), the agenda
+    and the numbered notes. max_tokens: the reply's cap (Settings.reply_tokens("extract", ...))."""
     lines, numbered = number_lines(notes)
     context = engagement.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     system = render(
@@ -51,13 +56,15 @@ def build_request(notes: str, engagement: Engagement, agenda_answers: dict[str, 
     )
     user = render(
         "llm/extract.user.j2",
-        engagement_json=json.dumps(context, ensure_ascii=False, indent=1),
+        engagement_json=json.dumps(context, ensure_ascii=False, separators=(",", ":")),
         agenda=agenda_for(engagement.motion),
         agenda_answers=agenda_answers,
         line_count=len(lines),
         numbered_notes=numbered,
     )
-    return ChatRequest(step=STEP, messages=(Message("system", system), Message("user", user)), schema=CallFacts)
+    return ChatRequest(
+        step=STEP, messages=(Message("system", system), Message("user", user)), schema=CallFacts, max_tokens=max_tokens
+    )
 
 
 def reask_message(errors: str) -> str:
@@ -72,12 +79,16 @@ def extract_with_model(
     *,
     settings: Settings,
     budget: Budget,
+    while_waiting: Callable[[], Any] | None = None,
 ) -> tuple[Engagement, CallFacts, Provenance]:
-    """(engagement, facts, provenance): the model's facts when valid, else the rules engine's, with the reason."""
+    """(engagement, facts, provenance): the model's facts when valid, else the rules engine's, with the reason.
+    while_waiting: work to do while the request is in flight (the pipeline prepares the drafting round)."""
     started = time.monotonic()
     # The prompt carries the engagement as the FM gave it (the model reads the notes itself), so the
     # request leaves at once and the rules engine runs while it is in flight.
-    request = build_request(notes, engagement, agenda_answers)
+    request = build_request(
+        notes, engagement, agenda_answers, max_tokens=settings.reply_tokens("extract", model.reasoning)
+    )
 
     def parse(reply: ChatReply) -> CallFacts:
         return parse_structured(reply, CallFacts)
@@ -85,6 +96,8 @@ def extract_with_model(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftdraft-extract") as pool:
         future = pool.submit(call_model, model, request, parse, settings=settings, budget=budget, reask=reask_message)
         engagement, offline_facts = extract_facts(notes, engagement, agenda_answers)
+        if while_waiting is not None:
+            while_waiting()
         error = future.exception()  # waits for the model
     if isinstance(error, ModelGaveUp):
         exc = error

@@ -9,31 +9,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from .config import Settings
-from .llm import (
-    PROMPT_CANARY,
-    Budget,
-    ChatModel,
-    ChatReply,
-    ChatRequest,
-    InvalidOutput,
-    Message,
-    ModelGaveUp,
-    TokenSink,
-    call_model,
-    check_finished,
-    fallback_provenance,
-    model_provenance,
-    parse_structured,
-)
-from .schemas import (
+from ..config import Settings
+from ..schemas import (
     FTOP_HEADINGS,
     CallFacts,
     Check,
@@ -49,7 +32,22 @@ from .schemas import (
     Recipient,
     SyncRhythmDraft,
 )
-from .templating import render
+from ..templating import render
+from .interface import (
+    PROMPT_CANARY,
+    Budget,
+    ChatModel,
+    ChatReply,
+    ChatRequest,
+    InvalidOutput,
+    Message,
+    ModelGaveUp,
+    TokenSink,
+    call_model,
+    fallback_provenance,
+    model_provenance,
+)
+from .parsing import ThinkFilter, check_finished, parse_structured, strip_think
 
 # prep stays with the rules engine on purpose: it is the fixed Initiate-phase checklist for the motion
 # (domain.md), with nothing for a model to phrase better and something for it to get wrong.
@@ -157,9 +155,10 @@ class BodyOnly:
 
 
 def parse_follow_up(reply: ChatReply) -> EmailOut:
-    """'Subject: ...' then a blank line then the body; recipients are not the model's to choose."""
-    check_finished(reply)
-    text = reply.text.strip()
+    """'Subject: ...' then a blank line then the body (think blocks removed first); recipients are not the
+    model's to choose."""
+    text = strip_think(reply.text).strip()
+    check_finished(reply, text)
     head, _sep, body = text.partition("\n")
     if not head.lower().startswith("subject:"):
         raise InvalidOutput("the reply must start with a 'Subject:' line, then a blank line, then the body")
@@ -269,39 +268,96 @@ def merge(name: str, parsed: BaseModel, template: Any, engagement: Engagement) -
 # ---------------------------------------------------------------- prompts
 
 
-def _strip_sources(node: Any) -> Any:
-    """Facts for drafting carry no sources: those hold raw note lines, and drafts are written from facts."""
+def compact(node: Any) -> Any:
+    """JSON for the prompt without what the drafts do not need: sources (they hold raw note lines, and
+    drafts are written from facts), nulls, empty lists and strings."""
     if isinstance(node, dict):
-        return {k: _strip_sources(v) for k, v in node.items() if k != "sources" and v not in (None, [], "")}
+        return {k: compact(v) for k, v in node.items() if k != "sources" and v not in (None, [], "", {})}
     if isinstance(node, list):
-        return [_strip_sources(v) for v in node]
+        return [compact(v) for v in node]
     return node
 
 
 def facts_for_drafting(facts: CallFacts) -> dict[str, Any]:
-    return _strip_sources(facts.model_dump(mode="json"))
+    """The facts as the drafts see them: compact, and only the agenda items the call answered (an
+    unanswered one is an open item already)."""
+    data = compact(facts.model_dump(mode="json"))
+    if "agenda" in data:
+        data["agenda"] = [
+            {"item": a["item"], "title": a.get("title"), "answer": a.get("answer")}
+            for a in data["agenda"]
+            if a.get("answered")
+        ]
+    return data
 
 
-def build_request(name: str, engagement: Engagement, facts: CallFacts, template: Any, *, stream: bool) -> ChatRequest:
-    title = TITLES[name]
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class SharedPrefix:
+    """What every draft request of a bundle starts with, byte for byte (system rules, roster, engagement,
+    facts): providers cache a repeated prefix (OpenAI: from 1,024 tokens), so the round pays for it once."""
+
+    system: str
+    user_head: str
+
+
+def shared_prefix(engagement: Engagement, facts: CallFacts) -> SharedPrefix:
     roster = [
         f"{p.name or '(name unknown)'} <{p.email or 'no email known'}> ({p.role})" for p in roster_people(engagement)
     ]
-    system = render("llm/draft.system.j2", name=name, task_title=title, canary=PROMPT_CANARY)
-    user = render(
+    # the roster already names the account team, FTA and FM
+    context = compact(engagement.model_dump(mode="json", exclude={"account_team", "fta", "fm"}))
+    head = render(
         "llm/draft.user.j2",
         roster=roster or ["(nobody: leave to and cc empty)"],
-        engagement_json=json.dumps(_strip_sources(engagement.model_dump(mode="json")), ensure_ascii=False),
-        facts_json=json.dumps(facts_for_drafting(facts), ensure_ascii=False),
-        template_json=json.dumps(_strip_sources(template.model_dump(mode="json")), ensure_ascii=False),
+        engagement_json=dumps(context),
+        facts_json=dumps(facts_for_drafting(facts)),
+    )
+    return SharedPrefix(system=render("llm/draft.system.j2", canary=PROMPT_CANARY), user_head=head)
+
+
+def build_request(
+    name: str,
+    engagement: Engagement,
+    facts: CallFacts,
+    template: Any,
+    *,
+    stream: bool,
+    prefix: SharedPrefix | None = None,
+    max_tokens: int | None = None,
+) -> ChatRequest:
+    """The request for draft `name`: the shared prefix, then this draft's task and template version."""
+    prefix = prefix or shared_prefix(engagement, facts)
+    title = TITLES[name]
+    task = render(
+        "llm/draft_task.user.j2",
+        name=name,
         task_title=title,
+        template_json=dumps(compact(template.model_dump(mode="json"))),
     )
     return ChatRequest(
         step=f"draft:{name}",
-        messages=(Message("system", system), Message("user", user)),
+        messages=(Message("system", prefix.system), Message("user", prefix.user_head + "\n" + task)),
         schema=SCHEMAS[name],
         stream=stream,
+        max_tokens=max_tokens,
     )
+
+
+def prepare_drafting() -> None:
+    """What the drafting round needs before its first request, done while the extraction request is in
+    flight: the offline drafts engine imported and the draft prompts compiled."""
+    from .. import drafts  # noqa: F401  (imported for its load time)
+    from ..templating import environment
+
+    env = environment()
+    for name in ("llm/draft.system.j2", "llm/draft.user.j2", "llm/draft_task.user.j2", "llm/reask.user.j2"):
+        env.get_template(name)
+    for name in MODEL_DRAFTS:
+        env.get_template(f"llm/draft_{name}.task.j2")
 
 
 def reask_message(errors: str) -> str:
@@ -328,13 +384,16 @@ def draft_one(
     settings: Settings,
     budget: Budget,
     on_token: TokenSink | None = None,
+    prefix: SharedPrefix | None = None,
 ) -> DraftResult:
     """One draft through the model, or the template version with the reason it fell back. Model failures
-    never escape; a bug in ftdraft does (tests must see it)."""
+    never escape; a bug in ftdraft does (tests must see it). The streamed follow-up reaches `on_token`
+    without a think block and without its Subject line."""
     started = time.monotonic()
     stream = name == "follow_up" and on_token is not None
     on_token = BodyOnly(on_token) if on_token is not None else None
-    request = build_request(name, engagement, facts, template, stream=stream)
+    max_tokens = settings.reply_tokens("draft", model.reasoning)
+    request = build_request(name, engagement, facts, template, stream=stream, prefix=prefix, max_tokens=max_tokens)
     schema = SCHEMAS[name]
 
     def parse(reply: ChatReply) -> BaseModel:
@@ -342,7 +401,14 @@ def draft_one(
 
     try:
         outcome = call_model(
-            model, request, parse, settings=settings, budget=budget, reask=reask_message, on_token=on_token
+            model,
+            request,
+            parse,
+            settings=settings,
+            budget=budget,
+            reask=reask_message,
+            on_token=on_token,
+            stream_filter=ThinkFilter,
         )
         draft, checks = merge(name, outcome.value, template, engagement)
     except ModelGaveUp as exc:
@@ -366,29 +432,31 @@ def draft_with_model(
     budget: Budget,
     on_follow_up_token: TokenSink | None = None,
 ) -> tuple[Drafts, dict[str, Provenance], list[Check]]:
-    """Every draft in parallel, each with its own fallback. The follow-up runs on the caller's thread so
-    its token callback does too (Streamlit can only write to the page from the script thread); the others
-    run as a langchain-core RunnableParallel with one worker per draft, so they take one round trip."""
-    from langchain_core.runnables import RunnableLambda, RunnableParallel
-
-    from .drafts import render_drafts
+    """Every draft in parallel, each with its own fallback, in one round trip. The follow-up runs on the
+    caller's thread so its token callback does too (Streamlit can only write to the page from the script
+    thread); the others run on one thread each. Every request starts with the same SharedPrefix."""
+    from ..drafts import render_drafts
 
     templates = render_drafts(engagement, facts)
     names = [n for n in MODEL_DRAFTS if getattr(templates, n) is not None]
-
-    def runner(name: str) -> Callable[[Any], DraftResult]:
-        def run(_input: Any) -> DraftResult:
-            return draft_one(name, model, engagement, facts, getattr(templates, name), settings=settings, budget=budget)
-
-        return run
-
+    prefix = shared_prefix(engagement, facts)
     others = [n for n in names if n != "follow_up"]
-    parallel = RunnableParallel({n: RunnableLambda(runner(n)) for n in others})
     results: dict[str, DraftResult] = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftdraft-drafts") as pool:
-        # max_concurrency: langchain's default pool has min(32, cores + 4) workers: on a 2-core machine
-        # that queues the sixth draft behind the others and costs a second round trip.
-        future = pool.submit(parallel.invoke, None, {"max_concurrency": max(1, len(others))})
+    with ThreadPoolExecutor(max_workers=max(1, len(others)), thread_name_prefix="ftdraft-draft") as pool:
+        futures = {
+            n: pool.submit(
+                draft_one,
+                n,
+                model,
+                engagement,
+                facts,
+                getattr(templates, n),
+                settings=settings,
+                budget=budget,
+                prefix=prefix,
+            )
+            for n in others
+        }
         if "follow_up" in names:
             results["follow_up"] = draft_one(
                 "follow_up",
@@ -399,8 +467,9 @@ def draft_with_model(
                 settings=settings,
                 budget=budget,
                 on_token=on_follow_up_token,
+                prefix=prefix,
             )
-        results.update(future.result())
+        results.update({n: f.result() for n, f in futures.items()})
 
     drafts = templates.model_copy(update={n: r.draft for n, r in results.items()})
     provenance = {n: r.provenance for n, r in results.items()}
