@@ -26,7 +26,7 @@ DEFECTS = ("duplicate", "echo", "answered_open", "no_address", "unknown_recipien
 _RAW = re.compile(
     r"^\s*[-*•]\s+[^:]{1,60}:\s*[-*•]\s"  # "- FastTrack process: - FT process."
     r"|\*\*|__|[☐☑✓✔]|\[[ xX]\]"
-    r"|->|=>|→"
+    r"|->|=>"  # "→" is how an FM writes a sequence (the targets do); "->" is the note's typing
     r"|\w\?\s+[a-z]"  # "Partner? none." / "FRP? nobody sure"
 )
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
@@ -95,9 +95,12 @@ def _echoes(name: str, text: str, report: Report) -> None:
             report.add("echo", f"{name}: {line.strip()}")
             continue
         m = _LABEL.match(body)
-        # "Partner: Partner? none." / "In progress: Windows - in progress": the label said again in its line
-        if m and len(m.group(1)) >= 4 and m.group(1).lower() in m.group(2).lower():
-            report.add("echo", f"{name}: {line.strip()}")
+        # "Partner: Partner? none." / "In progress: Windows - in progress": the label said again as a label
+        if m and len(m.group(1)) >= 4:
+            label, rest = m.group(1).lower(), m.group(2).lower()
+            said_again = re.search(rf"[-–—] {re.escape(label)}$", rest.rstrip(" ."))
+            if rest.startswith(label) or f"{label}?" in rest or said_again:
+                report.add("echo", f"{name}: {line.strip()}")
 
 
 def _section(text: str, heading: str) -> list[str]:

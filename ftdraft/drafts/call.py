@@ -1,0 +1,306 @@
+"""One engagement and its facts, with what several drafts share worked out once: owners resolved, the FM's
+own actions marked, open items the facts answer dropped, intents in plain words, and each topic's facts as
+clean statements. render_drafts renders every draft from one Call, so long notes are read once."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Any
+
+from ..schemas import ActionItem, CallFacts, Engagement
+from .core import Addressees, Roster, base_context, due, one_line, team_addressees
+from .sync import rhythm_context
+from .text import Ledger, expand, is_none_answer, question, sentences, statement, strip_markup, words_key
+
+_NOT_STATED = re.compile(r"\bnot (?:stated|discussed|covered|mentioned)\b", re.IGNORECASE)
+_INTRO = re.compile(r"\bintro", re.IGNORECASE)
+# The FM's own "send the recap" actions are done by sending the follow-up itself (targets: FTOP, not the email).
+_RECAP = re.compile(
+    r"\b(recap|summary|follow[- ]?up (?:e-?mail|mail|note)|minutes|notes? to the team)\b", re.IGNORECASE
+)
+_LEADING_OWNER = re.compile(r"^(?:AI\s+)?([A-Z][\w'’-]*|me|I)\s*(?:\s(?:to|will)\s|:\s|\s[–-]\s)\s*(?=\w)")
+_TRAILING_OWNER = re.compile(r"\s*(?:\(([A-Z][\w'’-]*)\)|\s[–-]\s([A-Z][\w'’-]*))$")
+_FM_WORD = re.compile(r"\b(?:the )?FM\b")
+_ASK_OWNER = re.compile(r"\(\s*ask ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)\s*\)")
+
+# Intent in plain words for the field (issue 10: no FTOP status codes in the follow-up). Keys are the schema's
+# L1 statuses and L2 reasons (schemas.py); the words are what an FM would write to the account team.
+STATUS_WORDS: dict[str, str] = {
+    "In Progress": "under way",
+    "Blocked": "blocked",
+    "No Intent": "no plans to deploy for now",
+    "Status Unknown": "we don't know yet whether they want it",
+    "Duplicate/Invalid": "a duplicate of another request",
+}
+REASON_WORDS: dict[str, str] = {
+    "Technical Onboarding and Deployment": "the rollout is under way",
+    "Migration": "the migration is under way",
+    "Solution or User Adoption": "adoption work is under way",
+    "Customer IT Infrastructure and Remediation": "blocked by their IT infrastructure",
+    "IT Change Management and Resourcing": "blocked by IT change management and resourcing",
+    "Legal/Regulatory": "blocked by legal or regulatory concerns",
+    "Security/Privacy": "blocked by security or privacy concerns",
+    "Adoption Readiness": "blocked until their users are ready to adopt it",
+    "Product Feature/Capability": "blocked by a product gap",
+    "Service Reliability": "blocked by service reliability concerns",
+    "App Compatibility": "blocked by app compatibility",
+    "Partner Engagement": "blocked on the partner engagement",
+    "Billing, Licensing and Subscription": "blocked by licensing",
+    "Using Competitive Solution": "no plans for now: they use a competing product",
+    "Using Microsoft On-Premises Solution": "no plans for now: they stay on the on-premises product",
+    "Executive Sponsorship": "no plans for now: nobody sponsors it",
+    "Customer Unresponsive": "we don't know yet: the customer hasn't responded",
+    "New Subscription or Workload": "we don't know yet: it's a new subscription",
+}
+
+# Summary topics: (agenda key, title in the follow-up, facts field). Claimed in this order (the most specific
+# heading first, the reader's catch-all "environment" last), rendered in agenda order.
+TOPICS: tuple[tuple[str, str, str], ...] = (
+    ("a", "FastTrack process", "fasttrack_process"),
+    ("d", "Environment", "environment"),
+    ("e", "Licensing", "licenses"),
+    ("f", "Competing products", "compete"),
+    ("g", "Migration source", "migration_source"),
+    ("h", "Partner", "partner"),
+    ("i", "Other tenants", "additional_tenants"),
+    ("k", "Political changes", "political_changes"),
+    ("l", "Timeline", "timeline"),
+    ("r", "Risks and current issues", "risks"),
+)
+CLAIM_ORDER = ("e", "f", "g", "h", "i", "k", "r", "l", "a", "d")
+NONE_NAMES = {
+    "e": "licensing",
+    "f": "competing products",
+    "g": "migration source",
+    "h": "partner",
+    "i": "other tenants",
+    "k": "political changes",
+}
+
+
+class Call:
+    """The facts of one call, prepared once for every draft."""
+
+    def __init__(self, engagement: Engagement, facts: CallFacts) -> None:
+        self.engagement = engagement
+        self.facts = facts
+        self.roster = Roster.of(engagement)
+
+    @cached_property
+    def base(self) -> dict[str, Any]:
+        return base_context(self.engagement, self.roster)
+
+    @cached_property
+    def team(self) -> Addressees:
+        """The account team as an email's audience (To: ATS and TAM; Cc: the rest and the FTA)."""
+        return team_addressees(self.roster)
+
+    # ------------------------------------------------------------ actions and open items
+
+    @cached_property
+    def actions(self) -> list[dict[str, Any]]:
+        """Next steps, each once: owner (display name, None unknown), mine (the FM's), the action as prose."""
+        roster = self.roster
+        out: list[dict[str, Any]] = []
+        by_text: dict[str, int] = {}
+        for a in self.facts.action_items:
+            text = action_text(a.action)
+            if not text:
+                continue
+            owner_name, owner_role = a.owner, a.owner_role
+            if not owner_name and not owner_role and (m := _LEADING_OWNER.match(text)):
+                # "FM to recap email", "Callum to check…": the reader left the owner in the text
+                who = m.group(1)
+                if roster.is_fm(who) or who.lower() in ("me", "i"):
+                    owner_role, text = "FM", text[m.end() :]
+                elif roster.find(who):
+                    owner_name, text = who, text[m.end() :]
+            if not owner_name and not owner_role and (m := _TRAILING_OWNER.search(text)):
+                who = m.group(1) or m.group(2)
+                if roster.find(who):
+                    owner_name, text = who, text[: m.start()]
+            mine = roster.is_fm(owner_name, owner_role)
+            owner = None if mine else roster.resolve(owner_name, owner_role)
+            text = _FM_WORD.sub("me", text)  # "add FM to the sync": the FM writes "add me"
+            key = words_key(text)
+            item = {
+                "owner": owner,
+                "mine": mine,
+                "action": text,
+                "recap": mine and bool(_RECAP.search(text)),
+                **due(a.due, a.due_text),
+            }
+            if key in by_text:
+                kept = out[by_text[key]]
+                if (owner, mine) == (kept["owner"], kept["mine"]) or not (owner or mine):
+                    continue  # a repeat, or the same step without the owner another line gives
+                if not (kept["owner"] or kept["mine"]):
+                    out[by_text[key]] = item  # the same step, now with its owner
+                    continue
+                # two owners for one step ("Mateo and Ilse"): both kept
+            by_text.setdefault(key, len(out))
+            out.append(item)
+        return out
+
+    @cached_property
+    def answered(self) -> set[str]:
+        """Agenda items the facts answer ("n/a" and "none" included), so their template open items go."""
+        f = self.facts
+        keys = {key for key, _, name in TOPICS if getattr(f, name)}
+        if f.intents:
+            keys.add("c")
+        if f.asks:
+            keys.add("m")
+        if f.sync_rhythm is not None:
+            keys.add("n")
+        if self.engagement.customer_contacts:
+            keys.add("j")
+        keys |= {a.item for a in f.agenda if a.answered and one_line(a.answer)}
+        return keys
+
+    @cached_property
+    def open_items(self) -> list[dict[str, Any]]:
+        """Questions still open, each once: never one the facts answer; `owner` says who should answer."""
+        roster = self.roster
+        out: list[dict[str, Any]] = []
+        ledger = Ledger()
+        for a in self.actions:  # an open question someone took on is a next step, said there
+            ledger.claim(a["action"])
+        for o in self.facts.open_items:
+            if o.agenda_item and o.agenda_item in self.answered:
+                continue
+            raw = one_line(o.text)
+            owner_name = o.owner
+            if not owner_name and (m := _ASK_OWNER.search(raw)):
+                owner_name = m.group(1)
+                raw = _ASK_OWNER.sub("", raw)
+            text = question(raw)
+            if len(words_key(text).split()) < 4 and o.sources:
+                text = with_context(text, o.sources[0].text)
+            if not text or not ledger.claim(text):
+                continue
+            mine = roster.is_fm(owner_name)
+            out.append(
+                {
+                    "text": text,
+                    "owner": None if mine else roster.resolve(owner_name),
+                    "mine": mine,
+                    "template": o.agenda_item is not None and not o.sources,
+                }
+            )
+        return out
+
+    @cached_property
+    def asks(self) -> list[dict[str, Any]]:
+        resolve = self.roster.resolve
+        out = []
+        ledger = Ledger()
+        for a in self.facts.asks:
+            text = statement(one_line(a.text)).rstrip(".") or question(one_line(a.text)).rstrip(".")
+            if text and ledger.claim(text):
+                out.append({"text": text, "in_scope": a.in_scope, "routed_to": resolve(a.routed_to)})
+        return out
+
+    @cached_property
+    def intro_actions(self) -> list[ActionItem]:
+        """The action items about introducing FastTrack to the customer, in order."""
+        return [a for a in self.facts.action_items if _INTRO.search(a.action)]
+
+    # ------------------------------------------------------------ intents and topics
+
+    @cached_property
+    def intents(self) -> list[dict[str, Any]]:
+        """One per workload (a later intent for the same workload overrides an earlier one), note as prose."""
+        by_workload: dict[str, dict[str, Any]] = {}
+        latest: dict[str, Any] = {}
+        for i in self.facts.intents:
+            if one_line(i.workload):
+                latest[one_line(i.workload).casefold()] = i
+        ledger = Ledger()
+        for i in latest.values():
+            workload = one_line(i.workload)
+            words = REASON_WORDS.get(i.reason or "", "") or STATUS_WORDS.get(i.status, "")
+            note = " ".join(s for s in sentences(statement(one_line(i.note), workload)) if ledger.claim(s))
+            by_workload[workload.casefold()] = {
+                "undiscussed": i.status == "Status Unknown" and not i.reason and bool(_NOT_STATED.search(i.note)),
+                "workload": workload,
+                "status": i.status,
+                "reason": i.reason,
+                "plain": words,
+                "note": note,
+            }
+        return list(by_workload.values())
+
+    @cached_property
+    def topic_statements(self) -> dict[str, list[str]]:
+        """Each summary topic's facts as clean statements, each fact under one heading only, actions and
+        questions left to the next steps and open items. 'none' answers are listed under key '-'."""
+        f = self.facts
+        ledger = Ledger()
+        for i in self.intents:
+            ledger.claim(i["note"])
+        for a in self.actions:
+            ledger.claim(a["action"])
+        for o in self.open_items:
+            ledger.claim(o["text"])
+        for ask in self.asks:
+            ledger.claim(ask["text"])
+        titles = {key: (title, name) for key, title, name in TOPICS}
+        out: dict[str, list[str]] = {}
+        nones: list[str] = []
+        for key in CLAIM_ORDER:
+            title, name = titles[key]
+            facts = getattr(f, name)
+            if facts and all(is_none_answer(x.text) for x in facts):
+                if key in NONE_NAMES:
+                    nones.append(key)
+                continue
+            lines: list[str] = []
+            for x in facts:
+                if is_none_answer(x.text):
+                    continue
+                for sentence in _split(statement(one_line(x.text), title)):
+                    if ledger.claim(sentence):
+                        lines.append(sentence)
+            if lines:
+                out[key] = lines
+        if nones:
+            out["-"] = [NONE_NAMES[k] for k in sorted(nones)]
+        return out
+
+    @cached_property
+    def contacts(self) -> list[str]:
+        """The customer contacts FastTrack will work with: 'Dana Whitfield (CIO)'."""
+        out = []
+        for p in self.engagement.customer_contacts:
+            name, title = one_line(p.name), one_line(p.title)
+            if name:
+                out.append(f"{name} ({title})" if title else name)
+        return out
+
+    @cached_property
+    def rhythm(self) -> dict[str, Any]:
+        return rhythm_context(self.facts, self.roster, self.actions)
+
+
+def with_context(text: str, source: str) -> str:
+    """A terse question ("FastTrack Ready Partner?") with the statement before it on its note line:
+    "Quillon Systems is doing the mailbox moves: FastTrack Ready Partner?"."""
+    before = strip_markup(source).split("?")[0]
+    parts = [s for s in sentences(before) if "?" not in s]
+    if len(parts) < 2:
+        return text
+    context = statement(parts[-2]).rstrip(".")
+    return f"{context}: {text}" if context else text
+
+
+def _split(text: str) -> list[str]:
+    return sentences(text) if text else []
+
+
+def action_text(text: str) -> str:
+    """An action as prose: no bullet or markup, shorthand expanded, no parenthetical question, no full stop."""
+    body = strip_markup(one_line(text))
+    body = re.sub(r"\s*\([^()]*\?[^()]*\)", "", body)
+    return expand(body).strip(" .;,-–")

@@ -1,0 +1,186 @@
+"""Note text into the FM's prose: one clean statement per fact, shorthand expanded, labels and bullets gone,
+and a ledger so each fact is said once per draft (issue 10)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PHRASING_FILE = Path(__file__).resolve().parent.parent / "data" / "draft_phrasing.toml"
+
+
+@dataclass(frozen=True)
+class Shorthand:
+    """One expansion from data/draft_phrasing.toml, with the examples and counter-examples it is tested on."""
+
+    regex: re.Pattern[str]
+    expansion: str
+    examples: tuple[tuple[str, str], ...]
+    not_: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def shorthands() -> tuple[Shorthand, ...]:
+    """Every shorthand expansion, in file order (the order they are applied in)."""
+    data = tomllib.loads(PHRASING_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        Shorthand(
+            regex=re.compile(entry["pattern"]),
+            expansion=entry["expansion"],
+            examples=tuple((a, b) for a, b in entry.get("examples", [])),
+            not_=tuple(entry.get("not", [])),
+        )
+        for entry in data["shorthand"]
+    )
+
+
+def expand(text: str) -> str:
+    """Note shorthand spelled out ("w/" → "with", "->" → "→", "~400" → "about 400"); names and numbers kept."""
+    for s in shorthands():
+        text = s.regex.sub(s.expansion, text)
+    return text
+
+
+_MARKUP = re.compile(r"\*\*|__|`|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w)|[☐☑✓✔🙃🙂😬]\s?")
+# "[11/17/2026 2:30 PM] Beatriz Ocampo: " at the start of a pasted Teams chat line.
+_CHAT_PREFIX = re.compile(r"^\[[^\]]{3,40}\]\s*(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}:\s*)?")
+_STATUS = r"(?:in progress|in-progress|blocked|no intent|status unknown|unknown|duplicate(?:/invalid)?)"
+# "In Progress / Migration." or "In Progress (Migration);" left at the start once the workload label is gone.
+_LEADING_STATUS = re.compile(rf"^{_STATUS}\b(?:\s*(?:/\s*[^.;:]*|\([^)]*\)))?\s*[.;:,]?\s*", re.IGNORECASE)
+# A sentence that only labels a workload's status: "Exchange Online: In Progress / Migration."
+_STATUS_ONLY = re.compile(rf"^[\w .&/-]{{1,40}}?\s*(?::|[–—-]|→)\s*{_STATUS}\b[^.;]{{0,50}}[.;]?$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d+[.)]|[☐☑✓✔]|\[[ xX]?\])\s*")
+_QUESTION_PAREN = re.compile(r"\s*\([^()]*\?[^()]*\)")
+_STATUS_LABEL = re.compile(
+    r"^(?:in progress|blocked|no intent|status unknown|duplicate(?:/invalid)?|unknown|done|open|todo|ai)\s*:\s*",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^([A-Za-z][\w /&'()-]{0,40}?)\s*(?:[:?]|\s[-–—]|→|->)\s+")
+# After '.' or '!' that ends a word (not "e.g." or "Sept."-style single letters), before the next word.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\"'’%][.!])\s+(?=[\w\"'(«])")
+_SPACES = re.compile(r"\s+")
+_WORDS = re.compile(r"[a-z0-9]+")
+# "Harriet to get…", "I'll send…", "Sam (FTA) to run…", "TODO follow up…": an action, which the next steps carry.
+_TASK = re.compile(
+    r"^(?:todo\b|ai\b|action\b|follow[ -]up\b|i'?ll\b|i will\b|we'?ll\b|we will\b|"
+    r"(?:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,2}(?:\s*\([A-Z]{2,4}\))?|me|fm)\s+"
+    r"(?:to|will|'ll|’ll|is going to|said (?:he|she|they)'?d|can|should)\s+\w)",
+    re.IGNORECASE,
+)
+_NONE_ANSWER = re.compile(
+    r"^(?:none|n/?a|no|nope|nil|not applicable|none known|nothing|no one|nobody|not discussed)"
+    r"(?:\s*(?:afaik|as far as we know|known|for now|at the moment|right now))?\.?$",
+    re.IGNORECASE,
+)
+_ASK_PREFIX = re.compile(r"^(?:confirm|ask|check|tbd|tbc|q|question|open)\s*:\s*", re.IGNORECASE)
+_QUESTION_TAIL = re.compile(
+    r"^(?:nobody|no one|not|unclear|unknown|tbd|tbc|check|confirm|ask|\?+)\b[\w ,'’]*$", re.IGNORECASE
+)
+
+
+def words_key(text: str) -> str:
+    """A text reduced to its lowercase words: what the ledger compares."""
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+def strip_markup(text: str) -> str:
+    """Bullets, checkboxes, markdown emphasis and runs of whitespace removed."""
+    text = _MARKUP.sub("", text)
+    text = _BULLET.sub("", text.strip())
+    return _SPACES.sub(" ", text).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """A fact's sentences (split after '.' or '!' before a capital or digit)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def is_task(text: str) -> bool:
+    """The sentence is an action ("Harriet to get the split…", "I'll send…"): the next steps carry it."""
+    return bool(_TASK.match(strip_markup(text)))
+
+
+def is_none_answer(text: str) -> bool:
+    """The fact only says there is nothing ("Partner? none.", "n/a", "none known")."""
+    body = _CHAT_PREFIX.sub("", strip_markup(text))
+    m = _LABEL.match(body)
+    if m:
+        body = body[m.end() :]
+    return bool(_NONE_ANSWER.match(body.strip().rstrip(".")))
+
+
+def sentence_case(text: str) -> str:
+    """First letter capitalised, ending with a full stop (or the '?' / '!' / ')' it has)."""
+    text = text.strip(" -–,;:")
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?)" else text + "."
+
+
+@lru_cache(maxsize=8192)
+def statement(text: str, label: str = "") -> str:
+    """One fact as a clean statement: no bullet, markup, status or topic label, question marks or parenthetical
+    questions; shorthand expanded. '' when nothing is left (a bare question, a label alone).
+
+    label: the topic the fact is filed under ("Partner"); a leading copy of it is dropped."""
+    body = _CHAT_PREFIX.sub("", strip_markup(text))
+    body = _STATUS_LABEL.sub("", body)
+    m = _LABEL.match(body)
+    if m and (not label or words_key(m.group(1)) in words_key(label) or words_key(label) in words_key(m.group(1))):
+        body = body[m.end() :]
+    body = _LEADING_STATUS.sub("", body)
+    body = _QUESTION_PAREN.sub("", body)
+    kept = [s for s in sentences(body) if "?" not in s and not is_task(s) and not _STATUS_ONLY.match(s)]
+    out = " ".join(sentence_case(expand(s)) for s in kept if s.strip(" .-"))
+    return out.strip()
+
+
+@lru_cache(maxsize=8192)
+def question(text: str) -> str:
+    """An open item as a question or request: shorthand expanded, the note's "nobody sure, check" tail dropped."""
+    body = _CHAT_PREFIX.sub("", strip_markup(text))
+    body = _ASK_PREFIX.sub("", _STATUS_LABEL.sub("", body))
+    body = expand(_QUESTION_PAREN.sub("", body) if body.count("?") > 1 else body)
+    if "?" in body:
+        *asked, tail = body.split("?")
+        parts = [p.strip(" .,;-+&") for p in asked]
+        body = " ".join(sentence_case(p).rstrip(".") + "?" for p in parts if p)
+        tail = tail.strip(" .,;-")
+        if tail and not _QUESTION_TAIL.match(tail):
+            body += f" ({tail})"
+    return sentence_case(body)
+
+
+@dataclass
+class Ledger:
+    """The facts one draft has already said: each fact once per draft, whatever heading it could go under.
+
+    A text is a repeat when its words equal, or sit inside, a claimed text's words (or the other way round);
+    the containment test is skipped past `limit` claims, so long notes stay linear."""
+
+    limit: int = 300
+    keys: list[str] = field(default_factory=list)
+    exact: set[str] = field(default_factory=set)
+
+    def seen(self, text: str) -> bool:
+        key = words_key(text)
+        if not key:
+            return True
+        if key in self.exact:
+            return True
+        if len(self.keys) <= self.limit and len(key) >= 12:
+            return any((key in k or (len(k) >= 12 and k in key)) for k in self.keys)
+        return False
+
+    def claim(self, text: str) -> bool:
+        """True (and remembered) when the text is new to this draft; False for a repeat."""
+        if self.seen(text):
+            return False
+        key = words_key(text)
+        self.exact.add(key)
+        self.keys.append(key)
+        return True
