@@ -291,7 +291,7 @@ def test_unknown_name_words_are_not_names() -> None:
     assert {a.role: a.name for a in facts.attendees} == {"ATS": "Lena Fischer", "TAM": None, "AE": None}
 
 
-def test_quoted_older_mail_and_mail_headers_are_not_actions() -> None:
+def test_older_mail_in_a_thread_is_read_and_mail_headers_are_not_actions() -> None:
     notes = (
         "From: Nora Bakker\nSent: Tuesday, December 8, 2026 4:12 PM\nTo: Sam Okafor; Mia Laurent\n"
         "Subject: RE: Tailspin Toys - intro\n\nAttendees: Sam Okafor (ATS)\n\nNext steps\n"
@@ -300,7 +300,12 @@ def test_quoted_older_mail_and_mail_headers_are_not_actions() -> None:
     )
     engagement, facts = _run(notes)
     assert engagement.customer == "Tailspin Toys"
-    assert [(a.owner, a.due) for a in facts.action_items] == [("Sam Okafor", date(2026, 12, 10))]
+    # notes that are an Outlook thread are read whole (corpus: later replies override, older messages still count);
+    # this label once skipped the older message's commitment
+    assert [(a.owner, a.due) for a in facts.action_items] == [
+        ("Sam Okafor", date(2026, 12, 10)),
+        ("Sam Okafor", date(2026, 12, 9)),
+    ]
 
 
 def test_mail_pasted_in_the_middle_is_skipped_and_the_notes_after_it_are_read() -> None:

@@ -5,9 +5,9 @@ the completed account team, and the flags for what stayed unknown.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
-from ..dates import find_absolute_date, states_year
+from ..dates import WEEKDAY_WORDS, day_first_habit, find_absolute_date, states_year
 from ..schemas import (
     CallFacts,
     Engagement,
@@ -32,10 +32,15 @@ def _read_header(lines: list[Line], engagement: Engagement) -> tuple[Engagement,
         updates["motion"] = motion
     if engagement.rfa_id is None and (m := RFA_ID_RE.search(all_text)):
         updates["rfa_id"] = m.group(1)
-    if engagement.call_date is None:
+    if engagement.call_date is None and (from_thread := call_date_from_thread(lines)) is not None:
+        updates["call_date"] = from_thread
+    elif engagement.call_date is None:
+        day_first = day_first_habit("\n".join(line.text for line in lines[:40]))
         for line in head:
             today = date.today()
-            found, words = find_absolute_date(line.text, today)
+            found, words = find_absolute_date(line.text, today, day_first=day_first)
+            if found is None and line.ref_date is not None and line.speaker is not None:
+                found, words = line.ref_date, None  # a Teams chat stamp "[11/17/2026 2:01 PM] Name: ..."
             if found:
                 updates["call_date"] = found
                 if words and not states_year(words):
@@ -55,6 +60,40 @@ def _read_header(lines: list[Line], engagement: Engagement) -> tuple[Engagement,
                 updates["customer"] = customer
                 break
     return engagement.model_copy(update=updates), year_flag
+
+
+# A mail that names the call relative to when it was sent: "thanks for the time yesterday", "recap of yesterday's
+# sync", "Thanks for the time on Monday", "today's call".
+_CALL_WORDS = r"(?:call|sync|meeting|session|initiate|catch-?up|chat)"
+_WEEKDAY_ALT = "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True))
+_WHEN = rf"(yesterday|today|this morning|this afternoon|(?:on )?(?:{_WEEKDAY_ALT}))"
+_CALL_WHEN_RES = (
+    re.compile(rf"\b{_WHEN}['’]s? {_CALL_WORDS}", re.IGNORECASE),
+    re.compile(rf"\b(?:time|{_CALL_WORDS}|talking|speaking) {_WHEN}\b", re.IGNORECASE),
+)
+
+
+def call_date_from_thread(lines: list[Line]) -> date | None:
+    """The call date of notes that are a mail thread: the oldest message's words for the call ("thanks for the time
+    yesterday", "on Monday") resolved against its Sent: date, else that Sent: date. None when the notes are no thread.
+    Source: corpus README, "Replies" (a call date can come from the email; the Sent date is not the call date when
+    the text names another)."""
+    dated = [line for line in lines if line.ref_date is not None and line.speaker is not None]
+    if not dated or not any(line.header and line.text.lower().startswith(("sent", "date")) for line in dated):
+        return None
+    for line in sorted(dated, key=lambda x: (x.part, x.no)):  # the oldest message first
+        sent = line.ref_date
+        m = next((m for rx in _CALL_WHEN_RES if (m := rx.search(line.text))), None)
+        if sent is None or m is None:
+            continue
+        when = m.group(1).lower().removeprefix("on ")
+        if when == "yesterday":
+            return sent - timedelta(days=1)
+        if when in WEEKDAY_WORDS:
+            return sent - timedelta(days=(sent.weekday() - WEEKDAY_WORDS[when]) % 7)
+        return sent
+    oldest = min(dated, key=lambda x: (x.part, -x.no))
+    return oldest.ref_date
 
 
 _MOTION_RE = re.compile(r"\b(rfa|health|targeted)\b", re.IGNORECASE)

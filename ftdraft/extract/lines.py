@@ -26,7 +26,19 @@ from .text import (
 _TODO_RE = re.compile(r"todo\b")
 
 
-_BULLET_RE = re.compile(r"^\s*(?:[-*•·>+]|\d{1,2}[.)]|[a-z][.)](?=\s))\s*")
+_BULLET_RE = re.compile(
+    r"^\s*(?:[-*•·>+▪◦‣–—§]|o(?=\t)|\d{1,2}[.)]|[a-z][.)](?=\s))\s*(?:\[[ xX✓]?\]\s*|[☐☑☒✅]\s*)?"
+    r"|^\s*(?:\[[ xX✓]?\]|[☐☑☒✅])\s*"
+)
+
+
+# A ticked box: "☑ ...", "[x] ...", "- [x] ...": a done item, not an open action.
+_DONE_RE = re.compile(r"^\s*(?:(?:[-*•·+▪◦–]|o(?=\t)|\d{1,2}[.)])\s*)?(?:\[[xX✓]\]|[☑☒✅])")
+
+
+# Bullets pasted from Word/Outlook/OneNote: a bullet glyph then a tab ("-\t", "•\t", "o\t", "§\t"): a bullet,
+# never a two-cell table row.
+_TAB_BULLET_RE = re.compile(r"^\s*(?:[-*•·+▪◦‣–—§o]|\d{1,2}[.)])\t")
 
 
 _HEADING_RE = re.compile(
@@ -147,7 +159,11 @@ def _cells(raw: str) -> list[str] | None:
     stripped = raw.strip()
     if stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.count("|") >= 3):
         cells = [c.strip() for c in stripped.strip("|").split("|")]
-    elif raw.count("\t") >= 1 and len([c for c in raw.split("\t") if c.strip()]) >= 2:
+    elif (
+        raw.count("\t") >= 1
+        and len([c for c in raw.split("\t") if c.strip()]) >= 2
+        and not (_TAB_BULLET_RE.match(raw) and raw.count("\t") == 1)
+    ):
         cells = [c.strip() for c in raw.split("\t")]
     else:
         return None
@@ -196,6 +212,141 @@ def _table_row_text(header: list[str], cells: list[str]) -> tuple[str, bool]:
     return "; ".join(pairs), False
 
 
+@dataclass(frozen=True)
+class Placed:
+    """Where a raw line sits in a pasted thread: the text to read (quote marks, chat stamps and correction marks
+    taken off), whose words they are, what their relative dates resolve against, and how late they were written."""
+
+    raw: str
+    part: int = 0
+    speaker: str | None = None
+    ref_date: date | None = None
+    header: bool = False  # a mail's Sent:/Subject: line or a Teams post's name-and-time line
+
+
+def _placed(line: Line, where: Placed) -> Line:
+    line.part, line.speaker, line.ref_date = where.part, where.speaker, where.ref_date
+    return line
+
+
+# "[10:02] Kofi Mensah: text", "[11/17/2026 2:01 PM] Renata Szabó: text": a Teams meeting-chat line.
+_CHAT_RE = re.compile(r"^\s*\[(?P<stamp>[^\]]*\d:\d\d[^\]]*)\]\s*(?P<who>[^\W\d_][^:\[\]]{0,60}?)\s*:\s?(?P<text>.*)$")
+# "Ingrid Solberg   1/21/2027 3:40 PM": a Teams channel post or reply header.
+_POST_RE = re.compile(
+    r"^\s*(?P<who>[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4})\s{2,}"
+    r"(?P<stamp>(?:\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today)\s+\d{1,2}:\d\d(?:\s*[AP]M)?)\s*$",
+    re.IGNORECASE,
+)
+_FROM_RE = re.compile(r"^\s*from\s*:\s*(?P<who>.*?)\s*(?:<[^>]*>)?\s*$", re.IGNORECASE)
+_SENT_RE = re.compile(r"^\s*(?:sent|date)\s*:\s*(?P<when>.+)$", re.IGNORECASE)
+_WROTE_RE = re.compile(r"^\s*on (?P<when>.{5,80}?),? (?P<who>[^,]{2,60}?)\s*(?:<[^>]*>)?\s*wrote:\s*$", re.IGNORECASE)
+_SEPARATOR_RE = re.compile(r"^\s*(?:_{6,}|-{2,}\s*(?:original message|forwarded message)\s*-*|-{6,}|={6,})\s*$", re.I)
+# "[CO] make it 12/7": an inline correction by a later reply.
+_CORRECTION_RE = re.compile(r"^(\s*)\[[A-Z]{2,3}\]\s*")
+_QUOTE_RE = re.compile(r"^\s*((?:>\s?)+)")
+
+
+def read_parts(raws: list[str]) -> list[Placed | None]:
+    """Each raw line placed in the thread it was pasted from; None for a line that is not read (a mail's From:/To:/
+    Cc: line, "-----Original Message-----", a "____" separator, or a mail pasted into the FM's notes).
+
+    Notes that are an Outlook thread (they open with a From: header block) are read whole: each header block starts
+    an older message (the top message is the newest), each line carries its message's From: (speaker) and Sent:
+    date (ref_date); quoted "> " lines are older than the text around them by their depth; a "[CO]" correction
+    belongs to the newest message. A mail pasted into the FM's own notes (or quoted above them) is not this call
+    and is skipped until the notes resume, as before. Teams chat: "[10:02] Name: ..." lines and
+    "Name   1/21/2027 3:40 PM" post headers name the speaker, each later message a later part.
+    part: 0 = the oldest text."""
+    first = next((no for no, r in enumerate(raws, start=1) if r.strip()), 0)
+    thread = bool(first) and _starts_pasted_mail(raws[first - 1].strip(), raws, first)
+    out: list[tuple[str, int, str | None, date | None, bool] | None] = []  # raw, age, speaker, ref, header
+    segment, speaker, ref = 0, None, None
+    in_headers = False
+    mail = _MailBlock()
+    kept = 0  # lines read so far outside a mail: after the title, a mail header block is a pasted mail
+    chat = 0  # Teams messages so far
+    chat_speaker: str | None = None
+    chat_ref: date | None = None
+    for no, raw in enumerate(raws, start=1):
+        stripped = raw.strip()
+        if not thread:
+            if mail.skips(raw, stripped, starts=kept > 1 and _starts_pasted_mail(stripped, raws, no)):
+                out.append(None)  # a pasted or quoted mail is not this call; the notes after it still are
+                continue
+        elif _FROM_RE.match(raw) and _starts_pasted_mail(stripped, raws, no):
+            segment += 1
+            m = _FROM_RE.match(raw)
+            speaker = (m.group("who") if m else "").strip(" \"'") or None
+            ref, in_headers = None, True
+            out.append(None)
+            continue
+        elif (w := _WROTE_RE.match(raw)) is not None:
+            segment, speaker, ref = segment + 1, w.group("who").strip(" \"'") or None, find_absolute_date(w.group(1))[0]
+            out.append(None)
+            continue
+        if in_headers:
+            if _EMAIL_HEADER_RE.match(stripped):
+                if m := _SENT_RE.match(raw):
+                    ref = find_absolute_date(m.group("when"))[0]
+                keep = re.match(r"\s*(?:sent|date|subject)\s*:", raw, re.IGNORECASE) is not None
+                out.append((raw, segment, speaker, ref, True) if keep else None)
+                continue
+            if stripped and ";" in stripped and "@" in stripped:
+                out.append(None)  # a wrapped To:/Cc: list
+                continue
+            in_headers = False
+        if thread and _SEPARATOR_RE.match(raw):
+            if "message" in stripped.lower() and not _starts_pasted_mail_after(raws, no):
+                segment, speaker, ref = segment + 1, None, None  # "-----Original Message-----" without headers
+            out.append(None)
+            continue
+        if stripped:
+            kept += 1
+        if (c := _CHAT_RE.match(raw)) is not None:
+            chat += 1
+            chat_speaker, chat_ref = c.group("who").strip(), find_absolute_date(c.group("stamp"))[0]
+            out.append((c.group("text"), -chat, chat_speaker, chat_ref, False))
+            continue
+        if (post := _POST_RE.match(raw)) is not None:
+            chat += 1
+            chat_speaker, chat_ref = post.group("who").strip(), find_absolute_date(post.group("stamp"))[0]
+            out.append((raw, -chat, chat_speaker, chat_ref, True))
+            continue
+        if chat and segment == 0:
+            out.append((raw, -chat, chat_speaker, chat_ref, False))
+            continue
+        depth = 0
+        if thread and (q := _QUOTE_RE.match(raw)) is not None:
+            depth = q.group(1).count(">")
+            raw = raw[q.end() :]
+        if (co := _CORRECTION_RE.match(raw)) is not None:
+            out.append((co.group(1) + raw[co.end() :], -1, None, None, False))  # newest of all, by the replier
+            continue
+        out.append((raw, segment + depth, speaker, ref, False))
+    ages = [o[1] for o in out if o is not None]
+    oldest = max(ages, default=0)
+    # a correction is newer than every message: it takes the newest message's speaker and date
+    top = min((a for a in ages if a >= 0), default=0)
+    newest = next(((o[2], o[3]) for o in out if o is not None and o[1] == top), (None, None))
+    placed: list[Placed | None] = []
+    for o in out:
+        if o is None:
+            placed.append(None)
+            continue
+        raw, age, who, when, header = o
+        if age == -1 and who is None and not chat:
+            who, when = newest
+        part = oldest - age if age >= 0 else oldest + (-age if chat else 1)
+        placed.append(Placed(raw=raw, part=part, speaker=who, ref_date=when, header=header))
+    return placed
+
+
+def _starts_pasted_mail_after(raws: list[str], no: int) -> bool:
+    """Whether a From: header block follows the quote marker at line `no` (then that block starts the message)."""
+    following = next((r.strip() for r in raws[no : no + 3] if r.strip()), "")
+    return bool(re.match(r"from\s*:", following, re.IGNORECASE))
+
+
 def split_lines(notes: str) -> list[Line]:
     lines: list[Line] = []
     in_actions = False
@@ -203,13 +354,16 @@ def split_lines(notes: str) -> list[Line]:
     section_bullets = False  # the section's items so far are bullets: a plain line after them ends it
     table_header: list[str] | None = None
     raws = notes.splitlines()
-    mail = _MailBlock()
-    has_notes = False  # a note line other than the title or mail headers was read
     pending: list[tuple[Line, list[str]]] = []  # lines and the texts their topics are read from, after the loop
-    for no, raw in enumerate(raws, start=1):
+    parts = read_parts(raws)
+    for no, (original, where) in enumerate(zip(raws, parts, strict=True), start=1):
+        if where is None:
+            continue  # a mail's From:/To:/Cc: line, a quote marker or a separator
+        raw = where.raw
         stripped = raw.strip()
-        if mail.skips(raw, stripped, starts=has_notes and _starts_pasted_mail(stripped, raws, no)):
-            continue  # a pasted or quoted mail is not this call; the notes after it still are
+        if where.header and stripped:
+            lines.append(_placed(Line(no=no, raw=original, text=" ".join(raw.split()), header=True), where))
+            continue
         cells = _cells(raw)
         if cells is None:
             table_header = None
@@ -235,7 +389,7 @@ def split_lines(notes: str) -> list[Line]:
         if _EMAIL_HEADER_RE.match(text) and (not lines or _looks_like_mail_header(text)):
             if re.match(r"(?:sent|date|subject)\s*:", text, re.I):
                 # the mail's date and subject name the call and the customer; they answer no agenda item
-                lines.append(Line(no=no, raw=raw, text=text, body=text, header=True))
+                lines.append(_placed(Line(no=no, raw=original, text=text, body=text, header=True), where))
             continue
         indent = len(raw) - len(raw.lstrip())
         bullet = bullet_m is not None  # the match above: set only for a line that is not a table row
@@ -259,7 +413,8 @@ def split_lines(notes: str) -> list[Line]:
         elif text.endswith(":") and len(text) < 40:
             in_actions = False
             continue
-        line = Line(no=no, raw=raw, text=text, in_actions=in_actions or is_action_row)
+        line = _placed(Line(no=no, raw=original, text=text, in_actions=in_actions or is_action_row), where)
+        line.done = bool(_DONE_RE.match(raw))
         m = _LABEL_RE.match(text)
         if m and len(m.group(1).split()) <= 4 and not EMAIL_RE.search(m.group(1)):
             line.label, line.body = m.group(1).strip().lower(), m.group(2).strip()
@@ -281,7 +436,6 @@ def split_lines(notes: str) -> list[Line]:
                     line.topics = set(_label_topics(line.label))
                 pending.append((line, texts))
         lines.append(line)
-        has_notes = has_notes or not line.header
     _read_topics(pending)
     return lines
 

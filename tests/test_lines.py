@@ -1,0 +1,87 @@
+"""extract/lines.py: paste formats (tab bullets, CRLF, NBSP, checkboxes), Teams chat, Outlook threads read whole."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ftdraft.extract.lines import split_lines
+
+CASES = Path(__file__).parent / "fixtures" / "cases" / "reader"
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+
+
+def test_tab_bullets_crlf_and_nbsp_read_like_plain_bullets() -> None:
+    pasted = [(line.text, line.in_actions) for line in split_lines((CASES / "06-onenote-paste.md").read_text())]
+    assert ("RFA for Teams. Intent is real, pilot with 200 users.", False) in pasted
+    assert ("Nadia to send the intro email by Friday", True) in pasted
+    assert ("Omar to add me to the Thursday account sync", True) in pasted
+    assert ("me: send recap to the team", True) in pasted
+    plain = "Actions\n- Nadia to send the intro email by Friday\n- Omar to add me to the Thursday account sync\n"
+    tabbed = [line.text for line in split_lines((CASES / "06-bullet-tab-min.md").read_text())]
+    assert [line.text for line in split_lines(plain)] == tabbed[-2:]
+
+
+def test_a_tab_table_is_still_a_table() -> None:
+    lines = split_lines("Sync 2026-11-24\nName\tRole\nNadia Brooks\tATS\n")
+    assert [line.text for line in lines][-1] == "Attendees: Nadia Brooks (ATS)"
+
+
+def test_ticked_boxes_are_done_and_open_boxes_are_not() -> None:
+    lines = split_lines("Sync 2026-11-24\n☐ AI Kenji: intro email\n☑ sync agreed\n- [x] deck sent\n[ ] Lucía: CSM?\n")
+    assert [(line.text, line.done) for line in lines[1:]] == [
+        ("AI Kenji: intro email", False),
+        ("sync agreed", True),
+        ("deck sent", True),
+        ("Lucía: CSM?", False),
+    ]
+
+
+def test_teams_chat_lines_name_their_speaker_and_later_messages_are_later_parts() -> None:
+    notes = (
+        "Meeting chat\n[11/17/2026 2:33 PM] Renata Szabó: @Julian can you send the intro by EOD Friday?\n"
+        "[11/17/2026 2:33 PM] Julian Amankwah: yep\n[10:02] Kofi Mensah: I'll send the intro\n"
+    )
+    lines = split_lines(notes)[1:]
+    assert [(line.speaker, line.text) for line in lines] == [
+        ("Renata Szabó", "@Julian can you send the intro by EOD Friday?"),
+        ("Julian Amankwah", "yep"),
+        ("Kofi Mensah", "I'll send the intro"),
+    ]
+    assert lines[0].ref_date == date(2026, 11, 17)
+    assert lines[0].part < lines[1].part < lines[2].part
+
+
+def test_teams_posts_and_replies() -> None:
+    lines = split_lines((CORPUS / "health-ridgeline-teams-thread.txt").read_text())
+    reply = next(line for line in lines if line.text.startswith("will open the case"))
+    first = next(line for line in lines if line.text.startswith("I'll do FTOP"))
+    assert (reply.speaker, first.speaker) == ("Ana Paula Rezende", "Ingrid Solberg")
+    assert reply.part > first.part and reply.ref_date == date(2027, 1, 21)
+
+
+def test_an_outlook_thread_is_read_whole_newest_message_highest() -> None:
+    lines = split_lines((CORPUS / "rfa-hallett-rowe-outlook.txt").read_text())
+    by_text = {line.text: line for line in lines}
+    top = by_text["Works for me – I'll send the CIO intro Thursday."]
+    assert (top.speaker, top.ref_date) == ("Mateo Ferreira-Lund", date(2027, 2, 2))
+    recap = next(line for line in lines if line.text.startswith("Thanks for the time on Monday"))
+    assert recap.speaker == "Bianca Lowenthal" and recap.part < top.part
+    assert not any(line.text.startswith(("From:", "To:", "Cc:", "-----Original")) for line in lines)
+
+
+def test_inline_corrections_are_the_replier_s_and_newest() -> None:
+    lines = split_lines((CORPUS / "rfa-ashcombe-outlook.txt").read_text())
+    fix = next(line for line in lines if line.text == "I'm out Friday – make it 12/7.")
+    original = next(line for line in lines if line.text.startswith("Chidi: intro email"))
+    assert fix.speaker == "Chidi Okafor-Lane" and fix.part > original.part
+    assert original.speaker == "Astrid Holm"
+
+
+def test_quoted_reply_lines_are_older_than_the_reply() -> None:
+    notes = (
+        "From: Sam\nSent: Tuesday, December 8, 2026 4:12 PM\nSubject: x\n\nok, Friday then\n> Can you do Thursday?\n"
+    )
+    lines = split_lines(notes)
+    reply, quoted = lines[-2], lines[-1]
+    assert quoted.text == "Can you do Thursday?" and quoted.part < reply.part
