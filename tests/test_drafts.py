@@ -116,7 +116,7 @@ def test_recipients_come_only_from_the_roster(case: str) -> None:
     for r in people:
         assert r.name is None or r.name in names
         assert r.email is None or r.email in addresses
-        assert r.name or r.email or r.role in ("ATS", "TAM"), "only mandatory roles get a placeholder"
+        assert r.name and r.email, "only people with an address are addressed (issue 10)"
     # Customer contacts are introduced, never emailed by FastTrack.
     for contact in e.customer_contacts:
         assert all(r.name != contact.name for r in people)
@@ -161,7 +161,9 @@ def test_prep_without_motion_asks_for_it_and_flags_missing_mandatory_roles() -> 
 def test_internal_invite_mandatory_roles_in_to_optional_and_fta_in_cc() -> None:
     inv = drafts_for("contoso").internal_invite
     assert [r.name for r in inv.email.to] == ["Priya Raman", "Tom Becker"]
-    assert [r.name for r in inv.email.cc] == ["Alicia Gomez", "Jun Park"]
+    assert [r.name for r in inv.email.cc] == ["Jun Park"]  # Alicia Gomez has no address: named in the body
+    assert "Please forward this to Alicia Gomez (AE)." in inv.email.body
+    assert "[Before sending: no email address on file for Alicia Gomez (AE)." in inv.email.body
     assert inv.invite.required == inv.email.to
     assert inv.invite.optional == inv.email.cc
     assert inv.email.audience == "account_team"
@@ -179,11 +181,14 @@ def test_internal_invite_agenda_item_i_only_for_health(case: str, has_i: bool) -
         assert letters == expected
 
 
-def test_internal_invite_missing_tam_is_a_visible_placeholder() -> None:
+def test_internal_invite_missing_tam_is_asked_never_addressed() -> None:
     inv = drafts_for("sparse").internal_invite
-    assert inv.email.to[0].name == "Lena Fischer"
-    placeholder = inv.email.to[1]
-    assert (placeholder.name, placeholder.email, placeholder.role) == (None, None, "TAM")
+    assert inv.email.to == [] and inv.email.cc == []  # Lena Fischer has no address; nobody holds the TAM role
+    assert inv.invite.required == []
+    assert "Who is the TAM for Woodgrove Bank? I'd like to copy them." in inv.email.body
+    assert "[Before sending: no email address on file for Lena Fischer (ATS). Add them to To/Cc.]" in inv.email.body
+    assert "Also invite (no email address known): Lena Fischer (ATS)." in inv.invite.description
+    assert inv.email.body.startswith("Hi Lena,")
     assert "let me know who the TAM for Woodgrove Bank is" in inv.email.body
     assert "let me know whether a CSM is aligned" in inv.email.body
 
@@ -200,16 +205,20 @@ def test_internal_invite_health_body_never_mentions_red_areas() -> None:
 def test_intro_request_goes_to_the_intro_owner_and_names_contacts_and_due() -> None:
     intro = drafts_for("contoso").intro_request
     assert [r.name for r in intro.email.to] == ["Priya Raman"]
-    assert {r.name for r in intro.email.cc} == {"Tom Becker", "Alicia Gomez", "Jun Park"}
-    assert "Dana Whitfield (CIO) and Mark Olsen (IT director)" in intro.email.body
-    assert "by Fri Nov 20, 2026" in intro.email.body
+    assert {r.name for r in intro.email.cc} == {"Tom Becker", "Jun Park"}
+    assert "Please forward this to Alicia Gomez (AE)." in intro.email.body
+    assert "introduce FastTrack to Dana Whitfield (CIO) and Mark Olsen (IT director) by Fri Nov 20, 2026?" in (
+        intro.email.body
+    )
+    assert "who should that be?" not in intro.email.body
     assert intro.customer_blurb in intro.email.body
 
 
 def test_intro_request_without_contacts_asks_who() -> None:
     intro = drafts_for("sparse").intro_request
-    assert "who should that be?" in intro.email.body
-    assert [r.role for r in intro.email.to] == ["ATS", "TAM"]
+    assert "The notes don't name them: who should that be?" in intro.email.body
+    assert intro.email.to == []  # nobody with an address; the TAM is asked for, never addressed
+    assert "Who is the TAM for Woodgrove Bank?" in intro.email.body
 
 
 FORBIDDEN_IN_BLURB = [
@@ -251,53 +260,53 @@ def test_teams_channel_request_only_when_the_notes_mention_one() -> None:
 
 def test_follow_up_subject_sections_and_sign_off() -> None:
     mail = drafts_for("contoso").follow_up
-    assert mail.subject == "Contoso Pharma – FastTrack intro and next steps"
+    assert mail.subject == "Contoso Pharma – RFA 4471 – recap of our sync, open items and next steps"
     body = mail.body
-    order = [body.index(h) for h in ("Summary\n", "Open items\n", "Next steps (owner – action – due)\n",
+    order = [body.index(h) for h in ("Summary\n", "Open items\n", "Next steps\n",
                                      "Customer asks\n", "Field team sync\n")]  # fmt: skip
     assert order == sorted(order)
-    assert body.rstrip().endswith("Thanks again,\nAlex Morgan")
-    assert "- Licenses: 6,500 M365 E3, 300 E5 for the security team." in body
-    assert "Thank you for the time on Wed Nov 18, 2026." in body
+    assert body.rstrip().endswith("Thanks,\nAlex Morgan")
+    assert "- Licensing: 6,500 M365 E3, 300 E5 for the security team." in body
+    assert "Thanks for the time on Wed Nov 18, 2026." in body
 
 
 def test_follow_up_next_steps_are_owner_action_due_and_unknowns_are_flagged() -> None:
     body = drafts_for("contoso").follow_up.body
     assert (
-        "- Priya Raman – Send the intro email to the customer (Dana Whitfield, Mark Olsen) – Due: Fri Nov 20, 2026"
+        "- Priya Raman – Send the intro email to the customer (Dana Whitfield, Mark Olsen) – Due Fri Nov 20, 2026"
         in body
     )
-    assert "- Owner: TBD (confirm) – Book the Teams Rooms guidance session – Due: TBD" in body
-    assert "- Tom Becker – Add the FM to the Thursday account sync – Due: TBD" in body
+    assert "- Owner to confirm – Book the Teams Rooms guidance session – Due: date to confirm" in body
+    assert "- Tom Becker – Add me to the Thursday account sync – Due: date to confirm" in body
+    assert "Owner: TBD" not in body and "FM to" not in body
 
 
 def test_follow_up_keeps_the_words_of_an_unresolved_due_date() -> None:
     body = drafts_for("sparse").follow_up.body
-    assert 'Due: TBD (notes say "soon")' in body
+    assert 'Due: date to confirm (the notes say "soon")' in body
 
 
 def test_follow_up_owner_known_only_by_role() -> None:
     facts = contoso_facts(action_items=[ActionItem(owner_role="CSM", action="Check CSM alignment")])
     body = render_draft("follow_up", contoso_engagement(), facts).body
-    assert "- the CSM (name unknown) – Check CSM alignment – Due: TBD" in body
+    assert "- the CSM (name unknown) – Check CSM alignment – Due: date to confirm" in body
     facts = contoso_facts(action_items=[ActionItem(owner_role="TAM", action="Share the org chart")])
     body = render_draft("follow_up", contoso_engagement(), facts).body
-    assert "- Tom Becker – Share the org chart – Due: TBD" in body
+    assert "- Tom Becker – Share the org chart – Due: date to confirm" in body
 
 
 def test_follow_up_asks_say_who_routes_out_of_scope_ones() -> None:
     body = drafts_for("contoso").follow_up.body
-    assert "- Teams Rooms guidance – outside FastTrack's scope; Tom Becker will route it to the right team." in body
+    assert "- Teams Rooms guidance: outside FastTrack's scope; Tom Becker will route it to the right team." in body
     facts = contoso_facts(asks=[Ask(text="Licensing true-up help.", in_scope=False)])
     body = render_draft("follow_up", contoso_engagement(), facts).body
-    assert "- Licensing true-up help – outside FastTrack's scope; who will route it" in body
-    assert "(Owner: TBD, confirm)" in body
+    assert "- Licensing true-up help: outside FastTrack's scope; who can route it to the right team?" in body
 
 
 def test_follow_up_open_items_with_owner() -> None:
     body = drafts_for("contoso").follow_up.body
-    assert "- Confirm whether the E5 add-on covers Defender for Office (Priya Raman)" in body
-    assert "- Confirm whether the team needs a briefing on current FastTrack offerings." in body
+    assert "- Confirm whether the E5 add-on covers Defender for Office. Answer from: Priya Raman." in body
+    assert "- Confirm whether the team needs a briefing on current FastTrack offerings.\n" in body
 
 
 def test_field_emails_never_carry_usage_report_figures_but_ftop_does() -> None:
@@ -328,21 +337,22 @@ def test_field_safe(text: str, safe: bool) -> None:
 
 
 def test_follow_up_sync_rhythm_lines() -> None:
-    assert "I'll join the existing bi-weekly account sync on Thursdays; Tom Becker will add me." in (
+    assert "I'll join the existing bi-weekly account sync on Thursdays; Tom Becker will add me and Jun Park." in (
         drafts_for("contoso").follow_up.body
     )
-    assert "Marcus Lee will set up a monthly sync on the first Tuesday of the month." in (
+    assert "Marcus Lee will set up a monthly FastTrack/field sync on the first Tuesday of the month." in (
         drafts_for("fabrikam").follow_up.body
     )
-    assert "I'd propose a bi-weekly 30-minute sync" in drafts_for("sparse").follow_up.body
+    assert "We didn't settle a sync rhythm. I'd propose a bi-weekly 30-minute" in drafts_for("sparse").follow_up.body
 
 
 def test_unknown_fm_and_customer_leave_no_gaps() -> None:
     d = drafts_for("empty")
-    assert d.follow_up.subject == "FastTrack intro and next steps"
-    assert d.follow_up.body.rstrip().endswith("Thanks again,")
+    assert d.follow_up.subject == "recap of our sync, open items and next steps"
+    assert d.follow_up.body.rstrip().endswith("Thanks,\n[your name]")  # the FM unknown: a visible placeholder
+    assert "I'm [your name], the FastTrack Manager" in d.internal_invite.email.body
     assert "the customer" in d.internal_invite.email.body
-    assert "Thank you for the time on our call." in d.follow_up.body
+    assert "Thanks for the time on the call." in d.follow_up.body
     assert "[No action items in the notes" in d.follow_up.body
 
 
@@ -388,7 +398,7 @@ def test_ftop_entry_fields_and_text_agree() -> None:
     assert ftop.customer_questions == ["Teams Rooms guidance (outside FastTrack scope; Tom Becker routes it)"]
     assert ftop.next_actions[0].owner == "Priya Raman" and ftop.next_actions[0].due == date(2026, 11, 20)
     assert ftop.next_actions[3].owner is None
-    assert "- Owner: TBD (confirm) – Book the Teams Rooms guidance session – Due: TBD" in ftop.text
+    assert "- Owner to confirm – Book the Teams Rooms guidance session – Due: date to confirm" in ftop.text
     assert (
         "- Exchange Online — In Progress (Migration): Customer is moving mail off Google Workspace; "
         "cutover target June 30." in ftop.text
@@ -425,8 +435,8 @@ def test_sync_join_existing_asks_the_owner_and_has_no_invite() -> None:
     sync = drafts_for("contoso").sync_rhythm
     assert sync.invite is None
     assert [r.name for r in sync.email.to] == ["Tom Becker"]
-    assert "add me and Jun Park to the existing bi-weekly account sync on Thursdays" in sync.email.body
-    assert sync.email.subject == "Contoso Pharma – please add FastTrack to the account team sync"
+    assert "add me and Jun Park to the bi-weekly account sync on Thursdays" in sync.email.body
+    assert sync.email.subject == "Contoso Pharma – joining your bi-weekly account sync"
 
 
 def test_sync_propose_with_an_owner_sends_them_a_monthly_recurring_invite() -> None:
@@ -434,15 +444,16 @@ def test_sync_propose_with_an_owner_sends_them_a_monthly_recurring_invite() -> N
     assert sync.invite is not None
     assert sync.invite.rrule == "FREQ=MONTHLY;BYDAY=1TU"
     assert [r.name for r in sync.email.to] == ["Marcus Lee"]
-    assert "As agreed, you'll set up our monthly sync on the first Tuesday of the month." in sync.email.body
-    assert [r.role for r in sync.invite.required] == ["ATS", "TAM"]
+    assert "Thanks for setting up our monthly sync on the first Tuesday of the month." in sync.email.body
+    assert [r.role for r in sync.invite.required] == ["ATS"]  # the TAM has no address: named in the description
+    assert "Also invite (no email address known): Raj Patel (TAM)" in sync.invite.description
 
 
 def test_sync_unknown_defaults_to_a_stated_biweekly_proposal() -> None:
     sync = drafts_for("sparse").sync_rhythm
     assert sync.invite is not None
     assert sync.invite.rrule == "FREQ=WEEKLY;INTERVAL=2"
-    assert "This is a proposal" in sync.email.body
+    assert "We didn't settle the sync rhythm on the call. I'd propose a bi-weekly" in sync.email.body
     assert "Proposed bi-weekly sync" in sync.invite.description
 
 
@@ -450,7 +461,7 @@ def test_sync_monthly_with_unknown_week_asks_instead_of_guessing() -> None:
     facts = fabrikam_facts(sync_rhythm=SyncRhythm(kind="propose", cadence="monthly", weekday="WE"))
     sync = render_draft("sync_rhythm", fabrikam_engagement(), facts)
     assert sync.invite is not None and sync.invite.rrule == "FREQ=MONTHLY"
-    assert "Which week of the month works best? TBD (confirm)." in sync.email.body
+    assert "Which week of the month works best?" in sync.email.body
 
 
 @pytest.mark.parametrize(
@@ -483,17 +494,18 @@ def test_agenda_answers_the_fm_typed_replace_extracted_facts_for_that_topic() ->
     )  # fmt: skip
     facts = contoso_facts(agenda=[typed])
     body = render_draft("follow_up", contoso_engagement(), facts).body
-    assert "- Licenses: 7,000 E5 after the renewal." in body
+    assert "- Licensing: 7,000 E5 after the renewal." in body
     assert "6,500 M365 E3" not in body
     # An answer extraction found (origin notes) does not override the facts it was built from.
     found = typed.model_copy(update={"sources": [Source(origin="notes", lines=[6])]})
     body = render_draft("follow_up", contoso_engagement(), contoso_facts(agenda=[found])).body
-    assert "- Licenses: 6,500 M365 E3, 300 E5 for the security team." in body
+    assert "- Licensing: 6,500 M365 E3, 300 E5 for the security team." in body
 
 
-def test_a_note_line_that_answers_several_items_is_said_once_under_all_their_titles() -> None:
+def test_a_note_line_that_answers_several_items_is_said_once_per_draft() -> None:
     freeze = "They are in the middle of an acquisition, IT freeze until march."
     facts = sparse_facts(political_changes=[fact(freeze, 4)], timeline=[fact(freeze, 4)], risks=[fact(freeze, 4)])
-    body = render_drafts(sparse_engagement(), facts).follow_up.body
-    assert body.count("IT freeze until march") == 1
-    assert "Political changes / Timeline / Risks and current issues: They are in the middle" in body
+    d = render_drafts(sparse_engagement(), facts)
+    assert d.follow_up.body.count("IT freeze until march") == 1
+    assert "- Political changes: They are in the middle" in d.follow_up.body
+    assert d.ftop.text.count("IT freeze until march") == 1

@@ -8,7 +8,7 @@ import re
 from functools import cached_property
 from typing import Any
 
-from ..schemas import ActionItem, CallFacts, Engagement
+from ..schemas import ActionItem, CallFacts, Engagement, Fact
 from .core import Addressees, Roster, base_context, due, one_line, team_addressees
 from .sync import rhythm_context
 from .text import Ledger, expand, is_none_answer, question, sentences, statement, strip_markup, words_key
@@ -249,9 +249,15 @@ class Call:
         titles = {key: (title, name) for key, title, name in TOPICS}
         out: dict[str, list[str]] = {}
         nones: list[str] = []
+        answers = {a.item: a for a in f.agenda if a.answered and one_line(a.answer)}
         for key in CLAIM_ORDER:
             title, name = titles[key]
-            facts = getattr(f, name)
+            facts = list(getattr(f, name))
+            answer = answers.get(key)
+            # What the FM typed in the agenda form replaces what extraction found for that topic; an extracted
+            # agenda answer fills in only when there are no facts for the topic.
+            if answer and (not facts or any(src.origin == "agenda" for src in answer.sources)):
+                facts = [Fact(text=one_line(answer.answer), sources=answer.sources)]
             if facts and all(is_none_answer(x.text) for x in facts):
                 if key in NONE_NAMES:
                     nones.append(key)
