@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from .. import lexicon as lx
 from ..agenda import AGENDA_BY_KEY
+from ..dates import day_first_habit
 from ..gc_pause import gc_paused
-from ..schemas import CallFacts, Engagement, Fact, OpenItem
+from ..schemas import CallFacts, Engagement, Fact, Flag, OpenItem
 from .actions import _actions, _asks
 from .answers import _agenda, _apply_agenda_answers
 from .engagement import _complete_engagement, _flags, _read_header
@@ -41,6 +42,7 @@ def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] 
 
     people = People(engagement)
     _find_people(lines, people)
+    reader_flags: list[Flag] = []  # owners not among the attendees, dates with two readings
 
     scope, scope_lines = scope_workloads(lines)
     if engagement.motion == "Health" and not engagement.health_red_areas:
@@ -50,7 +52,7 @@ def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] 
     facts = CallFacts(
         attendees=[a for a in people.attendees],
         intents=_intents(lines, workloads, scope_lines),
-        action_items=_actions(lines, people, ref),
+        action_items=_actions(lines, people, ref, day_first_habit(notes), reader_flags),
         asks=_asks(lines, people),
         licenses=_facts(lines, "e"),
         migration_source=_facts(lines, "g"),
@@ -76,7 +78,7 @@ def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] 
         OpenItem(text=AGENDA_BY_KEY[a.item].ask, agenda_item=a.item) for a in facts.agenda if not a.answered
     )
     engagement = _complete_engagement(engagement, people, workloads)
-    facts.flags = _flags(engagement, facts)
+    facts.flags = _flags(engagement, facts) + reader_flags
     if year_flag is not None:
         facts.flags.insert(0, year_flag)
     return engagement, facts

@@ -10,8 +10,10 @@ from ..dates import find_due_date
 from ..schemas import (
     ActionItem,
     Ask,
+    Flag,
 )
 from .lines import Line, _topic_text
+from .owners import OwnerReader, apply_overrides, correction_due
 from .people import People, _same_person
 from .text import (
     _NAME,
@@ -89,10 +91,21 @@ def _known_name_re(people: People) -> re.Pattern[str] | None:
     )
 
 
-def _actions(lines: list[Line], people: People, ref: date | None) -> list[ActionItem]:
+def _actions(
+    lines: list[Line],
+    people: People,
+    ref: date | None,
+    day_first: bool = False,
+    flags: list[Flag] | None = None,
+) -> list[ActionItem]:
+    """Action items: the span reader (owners.py) reads every line it has a form for; the older clause patterns
+    below read the rest. Later parts override earlier ones (owners.apply_overrides)."""
     items: list[ActionItem] = []
     seen: set[tuple[int, str]] = set()
     known_re = _known_name_re(people)
+    reader = OwnerReader(people, ref, day_first)
+    owned: list[tuple[ActionItem, int, int]] = []
+    last_line_items: list[ActionItem] = []
 
     def add(owner_token: str | None, action: str, line: Line, later: str = "") -> None:
         action = action.strip(" .,;:-")
@@ -121,6 +134,17 @@ def _actions(lines: list[Line], people: People, ref: date | None) -> list[Action
         )
 
     for line in lines:
+        if last_line_items and (moved := correction_due(line, reader)) is not None:
+            for item in last_line_items:  # "[CO] I'm out Friday – make it 12/7."
+                item.due, item.due_text = moved
+            continue
+        got = reader.read(line)
+        if got is not None:
+            for item in got:  # "add me" alone does not say to what: the line's topic completes it
+                item.action = tidy(_action_clause(item.action, line))
+            owned += [(item, line.part, line.no) for item in got]
+            last_line_items = got
+            continue
         t = line.text
         matched_at: list[int] = []
         if m := ME_COLON_RE.match(t):
@@ -179,7 +203,10 @@ def _actions(lines: list[Line], people: People, ref: date | None) -> list[Action
                 add("me", body, line)
         elif line.in_actions:
             add(None, t, line)
-    return items
+    if flags is not None:
+        flags.extend(reader.flags)
+    ordered = sorted([(item, 0, item.sources[0].lines[0]) for item in items] + owned, key=lambda r: r[2])
+    return apply_overrides(ordered)
 
 
 def _action_clause(clause: str, line: Line) -> str:

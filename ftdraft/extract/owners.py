@@ -1,0 +1,416 @@
+"""Action owners as relations over spans: who commits to what, by when, in every common way notes write it.
+
+Forms (issue 8): "Name to / will / 'll / is going to / said she'd / offered to …", "Name: …", "Name - …", "@Name …",
+"… (Name)", "… -> Name", "… — Name", "[ ] Name: …", "AI Name …", "Name and Name to …", "jd + me", initials, first
+names, nicknames; "someone needs to" / "no owner yet" has no owner. The WHO of a relation is any span that resolves
+through People.resolve (a name, alias, nickname, initials, ME word); an owner the notes never list as an attendee is
+kept as written and flagged, never dropped and never turned into the FM. In chat or a mail reply the speaker owns
+"I". Later text (a higher Line.part, an inline "[CO]" correction) overrides earlier owners and dates.
+Rules and conventions: ../shared/corpus/README.md ("Owners", "Actions", "Later text overrides earlier text").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from ..dates import read_due
+from ..schemas import ActionItem, AttendeeRole, Flag
+from . import spans as sp
+from .lines import Line
+from .people import People, speaker_of
+from .text import _SENTENCE_SPLIT_RE, tidy
+
+
+@cache
+def verb_re() -> re.Pattern[str]:
+    """The owner verbs of ftdraft/data/owner_verbs.toml as one pattern, matched right after an owner."""
+    pieces = [v["pattern"] for v in sp.load_data("owner_verbs")["verb"]]
+    return re.compile(r"(?:\s*\([^()]{1,40}\))?(?:\s+(?:" + "|".join(pieces) + r")\s+|['’]ll\s+)", re.I)
+
+
+_WANTS_ME_RE = re.compile(r"\s+(?:wants|asked|needs|would like)\s+(?:me|us|the FM)\s+to\s+", re.I)
+_PREFIX_RE = re.compile(
+    r"^(?:[☐☑✅✔□■▢]\s*|\[\s?[xX✓ ]?\s?\]\s*|\d{1,2}\s*[.)|]\s*)*(?:(?:AI|TODO|To-?do|Action|ACTION)\b\s*[:\-–]?\s*)?"
+)
+_DONE_RE = re.compile(r"^\s*(?:[☑✅✔]|\[\s?[xX✓]\s?\])")
+_CHAT_RE = re.compile(r"^\[[^\]]{3,40}\]\s*[^:]{2,60}:\s*")
+_SEP_AFTER_WHO_RE = re.compile(r"\s*(?::|[-–—]|\s(?=[a-zà-ÿ]))\s*")
+_JOIN_RE = re.compile(r"\s*(?:,|\+|&|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b)\s*", re.I)
+_AT_RE = re.compile(r"@")
+_ASK_YOU_RE = re.compile(r"(?:(?:can|could|would|will) you\s+|pls\s+|please\s+|plz\s+)", re.I)
+# Words after which a name is still the subject of what follows ("and Omar will …", "actually Grace will …").
+_SUBJECT_OK = frozenset(
+    {"and", "also", "then", "so", "but", "actually", "ok", "yes", "now", "ai", "todo", "next", "und"}
+)
+_QUESTION_WORDS = frozenset({"when", "what", "where", "why", "how", "who", "does", "do", "is", "are", "did", "which"})
+_ARROW_RE = re.compile(r"\s*(?:->|→|=>|—|–|\s-)\s*")
+_NO_OWNER_RE = re.compile(r"\b(?:someone|somebody|no owner(?: yet)?|owner tbd|tbd owner|nobody)\b", re.I)
+_PRONOUN_RE = re.compile(r"\b(?:he|she|they)(?:['’]ll|\s+will|\s+is going to|\s+to)\s+", re.I)
+_ELLIPTIC_RE = re.compile(r"(?:,\s*|\s+and\s+)(?:will|['’]ll)\s+(?!be\b)", re.I)
+_I_RE = re.compile(r"(?<![\w@])(?:I['’]ll|I will|I['’]m going to|I am going to|let me|i['’]ll|i will)\s+")
+_SPEAKER_WILL_RE = re.compile(r"^(?:👍\s*)?(?:yep[,.]?\s*|sure[,.]?\s*|ok[,.]?\s*)?(?:will|['’]ll)\s+(?!do\b)", re.I)
+_NOT_ACTION_RE = re.compile(
+    r"^(?:join|lead\b|leads?\s+(?:tech|the tech|cadence)|be\b|do(?: it| that)?\W*$|read the recap|catch up"
+    r"|attend|dial in)",
+    re.I,
+)
+_DUE_LEAD_RE = re.compile(r"(?:\b(?:by|on|due|before|until|no later than|in)\s+|[-–—,]\s*)$", re.I)
+_LATER_DUE_RE = re.compile(r"\s*[.;]?\s*((?:due|by|deadline)\b[^.;]{0,60})", re.I)  # "… earlier. Due Friday."
+_CORRECTION_RE = re.compile(r"^\s*\[(?:CO|[A-Z]{2,3})\]\s*", re.I)
+_MAKE_IT_RE = re.compile(r"\b(?:make it|move(?:d)? (?:it )?to|push(?:ed)? (?:it )?to|change(?:d)? to)\b", re.I)
+
+
+@dataclass
+class Who:
+    """A span that resolves to a person: [start, end) in the text, the owner label, role and whether known."""
+
+    start: int
+    end: int
+    label: str | None
+    role: AttendeeRole | None
+    known: bool
+
+
+@dataclass
+class Reading:
+    """Owned actions read from one line, with the line's part (later parts override earlier ones)."""
+
+    items: list[tuple[ActionItem, int, int]] = field(default_factory=list)  # (item, part, line no)
+
+
+class OwnerReader:
+    """Reads owned actions line by line; People resolves every WHO (built once per notes)."""
+
+    def __init__(self, people: People, call_date: date | None, day_first: bool) -> None:
+        self.people = people
+        self.call_date = call_date
+        self.day_first = day_first
+        self._memo: dict[str, tuple[str | None, AttendeeRole | None, bool]] = {}
+        self.flags: list[Flag] = []
+
+    # --- WHO spans ------------------------------------------------------------------------------------------------
+
+    def resolve(self, token: str) -> tuple[str | None, AttendeeRole | None, bool]:
+        if token not in self._memo:
+            self._memo[token] = self.people.resolve(token)
+        return self._memo[token]
+
+    def whos(self, text: str, speaker: str | None) -> list[Who]:
+        """Every span in text that names a person: names, ME words, and lowercase words or initials that resolve."""
+        out: list[Who] = []
+        taken: list[tuple[int, int]] = []
+        for s in sp.find_names(text):
+            label, role, known = self.resolve(s.value)
+            if not known and s.alias:
+                label, role, known = self.resolve(s.alias)
+            if not known and " " not in s.value and s.value.lower() in sp.me_words():
+                continue
+            out.append(Who(s.start, s.end, label, role, known))
+            taken.append((s.start, s.end))
+        t = 0  # taken spans are in order, and so are the words: one pointer keeps this linear
+        for m in sp.WORD_RE.finditer(text):
+            while t < len(taken) and taken[t][1] <= m.start():
+                t += 1
+            if t < len(taken) and taken[t][0] <= m.start():
+                continue
+            w = m.group(0)
+            low = w.lower()
+            if low in sp.me_words():
+                if low == "i" and speaker:
+                    label, role, known = self.resolve(speaker)
+                    out.append(Who(m.start(), m.end(), label, role, known))
+                else:
+                    out.append(Who(m.start(), m.end(), self.people.fm_name or "FM", "FM", True))
+                continue
+            if w[:1].isupper() and any(c.islower() for c in w[1:]):
+                continue  # a capitalised word that is not a name span (a not-name)
+            if len(low) < 2 or low in sp.not_names() or low in sp.role_titles():
+                continue
+            label, role, known = self.resolve(w)
+            if known:
+                out.append(Who(m.start(), m.end(), label, role, known))
+        out.sort(key=lambda w: w.start)
+        return out
+
+    # --- one line -------------------------------------------------------------------------------------------------
+
+    def read(self, line: Line) -> list[ActionItem] | None:
+        """The owned actions on a line; [] when the line is done or not an action; None when no form applies."""
+        if line.header:
+            return None
+        raw_text = line.text
+        if line.done or _DONE_RE.match(raw_text) or _DONE_RE.match(line.raw.strip()):
+            return []
+        speaker = speaker_of(line)
+        text = raw_text
+        if m := _CHAT_RE.match(text):
+            text = text[m.end() :]
+        prefix = _PREFIX_RE.match(text)
+        had_prefix = bool(prefix and prefix.group(0).strip())
+        text = text[prefix.end() :] if prefix else text
+        actiony = line.in_actions or had_prefix
+        whos = self.whos(text, speaker)
+        ref = line.ref_date or self.call_date
+        items: list[ActionItem] = []
+
+        # 1. verb forms anywhere, per sentence: "Harriet will send …", "Nadia said she'd …", "I'll …"
+        k = 0
+        last_known: Who | None = None  # the last person named before this sentence: "… he'll forward the invite"
+        for sentence_start, sentence in _sentences(text):
+            local: list[Who] = []
+            while k < len(whos) and whos[k].start < sentence_start + len(sentence):
+                if whos[k].start >= sentence_start:
+                    local.append(whos[k])
+                k += 1
+            items += self._verb_forms(line, text, sentence_start, sentence, local, last_known, ref)
+            last_known = next((w for w in reversed(local) if w.known), last_known)
+        if items:
+            return items
+        # 2. @Name forms: "@Julian can you send the intro …"
+        for w in whos:
+            if w.start > 0 and text[w.start - 1] == "@":
+                rest = text[w.end :].lstrip(" ,:")
+                ask = _ASK_YOU_RE.match(rest)
+                body = rest[ask.end() :] if ask else rest
+                first = body.split(" ", 1)[0].lower() if body else ""
+                if not body or (not ask and first in _QUESTION_WORDS):
+                    continue
+                nxt = next((o.start - 1 for o in whos if o.start > w.end and text[o.start - 1] == "@"), len(text))
+                items += self._make([w], body[: max(0, nxt - (len(text) - len(body)))] if nxt < len(text) else body,
+                                    line, ref, "")  # fmt: skip
+        if items:
+            return items
+        # 3. the speaker's own line: "will open the case tomorrow AM" (a reply in a chat or thread)
+        if speaker and (m := _SPEAKER_WILL_RE.match(text)):
+            label, role, known = self.resolve(speaker)
+            return self._make([Who(0, 0, label, role, known)], text[m.end() :], line, ref, "")
+        # 4. owner first: "Name: …", "Name - …", "AI Name – …", "jd + me: …", "Kasia checks …" (action lines)
+        lead = _leading_whos(text, whos)
+        if lead and not actiony and not all(w.known for w in lead):
+            lead = []
+        if lead and (actiony or _owner_sep(text, lead[-1].end, strict=True) is not None):
+            sep = _owner_sep(text, lead[-1].end, strict=not actiony)
+            if sep is not None:
+                body = text[sep:]
+                if not _NO_OWNER_RE.search(text[: lead[0].start]):
+                    return self._make(lead, body, line, ref, "")
+        # 5. owner last: "… (Name)", "… -> Name, due", "… — Name"
+        if actiony or "->" in text or "→" in text:
+            got = self._owner_last(text, whos, line, ref)
+            if got is not None:
+                return got
+        if actiony and _NO_OWNER_RE.search(text):
+            return self._make([], text, line, ref, "")
+        return None
+
+    def _verb_forms(
+        self,
+        line: Line,
+        text: str,
+        offset: int,
+        sentence: str,
+        local: list[Who],
+        last_known: Who | None,
+        ref: date | None,
+    ) -> list[ActionItem]:
+        found: list[tuple[int, int, list[Who]]] = []  # (clause start, match start, owners)
+        for k, w in enumerate(local):
+            if w.start > 0 and text[w.start - 1] == "@":
+                continue
+            group = [w]
+            j = k
+            while j + 1 < len(local) and _JOIN_RE.fullmatch(text[local[j].end : local[j + 1].start]):
+                group.append(local[j + 1])
+                j += 1
+            end = group[-1].end
+            if m := _WANTS_ME_RE.match(text, end):
+                fm = Who(w.start, end, self.people.fm_name or "FM", "FM", True)
+                found.append((m.end(), w.start, [fm]))
+                continue
+            m = verb_re().match(text, end)
+            if m is None:
+                continue
+            if any(f[1] <= w.start < f[0] for f in found):
+                continue
+            before = text[max(offset, w.start - 40) : w.start].rstrip(" @*[]☐(").lower()
+            word_before = re.search(r"([^\W\d_]+)$", before)
+            if word_before and word_before.group(1) not in _SUBJECT_OK:
+                continue  # "add me and Sandeep to …", "from Colleen by …": an object, not the owner
+            owners = group
+            found.append((m.end(), w.start, owners))
+        for m in _PRONOUN_RE.finditer(sentence):
+            start = offset + m.start()
+            prior = [w for w in local if w.end <= start and w.known] or ([last_known] if last_known else [])
+            if prior and not any(f[1] <= start < f[0] for f in found):
+                found.append((offset + m.end(), start, [prior[-1]]))
+        for m in _ELLIPTIC_RE.finditer(sentence):
+            start = offset + m.start()
+            prior = [w for w in local if w.end <= start and w.known]
+            if prior and not any(f[1] <= start < f[0] + 2 for f in found):
+                found.append((offset + m.end(), start, [prior[0]]))
+        found.sort()
+        items: list[ActionItem] = []
+        stop = offset + len(sentence)
+        for k, (clause_start, _, owners) in enumerate(found):
+            clause_end = min([f[1] for f in found[k + 1 :] if f[1] > clause_start] + [stop])
+            clause = text[clause_start:clause_end].rstrip(" ,;")
+            clause = re.sub(r"\s+(?:and|,)\s*$", "", clause)
+            later = _LATER_DUE_RE.match(text, clause_end)
+            items += self._make(owners, clause, line, ref, later.group(1) if later else "")
+        return items
+
+    def _owner_last(self, text: str, whos: list[Who], line: Line, ref: date | None) -> list[ActionItem] | None:
+        # "… (Bernadette)", "… (me) today", "… (DF + MLC)"
+        for m in reversed(list(re.finditer(r"\(([^()]{1,40})\)", text))):
+            inside = [w for w in whos if m.start(1) <= w.start and w.end <= m.end(1) and w.known]
+            if inside and _covers(m.group(1), m.start(1), inside):
+                body = text[: m.start()] + text[m.end() :]
+                return self._make(inside, body, line, ref, "")
+        # "… -> Aoife, next Tues", "… — Kenji"
+        for m in reversed(list(_ARROW_RE.finditer(text))):
+            after = [w for w in whos if w.start >= m.end() and w.known]
+            if not after or after[0].start != m.end():
+                continue
+            group = [after[0]]
+            for w in after[1:]:
+                if _JOIN_RE.fullmatch(text[group[-1].end : w.start]):
+                    group.append(w)
+            rest = text[group[-1].end :]
+            if rest.strip(" ,.;") and not read_due(rest, ref, day_first=self.day_first).words:
+                continue
+            return self._make(group, text[: m.start()], line, ref, rest)
+        return None
+
+    def _make(self, owners: list[Who], clause: str, line: Line, ref: date | None, later: str) -> list[ActionItem]:
+        clause = clause.strip(" .,;:-–—")
+        if len(clause) < 3 or _NOT_ACTION_RE.match(clause):
+            return []
+        due = read_due(clause, ref, day_first=self.day_first)
+        action = clause
+        if due.words:
+            head = _DUE_LEAD_RE.sub("", clause[: due.start].rstrip())
+            action = (head.rstrip() + " " + clause[due.end :].lstrip(" ,.")).strip(" ,.;-–—")
+        elif later.strip():
+            due = read_due(later, ref, day_first=self.day_first)
+        elif "|" in line.raw:
+            cells = [c.strip() for c in line.raw.strip().strip("|").split("|")]
+            for cell in cells[1:]:
+                got = read_due(cell, ref, day_first=self.day_first)
+                if got.words and cell.lower() not in clause.lower():
+                    due = got
+                    break
+        if not action:
+            return []
+        items = []
+        for w in owners or [Who(0, 0, None, None, True)]:
+            items.append(
+                ActionItem(
+                    owner=w.label,
+                    owner_role=w.role,
+                    action=tidy(action),
+                    due=due.value,
+                    due_text=due.words,
+                    sources=[line.source()],
+                )
+            )
+            if not w.known and w.label:
+                self.flags.append(
+                    Flag(
+                        field="action_items",
+                        message=f"Owner '{w.label}' is not among the attendees: check who this is.",
+                        sources=[line.source()],
+                    )
+                )
+            if due.ambiguous:
+                md, dm = due.ambiguous
+                self.flags.append(
+                    Flag(
+                        field="action_items",
+                        message=(
+                            f"'{due.words}' could be {md.isoformat()} (month first) or {dm.isoformat()} (day first);"
+                            f" read as {due.value.isoformat() if due.value else 'unknown'}: check it."
+                        ),
+                        sources=[line.source()],
+                    )
+                )
+        return items
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for s in _SENTENCE_SPLIT_RE.split(text):
+        start = text.find(s, pos)
+        out.append((max(start, 0), s))
+        pos = max(start, 0) + len(s)
+    return out
+
+
+def _leading_whos(text: str, whos: list[Who]) -> list[Who]:
+    """The people an action line starts with: "Tomasz and Sabine", "jd + me", "AI Kenji"."""
+    if not whos or text[: whos[0].start].strip(" @*[]☐"):
+        return []
+    group = [whos[0]]
+    for w in whos[1:]:
+        if _JOIN_RE.fullmatch(text[group[-1].end : w.start]):
+            group.append(w)
+        else:
+            break
+    return group
+
+
+def _owner_sep(text: str, end: int, strict: bool) -> int | None:
+    """Where the action starts after a leading owner: after ":" or a dash; on an action line also after a space
+    before a lowercase verb ("Kasia checks …", "Nadia schickt …")."""
+    m = re.compile(r"\s*(?::|[-–—])\s*").match(text, end)
+    if m:
+        return m.end()
+    if strict:
+        return None
+    m = re.compile(r"\s+(?=[^\W\d_])").match(text, end)
+    return m.end() if m else None
+
+
+def _covers(inside: str, offset: int, whos: list[Who]) -> bool:
+    """Whether the people fill the parenthesis ("DF + MLC", "me"), separators aside."""
+    rest = inside
+    for w in sorted(whos, key=lambda w: -w.start):
+        a, b = w.start - offset, w.end - offset
+        rest = rest[:a] + rest[b:]
+    return not re.sub(r"[\s,+&/]|\band\b", "", rest)
+
+
+def apply_overrides(readings: list[tuple[ActionItem, int, int]]) -> list[ActionItem]:
+    """Later parts override earlier ones: an action of a later part (a mail reply, an inline correction) replaces an
+    earlier action of the same owner about the same thing (first content word). Source: corpus README."""
+    keep: list[ActionItem | None] = []
+    latest: dict[tuple[str | None, str], list[tuple[int, int]]] = {}  # (owner, topic) -> [(part, index in keep)]
+    for item, part, _no in readings:
+        key = (item.owner, _topic(item.action) or "")
+        if key[1]:
+            for old_part, k in latest.get(key, []):
+                if old_part < part:
+                    keep[k] = None
+            latest.setdefault(key, []).append((part, len(keep)))
+        keep.append(item)
+    return [item for item in keep if item is not None]
+
+
+_STOP = frozenset({"send", "the", "a", "an", "to", "get", "set", "up", "do", "it", "out", "still", "will", "my", "our"})
+
+
+def _topic(action: str) -> str | None:
+    words = [w for w in re.findall(r"[a-z]+", action.lower()) if w not in _STOP and len(w) > 2]
+    return words[0] if words else None
+
+
+def correction_due(line: Line, reader: OwnerReader) -> tuple[date | None, str | None] | None:
+    """An inline correction that only moves a date ("[CO] I'm out Friday – make it 12/7."): the new due, or None."""
+    if not (_CORRECTION_RE.match(line.text) or _MAKE_IT_RE.search(line.text)):
+        return None
+    m = _MAKE_IT_RE.search(line.text)
+    text = line.text[m.end() :] if m else line.text
+    due = read_due(text, line.ref_date or reader.call_date, day_first=reader.day_first)
+    return (due.value, due.words) if due.words else None
