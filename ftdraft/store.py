@@ -3,11 +3,17 @@
 The app writes here on every change and before any drafting call, so a crash, a refresh or a model
 failure never costs the FM their notes. Small per-key rows (ticks, edits, typed agenda answers) are
 upserted one by one, so two tabs or processes editing different things never overwrite each other.
+
+Every engagement has an owner (the signed-in FM's key from ftdraft.auth; "" in single-user local mode) and
+a Store reads and writes only its owner's engagements: another owner's id is "not found", search never
+crosses owners. SQLite (the default file) or PostgreSQL (`pip install 'ftdraft[postgres]'`, psycopg 3).
+Alembic owns the schema (ftdraft/migrations/): opening a database upgrades it in place.
 """
 
 from __future__ import annotations
 
 import builtins
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,15 +25,19 @@ from sqlalchemy import (
     DateTime,
     Engine,
     ForeignKey,
+    Index,
     String,
     Text,
     create_engine,
     delete,
     event,
     func,
+    inspect,
     select,
+    text,
 )
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from .errors import StoreError
@@ -40,6 +50,13 @@ AGENDA = "agenda"  # key: agenda item letter; value: the answer the FM typed
 KINDS = (TICK, EDIT, AGENDA)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PG_CONNECT_TIMEOUT_S = 10  # an unreachable server says so in seconds, not after the OS gives up
+LOCAL_OWNER = ""  # single-user local mode (no sign-in): the owner of every engagement
+# The newest migration in ftdraft/migrations/versions; a database already there opens without loading Alembic.
+# tests/test_store.py holds this to Alembic's head.
+SCHEMA_REVISION = "0002_owner"
+BASELINE_REVISION = "0001_baseline"  # the tables of release 0.1.0, which had no alembic_version table
+MIGRATION_LOCK_ID = 0x66746472  # "ftdr": a PostgreSQL advisory lock so two replicas never migrate at once
 
 
 def _now() -> datetime:
@@ -52,8 +69,11 @@ class Base(DeclarativeBase):
 
 class EngagementRow(Base):
     __tablename__ = "engagements"
+    __table_args__ = (Index("ix_engagements_owner_updated_at", "owner", "updated_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # The signed-in FM's key (ftdraft.auth.SignedInUser.key); LOCAL_OWNER in single-user mode.
+    owner: Mapped[str] = mapped_column(String(500), default=LOCAL_OWNER, server_default=LOCAL_OWNER)
     customer: Mapped[str] = mapped_column(String(300), default="", index=True)
     engagement_json: Mapped[str] = mapped_column(Text, default="{}")
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -127,38 +147,194 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
-def _safe_url(url: str) -> str:
-    """The URL without a password, for messages."""
+def database_url(url: str) -> URL:
+    """The URL SQLAlchemy should use: `postgres://` and `postgresql://` (no driver named) mean psycopg 3,
+    the driver the `postgres` extra installs (SQLAlchemy alone would pick psycopg2). Raises StoreError when
+    the URL cannot be read (the message never carries the password)."""
     try:
-        from sqlalchemy.engine import make_url
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(
+            "FTDRAFT_DATABASE_URL is not a database URL: use sqlite:///path/to/ftdraft.db or "
+            "postgresql://user:password@host:5432/ftdraft (see .env.example)."
+        ) from None
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
 
-        return make_url(url).render_as_string(hide_password=True)
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`: SQLite in WAL mode with a busy timeout, or PostgreSQL (psycopg 3) with a connect
+    timeout and a pre-ping so a restarted server costs no error. Raises StoreError (driver missing, bad URL)."""
+    parsed = database_url(url)
+    try:
+        if parsed.drivername.startswith("sqlite"):
+            engine = create_engine(
+                parsed, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            )
+            _configure_sqlite(engine)
+            return engine
+        connect_args: dict[str, Any] = {}
+        if parsed.drivername.startswith("postgresql") and "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise StoreError(_driver_message(parsed, exc)) from None
+
+
+def _driver_message(url: URL, exc: BaseException) -> str:
+    if url.get_backend_name() == "postgresql":
+        return (
+            "The PostgreSQL driver is not installed: run pip install 'ftdraft[postgres]' (psycopg 3), "
+            "then start ftdraft again."
+        )
+    return (
+        f"ftdraft cannot use the database {safe_url(url)} ({type(exc).__name__}): use a sqlite:/// or "
+        "postgresql:// URL in FTDRAFT_DATABASE_URL."
+    )
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+        return parsed.render_as_string(hide_password=True)
     except Exception:
         return "the database"
 
 
-class Store:
-    """The app's database. Every method is one short transaction; errors become StoreError."""
+def _where(url: URL) -> str:
+    if url.get_backend_name() == "sqlite":
+        return f"the database file {url.database or '(in memory)'}"
+    host = url.host or "localhost"
+    port = f":{url.port}" if url.port else ""
+    return f"the database server {host}{port} (database {url.database or '?'})"
 
-    def __init__(self, url: str) -> None:
+
+# Driver text is matched, never shown: it can carry user names, paths and SQL.
+_REASONS: tuple[tuple[str, str], ...] = (
+    (r"file is not a database|malformed|disk image", "damaged"),
+    (r"database is locked|database table is locked|deadlock|could not serialize", "busy"),
+    (r"unable to open database file|readonly database|read-only", "file"),
+    (r"password authentication failed|authentication failed|no password supplied|role .* does not exist", "login"),
+    (r"database .* does not exist", "no_database"),
+    (
+        r"connection refused|could not connect|timeout expired|timed out|could not translate host|"
+        r"name or service not known|server closed the connection|connection .* failed|no route to host|"
+        r"terminating connection|the database system is (starting|shutting) up",
+        "unreachable",
+    ),
+)
+
+
+def classify(exc: BaseException) -> str:
+    """What went wrong with the database, in one word: damaged, busy, file, login, no_database, unreachable,
+    or other. Reads the driver's message (the SQLAlchemy wrapper's `orig` when there is one)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    for pattern, reason in _REASONS:
+        if re.search(pattern, text):
+            return reason
+    return "other"
+
+
+def store_message(exc: BaseException, url: str | URL, what: str) -> str:
+    """One line for the FM: what failed and what to do. Never the password, never driver text.
+
+    `what` is the action in words ("open the database", "save the notes")."""
+    parsed = url if isinstance(url, URL) else database_url(url)
+    where = _where(parsed)
+    reason = classify(exc)
+    if reason == "damaged":
+        return (
+            f"Could not {what}: {where} is damaged or is not a SQLite database. Move it aside (ftdraft then "
+            "starts an empty one) or restore it from a backup, then reload the page."
+        )
+    if reason == "busy":
+        return f"Could not {what}: {where} is busy with another writer. Your text is kept; try again in a moment."
+    if reason == "file":
+        return (
+            f"Could not {what}: cannot open or write {where}. Check that its folder exists and is writable, "
+            "or set FTDRAFT_DATABASE_URL to another file."
+        )
+    if reason == "login":
+        return (
+            f"Could not {what}: {where} refused the user name or password in FTDRAFT_DATABASE_URL. "
+            "Fix them there (or in the server's access rules)."
+        )
+    if reason == "no_database":
+        return f"Could not {what}: {where} does not exist. Create it (createdb) or fix FTDRAFT_DATABASE_URL."
+    if reason == "unreachable":
+        return (
+            f"Could not {what}: {where} did not answer. Start the server or fix the host and port in "
+            "FTDRAFT_DATABASE_URL; your text is kept, try again once it is up."
+        )
+    return (
+        f"Could not {what} in {where} ({type(exc).__name__}). Your text is kept; try again, and if it keeps "
+        "failing check FTDRAFT_DATABASE_URL and the server's log."
+    )
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the database to SCHEMA_REVISION with Alembic, in one transaction, nothing lost.
+
+    An empty database gets every table; a database of release 0.1.0 (tables, no alembic_version) is
+    stamped as the baseline and then upgraded. On PostgreSQL an advisory lock makes replicas that start
+    together migrate one after the other; on SQLite the write transaction (BEGIN IMMEDIATE) does."""
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if "alembic_version" in tables:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+            if current == [SCHEMA_REVISION]:
+                return  # the common case: no Alembic import at all
+    from alembic import command
+    from alembic.config import Config
+
+    from . import migrations
+
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})"))
+        tables = set(inspect(conn).get_table_names())
+        config = Config()
+        config.set_main_option("script_location", str(migrations.SCRIPT_LOCATION))
+        config.attributes["connection"] = conn
+        if "engagements" in tables and "alembic_version" not in tables:
+            command.stamp(config, BASELINE_REVISION)
+        command.upgrade(config, "head")
+
+
+class Store:
+    """The app's database, seen as one owner. Every method is one short transaction; errors become StoreError
+    with one line that says what to do (store_message).
+
+    `owner` is the signed-in FM's key (ftdraft.auth) or LOCAL_OWNER; for_owner() gives another owner's view
+    over the same connections, so one Store per process serves every signed-in user."""
+
+    def __init__(self, url: str, owner: str = LOCAL_OWNER) -> None:
         self.url = url
+        self.owner = owner
+        self.engine = make_engine(url)
         try:
-            self.engine = make_engine(url)
-            Base.metadata.create_all(self.engine)
+            upgrade_schema(self.engine)
         except SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise StoreError(store_message(exc, url, "open the database")) from None
+        except Exception as exc:  # Alembic's CommandError: a revision this version does not know
+            self.engine.dispose()
+            if type(exc).__name__ != "CommandError":
+                raise
             raise StoreError(
-                f"Cannot open the database at {_safe_url(url)} ({type(exc).__name__}). "
-                "Check FTDRAFT_DATABASE_URL, or unset it to use the default file."
+                f"{_where(database_url(url)).capitalize()} was upgraded by a newer ftdraft: install that version "
+                "(or restore a backup taken before the upgrade)."
             ) from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def for_owner(self, owner: str) -> Store:
+        """The same database seen as `owner` (no new connections)."""
+        view = object.__new__(Store)
+        view.__dict__.update(self.__dict__)
+        view.owner = owner
+        return view
 
     def _session(self) -> Session:
         return self._sessions()
@@ -168,9 +344,12 @@ class Store:
             with self._session() as session, session.begin():
                 return fn(session)
         except SQLAlchemyError as exc:
-            raise StoreError(
-                f"Could not {what} ({type(exc).__name__}). Your text is still on the page; try again in a moment."
-            ) from None
+            raise StoreError(store_message(exc, self.url, what)) from None
+
+    def _mine(self, s: Session, eid: str) -> EngagementRow | None:
+        """The engagement `eid` when this owner's; None for a missing id and for another owner's alike."""
+        row = s.get(EngagementRow, eid)
+        return row if row is not None and row.owner == self.owner else None
 
     # ------------------------------------------------------------ engagements
 
@@ -182,6 +361,7 @@ class Store:
             s.add(
                 EngagementRow(
                     id=eid,
+                    owner=self.owner,
                     customer=engagement.customer,
                     engagement_json=engagement.model_dump_json(),
                     notes=notes,
@@ -197,7 +377,12 @@ class Store:
         def fn(s: Session) -> str | None:
             rows = s.scalars(
                 select(EngagementRow)
-                .where(EngagementRow.customer == "", EngagementRow.notes == "", EngagementRow.bundle_json.is_(None))
+                .where(
+                    EngagementRow.owner == self.owner,
+                    EngagementRow.customer == "",
+                    EngagementRow.notes == "",
+                    EngagementRow.bundle_json.is_(None),
+                )
                 .order_by(EngagementRow.updated_at.desc())
                 .limit(20)
             ).all()
@@ -210,11 +395,14 @@ class Store:
         return self._run("look for a blank engagement", fn) or self.create()
 
     def exists(self, eid: str) -> bool:
-        return bool(self._run("read the engagement", lambda s: s.get(EngagementRow, eid) is not None))
+        """Whether `eid` is one of this owner's engagements."""
+        return bool(self._run("read the engagement", lambda s: self._mine(s, eid) is not None))
 
     def get(self, eid: str) -> Record | None:
+        """Everything saved for `eid`, or None when it is not this owner's (missing, deleted, another FM's)."""
+
         def fn(s: Session) -> Record | None:
-            row = s.get(EngagementRow, eid)
+            row = self._mine(s, eid)
             if row is None:
                 return None
             items = s.scalars(select(ItemRow).where(ItemRow.engagement_id == eid)).all()
@@ -254,7 +442,7 @@ class Store:
         return self._run("read the engagement", fn)
 
     def list(self, search: str = "", limit: int = 100) -> list[Summary]:
-        """Engagements with something in them, newest first; `search` matches the customer name."""
+        """This owner's engagements with something in them, newest first; `search` matches the customer name."""
 
         def fn(s: Session) -> list[Summary]:
             q = select(
@@ -263,7 +451,7 @@ class Store:
                 EngagementRow.updated_at,
                 func.length(EngagementRow.notes),
                 EngagementRow.bundle_json.is_not(None),
-            ).where((EngagementRow.customer != "") | (EngagementRow.notes != ""))
+            ).where(EngagementRow.owner == self.owner, (EngagementRow.customer != "") | (EngagementRow.notes != ""))
             term = search.strip()
             if term:
                 escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -277,7 +465,7 @@ class Store:
         return self._run("list the engagements", fn)
 
     def _touch(self, s: Session, eid: str) -> EngagementRow:
-        row = s.get(EngagementRow, eid)
+        row = self._mine(s, eid)
         if row is None:
             raise StoreError("This engagement no longer exists (deleted in another tab?). Start a new one.")
         row.updated_at = _now()
@@ -310,10 +498,17 @@ class Store:
         self._run("save the drafts", fn)
 
     def delete(self, eid: str) -> bool:
+        """Delete one of this owner's engagements with its items; False when there was none to delete."""
+
         def fn(s: Session) -> bool:
+            if self._mine(s, eid) is None:
+                return False
             s.execute(delete(ItemRow).where(ItemRow.engagement_id == eid))
             # A DELETE runs through a cursor; Session.execute is typed for any statement.
-            result = cast(CursorResult[Any], s.execute(delete(EngagementRow).where(EngagementRow.id == eid)))
+            result = cast(
+                CursorResult[Any],
+                s.execute(delete(EngagementRow).where(EngagementRow.id == eid, EngagementRow.owner == self.owner)),
+            )
             return bool(result.rowcount)
 
         return self._run("delete the engagement", fn)

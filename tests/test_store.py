@@ -1,13 +1,17 @@
-"""The store on a real SQLite file: CRUD, search, delete, and two processes saving at once."""
+"""The store on a real SQLite file and a real PostgreSQL server (tests/pg_support.py), the same tests on both:
+CRUD, search, delete, per-owner scoping, migrations from release 0.1.0, messages, two processes saving at once."""
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import sqlite3
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from pg_support import postgres_admin_url_fixture, postgres_url_fixture  # noqa: F401  (fixtures)
+from sqlalchemy import text
 
 from ftdraft.errors import StoreError
 from ftdraft.pipeline import offline_bundle
@@ -17,9 +21,17 @@ from ftdraft.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database: a SQLite file, or a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ftdraft.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(f"sqlite:///{tmp_path / 'ftdraft.db'}")
+def store(db_url: str) -> Iterator[Store]:
+    s = Store(db_url)
     yield s
     s.dispose()
 
@@ -60,7 +72,8 @@ def test_create_get_update_round_trip(store: Store) -> None:
     assert rec.edits == {"ftop.text": "kept"}
 
 
-def test_sqlite_runs_in_wal_mode_with_busy_timeout(store: Store, tmp_path: Path) -> None:
+def test_sqlite_runs_in_wal_mode_with_busy_timeout(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'ftdraft.db'}")
     store.create(Engagement(customer="x"))
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -114,7 +127,9 @@ def test_delete_removes_everything(store: Store) -> None:
 def test_unreadable_saved_bundle_is_reported_not_raised(store: Store) -> None:
     eid = store.create(Engagement(customer="Old"), notes="keep these notes")
     with store.engine.begin() as conn:
-        conn.exec_driver_sql("update engagements set bundle_json = '{\"schema_version\": 0}' where id = ?", (eid,))
+        conn.execute(
+            text("update engagements set bundle_json = :b where id = :id"), {"b": '{"schema_version": 0}', "id": eid}
+        )
     rec = store.get(eid)
     assert rec.bundle is None and rec.notes == "keep these notes"
     assert "draft again" in rec.problems[0]
@@ -139,8 +154,8 @@ def _writer(url: str, shared: str, tag: str, barrier: mp.synchronize.Barrier) ->
     s.dispose()
 
 
-def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
+def test_two_processes_saving_at_once_lose_nothing(db_url: str) -> None:
+    url = db_url
     first = Store(url)
     shared = first.create(Engagement(customer="Shared"))
     first.dispose()
@@ -162,3 +177,169 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     for summary in s.list("A-1"):
         assert s.get(summary.id).notes.startswith("notes A 1")
     s.dispose()
+
+
+# ------------------------------------------------------------------ one FM's engagements per FM
+
+
+def test_each_owner_reads_writes_and_finds_only_their_own(store: Store) -> None:
+    ana, ben = store.for_owner("oidc:ana"), store.for_owner("oidc:ben")
+    a = ana.create(Engagement(customer="Contoso Pharma"), notes="ana's notes")
+    ana.set_tick(a, "review the rfa", True)
+    b = ben.create(Engagement(customer="Contoso Retail"), notes="ben's notes")
+
+    assert [x.id for x in ana.list()] == [a] and [x.id for x in ben.list()] == [b]
+    assert [x.id for x in ana.list("contoso")] == [a]  # search never crosses owners
+    assert store.list() == []  # the local (no sign-in) owner sees neither
+    assert ben.get(a) is None and not ben.exists(a)  # another FM's id is "not found"
+    for write in (
+        lambda: ben.save_notes(a, "overwritten"),
+        lambda: ben.save_engagement(a, Engagement(customer="Mine now")),
+        lambda: ben.save_bundle(a, None),
+        lambda: ben.set_edit(a, "ftop.text", "x"),
+        lambda: ben.set_tick(a, "review the rfa", False),
+        lambda: ben.set_agenda(a, {"d": "x"}),
+        lambda: ben.clear_edits(a, ["ftop.text"]),
+    ):
+        with pytest.raises(StoreError, match="no longer exists"):
+            write()
+    assert ben.delete(a) is False
+    rec = ana.get(a)
+    assert rec is not None and rec.notes == "ana's notes" and rec.engagement.customer == "Contoso Pharma"
+    assert rec.ticks == {"review the rfa": True} and rec.edits == {} and rec.agenda == {}
+    # Blank engagements are per owner too: ben's fresh blank is not ana's.
+    assert ana.blank() != ben.blank()
+
+
+# ------------------------------------------------------------------ migrations
+
+
+def test_schema_revision_is_alembics_head_and_the_models_match_the_migrated_database(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from ftdraft import migrations
+    from ftdraft.store import SCHEMA_REVISION, Base
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations.SCRIPT_LOCATION))
+    assert ScriptDirectory.from_config(config).get_heads() == [SCHEMA_REVISION]
+    with store.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn)
+        assert ctx.get_current_heads() == (SCHEMA_REVISION,)
+        assert compare_metadata(ctx, Base.metadata) == []  # a table change without a migration fails here
+
+
+def _release_0_1_0(url: str) -> Store:
+    """A database as release 0.1.0 left it: its tables (the baseline migration) and no alembic_version."""
+    from alembic import command
+    from alembic.config import Config
+
+    from ftdraft import migrations
+    from ftdraft.store import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(migrations.SCRIPT_LOCATION))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001_baseline")
+        conn.execute(text("DROP TABLE alembic_version"))
+        conn.execute(
+            text(
+                "INSERT INTO engagements (id, customer, engagement_json, notes, bundle_json, created_at, updated_at)"
+                " VALUES ('e1', 'Woodgrove Bank', '{\"customer\": \"Woodgrove Bank\"}', 'old notes', NULL,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO engagement_items (engagement_id, kind, key, value, updated_at)"
+                " VALUES ('e1', 'edit', 'ftop.text', 'my FTOP', CURRENT_TIMESTAMP)"
+            )
+        )
+    engine.dispose()
+    return Store(url)
+
+
+def test_a_database_of_release_0_1_0_upgrades_in_place_on_either_backend(db_url: str) -> None:
+    store = _release_0_1_0(db_url)
+    rec = store.get("e1")
+    assert rec is not None and rec.engagement.customer == "Woodgrove Bank" and rec.notes == "old notes"
+    assert rec.edits == {"ftop.text": "my FTOP"}
+    assert [x.id for x in store.list()] == ["e1"]
+    assert store.for_owner("oidc:ana").list() == []  # old rows belong to the local owner
+    store.dispose()
+    again = Store(db_url)  # reopening an up-to-date database changes nothing
+    assert again.get("e1") is not None and again.get("e1").edits == {"ftop.text": "my FTOP"}
+    again.dispose()
+
+
+def test_the_file_release_0_1_0_wrote_opens_with_everything_in_it(tmp_path: Path) -> None:
+    """tests/fixtures/db/release-0.1.0.sqlite was written by 0.1.0's own store (see make_release_0_1_0.py)."""
+    path = tmp_path / "old.sqlite"
+    path.write_bytes((ROOT / "tests" / "fixtures" / "db" / "release-0.1.0.sqlite").read_bytes())
+    store = Store(f"sqlite:///{path}")
+    listed = {x.customer: x for x in store.list()}
+    assert set(listed) == {"Woodgrove Bank", "Contoso Pharma"}
+    assert listed["Woodgrove Bank"].has_drafts and listed["Woodgrove Bank"].has_notes
+    rec = store.get(listed["Woodgrove Bank"].id)
+    assert rec is not None and rec.problems == []
+    assert rec.engagement.motion == "Health" and rec.engagement.account_team[0].name == "Lena Fischer"
+    assert rec.notes.startswith("woodgrove bank call")
+    assert rec.bundle is not None and rec.bundle.engagement.customer == "Woodgrove Bank"
+    assert rec.ticks == {"review the health report": True, "send the internal invite": False}
+    assert rec.edits == {
+        "follow_up.body": "Hi Lena,\nmy edited follow-up body.\n",
+        "ftop.text": "My FTOP entry, edited.",
+    }
+    assert rec.agenda == {"d": "Hybrid AD, 4,000 seats"}
+    assert store.get(listed["Contoso Pharma"].id).ticks == {"review the rfa request": True}
+    # The old rows' blank engagement is still reused, and new writes work on the upgraded file.
+    store.save_notes(listed["Contoso Pharma"].id, "more notes")
+    assert store.get(listed["Contoso Pharma"].id).notes == "more notes"
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("select version_num from alembic_version").fetchall() == [("0002_owner",)]
+        assert raw.execute("select count(*) from engagements where owner = ''").fetchone() == (3,)
+
+
+def test_a_database_from_a_newer_release_says_so(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ftdraft.db'}"
+    Store(url).dispose()
+    with sqlite3.connect(tmp_path / "ftdraft.db") as raw:
+        raw.execute("update alembic_version set version_num = '0099_future'")
+    with pytest.raises(StoreError, match="newer ftdraft"):
+        Store(url)
+
+
+# ------------------------------------------------------------------ messages: one line that says what to do
+
+
+def test_a_damaged_sqlite_file_says_what_to_do_not_try_again(tmp_path: Path) -> None:
+    path = tmp_path / "ftdraft.db"
+    path.write_bytes(b"this is not a database" * 200)
+    with pytest.raises(StoreError) as err:
+        Store(f"sqlite:///{path}")
+    message = str(err.value)
+    assert "damaged" in message and "Move it aside" in message and str(path) in message
+    assert "try again in a moment" not in message and "\n" not in message
+
+
+def test_a_file_damaged_while_open_says_so_on_the_next_write(tmp_path: Path) -> None:
+    path = tmp_path / "ftdraft.db"
+    store = Store(f"sqlite:///{path}")
+    eid = store.create(Engagement(customer="x"))
+    store.dispose()
+    path.write_bytes(b"\x00garbage" * 4096)
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    with pytest.raises(StoreError, match="damaged") as err:
+        store.save_notes(eid, "n")
+    assert "Could not save the notes" in str(err.value)
+
+
+def test_a_url_that_is_not_a_url_is_a_message() -> None:
+    with pytest.raises(StoreError, match="not a database URL"):
+        Store("not a url at all")
