@@ -35,6 +35,7 @@ _WANTS_ME_RE = re.compile(r"\s+(?:wants|asked|needs|would like)\s+(?:me|us|the F
 _PREFIX_RE = re.compile(
     r"^(?:[☐☑✅✔□■▢]\s*|\[\s?[xX✓ ]?\s?\]\s*|\d{1,2}\s*[.)|]\s*)*(?:(?:AI|TODO|To-?do|Action|ACTION)\b\s*[:\-–]?\s*)?"
 )
+_PREFIX_AI_RE = re.compile(r"^\W*(?:AI|TODO|Action)\b")
 _DONE_RE = re.compile(r"^\s*(?:[☑✅✔]|\[\s?[xX✓]\s?\])")
 _CHAT_RE = re.compile(r"^\[[^\]]{3,40}\]\s*[^:]{2,60}:\s*")
 _SEP_AFTER_WHO_RE = re.compile(r"\s*(?::|[-–—]|\s(?=[a-zà-ÿ]))\s*")
@@ -59,6 +60,13 @@ _NOT_ACTION_RE = re.compile(
 )
 _DUE_LEAD_RE = re.compile(r"(?:\b(?:by|on|due|before|until|no later than|in)\s+|[-–—,]\s*)$", re.I)
 _LATER_DUE_RE = re.compile(r"\s*[.;]?\s*((?:due|by|deadline)\b[^.;]{0,60})", re.I)  # "… earlier. Due Friday."
+# A weekday naming a recurring meeting is no due date: "2nd Thursday", "weekly Tuesday account call", "Monday call".
+_RHYTHM_DAY_RE = re.compile(
+    r"(?:\b(?:1st|2nd|3rd|4th|first|second|third|fourth|last|every|each|weekly|biweekly|bi-weekly|fortnightly|monthly)"
+    r"\s+(?:mon|tue|wed|thu|fri)[a-z]*)|(?:\b(?:mon|tue|wed|thu|fri)[a-z]*\s+(?:account|acct|call|sync|meeting|status|"
+    r"security|at\b|team))",
+    re.I,
+)
 _CORRECTION_RE = re.compile(r"^\s*\[(?:CO|[A-Z]{2,3})\]\s*", re.I)
 _MAKE_IT_RE = re.compile(r"\b(?:make it|move(?:d)? (?:it )?to|push(?:ed)? (?:it )?to|change(?:d)? to)\b", re.I)
 
@@ -118,12 +126,17 @@ class OwnerReader:
                 continue
             w = m.group(0)
             low = w.lower()
+            if low in ("i'll", "i’ll", "i'm", "i’m", "i'd", "i’d"):
+                w, low = w[0], "i"  # "I'll": the owner is "I", the verb "'ll" follows
+                m_end = m.start() + 1
+            else:
+                m_end = m.end()
             if low in sp.me_words():
                 if low == "i" and speaker:
                     label, role, known = self.resolve(speaker)
-                    out.append(Who(m.start(), m.end(), label, role, known))
+                    out.append(Who(m.start(), m_end, label, role, known))
                 else:
-                    out.append(Who(m.start(), m.end(), self.people.fm_name or "FM", "FM", True))
+                    out.append(Who(m.start(), m_end, self.people.fm_name or "FM", "FM", True))
                 continue
             if w[:1].isupper() and any(c.islower() for c in w[1:]):
                 continue  # a capitalised word that is not a name span (a not-name)
@@ -142,8 +155,8 @@ class OwnerReader:
         if line.header:
             return None
         raw_text = line.text
-        if line.done or _DONE_RE.match(raw_text) or _DONE_RE.match(line.raw.strip()):
-            return []
+        if (line.done or _DONE_RE.match(line.raw.strip())) and (line.in_actions or _PREFIX_AI_RE.search(raw_text)):
+            return []  # a ticked action item is done; a ticked agenda item ("☑ n. sync – …") is covered, still read
         speaker = speaker_of(line)
         text = raw_text
         if m := _CHAT_RE.match(text):
@@ -155,6 +168,7 @@ class OwnerReader:
         whos = self.whos(text, speaker)
         ref = line.ref_date or self.call_date
         items: list[ActionItem] = []
+        matched = False
 
         # 1. verb forms anywhere, per sentence: "Harriet will send …", "Nadia said she'd …", "I'll …"
         k = 0
@@ -165,9 +179,12 @@ class OwnerReader:
                 if whos[k].start >= sentence_start:
                     local.append(whos[k])
                 k += 1
-            items += self._verb_forms(line, text, sentence_start, sentence, local, last_known, ref)
+            got = self._verb_forms(line, text, sentence_start, sentence, local, last_known, ref)
+            if got is not None:
+                items += got
+                matched = True
             last_known = next((w for w in reversed(local) if w.known), last_known)
-        if items:
+        if matched:
             return items
         # 2. @Name forms: "@Julian can you send the intro …"
         for w in whos:
@@ -189,14 +206,21 @@ class OwnerReader:
             return self._make([Who(0, 0, label, role, known)], text[m.end() :], line, ref, "")
         # 4. owner first: "Name: …", "Name - …", "AI Name – …", "jd + me: …", "Kasia checks …" (action lines)
         lead = _leading_whos(text, whos)
+        if lead and line.label and line.label in sp.role_titles():
+            return []  # "FM: me", "ATS: Kwame …": a roster line
         if lead and not actiony and not all(w.known for w in lead):
             lead = []
-        if lead and (actiony or _owner_sep(text, lead[-1].end, strict=True) is not None):
+        if lead:
             sep = _owner_sep(text, lead[-1].end, strict=not actiony)
-            if sep is not None:
-                body = text[sep:]
-                if not _NO_OWNER_RE.search(text[: lead[0].start]):
-                    return self._make(lead, body, line, ref, "")
+            if sep is not None and not all(w.known for w in lead) and text[lead[-1].end : sep].strip() == "":
+                sep = None  # "Send the …": an unknown word before a space is no owner
+            body = text[sep:] if sep is not None else ""
+            head = sp.WORD_RE.match(body)
+            if head and (head.group(0).lower() in sp.role_titles() or head.group(0).lower() in sp.me_words()):
+                return []  # "Thiago Albuquerque - ATS", "FM: me": people, not an action
+            starts_ok = actiony or body[:1].islower() or body[:1] in "\"“'"
+            if sep is not None and starts_ok and not _NO_OWNER_RE.search(text[: lead[0].start]):
+                return self._make(lead, body, line, ref, "")
         # 5. owner last: "… (Name)", "… -> Name, due", "… — Name"
         if actiony or "->" in text or "→" in text:
             got = self._owner_last(text, whos, line, ref)
@@ -215,11 +239,15 @@ class OwnerReader:
         local: list[Who],
         last_known: Who | None,
         ref: date | None,
-    ) -> list[ActionItem]:
+    ) -> list[ActionItem] | None:
+        """The actions of one sentence's verb forms; None when no verb form is there ([] when one is but it is no
+        action, such as "I'll join that")."""
         found: list[tuple[int, int, list[Who]]] = []  # (clause start, match start, owners)
         for k, w in enumerate(local):
             if w.start > 0 and text[w.start - 1] == "@":
                 continue
+            if k and _JOIN_RE.fullmatch(text[local[k - 1].end : w.start]):
+                continue  # "add me + Beatriz to …": Beatriz belongs to the group that starts before her
             group = [w]
             j = k
             while j + 1 < len(local) and _JOIN_RE.fullmatch(text[local[j].end : local[j + 1].start]):
@@ -251,6 +279,8 @@ class OwnerReader:
             prior = [w for w in local if w.end <= start and w.known]
             if prior and not any(f[1] <= start < f[0] + 2 for f in found):
                 found.append((offset + m.end(), start, [prior[0]]))
+        if not found:
+            return None
         found.sort()
         items: list[ActionItem] = []
         stop = offset + len(sentence)
@@ -263,15 +293,9 @@ class OwnerReader:
         return items
 
     def _owner_last(self, text: str, whos: list[Who], line: Line, ref: date | None) -> list[ActionItem] | None:
-        # "… (Bernadette)", "… (me) today", "… (DF + MLC)"
-        for m in reversed(list(re.finditer(r"\(([^()]{1,40})\)", text))):
-            inside = [w for w in whos if m.start(1) <= w.start and w.end <= m.end(1) and w.known]
-            if inside and _covers(m.group(1), m.start(1), inside):
-                body = text[: m.start()] + text[m.end() :]
-                return self._make(inside, body, line, ref, "")
         # "… -> Aoife, next Tues", "… — Kenji"
         for m in reversed(list(_ARROW_RE.finditer(text))):
-            after = [w for w in whos if w.start >= m.end() and w.known]
+            after = [w for w in whos if w.start >= m.end() and w.known and w.role != "customer"]
             if not after or after[0].start != m.end():
                 continue
             group = [after[0]]
@@ -282,6 +306,14 @@ class OwnerReader:
             if rest.strip(" ,.;") and not read_due(rest, ref, day_first=self.day_first).words:
                 continue
             return self._make(group, text[: m.start()], line, ref, rest)
+        # "… (Bernadette)", "… (me) today", "… (DF + MLC)"
+        for m in reversed(list(re.finditer(r"\(([^()]{1,40})\)", text))):
+            inside = [
+                w for w in whos if m.start(1) <= w.start and w.end <= m.end(1) and w.known and w.role != "customer"
+            ]
+            if inside and _covers(m.group(1), m.start(1), inside):
+                body = text[: m.start()] + text[m.end() :]
+                return self._make(inside, body, line, ref, "")
         return None
 
     def _make(self, owners: list[Who], clause: str, line: Line, ref: date | None, later: str) -> list[ActionItem]:
@@ -289,6 +321,12 @@ class OwnerReader:
         if len(clause) < 3 or _NOT_ACTION_RE.match(clause):
             return []
         due = read_due(clause, ref, day_first=self.day_first)
+        if due.words and _RHYTHM_DAY_RE.search(clause[max(0, due.start - 14) : due.end + 12]):
+            due = read_due(
+                clause[: due.start] + " " * (due.end - due.start) + clause[due.end :], ref, day_first=self.day_first
+            )
+            if due.words and _RHYTHM_DAY_RE.search(clause[max(0, due.start - 14) : due.end + 12]):
+                due = read_due("", ref)
         action = clause
         if due.words:
             head = _DUE_LEAD_RE.sub("", clause[: due.start].rstrip())

@@ -143,7 +143,8 @@ class People:
         self.aliases: dict[str, Attendee] = {}
         # full names shown outside attendee lists (chat speakers, mail senders): "Oskar/CSM" -> Oskar Lindahl
         self.name_pool: dict[str, str] = {}
-        self.first_speaker: str | None = None
+        self.first_speaker: str | None = None  # the author of the oldest part: the FM when no one else is named
+        self._first_part = 0
         for c in engagement.customer_contacts:
             self.customer.append(c)
 
@@ -255,8 +256,8 @@ class People:
         words = name.split()
         if len(words) >= 2 and all(sp.is_name_word(w) or w.lower() in sp.particles() for w in words):
             self.name_pool.setdefault(words[0].lower(), name)
-            if self.first_speaker is None:
-                self.first_speaker = name
+            if self.first_speaker is None or line.part < self._first_part:
+                self.first_speaker, self._first_part = name, line.part
 
     def full_name(self, name: str) -> str:
         """A first name written alone ("Oskar/CSM") completed from a full name the notes show elsewhere."""
@@ -273,7 +274,13 @@ class People:
         fm = (self.fm_name or "FM"), cast(AttendeeRole, "FM"), True
         if low in sp.me_words() or low in self.fm_names:
             return fm
-        person = self.aliases.get(low) or self.find(t) or self._by_nickname(low) or self._by_initials(low)
+        person = (
+            self.aliases.get(low)
+            or self.find(t)
+            or self._by_nickname(low)
+            or self._by_initials(low)
+            or self._by_prefix(low)
+        )
         if person is None and " " not in t and low in self.name_pool:
             full = self.name_pool[low]
             if full.lower() in self.fm_names:
@@ -291,6 +298,19 @@ class People:
         if t.upper() in FIELD_ROLES:
             return None, cast(AttendeeRole, t.upper()), True
         return t, None, False
+
+    def _by_prefix(self, low: str) -> Attendee | None:
+        """ "Ruth Ann" for Ruth Ann McAllister, "ana" for Ana-Lucía Ferreira: the start of exactly one name."""
+        words = low.split()
+        hits = []
+        for a in self.attendees:
+            if not a.name:
+                continue
+            parts = _name_parts(a.name)
+            prefix = len(words) > 1 and len(parts) > len(words) and parts[: len(words)] == tuple(words)
+            if prefix or (len(words) == 1 and "-" in parts[0] and parts[0].split("-")[0] == words[0]):
+                hits.append(a)
+        return hits[0] if len(hits) == 1 else None
 
     def _by_nickname(self, low: str) -> Attendee | None:
         formal = sp.nicknames().get(low)

@@ -89,12 +89,16 @@ WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _QUOTED_NICK_RE = re.compile(r"\s+[\"“']([^\W\d_][^\W\d_'’\-]*)[\"”']\s+")
 
 
+_CONTRACTION_RE = re.compile(r"['’](?:ll|d|m|s|re|ve)$")  # "I'll", "She'd", "Tom's" are not name words
+
+
 def is_name_word(word: str) -> bool:
     """A capitalised word that can be part of a name: an uppercase first letter and a lowercase letter after it
     ("Núñez", "McAllister", "Ní"; not "WYL", "ATS" or "Teams" — the last is a not-name)."""
     return (
         word[:1].isupper()
         and any(c.islower() for c in word[1:])
+        and not _CONTRACTION_RE.search(word)
         and word.lower() not in not_names()
         and word.lower() not in role_titles()
     )
