@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from app_support import draft_notes, engagement_id, open_app
 
+from ftdraft.store import Store
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTOSO = (ROOT / "examples" / "rfa-contoso-pharma.md").read_text(encoding="utf-8")
 
@@ -220,7 +222,35 @@ def test_sidebar_search_reopen_and_delete_with_confirmation(db: str) -> None:
     at.button(key=f"yes:{second}").click().run()
     assert not at.exception
     assert f"open:{second}" not in [b.key for b in at.sidebar.button]
-    assert open_app(second).query_params["e"] != [second], "a deleted engagement does not come back"
+    reopened = open_app(second)  # a refresh, or a bookmark, with ?e=<the deleted id>
+    assert engagement_id(reopened) not in (second, ""), "a deleted engagement does not come back"
+    assert "That engagement no longer exists; here is a blank one." in seen(reopened.warning)
+    assert Store(db).get(second) is None and Store(db).exists(first)
+    assert f"open:{second}" not in [b.key for b in reopened.sidebar.button]
+
+
+def test_agenda_answer_can_be_changed_and_cleared(db: str) -> None:
+    at = open_app()
+    eid = engagement_id(at)
+    draft_notes(at, eid, CONTOSO)
+    ask = "Ask for background on the customer's environment"
+    assert ask in at.text_area(key=f"{eid}:draft:follow_up.body").value, "d is open before the FM answers it"
+
+    for answer in ("Hybrid AD, Okta for SSO", "Cloud-only, 4,000 seats"):  # answer d, then change the answer
+        by_suffix(at.text_area, ":agenda:d").input(answer)
+        at.button(key=f"{eid}:save_facts").click().run()
+        assert not at.exception and not at.error, seen(at.error)
+        assert Store(db).get(eid).agenda.get("d") == answer  # type: ignore[union-attr]
+        assert ask not in at.text_area(key=f"{eid}:draft:follow_up.body").value
+
+    by_suffix(at.text_area, ":agenda:d").input("")  # clear it
+    at.button(key=f"{eid}:save_facts").click().run()
+    assert not at.exception and not at.error, seen(at.error)
+    assert "d" not in Store(db).get(eid).agenda  # type: ignore[union-attr]
+    again = open_app(eid)
+    assert by_suffix(again.text_area, ":agenda:d").value == ""
+    assert "Cloud-only" not in again.text_area(key=f"{eid}:draft:follow_up.body").value
+    assert ask in again.text_area(key=f"{eid}:draft:follow_up.body").value, "a cleared answer is open again"
 
 
 def test_llm_without_key_says_what_to_do(db: str) -> None:
