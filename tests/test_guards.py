@@ -443,3 +443,48 @@ def test_guards_stay_fast_on_notes_at_the_size_limit() -> None:
     started = time.perf_counter()
     guards.guard_bundle(bundle, big)
     assert time.perf_counter() - started < 5.0  # ~1 s here; quadratic line-by-action matching took 16 s
+
+
+# ---------------------------------------------------------------- linear guards (security case 7)
+
+
+def _many_actions(n: int, shared: bool) -> str:
+    what = "send the migration plan for site {i}" if shared else "do {i}"
+    lines = [f"- Tom to {what.format(i=i)} by 2026-12-{1 + i % 28:02d}" for i in range(n)]
+    return "Contoso - call 2026-11-18\nAttendees: Priya Raman (ATS), Tom Becker (TAM)\nActions\n" + "\n".join(lines)
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_action_matching_work_grows_linearly(shared: bool) -> None:
+    """The consistency guard compares each follow-up line with a bounded number of actions, not with all."""
+    from ftdraft.guards.consistency import MAX_CANDIDATES, ActionIndex
+
+    works = []
+    for n in (200, 800):
+        bundle = offline_bundle(_many_actions(n, shared))
+        index = ActionIndex(bundle.facts.action_items)
+        lines = bundle.drafts.follow_up.body.splitlines() + bundle.drafts.ftop.text.splitlines()
+        hits = sum(1 for line in lines if index.matches(line))
+        assert hits >= n  # every action's line is still found
+        assert index.work <= MAX_CANDIDATES * len(lines)
+        works.append(index.work / n)
+    assert works[1] <= 1.5 * works[0] + 2  # per-action work does not grow with the number of actions
+
+
+def test_a_moved_due_date_is_still_found_among_thousands_of_actions() -> None:
+    bundle = offline_bundle(_many_actions(1500, shared=True))
+    moved = next(na for na in bundle.drafts.ftop.next_actions if na.action.endswith("site 777"))
+    moved.due = date(2027, 1, 9)
+    body = bundle.drafts.follow_up.body
+    line = next(ln for ln in body.splitlines() if "site 7 " in ln)
+    bundle.drafts.follow_up.body = body.replace(line, line.replace("Dec", "Jan"), 1)
+    found = [c.text for c in guards.consistency_checks(bundle) if c.rule == "consistency.due"]
+    assert any("site 777" in t for t in found) and any("site 7 " in t for t in found)
+
+
+def test_find_dates_in_a_text_with_thousands_of_dates() -> None:
+    text = " ".join(f"on 2026-12-{1 + i % 28:02d} and Dec {1 + i % 28}, then" for i in range(4000))
+    found = guards.find_dates(text)
+    assert len(found) == 8000
+    spans = sorted(d.span for d in found)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no two mentions overlap

@@ -27,10 +27,19 @@ def _same_action(a: str, b: str) -> bool:
     return len(ta & tb) / max(1, min(len(ta), len(tb))) >= 0.7
 
 
-class _ActionIndex:
+MAX_CANDIDATES = 32  # actions one text is compared with at most; see ActionIndex.matches
+
+
+class ActionIndex:
     """Action items found by the text that mentions them, without comparing every line with every action
-    (notes of a few hundred KB give hundreds of actions and a follow-up of thousands of lines). Only content
-    words are indexed; actions with the same words share one entry."""
+    (notes of 200 KB give thousands of actions and a follow-up of thousands of lines). Only content words are
+    indexed; actions with the same words share one entry.
+
+    Near-linear: a text is compared only with the actions that share its rarest content words, and with at most
+    MAX_CANDIDATES of them. A text whose every word is shared by more actions than that ("send the plan" among
+    thousands of "send the plan for site N") names no one action and is matched only when it is one exactly.
+    `work` counts the comparisons made (for tests and benches).
+    """
 
     def __init__(self, actions: list[ActionItem]) -> None:
         groups: dict[str, list[ActionItem]] = {}
@@ -39,15 +48,25 @@ class _ActionIndex:
             if na:
                 groups.setdefault(na, []).append(ai)
         self.items = [(na, set(na.split()), ais) for na, ais in groups.items()]
+        self.exact = {na: i for i, (na, _t, _a) in enumerate(self.items)}
         self.by_token: dict[str, list[int]] = {}
         for i, (_na, tokens, _ais) in enumerate(self.items):
             for t in tokens - COMMON_WORDS:
                 self.by_token.setdefault(t, []).append(i)
+        self.work = 0
 
     def matches(self, text: str) -> list[ActionItem]:
         nt = _norm(text)
         tokens = set(nt.split())
-        candidates = {i for t in tokens - COMMON_WORDS for i in self.by_token.get(t, ())}
+        postings = sorted((self.by_token[t] for t in tokens - COMMON_WORDS if t in self.by_token), key=len)
+        candidates: set[int] = set()
+        for posting in postings:
+            if len(candidates) + len(posting) > MAX_CANDIDATES:
+                break
+            candidates.update(posting)
+        if nt in self.exact:
+            candidates.add(self.exact[nt])
+        self.work += len(candidates)
         out: list[ActionItem] = []
         for i in sorted(candidates):
             na, ta, ais = self.items[i]
@@ -95,7 +114,7 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
         if p is not None and p.name
     ]
     names = {_norm(p.name) for p in people if p.name}
-    index = _ActionIndex(facts.action_items)
+    index = ActionIndex(facts.action_items)
 
     # FTOP next actions vs the action items.
     for na in drafts.ftop.next_actions:

@@ -67,10 +67,10 @@ def find_dates(text: str) -> list[DateMention]:
     found: list[DateMention] = []
     if not DIGIT_RE.search(text):
         return found  # every form has a digit: most lines are done here
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where an earlier match sits: overlap tests in O(match length), not O(matches)
     for pattern, kind in DATE_PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if taken.find(1, m.start(), m.end()) != -1:
                 continue
             g = m.groups()
             y: int | None
@@ -94,8 +94,10 @@ def find_dates(text: str) -> list[DateMention]:
             if kind == "mdy":  # "Fri Nov 20": the weekday belongs to the date (looked up behind: a fast regex)
                 wd = _WEEKDAY_BEFORE_RE.search(text, max(0, start - 12), start)
                 start = wd.start() if wd else start
+            if taken.find(1, start, m.end()) != -1:
+                start = m.start()
             found.append(DateMention(mo, d, y, text[start : m.end()], (start, m.end())))
-            taken.append((start, m.end()))
+            taken[start : m.end()] = b"\x01" * (m.end() - start)
     return found
 
 

@@ -54,6 +54,7 @@ def build_corpus(
         pieces.append(context.model_dump_json())
     call = (context.call_date if context else None) or bundle.engagement.call_date
     flat_notes = " ".join((notes or "").lower().split())
+    note_lines = {" ".join(line.lower().split()) for line in (notes or "").splitlines()}
 
     def grounded_source(sources: list[Source]) -> bool:
         if trusted_facts:
@@ -61,8 +62,10 @@ def build_corpus(
         for s in sources:
             if s.origin in ("agenda", "context"):
                 return True
-            if s.text and " ".join(s.text.lower().split()) in flat_notes:
-                return True
+            if s.text:
+                quoted = " ".join(s.text.lower().split())
+                if quoted in note_lines or quoted in flat_notes:  # a whole line: a set lookup, not a scan
+                    return True
         return False
 
     fact_dates: set[date] = set()
@@ -120,7 +123,8 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
             if m.group(0).lower() not in corpus._lower:
                 flag(part.draft, "grounding.url", m.group(0), "warning", "This link is not in the notes: check it.")
         rest = URL_RE.sub(" ", EMAIL_RE.sub(" ", text))
-        for d in find_dates(rest):
+        dates_found = find_dates(rest)
+        for d in dates_found:
             if not corpus.date_ok(d):
                 flag(
                     part.draft,
@@ -129,9 +133,11 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
                     "warning",
                     "This date does not follow from the notes or the call date: check it.",
                 )
-        spans = sorted(d.span for d in find_dates(rest))
-        for s, e in reversed(spans):
-            rest = rest[:s] + " " + rest[e:]
+        pieces, pos = [], 0  # the text without its dates, built once (splicing per date is quadratic)
+        for s, e in sorted(d.span for d in dates_found):
+            pieces += [rest[pos:s], " "]
+            pos = e
+        rest = "".join([*pieces, rest[pos:]])
         for line in rest.splitlines():
             body = re.sub(r"^\s*(?:\d{1,2}[.)]|[a-n][.)])\s+", " ", line)  # list numbering is layout, not a fact
             for m in _NUMBER_RE.finditer(body):
