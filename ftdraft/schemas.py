@@ -161,7 +161,7 @@ class CompeteProduct(Model):
     sources: list[Source] = Field(default_factory=list)
 
 
-SyncKind = Literal["join_existing", "propose"]
+SyncKind = Literal["join_existing", "propose", "unknown"]  # unknown: the notes settle nothing (corpus "Sync")
 Cadence = Literal["weekly", "biweekly", "monthly"]
 Weekday = Literal["MO", "TU", "WE", "TH", "FR"]
 

@@ -6,6 +6,7 @@ import re
 from typing import cast
 
 from .. import lexicon as lx
+from ..dates import WEEKDAY_CODES, WEEKDAY_WORDS, find_absolute_date
 from ..schemas import (
     Cadence,
     CompeteProduct,
@@ -14,7 +15,6 @@ from ..schemas import (
     SyncRhythm,
     Weekday,
 )
-from .actions import ACTION_RE
 from .lines import Line, _not_discussed, _topic_text
 from .people import People
 from .text import _NAME_TOKEN_RE, _NOT_NAMES, _SENTENCE_SPLIT_RE, _label_topics, _not_discussed_text, _sentence, tidy
@@ -83,80 +83,226 @@ def _risks_and_timeline(lines: list[Line]) -> tuple[list[Fact], list[Fact]]:
 # "no existing AT sync. Propose weekly" proposes, though it says "existing".
 _PROPOSE_SYNC_RE = re.compile(
     r"\bpropos|\bno (?:existing|current|regular|recurring)\b|\bnone (?:today|yet|exists?)\b|there(?: is|'s) no\b"
-    r"|\bset (?:it |one )?up\b|\bschedule (?:a|one|it)\b|\bnew (?:sync|call|meeting)\b",
+    r"|\bnothing (?:existing|exists|regular)|\bset (?:it |one )?up\b|\bschedule (?:a|one|it)\b"
+    r"|\bnew (?:\w+ )?(?:sync|call|meeting|one)\b|\bsuggested\b|\bdedicated\b|\blet['’]s do\b"
+    r"|\bsend (?:the |an? )?invite",
     re.IGNORECASE,
 )
 
 
 _JOIN_SYNC_RE = re.compile(
-    r"already|existing|\bexists?\b|there is a|there'?s a|\bjoin\b|add(?:s)? me|\bhas a\b|\bruns? (?:a|the)\b"
-    r"|\bhosts? (?:a|the)\b|\bowns it\b|forward me",
+    r"already|existing|\bexists?\b|there is a|there'?s a|\bjoin|add(?:s)? (?:me|ft|fm)\b|\bhas an? \b"
+    r"|\bruns? (?:a|the|an)\b"
+    r"|\bhosts? (?:a|the)\b|\bowns it\b|forward (?:me|you)|\byour \w+ \w*\s*(?:sync|call|meeting)|\bour \w+",
     re.IGNORECASE,
 )
 
 
-def _sync_owner(candidates: list[Line], people: People) -> str | None:
-    """Who sets the sync up or adds the FM: an explicit action first ("I'll send the invite", "Tariq to set it up"),
-    else the account-team member the sync lines name ("Felix's weekly call", "Kofi runs a ...")."""
-    for line in candidates:
-        for m in ACTION_RE.finditer(line.text):
-            if m.group(1).lower() in ("me", "i") and not re.match(r"can\b", m.group(2)):
-                return people.owner_name("me")[0]
-            if people.find(m.group(1)):
-                return people.owner_name(m.group(1))[0]
-    for line in candidates:
-        said = [x for x in _SENTENCE_SPLIT_RE.split(line.text) if lx.TOPIC_RES["n"].search(x.lower())] or [line.text]
-        text = " ".join(said)
-        if not re.search(r"[A-Z]", text):
-            tokens = re.findall(r"[a-z]{3,}", text)
-        else:
-            tokens = [re.sub(r"['’]s$", "", m.group(0)) for m in _NAME_TOKEN_RE.finditer(text)]  # "Felix's call"
-        for token in tokens:
-            for candidate in (token, token.split()[0]):
-                if candidate.split()[0] not in _NOT_NAMES and (found := people.find(candidate)) and found.role != "FM":
-                    return people.owner_name(candidate)[0]
+# Nothing settled: "didn't settle it", "not decided", "will check whether one exists"; weaker words ("TBD", "wasn't
+# sure", "will ask") only when the notes name no day either.
+_UNSETTLED_RE = re.compile(
+    r"\bnot (?:yet )?(?:decided|settled|agreed|discussed)|\bdidn['’]?t (?:settle|decide|agree|get to)|\bran out of time"
+    r"|\bundecided\b|\bcheck (?:whether|if) (?:one|a \w+|there)|\bno recurring sync\b|\bnot for now\b",
+    re.IGNORECASE,
+)
+_UNSURE_SYNC_RE = re.compile(r"\btbd\b|\bwasn['’]?t sure\b|\bwill ask\b|\bnot sure\b", re.IGNORECASE)
+
+
+_CADENCE_RES: tuple[tuple[Cadence, re.Pattern[str]], ...] = (
+    ("biweekly", re.compile(r"bi-?weekly|every (?:other|2|two|second) (?:week|\w+day)|fortnight|14-?t[äa]gig"
+                            r"|quinzenal|quincenal|toutes les deux semaines|tweewekelijks|om de (?:twee|2) weken"
+                            r"|hver anden", re.I)),
+    ("monthly", re.compile(r"\bmonthly\b|once a month|every month|of (?:the|each|every) month|monatlich|mensual"
+                           r"|mensuel|maandelijks|m[åa]nedlig", re.I)),
+    ("weekly", re.compile(r"\bweekly\b|every week|\bw[öo]chentlich|semanal|hebdo|wekelijks|ugentlig", re.I)),
+)  # fmt: skip
+
+
+_EVERY_N_RE = re.compile(r"every (\d|two|three|four) weeks", re.I)
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+_WD_ALT = "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True))
+_SYNC_WEEKDAY_RE = re.compile(rf"(?<!\w)({_WD_ALT})s?\.?(?!\w)", re.IGNORECASE)
+_WEEK_OF_MONTH_RE = re.compile(rf"\b(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?:{_WD_ALT})", re.IGNORECASE)
+_TIME_RE = re.compile(
+    r"\b(?:at\s+|@\s*|um\s+|à\s+|a las\s+|kl\.?\s*)?(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|h\b)?\s*"
+    r"(CET|CEST|GMT|BST|UTC|UK|ET|EST|EDT|CT|CST|CDT|MT|MST|PT|PST|PDT|AEST|AEDT|NZST|NZDT|JST|IST)?\b",
+    re.IGNORECASE,
+)
+_TIMEZONES = {
+    "CET": "Europe/Berlin", "CEST": "Europe/Berlin", "GMT": "Europe/London", "BST": "Europe/London",
+    "UK": "Europe/London", "UTC": "UTC", "ET": "America/New_York", "EST": "America/New_York",
+    "EDT": "America/New_York", "CT": "America/Chicago", "CST": "America/Chicago", "CDT": "America/Chicago",
+    "MT": "America/Denver", "MST": "America/Denver", "PT": "America/Los_Angeles", "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
+    "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland", "JST": "Asia/Tokyo", "IST": "Asia/Kolkata",
+}  # fmt: skip
+_SYNC_NOUN_RE = re.compile(
+    r"\b(?:sync|call|meeting|cadence|rhythm|invite|standup|stand-up|jour fixe|reuni[oó]n|r[ée]union|overleg|m[øo]de"
+    r"|status semanal|acct|check-?in)",
+    re.IGNORECASE,
+)
+
+
+def _time_and_zone(text: str) -> tuple[str | None, str | None]:
+    """ "4pm CET" -> ("16:00", "Europe/Berlin"); "at 9 PT" -> ("09:00", "America/Los_Angeles");
+    "10h" -> ("10:00", None). A bare number is no time: it needs am/pm, minutes, "h" or a zone."""
+    for m in _TIME_RE.finditer(text):
+        hour, minute, ampm, zone = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").lower(), m.group(4)
+        if not (ampm or m.group(2) or zone) or hour > 23 or minute > 59:
+            continue
+        if m.group(2) and not ampm and not zone and "." in m.group(0):
+            continue  # "1.200" is a number
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        return f"{hour:02d}:{minute:02d}", _TIMEZONES.get(zone.upper()) if zone else None
+    return None, None
+
+
+# Who sets the sync up or adds the FM: "X to/will/'ll send the invite", "X: add me", "he'll forward the invite".
+_WHO_WORD = r"[^\W\d_][\w\-]*(?:['’](?!ll\b)\w+)?"  # "O'Neill", not "I'll"
+_SETTER_RE = re.compile(
+    rf"(?P<who>@?{_WHO_WORD}(?:\s+{_WHO_WORD}){{0,2}}?|i|he|she|they|we)\s*"
+    r"(?::\s*|\s+(?:is going to|to|will|can|shall|agreed to|offered to)\s+|['’]ll\s+"
+    r"|\s+(?=(?:adds?|sends?|forwards?|invites?|sets?)\b))"
+    r"(?:just\s+)?(?P<verb>add(?:s)?\s+(?:me|fm|ft|us|you|the fm)\b|send(?:s)?\s+(?:it|the invite|an? invite|invite)"
+    r"|forward(?:s)?\s+(?:you|me|the)|invite(?:s)?\s+(?:me|us)|set(?:s)?\s+(?:it|one|a|the)?\s*(?:\w+\s+)?up"
+    r"|get it out|set up)",
+    re.IGNORECASE,
+)
+_LET_ME_RE = re.compile(r"\blet me (?:send|set|add|forward)", re.IGNORECASE)
+# Who runs the existing sync: "X has a fortnightly call", "X already runs", "X's weekly call", "join X's ...".
+_HOST_RE = re.compile(
+    r"(?P<who>[^\W\d_][\w\-]*(?:\s+[^\W\d_][\w\-]*)?)(?:['’]s\s+(?:\w+\s+){0,4}?(?:sync|call|meeting|\"|status)"
+    r"|\s+(?:already\s+)?(?:has|runs|hosts|owns)\s+(?:a|an|the)\b)",
+    re.IGNORECASE,
+)
+_ADDRESSED_RE = re.compile(r"@(?P<who>[^\W\d_][\w\-]*(?:\s+[^\W\d_][\w\-]*)?)[^.;]*\byour\b", re.IGNORECASE)
+_TRAILING_OWNER_RE = re.compile(r"\((?P<who>[^\W\d_][\w\-' ]{0,30})\)\s*$")
+_PRONOUNS = {"he", "she", "they", "we"}
+
+
+def _person(token: str, people: People, line: Line) -> str | None:
+    """A sync owner as the notes write it, resolved to a known person; "I"/"me" = the line's speaker or the FM."""
+    token = token.strip().lstrip("@").strip()
+    if token.lower() in ("i", "me", "myself", "fm", "ich", "moi", "yo", "eu", "jeg"):
+        if line.speaker:
+            label, role, _known = people.resolve(line.speaker)
+            return "FM" if role == "FM" else label
+        return "FM"
+    words = token.split()
+    for candidate in (token, " ".join(words[:2]), words[0]) if words else ():
+        if candidate.split()[0] in _NOT_NAMES or candidate.lower() in _PRONOUNS:
+            return None
+        label, role, known = people.resolve(candidate)
+        if known and (label or role):
+            return "FM" if role == "FM" else label
     return None
 
 
+def _sync_owner(candidates: list[Line], people: People, join: bool) -> str | None:
+    """Who sets the sync up or adds the FM (corpus README, "Sync": owner = whoever sets the call up or adds the FM):
+    an explicit setter first ("I'll send the invite", "Samantha sends the invite", "Lorraine: add me", "he'll
+    forward the invite"), then, for an existing sync, who runs it ("Rhys has a fortnightly call", "Larissa's
+    weekly Monday", "@Priyanka ... your biweekly sync"), then "(Nikhil)" closing the line."""
+    for line in candidates:
+        text = line.text
+        if _LET_ME_RE.search(text):
+            return _person("me", people, line)
+        for m in _SETTER_RE.finditer(text):
+            who = m.group("who")
+            if who.lower() in _PRONOUNS:
+                before = [h for h in _HOST_RE.finditer(text[: m.start()])] or []
+                names = [_person(t.group(0), people, line) for t in _NAME_TOKEN_RE.finditer(text[: m.start()])]
+                names = [n for n in names if n and n != "FM"]
+                if before and (host := _person(before[-1].group("who"), people, line)):
+                    return host
+                if names:
+                    return names[0]
+                continue
+            if (owner := _person(who, people, line)) is not None:
+                return owner
+            # a lowercase or compound subject ("jürgen has ..., will add me"): the nearest known person before it
+            for token in reversed(re.findall(r"[^\W\d_][\w\-]*", text[: m.end("who")])):
+                if (owner := _person(token, people, line)) not in (None, "FM"):
+                    return owner
+    for line in candidates:
+        for rx in (_ADDRESSED_RE, _HOST_RE):
+            for m in rx.finditer(line.text):
+                for token in (m.group("who"), m.group("who").split()[-1]):
+                    if (owner := _person(token, people, line)) not in (None, "FM") or (owner == "FM" and not join):
+                        return owner
+        trailing = _TRAILING_OWNER_RE.search(line.text)
+        if trailing and (owner := _person(trailing.group("who"), people, line)) is not None:
+            return owner
+    for line in candidates:  # a name in a sync line ("Felix's weekly call", "join Ana's ...")
+        for token in re.findall(r"[^\W\d_][\w\-]*", " ".join(_sync_sentences(line))):
+            if token.lower() not in ("i", "me") and (owner := _person(token, people, line)) not in (None, "FM"):
+                return owner
+    return None
+
+
+def _sync_sentences(line: Line) -> list[str]:
+    """The sentences of a line that speak of a sync (a sync noun or a cadence word), else the whole line."""
+    said = [
+        x for x in _SENTENCE_SPLIT_RE.split(line.text) if _SYNC_NOUN_RE.search(x) or lx.TOPIC_RES["n"].search(x.lower())
+    ]
+    return said or [line.text]
+
+
 def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
+    """The sync rhythm the notes settle: join an existing meeting or propose one (join only when the notes say a
+    meeting exists), cadence, days (BYDAY), every N weeks, the week of the month, time and time zone, and who sets
+    it up. A later part (a newer reply, a correction) overrides what earlier parts said; "not decided", "will check
+    whether one exists" give kind "unknown" with nothing else (corpus README, "Sync"). None when no line speaks of
+    a sync."""
     candidates = [line for line in lines if "n" in line.topics and not _not_discussed(line) and not line.header]
+    candidates = [line for line in candidates if _SYNC_NOUN_RE.search(line.text) or line.label]
     if not candidates:
         return None
-    text = " ".join(line.text for line in candidates)
-    lowered = text.lower()
-    cadence: Cadence | None = None
-    if re.search(r"bi-?weekly|every (?:other|2|two) weeks?|fortnight", lowered):
-        cadence = "biweekly"
-    elif re.search(r"\bmonthly\b|once a month|every month|of the month", lowered):
-        cadence = "monthly"
-    elif re.search(r"\bweekly\b|every week", lowered):
-        cadence = "weekly"
-    weekday: Weekday | None = None
-    if m := re.search(r"\b(mon|tue|wed|thu|fri)(?:day|s|sday|nesday|rsday|r|rs)?s?\b", lowered):
-        weekday = cast(Weekday, m.group(1)[:2].upper())  # mo/tu/we/th/fr: the pattern admits only these
+    latest = max(line.part for line in candidates)
+    if latest > min(line.part for line in candidates):
+        candidates = [line for line in candidates if line.part == latest]  # "One change on the rhythm: ..."
+    sentences = [s for line in candidates for s in _sync_sentences(line)]
+    text = " ".join(sentences)
+    sources = [line.source() for line in candidates]
+    summary = _sentence(" ".join(tidy(_topic_text(line, "n")) for line in candidates))
+    cadence: Cadence | None = next((c for c, rx in _CADENCE_RES if rx.search(text)), None)
+    interval = None
+    if m := _EVERY_N_RE.search(text):
+        interval = int(m.group(1)) if m.group(1).isdigit() else {"two": 2, "three": 3, "four": 4}[m.group(1).lower()]
+    elif cadence == "biweekly":
+        interval = 2
+    days: list[Weekday] = []
+    for sentence in sentences:
+        for m in _SYNC_WEEKDAY_RE.finditer(sentence):
+            if find_absolute_date(sentence[m.start() : m.end() + 12])[1]:
+                continue  # "Thu Dec 10": a date, not the meeting's day
+            code = WEEKDAY_CODES[WEEKDAY_WORDS[m.group(1).lower()]]
+            if code in ("MO", "TU", "WE", "TH", "FR") and code not in days:
+                days.append(cast(Weekday, code))
+    settles = re.search(r"\b(?:i['’]ll|will|to) (?:send|set up) (?:the |an? )?(?:invite|sync|it\b|one\b)", text, re.I)
+    if not settles and (_UNSETTLED_RE.search(text) or (_UNSURE_SYNC_RE.search(text) and not days)):
+        return SyncRhythm(kind="unknown", text=summary, sources=sources)
     week_of_month = None
-    if m := re.search(r"\b(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?:mon|tue|wed|thu|fri)", lowered):
-        week_of_month = {
-            "first": 1,
-            "1st": 1,
-            "second": 2,
-            "2nd": 2,
-            "third": 3,
-            "3rd": 3,
-            "fourth": 4,
-            "4th": 4,
-            "last": -1,
-        }[m.group(1)]
+    if m := _WEEK_OF_MONTH_RE.search(text):
+        week_of_month = _ORDINALS[m.group(1).lower()]
+    lowered = text.lower()
     kind: SyncKind = (
         "join_existing" if _JOIN_SYNC_RE.search(lowered) and not _PROPOSE_SYNC_RE.search(lowered) else "propose"
     )
-    owner = _sync_owner(candidates, people)
+    time, timezone = _time_and_zone(text)
     return SyncRhythm(
         kind=kind,
         cadence=cadence,
-        weekday=weekday,
+        weekday=days[0] if days else None,
+        days=days,
+        interval=interval,
         week_of_month=week_of_month,
-        owner=owner,
-        text=_sentence(" ".join(tidy(_topic_text(line, "n")) for line in candidates)),
-        sources=[line.source() for line in candidates],
+        time=time,
+        timezone=timezone,
+        owner=_sync_owner(candidates, people, kind == "join_existing"),
+        text=summary,
+        sources=sources,
     )
