@@ -1,0 +1,5 @@
+"""The script `ftdraft app` hands to `streamlit run`: one run of the page."""
+
+from ftdraft.ui.page import run
+
+run()
