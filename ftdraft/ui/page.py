@@ -769,7 +769,6 @@ def main() -> None:
     drafts_section(store, rec)
 
 
-
 def run() -> None:
     """One run of the page (Streamlit calls the entry script once per interaction)."""
     st.set_page_config(page_title="ftdraft", page_icon=":material/edit_note:", layout="wide")
