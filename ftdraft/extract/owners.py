@@ -35,12 +35,13 @@ _WANTS_ME_RE = re.compile(r"\s+(?:wants|asked|needs|would like)\s+(?:me|us|the F
 _PREFIX_RE = re.compile(
     r"^(?:[☐☑✅✔□■▢]\s*|\[\s?[xX✓ ]?\s?\]\s*|\d{1,2}\s*[.)|]\s*)*(?:(?:AI|TODO|To-?do|Action|ACTION)\b\s*[:\-–]?\s*)?"
 )
+_AGENDA_ITEM_RE = re.compile(r"^[a-n](?:/[a-n])*\.\s")  # "n. sync – …": a covered agenda item, not a done action
 _PREFIX_AI_RE = re.compile(r"^\W*(?:AI|TODO|Action)\b")
 _DONE_RE = re.compile(r"^\s*(?:[☑✅✔]|\[\s?[xX✓]\s?\])")
 _CHAT_RE = re.compile(r"^\[[^\]]{3,40}\]\s*[^:]{2,60}:\s*")
 _SEP_AFTER_WHO_RE = re.compile(r"\s*(?::|[-–—]|\s(?=[a-zà-ÿ]))\s*")
 _JOIN_RE = re.compile(r"\s*(?:,|\+|&|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b)\s*", re.I)
-_AT_RE = re.compile(r"@")
+_GROUP_JOIN_RE = re.compile(r"\s*(?:\+|&|/|\band\b|\bund\b|\bet\b)\s*", re.I)
 _ASK_YOU_RE = re.compile(r"(?:(?:can|could|would|will) you\s+|pls\s+|please\s+|plz\s+)", re.I)
 # Words after which a name is still the subject of what follows ("and Omar will …", "actually Grace will …").
 _SUBJECT_OK = frozenset(
@@ -51,11 +52,10 @@ _ARROW_RE = re.compile(r"\s*(?:->|→|=>|—|–|\s-)\s*")
 _NO_OWNER_RE = re.compile(r"\b(?:someone|somebody|no owner(?: yet)?|owner tbd|tbd owner|nobody)\b", re.I)
 _PRONOUN_RE = re.compile(r"\b(?:he|she|they)(?:['’]ll|\s+will|\s+is going to|\s+to)\s+", re.I)
 _ELLIPTIC_RE = re.compile(r"(?:,\s*|\s+and\s+)(?:will|['’]ll)\s+(?!be\b)", re.I)
-_I_RE = re.compile(r"(?<![\w@])(?:I['’]ll|I will|I['’]m going to|I am going to|let me|i['’]ll|i will)\s+")
 _SPEAKER_WILL_RE = re.compile(r"^(?:👍\s*)?(?:yep[,.]?\s*|sure[,.]?\s*|ok[,.]?\s*)?(?:will|['’]ll)\s+(?!do\b)", re.I)
 _NOT_ACTION_RE = re.compile(
     r"^(?:join|lead\b|leads?\s+(?:tech|the tech|cadence)|be\b|do(?: it| that)?\W*$|read the recap|catch up"
-    r"|attend|dial in)",
+    r"|attend|dial in|thanks|thank you|hi\b|hello|great\b|perfect\b|noted\b|agreed\b)",
     re.I,
 )
 _DUE_LEAD_RE = re.compile(r"(?:\b(?:by|on|due|before|until|no later than|in)\s+|[-–—,]\s*)$", re.I)
@@ -155,7 +155,8 @@ class OwnerReader:
         if line.header:
             return None
         raw_text = line.text
-        if (line.done or _DONE_RE.match(line.raw.strip())) and (line.in_actions or _PREFIX_AI_RE.search(raw_text)):
+        ticked = line.done or _DONE_RE.match(line.raw.strip())
+        if ticked and not _AGENDA_ITEM_RE.match(raw_text) and (line.in_actions or _PREFIX_AI_RE.search(raw_text)):
             return []  # a ticked action item is done; a ticked agenda item ("☑ n. sync – …") is covered, still read
         speaker = speaker_of(line)
         text = raw_text
@@ -218,7 +219,8 @@ class OwnerReader:
             head = sp.WORD_RE.match(body)
             if head and (head.group(0).lower() in sp.role_titles() or head.group(0).lower() in sp.me_words()):
                 return []  # "Thiago Albuquerque - ATS", "FM: me": people, not an action
-            starts_ok = actiony or body[:1].islower() or body[:1] in "\"“'"
+            mine = all(w.role == "FM" for w in lead) and text[lead[-1].end : sep or 0].strip() == ":"
+            starts_ok = actiony or mine or body[:1].islower() or body[:1] in "\"“'"
             if sep is not None and starts_ok and not _NO_OWNER_RE.search(text[: lead[0].start]):
                 return self._make(lead, body, line, ref, "")
         # 5. owner last: "… (Name)", "… -> Name, due", "… — Name"
@@ -246,7 +248,7 @@ class OwnerReader:
         for k, w in enumerate(local):
             if w.start > 0 and text[w.start - 1] == "@":
                 continue
-            if k and _JOIN_RE.fullmatch(text[local[k - 1].end : w.start]):
+            if k and local[k - 1].known and _GROUP_JOIN_RE.fullmatch(text[local[k - 1].end : w.start]):
                 continue  # "add me + Beatriz to …": Beatriz belongs to the group that starts before her
             group = [w]
             j = k
@@ -427,12 +429,15 @@ def apply_overrides(readings: list[tuple[ActionItem, int, int]]) -> list[ActionI
     latest: dict[tuple[str | None, str], list[tuple[int, int]]] = {}  # (owner, topic) -> [(part, index in keep)]
     for item, part, _no in readings:
         key = (item.owner, _topic(item.action) or "")
+        newer = False
         if key[1]:
             for old_part, k in latest.get(key, []):
                 if old_part < part:
                     keep[k] = None
+                elif old_part > part:
+                    newer = True  # a later part already says this: the older text is overridden
             latest.setdefault(key, []).append((part, len(keep)))
-        keep.append(item)
+        keep.append(None if newer else item)
     return [item for item in keep if item is not None]
 
 
