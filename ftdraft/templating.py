@@ -9,7 +9,16 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+def prompts_dir() -> Path:
+    """The templates' folder: ftdraft/prompts/ in an installed wheel (pyproject.toml maps the checkout's top-level
+    prompts/ into the package there), else the checkout's prompts/ beside the package."""
+    package = Path(__file__).resolve().parent
+    packaged = package / "prompts"
+    return packaged if packaged.is_dir() else package.parent / "prompts"
+
+
+PROMPTS_DIR = prompts_dir()  # use this (not a path of your own) to read a template file: it works installed too
 
 
 def _fmt_date(value: Any, fmt: str = "%a %b %d, %Y") -> str:
