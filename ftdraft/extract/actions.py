@@ -13,7 +13,7 @@ from ..schemas import (
     Flag,
 )
 from .lines import Line, _topic_text
-from .owners import OwnerReader, apply_overrides, correction_due
+from .owners import OwnerReader, apply_overrides, correction_due, drop_repeats
 from .people import People, _same_person
 from .text import (
     _NAME,
@@ -206,7 +206,7 @@ def _actions(
     if flags is not None:
         flags.extend(reader.flags)
     ordered = sorted([(item, 0, item.sources[0].lines[0]) for item in items] + owned, key=lambda r: r[2])
-    return apply_overrides(ordered)
+    return drop_repeats(apply_overrides(ordered), {line.no for line in lines if line.in_actions})
 
 
 def _action_clause(clause: str, line: Line) -> str:

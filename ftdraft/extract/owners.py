@@ -172,9 +172,20 @@ class OwnerReader:
         matched = False
 
         # 1. verb forms anywhere, per sentence: "Harriet will send …", "Nadia said she'd …", "I'll …"
+        if speaker and (m := _SPEAKER_WILL_RE.match(text)):
+            # the speaker's own reply: "will open the case tomorrow AM. also … I'll forward you the invite"
+            label, role, known = self.resolve(speaker)
+            first_end = m.end() + len(_sentences(text[m.end() :])[0][1])
+            items += self._make([Who(0, 0, label, role, known)], text[m.end() : first_end], line, ref, "")
+            matched = True
+            text_from = first_end
+        else:
+            text_from = 0
         k = 0
         last_known: Who | None = None  # the last person named before this sentence: "… he'll forward the invite"
         for sentence_start, sentence in _sentences(text):
+            if sentence_start < text_from:
+                continue
             local: list[Who] = []
             while k < len(whos) and whos[k].start < sentence_start + len(sentence):
                 if whos[k].start >= sentence_start:
@@ -201,10 +212,6 @@ class OwnerReader:
                                     line, ref, "")  # fmt: skip
         if items:
             return items
-        # 3. the speaker's own line: "will open the case tomorrow AM" (a reply in a chat or thread)
-        if speaker and (m := _SPEAKER_WILL_RE.match(text)):
-            label, role, known = self.resolve(speaker)
-            return self._make([Who(0, 0, label, role, known)], text[m.end() :], line, ref, "")
         # 4. owner first: "Name: …", "Name - …", "AI Name – …", "jd + me: …", "Kasia checks …" (action lines)
         lead = _leading_whos(text, whos)
         if lead and line.label and line.label in sp.role_titles():
@@ -439,6 +446,27 @@ def apply_overrides(readings: list[tuple[ActionItem, int, int]]) -> list[ActionI
             latest.setdefault(key, []).append((part, len(keep)))
         keep.append(None if newer else item)
     return [item for item in keep if item is not None]
+
+
+def drop_repeats(items: list[ActionItem], action_lines: set[int]) -> list[ActionItem]:
+    """An action said in passing ("Licenses: … Jim to confirm") and again in the notes' action list ("Jim to confirm
+    the E3 count") is one action: the passing one goes when the same owner's listed action holds all its words."""
+    listed: dict[str | None, list[set[str]]] = {}
+    for item in items:
+        if item.sources and item.sources[0].lines and item.sources[0].lines[0] in action_lines:
+            listed.setdefault(item.owner, []).append(_stems(item.action))
+    out = []
+    for item in items:
+        in_list = bool(item.sources and item.sources[0].lines and item.sources[0].lines[0] in action_lines)
+        words = _stems(item.action)
+        if not in_list and any(words <= other for other in listed.get(item.owner, [])):
+            continue
+        out.append(item)
+    return out
+
+
+def _stems(action: str) -> set[str]:
+    return {w[:4] for w in re.findall(r"[^\W\d_]+", action.lower()) if w not in _STOP and len(w) > 2}
 
 
 _STOP = frozenset({"send", "the", "a", "an", "to", "get", "set", "up", "do", "it", "out", "still", "will", "my", "our"})
