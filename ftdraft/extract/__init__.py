@@ -16,6 +16,7 @@ from .answers import _agenda, _apply_agenda_answers
 from .engagement import _complete_engagement, _flags, _read_header
 from .intents import _intents
 from .lines import Line, split_lines
+from .owners import action_section_lines
 from .open_items import open_items_from_notes
 from .people import People, _find_people
 from .scope import scope_workloads
@@ -52,7 +53,7 @@ def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] 
     facts = CallFacts(
         attendees=[a for a in people.attendees],
         intents=_intents(lines, workloads, scope_lines),
-        action_items=_actions(lines, people, ref, day_first_habit(notes), reader_flags),
+        action_items=_actions(lines, people, ref, day_first_habit(notes), reader_flags, action_section_lines(notes)),
         asks=_asks(lines, people),
         licenses=_facts(lines, "e"),
         migration_source=_facts(lines, "g"),

@@ -97,13 +97,14 @@ def _actions(
     ref: date | None,
     day_first: bool = False,
     flags: list[Flag] | None = None,
+    action_lines: set[int] | None = None,
 ) -> list[ActionItem]:
     """Action items: the span reader (owners.py) reads every line it has a form for; the older clause patterns
     below read the rest. Later parts override earlier ones (owners.apply_overrides)."""
     items: list[ActionItem] = []
     seen: set[tuple[int, str]] = set()
     known_re = _known_name_re(people)
-    reader = OwnerReader(people, ref, day_first)
+    reader = OwnerReader(people, ref, day_first, action_lines)
     owned: list[tuple[ActionItem, int, int]] = []
     last_line_items: list[ActionItem] = []
 

@@ -31,6 +31,34 @@ def verb_re() -> re.Pattern[str]:
     return re.compile(r"(?:\s*\([^()]{1,40}\))?(?:\s+(?:" + "|".join(pieces) + r")\s+|['’]ll\s+)", re.I)
 
 
+@cache
+def heading_re() -> re.Pattern[str]:
+    """Action headings of ftdraft/data/owner_verbs.toml, as a whole line ("Nächste Schritte", "## Suivis:")."""
+    pieces = [h["pattern"] for h in sp.load_data("owner_verbs")["heading"]]
+    return re.compile(r"^[#*\s]*(?:" + "|".join(pieces) + r")[\s*:]*$", re.I)
+
+
+_BULLETISH_RE = re.compile(r"^\s*(?:[-*•·o§+☐☑]\s|\d{1,2}[.)]\s|\t|\[)")
+
+
+def action_section_lines(notes: str) -> set[int]:
+    """1-based numbers of the note lines under an action heading in any of the data's languages: the bullets (or
+    indented lines) after "Nächste Schritte", "Suivis", "Next steps" … up to the first line that is neither."""
+    out: set[int] = set()
+    inside = False
+    for no, raw in enumerate(notes.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        if heading_re().match(raw.strip()):
+            inside = True
+            continue
+        if inside and _BULLETISH_RE.match(raw):
+            out.add(no)
+        else:
+            inside = False
+    return out
+
+
 _WANTS_ME_RE = re.compile(r"\s+(?:wants|asked|needs|would like)\s+(?:me|us|the FM)\s+to\s+", re.I)
 _PREFIX_RE = re.compile(
     r"^(?:[☐☑✅✔□■▢]\s*|\[\s?[xX✓ ]?\s?\]\s*|\d{1,2}\s*[.)|]\s*)*(?:(?:AI|TODO|To-?do|Action|ACTION)\b\s*[:\-–]?\s*)?"
@@ -92,8 +120,11 @@ class Reading:
 class OwnerReader:
     """Reads owned actions line by line; People resolves every WHO (built once per notes)."""
 
-    def __init__(self, people: People, call_date: date | None, day_first: bool) -> None:
+    def __init__(
+        self, people: People, call_date: date | None, day_first: bool, action_lines: set[int] | None = None
+    ) -> None:
         self.people = people
+        self.action_lines = action_lines or set()
         self.call_date = call_date
         self.day_first = day_first
         self._memo: dict[str, tuple[str | None, AttendeeRole | None, bool]] = {}
@@ -165,7 +196,7 @@ class OwnerReader:
         prefix = _PREFIX_RE.match(text)
         had_prefix = bool(prefix and prefix.group(0).strip())
         text = text[prefix.end() :] if prefix else text
-        actiony = line.in_actions or had_prefix
+        actiony = line.in_actions or had_prefix or line.no in self.action_lines
         whos = self.whos(text, speaker)
         ref = line.ref_date or self.call_date
         items: list[ActionItem] = []
@@ -386,12 +417,19 @@ class OwnerReader:
         return items
 
 
+_INITIAL_END_RE = re.compile(r"(?:^|\s)(?:[A-Z]|Dr|Mr|Ms|Mrs|St)\.$")  # "Nadia B." / "Dr." end no sentence
+
+
 def _sentences(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
+    out: list[tuple[int, str]] = []
+    pos = 0
     for s in _SENTENCE_SPLIT_RE.split(text):
-        start = text.find(s, pos)
-        out.append((max(start, 0), s))
-        pos = max(start, 0) + len(s)
+        start = max(text.find(s, pos), 0)
+        if out and _INITIAL_END_RE.search(out[-1][1]):
+            out[-1] = (out[-1][0], text[out[-1][0] : start + len(s)])
+        else:
+            out.append((start, s))
+        pos = start + len(s)
     return out
 
 

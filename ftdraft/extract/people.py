@@ -368,8 +368,8 @@ def _same_person(a: str, b: str) -> bool:
 
 
 def _initial_of(x: str, y: str) -> bool:
-    """x is y, or x is the initial "b." of y."""
-    return x == y or (len(x) == 2 and x.endswith(".") and y.startswith(x[0]))
+    """x is y, or x is the initial "b." (or "b") of y."""
+    return x == y or (len(x.rstrip(".")) == 1 and len(y) > 1 and y.startswith(x[0]))
 
 
 def _same_parts(a_parts: tuple[str, ...], b_parts: tuple[str, ...]) -> bool:
