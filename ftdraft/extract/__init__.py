@@ -16,8 +16,8 @@ from .answers import _agenda, _apply_agenda_answers
 from .engagement import _complete_engagement, _flags, _read_header
 from .intents import _intents
 from .lines import Line, split_lines
-from .owners import action_section_lines
 from .open_items import open_items_from_notes
+from .owners import action_section_lines
 from .people import People, _find_people
 from .scope import scope_workloads
 from .text import _SENTENCE_SPLIT_RE, _sentence, tidy
