@@ -260,7 +260,7 @@ def test_teams_channel_request_only_when_the_notes_mention_one() -> None:
 
 def test_follow_up_subject_sections_and_sign_off() -> None:
     mail = drafts_for("contoso").follow_up
-    assert mail.subject == "Contoso Pharma – RFA 4471 – recap of our sync, open items and next steps"
+    assert mail.subject == "Contoso Pharma – FastTrack intro and next steps"
     body = mail.body
     order = [body.index(h) for h in ("Summary\n", "Open items\n", "Next steps\n",
                                      "Customer asks\n", "Field team sync\n")]  # fmt: skip
@@ -348,7 +348,7 @@ def test_follow_up_sync_rhythm_lines() -> None:
 
 def test_unknown_fm_and_customer_leave_no_gaps() -> None:
     d = drafts_for("empty")
-    assert d.follow_up.subject == "recap of our sync, open items and next steps"
+    assert d.follow_up.subject == "FastTrack intro and next steps"
     assert d.follow_up.body.rstrip().endswith("Thanks,\n[your name]")  # the FM unknown: a visible placeholder
     assert "I'm [your name], the FastTrack Manager" in d.internal_invite.email.body
     assert "the customer" in d.internal_invite.email.body

@@ -11,7 +11,17 @@ from typing import Any
 from ..schemas import ActionItem, CallFacts, Engagement, Fact
 from .core import Addressees, Roster, base_context, due, one_line, team_addressees
 from .sync import rhythm_context
-from .text import Ledger, expand, is_none_answer, question, sentences, statement, strip_markup, words_key
+from .text import (
+    Ledger,
+    expand,
+    is_none_answer,
+    question,
+    sentences,
+    statement,
+    status_prefix,
+    strip_markup,
+    words_key,
+)
 
 _NOT_STATED = re.compile(r"\bnot (?:stated|discussed|covered|mentioned)\b", re.IGNORECASE)
 _INTRO = re.compile(r"\bintro", re.IGNORECASE)
@@ -63,7 +73,7 @@ TOPICS: tuple[tuple[str, str, str], ...] = (
     ("f", "Competing products", "compete"),
     ("g", "Migration source", "migration_source"),
     ("h", "Partner", "partner"),
-    ("i", "Other tenants", "additional_tenants"),
+    ("i", "Additional tenants", "additional_tenants"),
     ("k", "Political changes", "political_changes"),
     ("l", "Timeline", "timeline"),
     ("r", "Risks and current issues", "risks"),
@@ -74,7 +84,7 @@ NONE_NAMES = {
     "f": "competing products",
     "g": "migration source",
     "h": "partner",
-    "i": "other tenants",
+    "i": "additional tenants",
     "k": "political changes",
 }
 
@@ -229,6 +239,8 @@ class Call:
                 "reason": i.reason,
                 "plain": words,
                 "note": note,
+                # FTOP keeps the note's own status words ("No intent: …") so the note states its status
+                "ftop_note": (status_prefix(i.note) + note).strip(),
             }
         return list(by_workload.values())
 

@@ -37,7 +37,7 @@ def intent_notes(call: Call) -> list[ServiceIntentNote]:
     engagement: Engagement = call.engagement
     notes = [
         ServiceIntentNote(
-            workload=i["workload"], status=i["status"], reason=i["reason"], note=i["note"] or "Not recorded."
+            workload=i["workload"], status=i["status"], reason=i["reason"], note=i["ftop_note"] or "Not recorded."
         )
         for i in call.intents
     ]
@@ -79,7 +79,7 @@ def render_ftop(call: Call) -> FtopEntry:
     if facts.teams_channel and (channel := statement(one_line(facts.teams_channel.text))) and ledger.claim(channel):
         discussion.append(f"Teams channel: {channel}")
     questions = [q.strip() for q in render_lines("offline/ftop_questions.j2", asks=call.asks)]
-    fm = roster.fm_display
+    fm = roster.fm_name or "FM"  # the owner as the facts write it (guards.consistency compares the two)
     actions = [{**a, "owner": fm if a["mine"] else a["owner"]} for a in call.actions]
     entry = FtopEntry(
         participants=participants(facts, roster),

@@ -60,6 +60,8 @@ _STATUS_LABEL = re.compile(
 )
 _LABEL = re.compile(r"^([A-Za-z][\w /&'()-]{0,40}?)\s*(?:[:?]|\s[-–—]|→|->)\s+")
 # After '.' or '!' that ends a word (not "e.g." or "Sept."-style single letters), before the next word.
+_PAREN_QUESTION = re.compile(r"\s*\(([^()]*\?)\s*\)")  # "E5 (how many?)" → "E5: how many?"
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:?!])")
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\"'’%][.!])\s+(?=[\w\"'(«])")
 _SPACES = re.compile(r"\s+")
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -139,12 +141,20 @@ def statement(text: str, label: str = "") -> str:
     return out.strip()
 
 
+def status_prefix(text: str) -> str:
+    """The status label a note opens with ("No intent: "), '' when none: the FTOP note keeps it, since an
+    intent note states its status in clear words (guards.coaching)."""
+    m = _STATUS_LABEL.match(_CHAT_PREFIX.sub("", strip_markup(text)))
+    return m.group(0) if m else ""
+
+
 @lru_cache(maxsize=8192)
 def question(text: str) -> str:
     """An open item as a question or request: shorthand expanded, the note's "nobody sure, check" tail dropped."""
     body = _CHAT_PREFIX.sub("", strip_markup(text))
     body = _ASK_PREFIX.sub("", _STATUS_LABEL.sub("", body))
-    body = expand(_QUESTION_PAREN.sub("", body) if body.count("?") > 1 else body)
+    body = _PAREN_QUESTION.sub(r": \1", body) if body.count("?") == 1 else _QUESTION_PAREN.sub("", body)
+    body = _SPACE_BEFORE_STOP.sub(r"\1", expand(body))
     if "?" in body:
         *asked, tail = body.split("?")
         parts = [p.strip(" .,;-+&") for p in asked]
