@@ -1,178 +1,390 @@
-"""Service intent per workload (L1 status, L2 reason, a note with the why) from the sentences that name it."""
+"""Service intent per workload (L1 status, L2 reason, a Service Intent note) from what the notes say about it.
+
+Two steps. First the notes are cut into statements, each about one workload: a line or table row led by the
+workload ("EXO → …", "| Intune | Stuck | … |", "Teams: blocked. …"), a prose sentence that names one workload and
+the sentences after it in the same paragraph, an indented or "[CO]" correction under a workload's line, and one
+clause per workload where a sentence names several ("Intent is real for Teams, SharePoint not yet decided").
+Then each workload's statements are read: an explicit label wins ("In Progress / Migration", "Blocked (app
+compat)", a table's status and L2 columns), a later correction overrides, and otherwise the situation words decide,
+through the cue lexicon in ftdraft/data/intents.toml and, where its cues are silent, a linear model trained on
+labelled sentences (ftdraft/data/intent_model.json, scripts/train_intents.py). The L1/L2 list is domain.md's.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Protocol, cast
+from dataclasses import dataclass, field
 
 from .. import lexicon as lx
-from ..schemas import (
-    IntentReason,
-    ServiceIntent,
-)
+from ..schemas import IntentReason, IntentStatus, ServiceIntent
+from .intent_reader import Reading, classify_text, explicit_label, reason_strength
 from .lines import Line
-from .scope import SCOPE_RE, may_scope
-from .text import _ANY_WORKLOAD, _dedupe_sources, _label_workloads, _workloads_in, tidy
+from .scope import SCOPE_BEFORE_RE, SCOPE_RE, may_scope
+from .text import _SENTENCE_SPLIT_RE, _dedupe_sources, _label_workloads, _workloads_in, tidy
+
+# ------------------------------------------------------------------------------------------------ statements
 
 
-def _classify(workload: str, sentences: list[tuple[str, Line]], context: list[Line]) -> ServiceIntent:
-    texts = [s for s, _ in sentences]
-    joined = " ".join(texts).lower()
-    # one source per distinct line first: a line gives the same source every time, and a long note gives a
-    # workload thousands of sentences from far fewer lines
-    distinct = {id(line): line for _, line in sentences}  # in order of first appearance
-    sources = _dedupe_sources(line.source() for line in distinct.values())
-    if lx.DUPLICATE_RE.search(joined):
-        return ServiceIntent(
-            workload=workload, status="Duplicate/Invalid", note=_note("Duplicate or invalid", texts), sources=sources
-        )
-    if lx.UNRESPONSIVE_RE.search(joined):
-        return ServiceIntent(
-            workload=workload,
-            status="Status Unknown",
-            reason="Customer Unresponsive",
-            note=_note("Status unknown", texts),
-            sources=sources,
-        )
-    no_intent = [s for s in texts if lx.NO_INTENT_RE.search(s)]
-    if no_intent:
-        why = " ".join(texts)
-        why_extended = why + " " + _related_context(why, context)
-        if any(rx.search(why) for rx in lx.COMPETITOR_RES.values()):
-            reason: IntentReason | None = "Using Competitive Solution"
-        else:
-            reason = _first_reason(lx.NO_INTENT_REASONS, why_extended) or "Executive Sponsorship"
-        return ServiceIntent(
-            workload=workload,
-            status="No Intent",
-            reason=reason,
-            note=_note("No intent", texts, _related_context(why, context)),
-            sources=sources,
-        )
-    blocked = [s for s in texts if lx.BLOCKED_RE.search(s) and not lx.POTENTIAL_RE.search(s)]
-    if blocked:
-        reason = _first_reason(lx.BLOCKED_REASONS, " ".join(blocked)) or _first_reason(lx.BLOCKED_REASONS, joined)
-        return ServiceIntent(
-            workload=workload,
-            status="Blocked",
-            reason=reason,
-            note=_note("Blocked", blocked[:2] + [s for s in texts[:4] if s not in blocked[:2]]),
-            sources=sources,
-        )
-    progressing = [
-        s
-        for s in texts
-        if lx.IN_PROGRESS_RE.search(s) and not lx.POTENTIAL_RE.search(s) and not lx.UNSURE_INTENT_RE.search(s)
-    ]
-    if progressing:
-        reason = _first_reason(lx.IN_PROGRESS_REASONS, " ".join(progressing))
-        return ServiceIntent(
-            workload=workload,
-            status="In Progress",
-            reason=reason,
-            note=_note("In progress", progressing),
-            sources=sources,
-        )
-    return ServiceIntent(
-        workload=workload,
-        status="Status Unknown",
-        note=f"Status unknown: intent for {workload} was not stated on the account-team call; confirm it with the "
-        "account team.",
-        sources=sources,
+@dataclass
+class Statement:
+    """What one piece of the notes says about one workload."""
+
+    text: str
+    line: Line
+    primary: bool  # led by the workload (its line, row or sentence), not a passing mention
+    correction: bool = False  # an inline correction / later reply about the statement above it
+    extra_lines: list[Line] = field(default_factory=list)
+
+
+_CHAT_PREFIX_RE = re.compile(r"^\[[^\]]{3,40}\]\s*[^:\[\]]{2,40}:\s*")
+_EMPHASIS_RE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+_AGENDA_PREFIX_RE = re.compile(r"^(?:[☐☑✔✓✗•◦▪·§-]\s*|o\s+)*(?:[a-n](?:/[a-n])*[.)]\s+)?")
+_CORRECTION_RE = re.compile(r"^\s*(?:\[(?:co|correction|update|edit|[A-Z]{2,3})\]|correction\s*:|update\s*:)", re.I)
+# what may stand between a leading workload name and what is said about it
+_LEAD_SEP_RE = re.compile(
+    r"^(?:\s*\([^)]{0,80}\))?\s*(?:[:=|→>–—-]+|->|\bis\b|\bare\b|\bhas\b|\bwas\b|\bwere\b|\bstatus\b)", re.I
+)
+_JOIN_RE = re.compile(r"^\s*(?:[+/&,]|and)\s*$", re.I)
+_CLAUSE_SPLIT_RE = re.compile(r"\s*(?:[;,]|\bbut\b|\bwhile\b|\bwhereas\b|\s[–—-]\s)\s*", re.I)
+
+
+# a sentence that starts on another agenda topic names a workload in passing ("compete wise nothing for Windows")
+_TOPIC_START_RE = re.compile(
+    r"^\W*(?:compet\w*|partner\w*|licen\w*|lic\b|tenants?|other tenants?|asks?|timeline|risks?|source|politic\w*|"
+    r"org chart|sync|rhythm|env\w*|background)\b",
+    re.IGNORECASE,
+)
+
+
+def _clean(text: str) -> str:
+    text = _CHAT_PREFIX_RE.sub("", text)
+    text = _EMPHASIS_RE.sub("", text)
+    return _AGENDA_PREFIX_RE.sub("", text).strip()
+
+
+def _mentions(text: str) -> list[tuple[int, int, str]]:
+    """Every workload name in text: (start, end, canonical workload), in order."""
+    keys = lx.WORKLOAD_CUES.keys_in(text.lower())
+    hits = [(m.start(), m.end(), w) for w in keys for m in lx.WORKLOAD_RES[w].regex.finditer(text)]
+    return sorted(hits)
+
+
+def _lead(text: str) -> tuple[list[str], str] | None:
+    """The workloads a text starts with and the text after them: "SPO + ODB: in progress" -> (["SharePoint
+    Online", "OneDrive"], "in progress"); None when the text does not start with a workload."""
+    hits = _mentions(text[:160])
+    if not hits or not re.fullmatch(r"[\W_]*(?:the\s+)?", text[: hits[0][0]], re.I):
+        return None
+    named = [hits[0][2]]
+    end = hits[0][1]
+    for start, stop, w in hits[1:]:
+        between = re.sub(r"\([^)]*\)", "", text[end:start])
+        if not _JOIN_RE.match(between):
+            break
+        if w not in named:
+            named.append(w)
+        end = stop
+    m = _LEAD_SEP_RE.match(text[end:])
+    if not m:
+        return None
+    rest = text[end + m.end() :].strip()
+    if m.group(0).strip().lower() in ("is", "are", "has", "was", "were"):
+        rest = text[end:].strip()  # "Exchange is the problem": the verb belongs to what is said
+    return named, rest
+
+
+def _table_cells(line: Line) -> list[str] | None:
+    raw = line.raw.strip()
+    if not raw.startswith("|") or raw.count("|") < 3:
+        return None
+    cells = [c.strip() for c in raw.strip("|").split("|")]
+    if all(re.fullmatch(r":?-{2,}:?|", c) for c in cells):
+        return None
+    return cells
+
+
+def _is_scope_sentence(sentence: str) -> bool:
+    lowered = sentence.lower()
+    return bool(may_scope(lowered) and SCOPE_RE.search(sentence)) or bool(
+        "red" in lowered and SCOPE_BEFORE_RE.search(sentence)
     )
 
 
-class _Searches(Protocol):
-    def search(self, text: str) -> object: ...
+def _out_of_scope(sentence: str) -> bool:
+    lowered = sentence.lower()
+    return bool(lx.OUT_OF_SCOPE_RE.may_match(lowered) and lx.OUT_OF_SCOPE_RE.regex.search(sentence))
 
 
-def _first_reason(table: Iterable[tuple[str, _Searches]], text: str) -> IntentReason | None:
-    # the lexicon's reason tables name L2 reasons of the schema (a test holds them to REASONS_BY_STATUS)
-    return next((cast(IntentReason, reason) for reason, rx in table if rx.search(text)), None)
+def _indent(raw: str) -> int:
+    return len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
 
 
-def _related_context(why: str, context: list[Line]) -> str:
-    """A short 'why' ("b/c freeze") borrows the note line that explains it ("IT freeze until march")."""
-    if len(why.split()) > 10:
-        return ""
-    for cue in ("freeze", "acquisition", "reorg", "budget", "legal", "proxy", "on hold"):
-        if cue in why.lower():
-            for line in context:
-                if cue in line.text.lower() and line.text not in why:
-                    return line.text
-    return ""
+def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]]:
+    """Each workload's statements, and the workloads given their own line or row."""
+    out: dict[str, list[Statement]] = {}
+    led: set[str] = set()
+    topic: tuple[list[str], int, Statement | None] | None = None  # (workloads, indent, their statement)
+
+    def add(workloads: list[str], text: str, line: Line, primary: bool, correction: bool = False) -> Statement | None:
+        text = text.strip(" .;:-–—")
+        if not text or not workloads:
+            return None
+        last = None
+        for w in workloads:
+            last = Statement(text=text, line=line, primary=primary, correction=correction)
+            out.setdefault(w, []).append(last)
+        return last
+
+    for line in lines:
+        if line.header or not line.text.strip():
+            topic = None
+            continue
+        lowered = line.lower()
+        has_workload = lx.WORKLOAD_CUES.keys_in(lowered) if lowered else set()
+        if line.in_actions:
+            topic = None
+            continue
+        cells = _table_cells(line)
+        if cells is not None:
+            topic = None
+            first = cells[0]
+            named = list(_label_workloads(first.lower())) if first else []
+            if named and _lead(first) is not None or (named and _workloads_in(first) and len(first) < 40):
+                rest = ". ".join(c for c in cells[1:] if c and not re.fullmatch(r"[-–—]+|n/?a", c, re.I))
+                add(named, rest, line, primary=True)
+                led.update(named)
+            continue
+        text = _clean(line.text)
+        indent = _indent(line.raw)
+        correction = bool(_CORRECTION_RE.match(text))
+        if not has_workload:
+            # a line under a workload's line, or a correction of it, speaks about that workload
+            if topic is not None and (indent > topic[1] or correction):
+                body = _CORRECTION_RE.sub("", text).strip()
+                add(topic[0], body, line, primary=True, correction=correction or line.part > 0)
+                continue
+            topic = None
+            continue
+        lead = None
+        if line.label and (named := list(_label_workloads(line.label))):
+            lead = (named, _clean(line.body))
+        else:
+            lead = _lead(text)
+        if lead is not None:
+            named, rest = lead
+            if _is_scope_sentence(text):
+                topic = None
+                continue
+            statement = None
+            for piece in _led_pieces(named, rest):
+                statement = add(piece[0], piece[1], line, primary=True, correction=correction)
+                led.update(piece[0])
+            topic = (named, indent, statement)
+            continue
+        topic_here: list[str] | None = None
+        for sentence in _SENTENCE_SPLIT_RE.split(text):
+            sentence = sentence.strip()
+            if not sentence:
+                continue
+            if _is_scope_sentence(sentence) or _out_of_scope(sentence):
+                topic_here = None
+                continue
+            hits = _mentions(sentence)
+            named_here = list(dict.fromkeys(w for _, _, w in hits))
+            if not named_here:
+                if topic_here:
+                    add(topic_here, sentence, line, primary=True)
+                continue
+            subject = (
+                len(sentence[: hits[0][0]].split()) <= 4 and line.label is None and not _TOPIC_START_RE.match(sentence)
+            )
+            if topic_here and (named_here == topic_here or not subject):
+                # "Teams is a different story. Victor said … no intent to move to Teams": the paragraph's topic
+                # goes on; a workload named in passing ("… laptops still on Windows 10") does not take it over
+                add(topic_here, sentence, line, primary=True)
+                continue
+            if len(named_here) == 1:
+                # "Exchange is the problem.", "That is the whole Teams story." lead a paragraph; a passing
+                # mention deeper in a sentence ("… timeouts in Teams and Outlook") does not
+                add(named_here, sentence, line, primary=subject)
+                topic_here = named_here if subject else None
+                continue
+            topic_here = None
+            for workloads, clause in _clauses(sentence):
+                add(workloads, clause, line, primary=True)
+        topic = None
+    return out, led
 
 
-_STATUS_WORDS_RE = re.compile(r"^(?:no intent|blocked|in progress|done|ok)\b[\s.,:;-]*", re.IGNORECASE)
+def _led_pieces(named: list[str], rest: str) -> list[tuple[list[str], str]]:
+    """A led line's text cut where a sentence leads with other workloads: "intune: no intent b/c freeze.
+    defender: using crowdstrike" -> [(["Intune"], "no intent b/c freeze"), (["Defender"], "using crowdstrike")]."""
+    pieces: list[tuple[list[str], list[str]]] = [(named, [])]
+    for sentence in _SENTENCE_SPLIT_RE.split(rest):
+        lead = _lead(sentence.strip()) if sentence.strip() else None
+        if lead is not None and lead[0] != pieces[-1][0] and not _is_scope_sentence(sentence):
+            pieces.append((lead[0], [lead[1]]))
+        else:
+            pieces[-1][1].append(sentence.strip())
+    return [(w, " ".join(t)) for w, t in pieces if " ".join(t).strip()]
 
 
-def _note(status: str, texts: list[str], extra: str = "") -> str:
-    """One or two sentences: the status, then the why in the FM's own words."""
-    why: list[str] = []
-    for t in texts:  # stop at two: a long note can give a workload thousands of sentences
-        if w := tidy(_STATUS_WORDS_RE.sub("", t)):
-            why.append(w)
-            if len(why) == 2:
-                break
-    if extra:
-        why.append(tidy(extra))
-    if not why:
-        return f"{status}."
-    return f"{status}: " + "; ".join(w.rstrip(".") for w in why) + "."
-
-
-_SENTENCE_LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 ]{1,30}?)\s*:\s*(.*)$")
-
-
-def _labelled_sentences(line: Line) -> list[tuple[list[str], str]]:
-    """A line's sentences, each with the workloads its label names: "intune: x. defender: y." -> two labels."""
-    current = list(_label_workloads(line.label)) if line.label else []
-    if not current and not _ANY_WORKLOAD.may_match(line.lower()):
-        # every sentence and sentence label is a piece of the body, itself a piece of the text: with no workload
-        # cue in the text, none names a workload, and _intents skips such sentences
+def _clauses(sentence: str) -> list[tuple[list[str], str]]:
+    """A sentence naming several workloads cut into clauses, each with the workloads it names; a clause naming
+    none, or naming one only in passing (not within its first words), joins the one before it. "Intent is real
+    for Teams, SharePoint not yet decided" -> two clauses; "For Intune, they are blocked because laptops are still
+    on Windows 10 builds" -> one, about Intune."""
+    parts = [p for p in _CLAUSE_SPLIT_RE.split(sentence) if p and p.strip()]
+    out: list[tuple[list[str], str]] = []
+    for part in parts:
+        hits = _mentions(part)
+        named = list(dict.fromkeys(w for _, _, w in hits))
+        leads = bool(hits) and len(part[: hits[0][0]].split()) <= 3
+        if named and (leads or not out):
+            out.append((named, part))
+        elif out:
+            out[-1] = (out[-1][0], out[-1][1] + ", " + part)
+    if not out:
         return []
-    out = []
-    for sentence in line.body_sentences():
-        m = _SENTENCE_LABEL_RE.match(sentence)
-        if m and (named := list(_label_workloads(m.group(1)))):
-            current, sentence = named, m.group(2)
-        out.append((current, sentence.strip()))
+    if len(out) == 1:
+        # one clause: it is about the workloads it leads with ("Teams broad rollout after mail"), or all it names
+        hits = _mentions(sentence)
+        leading = [w for start, _, w in hits if len(sentence[:start].split()) <= 3]
+        return [(list(dict.fromkeys(leading)) or out[0][0], sentence)]
     return out
 
 
+# ------------------------------------------------------------------------------------------------ reading
+
+
+def _read(workload: str, statements: list[Statement]) -> tuple[Reading, list[Statement]]:
+    """The reading of a workload's statements, and the statements it rests on."""
+    primary = [s for s in statements if s.primary] or statements
+    primary = primary[:8]  # a long note can give a workload thousands of sentences
+    corrections = [s for s in primary if s.correction]
+    if corrections:
+        reading = classify_text(" ".join(s.text for s in corrections), workload)
+        if reading.status is not None:
+            return reading, corrections
+    for s in primary:
+        label = explicit_label(s.text, workload)
+        if label is not None:
+            status, reason = label
+            rest = [x for x in primary if not x.correction]
+            if reason is None:
+                reading = classify_text(" ".join(x.text for x in rest), workload, status=status)
+                reason = reading.reason
+            return Reading(status=status, reason=reason, explicit=True), rest
+    reading = classify_text(" ".join(s.text for s in primary), workload)
+    return reading, primary
+
+
+def _says_intent(statements: list[Statement]) -> bool:
+    """A workload outside the scope gets an intent when a sentence led by it says a status in cue words
+    ("Exchange already in EXO, done."), not when it is only named in passing."""
+    primary = [s.text for s in statements if s.primary][:4]
+    return bool(primary) and classify_text(" ".join(primary), linear=None).status is not None
+
+
+def _intent(workload: str, statements: list[Statement]) -> ServiceIntent:
+    reading, used = _read(workload, statements)
+    lines = {id(s.line): s.line for s in used}
+    sources = _dedupe_sources(line.source() for line in lines.values())
+    status: IntentStatus = reading.status or "Status Unknown"
+    reason: IntentReason | None = reading.reason
+    if status == "Duplicate/Invalid":
+        reason = None
+    if reading.status is None:
+        note = unknown_note(workload)
+    else:
+        note = intent_note(workload, [s.text for s in used], status, reason)
+    return ServiceIntent(workload=workload, status=status, reason=reason, note=note, sources=sources)
+
+
+def unknown_note(workload: str) -> str:
+    """The note of a workload the call said nothing about (agenda item c still to do)."""
+    return (
+        f"Intent for {workload} was not discussed on the account-team call; ask the account team whether the "
+        "customer plans to deploy it and, if not, why."
+    )
+
+
+_LABEL_ECHO_RE = re.compile(
+    r"^(?:(?:in progress|in prog|blocked|no intent|status unknown|unknown|duplicate(?:\s*/\s*invalid)?|invalid|done|ok)"
+    r"\b\s*(?:[/(:–—-]\s*[^.:)]{0,60}\)?)?[\s.,:;–—-]*)+",
+    re.IGNORECASE,
+)
+_VAGUE_RE = re.compile(
+    r",?\s*\b(?:for now|currently|at the moment|right now|as of now|yet|so far|still)\b,?", re.IGNORECASE
+)
+_CORRECTION_LEAD_RE = re.compile(r"^(?:not quite|actually|correction)\s*[–—:,-]\s*", re.I)
+_FIRST_PERSON_CALL_RE = re.compile(r"\s*\bI[’']d call it [^.]*\.?", re.I)
+
+
+def _sentence_parts(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_SPLIT_RE.split(text) if s.strip()]
+
+
+def intent_note(workload: str, texts: list[str], status: str, reason: str | None) -> str:
+    """One or two clean sentences with the situation and the reason, from the workload's own statements.
+
+    No label echo ("Blocked: …", "In Progress (Migration). …"), no vague time words (for now, currently, yet),
+    no agenda or chat prefixes; dates and counts are kept as written. For Customer Unresponsive the sentences with
+    the contact attempts and the account being managed come first. Rendered by the FTOP template after
+    "<workload> — <status> (<reason>): ". Source: domain.md, "FTOP notes"."""
+    sentences: list[str] = []
+    for text in texts:
+        text = _LABEL_ECHO_RE.sub("", text.strip())
+        text = _CORRECTION_LEAD_RE.sub("", text)
+        text = _FIRST_PERSON_CALL_RE.sub("", text)
+        for s in _sentence_parts(text):
+            s = _VAGUE_RE.sub("", s).strip(" ,;–—-")
+            s = re.sub(r"\s{2,}", " ", s)
+            if len(re.sub(r"\W", "", s)) >= 3 and s not in sentences:
+                sentences.append(s)
+    if not sentences:
+        return f"{workload}: intent stated on the call with no further detail."
+    picked = _pick(sentences, reason)
+    note = " ".join(_finish(tidy(s)) for s in picked)
+    return note
+
+
+def _pick(sentences: list[str], reason: str | None) -> list[str]:
+    """The first sentence, and the one that best says the reason when it is another one."""
+    if reason == "Customer Unresponsive":
+        wanted = [s for s in sentences if re.search(r"\d|attempt|times|managed", s, re.I)]
+        rest = [s for s in sentences if s not in wanted]
+        return (wanted + rest)[:2]
+    first = sentences[0]
+    if len(sentences) == 1:
+        return [first]
+    best = max(sentences[1:], key=lambda s: reason_strength(s, reason))
+    if reason_strength(best, reason) > reason_strength(first, reason) or len(first) < 60:
+        return [first, best] if sentences.index(best) > 0 else [first]
+    return [first]
+
+
+def _finish(sentence: str) -> str:
+    sentence = sentence.strip()
+    if not sentence:
+        return sentence
+    sentence = sentence[0].upper() + sentence[1:]
+    return sentence if sentence[-1] in '.!?)"”' else sentence + "."
+
+
+# ------------------------------------------------------------------------------------------------ entry point
+
+
 def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> list[ServiceIntent]:
-    cues = (lx.NO_INTENT_RE, lx.BLOCKED_RE, lx.IN_PROGRESS_RE, lx.UNRESPONSIVE_RE, lx.DUPLICATE_RE)
-    by_workload: dict[str, list[tuple[str, Line]]] = {}
-    stated: set[str] = set()
-    scope_ids = {id(line) for line in scope_lines}  # identity: comparing Line dataclasses field by field is slow
-    for line in lines:
-        if line.header or (id(line) in scope_ids and not lx.IN_PROGRESS_RE.search(line.lower())):
+    """One ServiceIntent per workload in scope, then per other workload given its own line or a status word."""
+    del scope_lines  # scope sentences are recognised where they stand
+    statements, led = _statements(lines)
+    intents: list[ServiceIntent] = []
+    for w in dict.fromkeys([*scope, *statements]):
+        found = statements.get(w, [])
+        if w not in scope and w not in led and not _says_intent(found):
             continue
-        for labelled, sentence in _labelled_sentences(line):
-            if not sentence or (line.in_actions and not labelled):
-                continue  # "share Teams adoption kit" is the FM's task, not the customer's intent
-            named = labelled or _workloads_in(sentence)
-            if not named:
-                continue  # most sentences name no workload: skip the cue searches below
-            lowered = sentence.lower()
-            if (may_scope(lowered) and SCOPE_RE.search(sentence)) or (
-                lx.OUT_OF_SCOPE_RE.may_match(lowered) and lx.OUT_OF_SCOPE_RE.regex.search(sentence)
-            ):
-                continue
-            has_cue = labelled or any(rx.found(lowered) for rx in cues)
-            for w in named:
-                if labelled:
-                    stated.add(w)
-                if has_cue:
-                    by_workload.setdefault(w, []).append((sentence, line))
-    intents = []
-    for w in dict.fromkeys([*scope, *by_workload]):
-        sentences = by_workload.get(w, [])
-        # A workload with its own line ("Purview: not started") is in scope even with no status word.
-        if w not in scope and w not in stated and not any(rx.search(s) for s, _ in sentences for rx in cues[:3]):
-            continue
-        intents.append(_classify(w, sentences, lines))
+        intents.append(_intent(w, found))
     # "customer has not replied to 3 emails" on its own line explains every workload left unknown
     unresponsive = next(
         (line for line in lines if lx.UNRESPONSIVE_RE.may_match(line.lower()) and lx.UNRESPONSIVE_RE.search(line.text)),
@@ -182,6 +394,6 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
         for intent in intents:
             if intent.status == "Status Unknown" and intent.reason is None:
                 intent.reason = "Customer Unresponsive"
-                intent.note = _note("Status unknown", [unresponsive.text])
+                intent.note = intent_note(intent.workload, [unresponsive.text], "Status Unknown", intent.reason)
                 intent.sources = _dedupe_sources([*intent.sources, unresponsive.source()])
     return intents

@@ -1,0 +1,355 @@
+"""Reads intent status (L1) and reason (L2) from what is said about one workload.
+
+Knowledge: ftdraft/data/intents.toml (cue lexicon per L1 status and per L2 reason, with examples and counter-examples
+that tests/test_intents.py runs) and, where the cues are silent, ftdraft/data/intent_model.json (a linear model over
+word unigrams and bigrams, trained by scripts/train_intents.py on tests/fixtures/intent_sentences/train.yaml and the
+lexicon's examples, scored here in pure Python). L1/L2 spellings: ftdraft/schemas.py (domain.md's list).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import cast
+
+from .. import lexicon as lx
+from ..schemas import REASONS_BY_STATUS, IntentReason, IntentStatus
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+LEXICON_PATH = DATA / "intents.toml"
+MODEL_PATH = DATA / "intent_model.json"
+
+STATUSES: tuple[IntentStatus, ...] = ("In Progress", "Blocked", "No Intent", "Status Unknown", "Duplicate/Invalid")
+STATUS_OF: dict[str, IntentStatus] = {
+    reason: cast(IntentStatus, status) for status, reasons in REASONS_BY_STATUS.items() for reason in reasons
+}
+
+
+@dataclass(frozen=True)
+class StatusCues:
+    status: IntentStatus
+    cues: tuple[CuePattern, ...]
+    strong: tuple[CuePattern, ...]
+    examples: tuple[str, ...]
+    not_examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReasonCues:
+    status: IntentStatus
+    reason: IntentReason
+    labels: re.Pattern[str] | None
+    cues: tuple[CuePattern, ...]
+    strong: tuple[CuePattern, ...]
+    workloads: frozenset[str] | None
+    examples: tuple[str, ...]
+    not_examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    statuses: dict[IntentStatus, StatusCues]
+    reasons: dict[IntentReason, ReasonCues]
+
+
+@dataclass
+class Reading:
+    """A status and reason read from text; status None = nothing in the text says it."""
+
+    status: IntentStatus | None
+    reason: IntentReason | None = None
+    explicit: bool = False
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+class CuePattern:
+    """One cue: its regex, compiled on first use, and the literal text every match starts with (None: unknown).
+
+    A text without that literal cannot match, and a substring test says so far faster than the regex; most cues
+    never run on a given text, so most are never compiled (the lexicon loads in a few milliseconds)."""
+
+    __slots__ = ("pattern", "prefix", "_rx")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.prefix = _literal_prefix(pattern)
+        self._rx: re.Pattern[str] | None = None
+
+    def regex(self) -> re.Pattern[str]:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern, re.IGNORECASE)
+        return self._rx
+
+
+_LITERAL_RE = re.compile(r"(?:\\b)?([a-z0-9 #&/-]+)")
+
+
+def _literal_prefix(pattern: str) -> str | None:
+    depth = 0
+    for i, ch in enumerate(pattern):  # a top-level alternation has no single prefix
+        if ch in "()" and (i == 0 or pattern[i - 1] != "\\"):
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return None
+    m = _LITERAL_RE.match(pattern)
+    if not m:
+        return None
+    literal = m.group(1)
+    if pattern[m.end() : m.end() + 1] in ("?", "*", "{"):
+        literal = literal[:-1]
+    return literal if literal.strip() else None
+
+
+def _compile(patterns: list[str]) -> tuple[CuePattern, ...]:
+    return tuple(CuePattern(p) for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The cue lexicon of ftdraft/data/intents.toml, compiled once. Raises ValueError on an unknown L1/L2 name."""
+    data = tomllib.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    statuses: dict[IntentStatus, StatusCues] = {}
+    for name, entry in data["status"].items():
+        if name not in STATUSES:
+            raise ValueError(f"intents.toml: unknown status {name!r}")
+        status = cast(IntentStatus, name)
+        statuses[status] = StatusCues(
+            status=status,
+            cues=_compile(entry.get("cues", [])),
+            strong=_compile(entry.get("strong", [])),
+            examples=tuple(entry.get("examples", [])),
+            not_examples=tuple(entry.get("not", [])),
+        )
+    reasons: dict[IntentReason, ReasonCues] = {}
+    for entry in data["reason"]:
+        if STATUS_OF.get(entry["reason"]) != entry["status"]:
+            raise ValueError(f"intents.toml: {entry['reason']!r} is not an L2 reason of {entry['status']!r}")
+        reason = cast(IntentReason, entry["reason"])
+        cues, strong = list(entry.get("cues", [])), list(entry.get("strong", []))
+        if reason == "Using Competitive Solution":
+            strong += list(lx.COMPETITORS.values())  # a named competitor product says the reason outright
+        labels = entry.get("labels", [])
+        reasons[reason] = ReasonCues(
+            status=cast(IntentStatus, entry["status"]),
+            reason=reason,
+            labels=re.compile(r"(?:" + "|".join(labels) + r")\b", re.IGNORECASE) if labels else None,
+            cues=_compile(cues),
+            strong=_compile(strong),
+            workloads=frozenset(entry["workloads"]) if "workloads" in entry else None,
+            examples=tuple(entry.get("examples", [])),
+            not_examples=tuple(entry.get("not", [])),
+        )
+    return Lexicon(statuses=statuses, reasons=reasons)
+
+
+# A cue right after a negation does not count: "not a product gap", "adoption work, not deployment".
+_NEGATED_RE = re.compile(
+    r"\b(?:not|no|isn[’']?t|aren[’']?t|never|without|nor)\s+(?:a\s+|an\s+|the\s+|really\s+)?$", re.I
+)
+# A product being left is not one in use: "moved from Box", "off Zimbra", "from an on-premises Exchange 2013".
+_LEAVING_RE = re.compile(
+    r"\b(?:off|from|leaving|left|replac\w*|away from|instead of|phas\w* out|ditch\w*|retir\w*)\s+(?:of\s+)?(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
+
+
+def _hits(patterns: tuple[CuePattern, ...], text: str, leaving: bool = False) -> int:
+    """How many of the cues occur in text (lowercased), each counted once, skipping negated occurrences."""
+    return sum(1 for cue in patterns if _found(cue, text, leaving))
+
+
+def _found(cue: CuePattern, text: str, leaving: bool) -> bool:
+    if cue.prefix is not None and cue.prefix not in text:
+        return False
+    for m in cue.regex().finditer(text):
+        before = text[max(0, m.start() - 24) : m.start()]
+        if _NEGATED_RE.search(before) or (leaving and _LEAVING_RE.search(before)):
+            continue
+        return True
+    return False
+
+
+def cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
+    """(status -> score of its status-only cues, reason -> score of its cues): 1 per cue found, 2 per strong cue.
+
+    Reasons that do not apply to the workload (ReasonCues.workloads) score 0."""
+    lex = lexicon()
+    text = text.lower()
+    status_scores: dict[str, float] = {
+        s: float(_hits(c.cues, text) + 2 * _hits(c.strong, text)) for s, c in lex.statuses.items()
+    }
+    reason_scores: dict[str, float] = {}
+    for reason, c in lex.reasons.items():
+        if workload is not None and c.workloads is not None and workload not in c.workloads:
+            reason_scores[reason] = 0.0
+            continue
+        leaving = reason in ("Using Competitive Solution", "Using Microsoft On-Premises Solution")
+        reason_scores[reason] = float(_hits(c.cues, text, leaving) + 2 * _hits(c.strong, text, leaving))
+    return status_scores, reason_scores
+
+
+def reason_strength(text: str, reason: str | None) -> float:
+    """How strongly text says the reason (its cue score); 0 for no reason."""
+    if reason is None:
+        return 0.0
+    return cue_scores(text)[1].get(reason, 0.0)
+
+
+_EXPLICIT_RE = re.compile(
+    r"^[\W_]*(in progress|in prog|blocked|no intent|status unknown|duplicate\s*/\s*invalid|duplicate|invalid)\b"
+    r"\s*(?:[/(:|–—-]+|\.|,)?\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_EXPLICIT_STATUS: dict[str, IntentStatus] = {
+    "in progress": "In Progress",
+    "in prog": "In Progress",
+    "blocked": "Blocked",
+    "no intent": "No Intent",
+    "status unknown": "Status Unknown",
+    "duplicate": "Duplicate/Invalid",
+    "invalid": "Duplicate/Invalid",
+}
+
+
+def explicit_label(text: str, workload: str | None = None) -> tuple[IntentStatus, IntentReason | None] | None:
+    """The L1 (and L2 when written) a statement starts with: "In Progress / Migration. …" -> ("In Progress",
+    "Migration"); "blocked. sec team …" -> ("Blocked", None); None when the text does not start with a label."""
+    m = _EXPLICIT_RE.match(text)
+    if not m:
+        return None
+    word = re.sub(r"\s+", " ", m.group(1).lower())
+    status = _EXPLICIT_STATUS.get(word) or ("Duplicate/Invalid" if word.startswith("duplicate") else None)
+    if status is None:
+        return None
+    rest = m.group(2)
+    for reason, c in lexicon().reasons.items():
+        if c.status != status or c.labels is None:
+            continue
+        if workload is not None and c.workloads is not None and workload not in c.workloads:
+            continue
+        if c.labels.match(rest):
+            return status, reason
+    return status, None
+
+
+# ------------------------------------------------------------------------------------------------ the model
+
+_TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9'’+/-]*[a-z0-9]|[a-z0-9]")
+_NUMBER_RE = re.compile(r"\d")
+
+
+def features(text: str) -> list[str]:
+    """The model's features of a text: lowercased word unigrams and adjacent bigrams, digits folded to 0.
+
+    Shared by scripts/train_intents.py (training) and model_scores (run time), so both see the same features."""
+    tokens = [_NUMBER_RE.sub("0", t) for t in _TOKEN_RE.findall(text.lower())]
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Multinomial logistic regression: per feature, the (class index, weight) pairs that matter."""
+
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: dict[str, list[list[float]]]  # feature -> [[class index, weight], ...]
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """class -> probability (softmax over the classes' linear scores)."""
+        logits = list(self.bias)
+        for f in set(features(text)):
+            for i, x in self.weights.get(f, ()):
+                logits[int(i)] += x
+        top = max(logits)
+        exps = [math.exp(x - top) for x in logits]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+
+
+@lru_cache(maxsize=1)
+def model() -> LinearModel | None:
+    """The shipped linear model, or None when ftdraft/data/intent_model.json is absent.
+
+    File shape: {"classes": [str], "bias": [float], "weights": {feature: [[class index, weight], ...]}}."""
+    if not MODEL_PATH.exists():
+        return None
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return LinearModel(
+        classes=tuple(data["classes"]),
+        bias=tuple(data["bias"]),
+        weights=data["weights"],
+    )
+
+
+# How much the model's probabilities count beside the cue scores (cue hits count 1 or 2 each). Chosen on the
+# training sentences by cross-validation (scripts/train_intents.py), never on the held-out sentences.
+MODEL_WEIGHT = 2.0
+_SHIPPED = object()
+
+
+def classify_text(
+    text: str,
+    workload: str | None = None,
+    status: IntentStatus | None = None,
+    *,
+    cues: bool = True,
+    linear: LinearModel | None | object = _SHIPPED,
+    weight: float | None = None,
+) -> Reading:
+    """The status and reason text says (status given: the reason within it). Reading.status None = silent.
+
+    The status with the highest score wins (its status cues + its best reason's cues + `weight` x the model's
+    probability for it); the reason is the best-scoring one of that status (cues + `weight` x probability); an In
+    Progress with nothing to say which gets Technical Onboarding and Deployment, other statuses no reason.
+    `cues`, `linear` (default: the shipped model) and `weight` (default MODEL_WEIGHT) let the bench and the
+    training script measure the options apart."""
+    lex = lexicon()
+    weight = MODEL_WEIGHT if weight is None else weight
+    if cues:
+        st, rs = cue_scores(text, workload)
+    else:
+        st, rs = {s: 0.0 for s in STATUSES}, {r: 0.0 for r in lex.reasons}
+    m = model() if linear is _SHIPPED else linear
+    probs = m.probabilities(text) if isinstance(m, LinearModel) else {}
+    for name, c in lex.reasons.items():
+        if workload is not None and c.workloads is not None and workload not in c.workloads:
+            probs.pop(name, None)
+    reason_total = {r: rs[r] + weight * probs.get(r, 0.0) for r in lex.reasons}
+    if status is None:
+        cue_status = {
+            s: st[s] + max((rs[r] for r, c in lex.reasons.items() if c.status == s), default=0.0) for s in STATUSES
+        }
+        if max(cue_status.values()) <= 0 and not probs:
+            return Reading(status=None)
+        model_status: dict[str, float] = {s: 0.0 for s in STATUSES}
+        for cls, p in probs.items():
+            of = cls if cls in model_status else STATUS_OF.get(cls)
+            if of is not None:
+                model_status[of] += p
+        total: dict[str, float] = {s: cue_status[s] + weight * model_status[s] for s in STATUSES}
+        best_status: IntentStatus = STATUSES[0]
+        for candidate in STATUSES:
+            if total[candidate] > total[best_status]:
+                best_status = candidate
+        status = best_status
+        scores = dict(total)
+    else:
+        scores = {}
+    candidates = [r for r, c in lex.reasons.items() if c.status == status]
+    reason: IntentReason | None = None
+    if candidates:
+        best = max(candidates, key=lambda r: reason_total[r])
+        # the model's own "no reason" class for Status Unknown (not decided / TBD) competes with the reasons
+        no_reason = weight * probs.get("Status Unknown", 0.0) if status == "Status Unknown" else 0.0
+        if reason_total[best] > no_reason and reason_total[best] > 0:
+            reason = best
+        elif status == "In Progress":
+            reason = "Technical Onboarding and Deployment"
+    scores.update({f"reason:{r}": reason_total[r] for r in candidates})
+    return Reading(status=status, reason=reason, scores=scores)
