@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     max_notes_bytes: int = Field(default=200_000, gt=0, alias="FTDRAFT_MAX_NOTES_BYTES")
     database_url: str | None = Field(default=None, alias="FTDRAFT_DATABASE_URL")
 
+    # The FM's own identity (issue 10): signs the drafts, names the FM in the customer blurb and the FTOP entry
+    # when the engagement does not. Unknown: the drafts show "[your name]" and the facts carry a flag.
+    fm_name: str | None = Field(default=None, alias="FTDRAFT_FM_NAME")
+    fm_email: str | None = Field(default=None, alias="FTDRAFT_FM_EMAIL")
+
     def resolved_engine(self, choice: EngineChoice | None = None) -> Literal["offline", "llm"]:
         """auto = the model when a key is set, else offline. An explicit 'llm' with no key stays 'llm'
         so the caller can say what is missing."""

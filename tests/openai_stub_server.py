@@ -9,14 +9,16 @@ hang, a cut stream, a dropped connection, a garbage body), and a responder answe
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from ftdraft.config import Settings
 
@@ -31,15 +33,20 @@ class Reply:
     finish_reason: str = "stop"
     usage: tuple[int, int] | None = (100, 50)  # prompt, completion; None: the server reports none
     chunks: int = 8  # how many pieces a streamed reply comes in
+    reasoning_tokens: int = 0  # reported in completion_tokens_details (and counted in completion tokens)
+    cached_tokens: int | None = None  # reported in prompt_tokens_details
 
 
 @dataclass
 class Status:
-    """An HTTP error, OpenAI-style body, optional Retry-After (seconds)."""
+    """An HTTP error: an OpenAI-style body, or `body` exactly as given (a dict, or a str sent as is:
+    servers differ), optional Retry-After (seconds) and other headers."""
 
     code: int
     message: str = "scripted error"
     retry_after: float | None = None
+    body: dict[str, Any] | str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -81,6 +88,27 @@ class Recorded:
     raw: str
     headers: dict[str, str]
     at: float  # time.monotonic() when the request arrived
+    path: str = "/v1/chat/completions"  # without the query string
+    query: dict[str, list[str]] = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        """A request header, case-insensitively."""
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
+
+    @property
+    def prompt(self) -> str:
+        """What a server tokenises as the prompt: each message's role and content (as the chat template
+        lays them out), then a json_schema response_format's schema."""
+        text = "".join(f"<|{m.get('role')}|>{m.get('content') or ''}<|end|>" for m in self.body.get("messages", []))
+        fmt = self.body.get("response_format") or {}
+        if fmt.get("type") == "json_schema":
+            text += json.dumps(fmt.get("json_schema", {}).get("schema"), ensure_ascii=False, separators=(",", ":"))
+        return text
+
+    @property
+    def messages_text(self) -> str:
+        """The messages as the prompt lays them out (what a provider's prompt cache compares)."""
+        return "".join(f"<|{m.get('role')}|>{m.get('content') or ''}<|end|>" for m in self.body.get("messages", []))
 
     @property
     def text(self) -> str:
@@ -91,12 +119,36 @@ class Recorded:
 # ---------------------------------------------------------------- the server
 
 
+def estimate_tokens(text: str) -> int:
+    """~4 characters per token (OpenAI's rule of thumb for English and JSON)."""
+    return -(-len(text) // 4)
+
+
+class Personality:
+    """How one real server answers, for StubServer(personality=...): `check` returns the error the real
+    server sends for a request it refuses (None: it serves it), `shape` turns the scripted reply into what
+    that server sends back (think blocks, reasoning tokens, cut replies). Subclasses in tests/personalities/."""
+
+    count_tokens = True  # usage from the request's size (prompt, cached prefix) instead of fixed numbers
+    cache_min_tokens = 1024  # OpenAI caches a repeated prefix from 1,024 tokens, in steps of 128
+
+    def check(self, rec: Recorded) -> Behaviour | None:
+        return None
+
+    def shape(self, reply: Reply, rec: Recorded) -> Reply:
+        return reply
+
+    def route_ok(self, rec: Recorded) -> bool:
+        return rec.path.rstrip("/").endswith("/chat/completions")
+
+
 @dataclass
 class StubServer:
     responder: Responder
     latency: float = 0.0  # added before every response (before the first byte of a stream)
     model: str = "stub-model"
     requests: list[Recorded] = field(default_factory=list)
+    personality: Personality | None = None
 
     def __post_init__(self) -> None:
         self._scripts: dict[str, deque[Behaviour]] = defaultdict(deque)
@@ -179,11 +231,19 @@ class _Handler(BaseHTTPRequestHandler):
         except json.JSONDecodeError:
             body = {}
         step = self.headers.get("X-Ftdraft-Step", "unknown")
-        self.stub._record(Recorded(step, body, raw, dict(self.headers.items()), time.monotonic()))
-        if not self.path.rstrip("/").endswith("/chat/completions"):
-            self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+        url = urlsplit(self.path)
+        rec = Recorded(step, body, raw, dict(self.headers.items()), time.monotonic(), url.path, parse_qs(url.query))
+        self.stub._record(rec)
+        personality = self.stub.personality
+        if not (personality.route_ok(rec) if personality else url.path.rstrip("/").endswith("/chat/completions")):
+            self._json(404, {"error": {"message": f"no route {url.path}", "type": "not_found"}})
             return
-        behaviour = self.stub._next(step, body)
+        refused = personality.check(rec) if personality else None
+        behaviour = refused or self.stub._next(step, body)
+        if personality is not None and isinstance(behaviour, Reply):
+            behaviour = personality.shape(behaviour, rec)
+            if personality.count_tokens:
+                behaviour = self._counted(behaviour, rec)
         if self.stub.latency and not isinstance(behaviour, Hang) and self.stub._stopping.wait(self.stub.latency):
             return
         self.close_connection = True
@@ -195,8 +255,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._raw(200, behaviour.body.encode(), "application/json")
         elif isinstance(behaviour, Status):
             headers = {"Retry-After": f"{behaviour.retry_after:g}"} if behaviour.retry_after is not None else {}
-            error = {"error": {"message": behaviour.message, "type": "scripted", "code": str(behaviour.code)}}
-            self._json(behaviour.code, error, headers)
+            headers.update(behaviour.headers)
+            if isinstance(behaviour.body, str):
+                self._raw(behaviour.code, behaviour.body.encode(), "application/json", headers)
+            else:
+                error = behaviour.body or {
+                    "error": {"message": behaviour.message, "type": "scripted", "code": str(behaviour.code)}
+                }
+                self._json(behaviour.code, error, headers)
         elif isinstance(behaviour, CutStream):
             self._stream(Reply(behaviour.content, chunks=behaviour.chunks), body, cut_after=behaviour.after)
         elif body.get("stream"):
@@ -205,6 +271,22 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, self._completion(behaviour, body))
 
     # -------------------------------------------------------------- wire format
+
+    def _counted(self, reply: Reply, rec: Recorded) -> Reply:
+        """`reply` with usage a real server would report: prompt tokens from the request's size, the
+        prefix it shares with an earlier request as cached tokens (OpenAI: from 1,024 tokens, in steps of
+        128), completion tokens from the content plus any reasoning tokens."""
+        prompt = estimate_tokens(rec.prompt)
+        cached = 0
+        mine = rec.messages_text
+        with self.stub._lock:
+            earlier = [r.messages_text for r in self.stub.requests if r is not rec and r.at <= rec.at]
+        least = self.stub.personality.cache_min_tokens if self.stub.personality else 1024
+        for other in earlier:
+            n = len(os.path.commonprefix([mine, other])) // 4
+            cached = max(cached, n // 128 * 128 if n >= least else 0)
+        completion = estimate_tokens(reply.content or "") + reply.reasoning_tokens
+        return replace(reply, usage=(prompt, completion), cached_tokens=cached)
 
     def _completion(self, reply: Reply, body: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -221,8 +303,7 @@ class _Handler(BaseHTTPRequestHandler):
             ],
         }
         if reply.usage:
-            p, c = reply.usage
-            out["usage"] = {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
+            out["usage"] = usage_json(reply)
         return out
 
     def _stream(self, reply: Reply, body: dict[str, Any], cut_after: int | None = None) -> None:
@@ -235,7 +316,7 @@ class _Handler(BaseHTTPRequestHandler):
         size = max(1, -(-len(text) // max(1, reply.chunks)))
         pieces = [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
-        def chunk(delta: dict[str, Any], finish: str | None = None, usage: dict[str, int] | None = None) -> None:
+        def chunk(delta: dict[str, Any], finish: str | None = None, usage: dict[str, Any] | None = None) -> None:
             data = {
                 "id": "chatcmpl-stub",
                 "object": "chat.completion.chunk",
@@ -257,8 +338,7 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(0.001)  # separate network writes, like a real server
             chunk({}, finish=reply.finish_reason)
             if reply.usage and (body.get("stream_options") or {}).get("include_usage"):
-                p, c = reply.usage
-                chunk({}, usage={"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c})
+                chunk({}, usage=usage_json(reply))
             self._chunk(b"data: [DONE]\n\n")
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
@@ -295,6 +375,17 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
         self.close_connection = True
+
+
+def usage_json(reply: Reply) -> dict[str, Any]:
+    assert reply.usage is not None
+    p, c = reply.usage
+    usage: dict[str, Any] = {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
+    if reply.cached_tokens is not None:
+        usage["prompt_tokens_details"] = {"cached_tokens": reply.cached_tokens}
+    if reply.reasoning_tokens:
+        usage["completion_tokens_details"] = {"reasoning_tokens": reply.reasoning_tokens}
+    return usage
 
 
 def stub_settings(base_url: str, api_key: str, **limits: object) -> Settings:

@@ -8,12 +8,13 @@ rewrites and each draft's own fallback. The model only writes prose; structure t
 from __future__ import annotations
 
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..config import Settings
 from ..schemas import (
@@ -72,11 +73,44 @@ TITLES: dict[str, str] = {
 # ---------------------------------------------------------------- what the model returns
 
 
+RECIPIENT_RE = re.compile(r"^\s*(?P<name>[^<>()]*?)\s*(?:<(?P<email>[^<>]*)>)?\s*(?:\((?P<role>[^()]*)\))?\s*$")
+
+
+def recipient_text(person: Person | Recipient) -> str:
+    """A roster line as the model reads and writes it: 'Name <email> (role)'."""
+    return f"{person.name or '(name unknown)'} <{person.email or 'no email known'}> ({person.role or 'other'})"
+
+
+def parse_recipient(text: str) -> Recipient:
+    """'Name <email> (role)', 'Name', '<email>' or a bare address as a Recipient; the roster's placeholders
+    ('(name unknown)', 'no email known') are unknowns. Roles are not taken from the model."""
+    m = RECIPIENT_RE.match(text)
+    name, email = (m.group("name"), m.group("email")) if m else (text, None)
+    if not email and name and "@" in name and " " not in name.strip():
+        name, email = None, name
+    name = (name or "").strip() or None
+    email = (email or "").strip() or None
+    return Recipient(
+        name=None if name in (None, "(name unknown)") else name,
+        email=None if email in (None, "no email known") else email,
+    )
+
+
 class EmailOut(Model):
-    to: list[Recipient] = Field(default_factory=list)
-    cc: list[Recipient] = Field(default_factory=list)
+    """An email as the model writes it: recipients as roster lines ('Name <email> (role)'), which
+    check_recipients maps back onto the roster."""
+
+    to: list[str] = Field(default_factory=list)
+    cc: list[str] = Field(default_factory=list)
     subject: str
     body: str
+
+    @field_validator("to", "cc", mode="before")
+    @classmethod
+    def _as_lines(cls, v: Any) -> Any:
+        if not isinstance(v, list):
+            return v
+        return [recipient_text(Recipient.model_validate(r)) if isinstance(r, dict) else r for r in v]
 
     @field_validator("subject")
     @classmethod
@@ -100,12 +134,12 @@ class IntroRequestOut(Model):
     customer_blurb: str
 
 
-class FtopOut(Model):
-    participants: list[str] = Field(default_factory=list)
-    discussion_points: list[str] = Field(default_factory=list)
-    customer_questions: list[str] = Field(default_factory=list)
-    ftc_actions: list[str] = Field(default_factory=list)
-    playbook_task: str = "Kickoff Call"
+class FtopOut(BaseModel):
+    """The FTOP note as the model writes it: the copy-ready text. Its lists (participants, discussion
+    points, ...) stay the template's, derived from the facts; other keys a model adds are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
     text: str
 
     @field_validator("text")
@@ -224,8 +258,8 @@ def check_recipients(
 
 def _email(name: str, out: EmailOut, template: Email, engagement: Engagement) -> tuple[Email, list[Check]]:
     allowed = template.to + template.cc
-    to, checks = check_recipients(name, out.to, engagement, allowed)
-    cc, more = check_recipients(name, out.cc, engagement, allowed)
+    to, checks = check_recipients(name, [parse_recipient(t) for t in out.to], engagement, allowed)
+    cc, more = check_recipients(name, [parse_recipient(t) for t in out.cc], engagement, allowed)
     cc = [r for r in cc if r not in to]
     if not to:  # nobody valid left to send it to: the roster-derived recipients of the template
         to, cc = list(template.to), [r for r in (cc or template.cc) if r not in template.to]
@@ -256,8 +290,12 @@ def merge(name: str, parsed: BaseModel, template: Any, engagement: Engagement) -
         return template.model_copy(update={"subject": parsed.subject, "body": parsed.body}), []
     if name == "ftop":
         assert isinstance(parsed, FtopOut) and isinstance(template, FtopEntry)
-        update = parsed.model_dump()
-        return template.model_copy(update=update), []
+        _head, tail = split_ftop(template.text)
+        text = parsed.text.rstrip("\n")
+        _model_head, model_tail = split_ftop(text)
+        if model_tail:  # the model wrote the structured sections anyway: the template's stand
+            text = _model_head.rstrip("\n")
+        return template.model_copy(update={"text": text + ("\n\n" + tail if tail else "\n")}), []
     if name == "sync_rhythm":
         assert isinstance(parsed, EmailOut) and isinstance(template, SyncRhythmDraft)
         email, checks = _email(name, parsed, template.email, engagement)
@@ -278,17 +316,51 @@ def compact(node: Any) -> Any:
     return node
 
 
+# What the drafts take from the facts beyond their template versions (which already hold every fact each
+# draft needs: open items, discussion points, intents and the sync included; the roster names the people):
+# the actions, asks and risks. The rest would repeat the templates in every request.
+DRAFTING_FACTS: tuple[str, ...] = ("action_items", "asks", "risks")
+
+
 def facts_for_drafting(facts: CallFacts) -> dict[str, Any]:
-    """The facts as the drafts see them: compact, and only the agenda items the call answered (an
-    unanswered one is an open item already)."""
-    data = compact(facts.model_dump(mode="json"))
-    if "agenda" in data:
-        data["agenda"] = [
-            {"item": a["item"], "title": a.get("title"), "answer": a.get("answer")}
-            for a in data["agenda"]
-            if a.get("answered")
-        ]
-    return data
+    """The facts as the drafts see them: DRAFTING_FACTS only, compact (no sources, nulls, defaults)."""
+    data = facts.model_dump(mode="json", include=set(DRAFTING_FACTS), exclude_defaults=True)
+    return compact(data)
+
+
+FTOP_TAIL_RE = re.compile(r"^\s*(next actions|service intent)", re.IGNORECASE | re.MULTILINE)
+
+
+def split_ftop(text: str) -> tuple[str, str]:
+    """An FTOP note as (prose sections, structured tail): the tail starts at the "Next actions" or
+    "Service Intent" heading; it lists owners, dates, statuses and reasons that must stay exactly the
+    facts', so the model never rewrites it and ftdraft appends the template's."""
+    m = FTOP_TAIL_RE.search(text)
+    return (text, "") if m is None else (text[: m.start()].rstrip() + "\n", text[m.start() :].lstrip("\n"))
+
+
+def template_for_model(name: str, template: Any) -> dict[str, Any]:
+    """The part of a draft's template version the model rewrites (compact): the email without its audience,
+    the follow-up's subject and body (its recipients are fixed), the FTOP note's text; never the calendar
+    invites or the FTOP's structured next actions and intent notes (split_ftop), which stay the template's."""
+    data = compact(template.model_dump(mode="json"))
+    if name == "follow_up":
+        return {k: data[k] for k in ("subject", "body") if k in data}
+    if name == "ftop":
+        return {"text": split_ftop(data.get("text", ""))[0]}
+
+    def email(e: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in e.items() if k != "audience"}
+        for key in ("to", "cc"):
+            if key in out:
+                out[key] = [recipient_text(Recipient.model_validate(r)) for r in out[key]]
+        return out
+
+    if "email" in data:
+        if name in ("internal_invite", "sync_rhythm"):
+            return email(data["email"])
+        return {k: email(v) if k == "email" else v for k, v in data.items() if k != "invite"}
+    return email(data)
 
 
 def dumps(value: Any) -> str:
@@ -305,11 +377,11 @@ class SharedPrefix:
 
 
 def shared_prefix(engagement: Engagement, facts: CallFacts) -> SharedPrefix:
-    roster = [
-        f"{p.name or '(name unknown)'} <{p.email or 'no email known'}> ({p.role})" for p in roster_people(engagement)
-    ]
+    roster = [recipient_text(p) for p in roster_people(engagement)]
     # the roster already names the account team, FTA and FM
-    context = compact(engagement.model_dump(mode="json", exclude={"account_team", "fta", "fm"}))
+    context = compact(
+        engagement.model_dump(mode="json", exclude={"account_team", "fta", "fm", "workloads"}, exclude_defaults=True)
+    )
     head = render(
         "llm/draft.user.j2",
         roster=roster or ["(nobody: leave to and cc empty)"],
@@ -336,7 +408,7 @@ def build_request(
         "llm/draft_task.user.j2",
         name=name,
         task_title=title,
-        template_json=dumps(compact(template.model_dump(mode="json"))),
+        template_json=dumps(template_for_model(name, template)),
     )
     return ChatRequest(
         step=f"draft:{name}",

@@ -91,7 +91,7 @@ def extract_with_model(
     )
 
     def parse(reply: ChatReply) -> CallFacts:
-        return parse_structured(reply, CallFacts)
+        return parse_structured(reply, CallFacts, prepare=fill_agenda_titles)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftdraft-extract") as pool:
         future = pool.submit(call_model, model, request, parse, settings=settings, budget=budget, reask=reask_message)
@@ -113,6 +113,17 @@ def extract_with_model(
         facts,
         model_provenance(outcome, started),
     )
+
+
+def fill_agenda_titles(data: Any) -> Any:
+    """The model's CallFacts JSON with each agenda entry's title taken from the agenda (the model is not
+    asked for titles: ftdraft.llm.jsonschema.MODEL_OMITS)."""
+    if isinstance(data, dict) and isinstance(data.get("agenda"), list):
+        for entry in data["agenda"]:
+            if isinstance(entry, dict) and "title" not in entry:
+                item = AGENDA_BY_KEY.get(str(entry.get("item", "")))
+                entry["title"] = item.title if item is not None else str(entry.get("item", ""))
+    return data
 
 
 # ---------------------------------------------------------------- after validation

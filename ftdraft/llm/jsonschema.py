@@ -4,7 +4,8 @@
 structured-outputs, "Supported schemas"): every object lists every property in `required` and sets
 `additionalProperties: false`; a property that may be absent is nullable instead (`"type": [T, "null"]`, or
 a null branch in `anyOf`); no `default`, `title` or `examples`; `$ref` stands alone. The result is also
-small: titles and defaults are most of pydantic's schema text. Replies validate against the pydantic
+small: titles, defaults and descriptions are most of pydantic's schema text, and what ftdraft fills in
+itself (MODEL_OMITS) is left out. Replies validate against the pydantic
 model after `parsing.drop_nulls`, so null means "not given" and the model's defaults apply.
 
 `compact_schema` is the same minus the strict rules (properties stay optional), for the prompt of servers
@@ -20,7 +21,25 @@ from typing import Any
 
 from pydantic import BaseModel
 
-DROPPED_KEYWORDS = frozenset({"title", "default", "examples"})
+# "format" too: pydantic checks dates itself, and some servers (vLLM's xgrammar) refuse it.
+DROPPED_KEYWORDS = frozenset({"title", "default", "examples", "description", "format"})
+# Properties the model never writes, left out of what it is shown: a note Source is only its line numbers
+# (ftdraft fills origin and text from the notes, ftdraft.llm.extraction.finalize_facts).
+# An agenda entry's title is the agenda's (ftdraft.agenda), filled in before validation.
+MODEL_OMITS: dict[str, frozenset[str]] = {
+    "Source": frozenset({"origin", "text"}),
+    "AgendaAnswer": frozenset({"title"}),
+}
+
+
+def _omit(schema: dict[str, Any]) -> dict[str, Any]:
+    defs = schema.get("$defs", {})
+    for name, props in MODEL_OMITS.items():
+        sub = defs.get(name)
+        if sub and "properties" in sub:
+            sub["properties"] = {k: v for k, v in sub["properties"].items() if k not in props}
+            sub["required"] = [k for k in sub.get("required", []) if k not in props]
+    return schema
 
 
 def _clean(node: Any, names: bool = False) -> Any:
@@ -38,8 +57,22 @@ def _clean(node: Any, names: bool = False) -> Any:
     return node
 
 
+def _collapse(schema: dict[str, Any]) -> dict[str, Any]:
+    """anyOf [{type T, ...}, {type null}] as {type [T, null], ...}: the same schema, a third of the text."""
+    branches = schema.get("anyOf")
+    if not branches or len(branches) != 2 or len(schema) != 1:
+        return schema
+    nulls = [b for b in branches if b == {"type": "null"}]
+    other = [b for b in branches if b != {"type": "null"}]
+    if len(nulls) != 1 or len(other) != 1 or not isinstance(other[0].get("type"), str) or "$ref" in other[0]:
+        return schema
+    return _nullable(dict(other[0]))
+
+
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    """`schema` that also accepts null."""
+    """`schema` that also accepts null. An array stays an array: the model writes [] for "none"."""
+    if schema.get("type") == "array":
+        return schema
     if "anyOf" in schema:
         if not any(b.get("type") == "null" for b in schema["anyOf"]):
             schema = {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
@@ -60,7 +93,7 @@ def _strict(node: Any) -> Any:
         return [_strict(v) for v in node]
     if not isinstance(node, dict):
         return node
-    node = {k: _strict(v) for k, v in node.items()}
+    node = _collapse({k: _strict(v) for k, v in node.items()})
     props = node.get("properties")
     if node.get("type") == "object" or props is not None:
         props = props or {}
@@ -71,14 +104,50 @@ def _strict(node: Any) -> Any:
     return node
 
 
+def _shared_enums(schema: dict[str, Any]) -> dict[str, Any]:
+    """An enum used more than once (a role list) defined once in $defs and referenced: the same schema,
+    shorter."""
+    seen: dict[str, int] = {}
+
+    def count(node: Any) -> None:
+        if isinstance(node, dict):
+            if "enum" in node:
+                key = json.dumps(node, sort_keys=True)
+                seen[key] = seen.get(key, 0) + 1
+            for v in node.values():
+                count(v)
+        elif isinstance(node, list):
+            for v in node:
+                count(v)
+
+    count(schema)
+    names = {key: f"Enum{i}" for i, key in enumerate(k for k, n in seen.items() if n > 1 and len(k) > 40)}
+    if not names:
+        return schema
+
+    def swap(node: Any) -> Any:
+        if isinstance(node, dict):
+            key = json.dumps(node, sort_keys=True) if "enum" in node else None
+            if key in names:
+                return {"$ref": f"#/$defs/{names[key]}"}
+            return {k: swap(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [swap(v) for v in node]
+        return node
+
+    out = swap(schema)
+    out.setdefault("$defs", {}).update({name: json.loads(key) for key, name in names.items()})
+    return out
+
+
 @lru_cache(maxsize=32)
 def _strict_text(schema: type[BaseModel]) -> str:
-    return json.dumps(_strict(_clean(schema.model_json_schema())), separators=(",", ":"))
+    return json.dumps(_shared_enums(_strict(_clean(_omit(schema.model_json_schema())))), separators=(",", ":"))
 
 
 @lru_cache(maxsize=32)
 def _compact_text(schema: type[BaseModel]) -> str:
-    return json.dumps(_clean(schema.model_json_schema()), separators=(",", ":"))
+    return json.dumps(_clean(_omit(schema.model_json_schema())), separators=(",", ":"))
 
 
 def strict_schema(schema: type[BaseModel]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -184,10 +185,10 @@ def parse_json_object(text: str) -> Any:
     raise InvalidOutput("the reply was not one JSON object")
 
 
-def parse_structured(reply: ChatReply, schema: type[M]) -> M:
+def parse_structured(reply: ChatReply, schema: type[M], prepare: Callable[[Any], Any] | None = None) -> M:
     """The reply as a `schema` instance: think blocks out, each JSON object in the reply tried in turn, a
-    broken one repaired, nulls dropped. Raises OutOfTokens/InvalidOutput; a schema failure names the
-    first failing field in its first line."""
+    broken one repaired, nulls dropped, then `prepare` (fills what the model is not asked for). Raises
+    OutOfTokens/InvalidOutput; a schema failure names the first failing field in its first line."""
     text = strip_think(reply.text)
     check_finished(reply, text)
     candidates = json_candidates(text)
@@ -200,7 +201,8 @@ def parse_structured(reply: ChatReply, schema: type[M]) -> M:
     first_error: ValidationError | None = None
     for data in candidates:
         try:
-            return schema.model_validate(drop_nulls(data))
+            data = drop_nulls(data)
+            return schema.model_validate(prepare(data) if prepare is not None else data)
         except ValidationError as exc:
             first_error = first_error or exc
     assert first_error is not None
