@@ -10,7 +10,7 @@ from . import guards
 from .config import EngineChoice, Settings, get_settings
 from .extract import extract_facts
 from .inputs import check_notes
-from .schemas import DRAFT_NAMES, CallFacts, DraftBundle, Engagement, Provenance
+from .schemas import DRAFT_NAMES, CallFacts, DraftBundle, Engagement, Flag, Person, Provenance
 
 if TYPE_CHECKING:
     from .llm import ChatModel  # the model path is imported lazily: offline never loads openai/langchain
@@ -21,6 +21,33 @@ TokenSink = Callable[[str], None]
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def with_fm(engagement: Engagement | None, settings: Settings) -> Engagement | None:
+    """The engagement with the FM's identity from the settings (FTDRAFT_FM_NAME / FTDRAFT_FM_EMAIL, or the app's
+    sidebar) where the engagement does not name the FM; unchanged when the settings know nothing."""
+    name, email = (settings.fm_name or "").strip(), (settings.fm_email or "").strip()
+    if not name and not email:
+        return engagement
+    engagement = engagement or Engagement()
+    fm = engagement.fm or Person(role="FM")
+    update = {"name": fm.name or name or None, "email": fm.email or email or None}
+    return engagement.model_copy(update={"fm": fm.model_copy(update=update)})
+
+
+def flag_unknown_fm(bundle: DraftBundle) -> DraftBundle:
+    """A flag when the FM's name is unknown: the drafts then sign with a visible "[your name]" (issue 10)."""
+    fm = bundle.engagement.fm
+    if fm is not None and fm.name and fm.name.strip():
+        return bundle
+    flag = Flag(
+        field="engagement.fm.name",
+        message="Your name is unknown: the drafts say [your name]. Set FTDRAFT_FM_NAME or the FM name in the sidebar.",
+    )
+    if any(f.field == flag.field for f in bundle.facts.flags):
+        return bundle
+    facts = bundle.facts.model_copy(update={"flags": [*bundle.facts.flags, flag]})
+    return bundle.model_copy(update={"facts": facts})
 
 
 def offline_bundle(
@@ -59,6 +86,7 @@ def build_bundle(
     """
     settings = settings or get_settings()
     check_notes(notes, settings.max_notes_bytes)  # before any model call: oversized notes are never sent
+    engagement = with_fm(engagement, settings)
     say = progress or (lambda _msg: None)
     choice = engine or settings.engine
     # the model drafts unless offline was chosen, and only with something to call: a key, or a model passed in
@@ -72,7 +100,7 @@ def build_bundle(
                 part: p.model_copy(update={"fallback_reason": reason}) for part, p in bundle.provenance.items()
             }
         say("Drafts ready")
-        return guards.guard_bundle(bundle, notes, agenda_answers, engagement)
+        return guards.guard_bundle(flag_unknown_fm(bundle), notes, agenda_answers, engagement)
     bundle = _model_bundle(
         notes,
         engagement or Engagement(),
@@ -82,7 +110,7 @@ def build_bundle(
         say=say,
         on_follow_up_token=on_follow_up_token,
     )
-    return guards.guard_bundle(bundle, notes, agenda_answers, engagement)
+    return guards.guard_bundle(flag_unknown_fm(bundle), notes, agenda_answers, engagement)
 
 
 def _model_bundle(
