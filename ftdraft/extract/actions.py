@@ -27,7 +27,7 @@ from .text import (
 )
 
 # Action clauses: "Priya to send ...", "Tom will route ...", "me: send ...", "ask Marcus to intro us ...".
-_ACTION_VERB = r"(?:to|will|'ll|’ll|shall|agreed to|needs? to|is going to|owns)"
+_ACTION_VERB = r"(?:to|will|'ll|’ll|shall|agreed to|needs? to|is going to)"
 
 
 _ACTION_CLAUSE = r"([^.;()]+(?:\([^)]*\)[^.;()]*)*)"

@@ -32,6 +32,12 @@ def verb_re() -> re.Pattern[str]:
 
 
 @cache
+def not_lead_words() -> frozenset[str]:
+    """Words after a leading name that report rather than commit ("said", "owns", "can't"): owner_verbs.toml."""
+    return frozenset(w.lower() for e in sp.load_data("owner_verbs")["not_lead"] for w in e["words"])
+
+
+@cache
 def heading_re() -> re.Pattern[str]:
     """Action headings of ftdraft/data/owner_verbs.toml, as a whole line ("Nächste Schritte", "## Suivis:")."""
     pieces = [h["pattern"] for h in sp.load_data("owner_verbs")["heading"]]
@@ -245,7 +251,7 @@ class OwnerReader:
             return items
         # 4. owner first: "Name: …", "Name - …", "AI Name – …", "jd + me: …", "Kasia checks …" (action lines)
         lead = _leading_whos(text, whos)
-        if lead and line.label and line.label in sp.role_titles():
+        if lead and not actiony and line.label and line.label in sp.role_titles():
             return []  # "FM: me", "ATS: Kwame …": a roster line
         if lead and not actiony and not all(w.known for w in lead):
             lead = []
@@ -257,6 +263,9 @@ class OwnerReader:
             head = sp.WORD_RE.match(body)
             if head and (head.group(0).lower() in sp.role_titles() or head.group(0).lower() in sp.me_words()):
                 return []  # "Thiago Albuquerque - ATS", "FM: me": people, not an action
+            if head and sep is not None and not text[lead[-1].end : sep].strip():
+                if head.group(0).lower() in not_lead_words():
+                    sep = None  # "Nadia said the customer will …": a report, not her commitment
             mine = all(w.role == "FM" for w in lead) and text[lead[-1].end : sep or 0].strip() == ":"
             starts_ok = actiony or mine or body[:1].islower() or body[:1] in "\"“'"
             if sep is not None and starts_ok and not _NO_OWNER_RE.search(text[: lead[0].start]):
