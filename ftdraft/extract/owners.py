@@ -263,9 +263,9 @@ class OwnerReader:
             head = sp.WORD_RE.match(body)
             if head and (head.group(0).lower() in sp.role_titles() or head.group(0).lower() in sp.me_words()):
                 return []  # "Thiago Albuquerque - ATS", "FM: me": people, not an action
-            if head and sep is not None and not text[lead[-1].end : sep].strip():
-                if head.group(0).lower() in not_lead_words():
-                    sep = None  # "Nadia said the customer will …": a report, not her commitment
+            bare = sep is not None and not text[lead[-1].end : sep].strip()
+            if head and bare and head.group(0).lower() in not_lead_words():
+                sep = None  # "Nadia said the customer will …": a report, not her commitment
             mine = all(w.role == "FM" for w in lead) and text[lead[-1].end : sep or 0].strip() == ":"
             starts_ok = actiony or mine or body[:1].islower() or body[:1] in "\"“'"
             if sep is not None and starts_ok and not _NO_OWNER_RE.search(text[: lead[0].start]):
