@@ -17,6 +17,7 @@ from .errors import FtdraftError, InputError
 
 EXIT_USAGE = 2  # bad input or usage, as argparse does
 EXIT_CHECKS = 3  # --strict and a guardrail error
+EXIT_NO_MODEL = 4  # --engine llm, and no part came from the model (each part's reason is on stderr)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,6 +90,10 @@ def _draft(args: argparse.Namespace) -> int:
     agenda = load_agenda(args.agenda) if args.agenda else None
 
     bundle = build_bundle(notes, engagement, agenda, engine=args.engine, settings=settings)
+    for part, prov in bundle.provenance.items():  # say why, one line per part the model did not write
+        if prov.fallback_reason:
+            print(f"ftdraft: {part} fell back: {' '.join(prov.fallback_reason.split())}", file=sys.stderr)
+    no_model = (args.engine or settings.engine) == "llm" and all(p.engine != "llm" for p in bundle.provenance.values())
 
     if args.format == "markdown":
         from .export import bundle_to_markdown
@@ -113,6 +118,9 @@ def _draft(args: argparse.Namespace) -> int:
             print(f"ftdraft: {len(refused)} export(s) refused; pick another --out folder.", file=sys.stderr)
             return EXIT_USAGE
 
+    if no_model:
+        print("ftdraft: --engine llm, but the model wrote nothing: every part is the offline draft.", file=sys.stderr)
+        return EXIT_NO_MODEL
     errors = [c for c in bundle.checks if c.severity == "error"]
     if args.strict and errors:
         print(f"ftdraft: {len(errors)} guardrail error(s); fix the drafts or run without --strict.", file=sys.stderr)
