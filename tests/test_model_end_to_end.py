@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from app_support import draft_notes, engagement_id, open_app
 from factories import contoso_facts
-from openai_stub_server import CannedReplies, StubServer
+from openai_stub_server import CannedReplies, Status, StubServer
+from personalities import QuotaExhausted, RateLimited
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTOSO = ROOT / "examples" / "rfa-contoso-pharma.md"
@@ -33,7 +34,7 @@ def server() -> Iterator[StubServer]:
 
 
 def model_env(server: StubServer) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTDRAFT_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTDRAFT_", "AZURE_"))}
     env.update(
         OPENAI_API_KEY=KEY,
         OPENAI_BASE_URL=server.base_url,
@@ -90,3 +91,58 @@ def test_the_app_drafts_through_the_model_and_says_so(
     assert "Written by the model stub-model" in captions.replace("\\", "")
     page = " ".join(str(e.value) for e in [*at.markdown, *at.text, *at.code, *at.caption, *at.info, *at.warning])
     assert KEY not in page
+
+
+# ---------------------------------------------------------------- say why (issue 12)
+
+
+def run_cli(env: dict[str, str], cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "ftdraft", "draft", str(CONTOSO), "--context", str(CONTEXT), "--engine", "llm"]
+    return subprocess.run([*argv, *extra], env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_the_cli_says_why_each_part_fell_back_and_exits_4_when_the_model_wrote_nothing(tmp_path: Path) -> None:
+    canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=ROSTER)
+    with StubServer(canned, personality=QuotaExhausted()) as srv:
+        proc = run_cli(model_env(srv), tmp_path)
+        sent = len(srv.requests)
+    assert proc.returncode == 4, proc.stderr
+    assert sent == 1, "insufficient_quota stops the run: no retries, no other part sends"
+    bundle = json.loads(proc.stdout)  # the drafts are still there, written offline
+    lines = proc.stderr.splitlines()
+    for part in ("extraction", "internal_invite", "intro_request", "follow_up", "ftop", "sync_rhythm"):
+        line = next(x for x in lines if x.startswith(f"ftdraft: {part} fell back:"))
+        assert "quota" in line, line
+    assert "the model wrote nothing" in lines[-1]
+    assert bundle["provenance"]["follow_up"]["engine"] == "offline"
+    assert "Traceback" not in proc.stderr and KEY not in proc.stdout + proc.stderr
+
+
+def test_a_partial_fallback_is_reported_but_exits_0(tmp_path: Path) -> None:
+    canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=ROSTER)
+    with StubServer(canned) as srv:
+        srv.script("draft:ftop", *[Status(503, "overloaded")] * 3)
+        proc = run_cli(model_env(srv), tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    fell_back = [x for x in proc.stderr.splitlines() if " fell back: " in x]
+    assert len(fell_back) == 1 and fell_back[0].startswith("ftdraft: ftop fell back: Drafted offline:")
+    assert "503" in fell_back[0]
+
+
+def test_a_rate_limit_longer_than_the_budget_ends_at_once_with_the_reason(tmp_path: Path) -> None:
+    canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=ROSTER)
+    with StubServer(canned, personality=RateLimited(retry_after=20)) as srv:
+        env = {**model_env(srv), "FTDRAFT_TOTAL_BUDGET": "10"}
+        proc = run_cli(env, tmp_path)
+        sent = len(srv.requests)
+    assert proc.returncode == 4 and sent == 1, proc.stderr
+    assert "asked to wait 20 s (Retry-After)" in proc.stderr
+
+
+def test_azure_settings_without_an_azure_endpoint_are_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTDRAFT_", "AZURE_"))}
+    env.update(AZURE_OPENAI_API_KEY=KEY, OPENAI_API_VERSION="2024-10-21", FTDRAFT_MODEL="my-deployment")
+    proc = run_cli(env, tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "api.openai.com" in proc.stderr and "AZURE_OPENAI_ENDPOINT" in proc.stderr
+    assert proc.stdout == "" and KEY not in proc.stderr
