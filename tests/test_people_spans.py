@@ -1,0 +1,110 @@
+"""Attendees read as NAME x ROLE relations over spans: every form issue 8 lists, presence cues, Unicode names, the FM,
+customers kept out, duplicates merged. Runs the real engine (extract_facts) on small notes."""
+
+from __future__ import annotations
+
+import pytest
+
+from ftdraft.extract import extract_facts
+from ftdraft.extract import spans as sp
+from ftdraft.schemas import CallFacts, Engagement
+
+HEAD = "Account team sync - Fernhill Insurance - 2026-11-24\n"
+
+
+def _facts(body: str) -> CallFacts:
+    return extract_facts(HEAD + body, Engagement())[1]
+
+
+def _team(body: str) -> set[tuple[str | None, str, bool]]:
+    return {(a.name, a.role, a.present) for a in _facts(body).attendees if a.role != "FM"}
+
+
+TWO = {("Núñez García", "ATS", True), ("Siobhán O'Neill", "TAM", True)}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Attendees: Núñez García (ATS), Siobhán O'Neill (TAM)",
+        "Attendees: Núñez García ATS, Siobhán O'Neill TAM",
+        "ATS: Núñez García\nTAM: Siobhán O'Neill",
+        "Núñez García - ATS\nSiobhán O'Neill - TAM",
+        "On the call:\nNúñez García, ATS\nSiobhán O'Neill, TAM",
+        "present: Núñez García/ATS, Siobhán O'Neill/TAM",
+        "ATS Núñez García, TAM Siobhán O'Neill",
+        "Núñez García [ATS], Siobhán O'Neill [TAM]",
+        "Núñez García (Account Technology Strategist), Siobhán O'Neill (technical account manager)",
+        "ppl: Núñez García ats, Siobhán O'Neill tam",
+        "| Name | Role |\n|---|---|\n| Núñez García | ATS |\n| Siobhán O'Neill | TAM |",
+        "Had the call today with Núñez García (ATS) and Siobhán O'Neill (TAM).",
+        "ats = Núñez García, tam is Siobhán O'Neill",
+    ],
+)
+def test_every_person_form(body: str) -> None:
+    assert _team(body) >= TWO
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        ("jürgen weiß ATS, ana-lucía ferreira TAM", {("Jürgen Weiß", "ATS", True), ("Ana-Lucía Ferreira", "TAM", True)}),
+        ("ats hb (hollis brandt), csm rk (reza karimi)", {("Hollis Brandt", "ATS", True), ("Reza Karimi", "CSM", True)}),
+        ("Pieter van der Merwe, SSP (compliance)\nRuud 't Hart (FTA)", {("Pieter van der Merwe", "SSP", True),
+                                                                        ("Ruud 't Hart", "FTA", True)}),
+        ('Present: Margaret "Peggy" Tully (TAM)', {("Margaret Tully", "TAM", True)}),
+        ("Ravi Menon, TSP (Copilot)", {("Ravi Menon", "TSP", True)}),
+        ("Priti Shah, TSP Marco Bianchi", {("Marco Bianchi", "TSP", True)}),
+    ],
+)  # fmt: skip
+def test_unicode_lowercase_particles_and_qualifiers(body: str, want: set[tuple[str, str, bool]]) -> None:
+    assert _team(body) >= want
+
+
+@pytest.mark.parametrize(
+    ("body", "present"),
+    [
+        ("Declined: Colleen Marsh (AE), clashing customer QBR", False),
+        ("Colleen Marsh, AE – declined, OOF", False),
+        ("Colleen Marsh (AE) is on PTO this week", False),
+        ("Colleen Marsh - AE (no-show)", False),
+        ("AE (Colleen Marsh) sent apologies", False),
+        ("the AE, Colleen Marsh, had a conflict", False),
+        ("AE out (Colleen Marsh, will catch up async)", False),
+        ("Colleen Marsh (AE, joined late)", True),
+        ("Colleen Marsh - AE (dropped at :20)", True),
+        ("Colleen Marsh AE joined for the first ten minutes", True),
+    ],
+)
+def test_presence(body: str, present: bool) -> None:
+    assert _team(body) == {("Colleen Marsh", "AE", present)}
+
+
+def test_customers_are_not_attendees_and_the_named_fm_is() -> None:
+    facts = _facts(
+        "Attendees: Nadia Brooks (ATS), FM: Astrid Holm\nNew CIO, Pavel Novák, started in Sept. IT director Mark Olsen.\n"
+    )
+    assert {(a.name, a.role) for a in facts.attendees} == {("Nadia Brooks", "ATS"), ("Astrid Holm", "FM")}
+
+
+def test_a_mail_signature_names_a_role() -> None:
+    facts = _facts("Works for me.\n\nMateo Ferreira-Lund, AE\nEnterprise Commercial\n")
+    assert ("Mateo Ferreira-Lund", "AE") in {(a.name, a.role) for a in facts.attendees}
+
+
+def test_an_initial_merges_with_the_full_name() -> None:
+    facts = _facts("Attendees: Nadia Brooks (ATS), Nadia B. (ATS), Omar Haddad (TAM)\n")
+    assert sorted(a.name or "" for a in facts.attendees) == ["Nadia Brooks", "Omar Haddad"]
+
+
+def test_a_chat_first_name_takes_the_speakers_full_name() -> None:
+    facts = _facts("[11/24/2026 2:01 PM] Oskar Lindahl: Oskar/CSM (Healthcare, East)\n")
+    assert ("Oskar Lindahl", "CSM") in {(a.name, a.role) for a in facts.attendees}
+
+
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [("Hollis Brandt", {"hb"}), ("Mere Hohaia-Walker", {"mh-w", "mhw"}), ("Wing-Yee Lau", {"wyl"})],
+)
+def test_initials(name: str, initials: set[str]) -> None:
+    assert initials <= sp.initials(name)
