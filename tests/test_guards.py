@@ -488,3 +488,74 @@ def test_find_dates_in_a_text_with_thousands_of_dates() -> None:
     assert len(found) == 8000
     spans = sorted(d.span for d in found)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no two mentions overlap
+
+
+# ---------------------------------------------------------------- families of leaks (security case 3)
+
+from ftdraft.guards.families import families  # noqa: E402
+
+FAMILY_CASES = [(f.id, e, True) for f in families() for e in f.examples] + [
+    (f.id, e, False) for f in families() for e in f.counter_examples
+]
+
+
+@pytest.mark.parametrize(("family_id", "sentence", "hit"), FAMILY_CASES)
+def test_family_examples_and_counter_examples(family_id: str, sentence: str, hit: bool) -> None:
+    fam = next(f for f in families() if f.id == family_id)
+    assert bool(fam.search(sentence)) is hit
+
+
+def test_every_family_has_examples_and_counter_examples() -> None:
+    for fam in families():
+        assert len(fam.examples) >= 4 and len(fam.counter_examples) >= 3, fam.id
+
+
+FIELD_LEAKS = [
+    "Only 1 in 8 users are active.",
+    "Adoption is at 12 percent.",
+    "Adoption is at twelve per cent.",
+    "2,100 of 6,500 mailboxes in use.",
+    "41 out of 500 seats lit up.",
+    "Intune is L1 Blocked, L2 Security/Privacy.",
+    "Security/Privacy (L2), Blocked (L1) for Intune.",
+    "MAU for Teams is around 2,000.",
+]
+CUSTOMER_REMARKS = [
+    "Your team went quiet for three weeks.",
+    "Layoffs are coming.",
+    "The renewal is in June.",
+    "They are evaluating Google Workspace.",
+    "Contoso has been unresponsive since October.",
+]
+
+
+@pytest.mark.parametrize("leak", FIELD_LEAKS)
+def test_field_drafts_never_carry_a_usage_figure_or_code_from_the_notes(leak: str) -> None:
+    """Offline: a leak on a line after the action list is removed from field drafts and reported."""
+    notes = CONTOSO_NOTES.rstrip() + f"\n- {leak}\n- Tom to share the plan. {leak}\n"
+    raw = offline_bundle(notes)
+    core = leak.rstrip(".")[:18].lower()
+
+    def leaks(b: DraftBundle) -> bool:
+        return any(
+            core in p.text.lower() for p in guards.iter_parts(b.drafts) if p.audience in ("account_team", "customer")
+        )
+
+    copied = leaks(raw)
+    bundle = guards.guard_bundle(raw, notes)
+    assert not leaks(bundle)
+    rules = {c.rule for c in bundle.checks}
+    assert not copied or rules & {"audience.usage_figure", "audience.ftop_export"}
+    # and written by a model into the follow-up
+    raw.drafts.follow_up.body += f"\nP.S. {leak}\n"
+    assert not leaks(guards.guard_bundle(model_written(raw), notes))
+
+
+@pytest.mark.parametrize("remark", CUSTOMER_REMARKS + FIELD_LEAKS)
+def test_customer_blurb_rules_catch_internal_remarks(remark: str) -> None:
+    bundle = offline_bundle(CONTOSO_NOTES)
+    bundle.drafts.intro_request.customer_blurb += f"\n{remark}\n"
+    checks = guards.audience_checks(bundle.drafts, bundle.facts)
+    assert any(c.draft == "intro_request" and c.severity == "error" and remark[:15] in c.text for c in checks)
+    repaired = guards.guard_bundle(model_written(bundle), CONTOSO_NOTES)
+    assert remark[:15] not in repaired.drafts.intro_request.customer_blurb

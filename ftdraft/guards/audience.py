@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..schemas import FTOP_HEADINGS, CallFacts, Check, Drafts, Severity
+from .families import family_hit
 from .parts import _clip, iter_parts, sentences
 from .patterns import (
     COMPETE_WORD_RE,
@@ -37,6 +38,24 @@ def usage_figure(sentence: str) -> str | None:
     if m:
         return sentence
     return None
+
+
+def usage_family(sentence: str) -> str | None:
+    """A usage figure in any wording the families know (ratios, percentages in words, MAU/DAU, lit up...)."""
+    return usage_figure(sentence) or family_hit(sentence, "account_team", "audience.usage_figure")
+
+
+def ftop_code(sentence: str) -> str | None:
+    """FTOP export text or L1/L2 codes, in either order ('L1 Blocked, L2 Security/Privacy', 'Blocked (L1)')."""
+    m = FTOP_EXPORT_RE.search(sentence)
+    return m.group(0) if m else family_hit(sentence, "account_team", "audience.ftop_export")
+
+
+def customer_remark(sentence: str) -> str | None:
+    """Internal risk or account remarks: the fixed words, then the families (went quiet, layoffs, renewal,
+    evaluating a competitor)."""
+    m = INTERNAL_REMARK_RE.search(sentence)
+    return m.group(0) if m else family_hit(sentence, "customer", "audience.customer_internal_remark")
 
 
 def _match(pattern: re.Pattern[str]) -> Matcher:
@@ -69,14 +88,14 @@ ACCOUNT_TEAM_RULES: tuple[Rule, ...] = (
     Rule(
         "audience.usage_figure",
         "error",
-        usage_figure,
+        usage_family,
         "Usage-report figures never go to the field: describe the situation without the figure "
         "(e.g. 'Teams is not yet used on the plant floor'), and keep the number in FTOP.",
     ),
     Rule(
         "audience.ftop_export",
         "error",
-        _match(FTOP_EXPORT_RE),
+        ftop_code,
         "The field has no FTOP access: discuss the status in plain words; do not paste or export FTOP data.",
     ),
     Rule(
@@ -91,13 +110,13 @@ CUSTOMER_RULES: tuple[Rule, ...] = (
     Rule(
         "audience.customer_usage",
         "error",
-        lambda s: usage_figure(s) or _match(USAGE_TERM_RE)(s),
+        lambda s: usage_family(s) or _match(USAGE_TERM_RE)(s),
         "Nothing from FastTrack reporting goes to the customer: remove usage figures and reporting terms.",
     ),
     Rule(
         "audience.customer_intent",
         "error",
-        lambda s: _match(CUSTOMER_STATUS_RE)(s) or _match(L2_CODE_RE)(s),
+        lambda s: _match(CUSTOMER_STATUS_RE)(s) or _match(L2_CODE_RE)(s) or ftop_code(s),
         "The customer never sees intent statuses or reasons: describe what FastTrack will help with instead.",
     ),
     Rule(
@@ -109,7 +128,7 @@ CUSTOMER_RULES: tuple[Rule, ...] = (
     Rule(
         "audience.customer_internal_remark",
         "error",
-        _match(INTERNAL_REMARK_RE),
+        customer_remark,
         "Internal risk or account remarks stay with the account team: remove them from the customer blurb.",
     ),
     Rule(

@@ -122,6 +122,7 @@ def guard_bundle(
         except Exception:  # the offline engine failing here must not cost the FM their drafts
             offline = None
     provenance = dict(bundle.provenance)
+    offenders: dict[str, Callable[[str], Rule | None]] = {}
 
     def fix_text(draft: str, audience: str, label: str, text: str) -> str:
         cleaned = neutralise(text)
@@ -132,21 +133,24 @@ def guard_bundle(
                 _clip(text),
                 f"Hidden characters or live markup were removed from the {label}.",
             )
-        if draft in model_written:
-            offender = _sentence_offender(audience, bundle.facts, canaries, secrets)
-            hits: dict[str, Rule] = {}
+        # Every draft, offline ones too: note lines copied verbatim can carry a usage figure or an FTOP code.
+        if audience not in offenders:
+            offenders[audience] = _sentence_offender(audience, bundle.facts, canaries, secrets)
+        offender = offenders[audience]
+        hits: dict[str, Rule] = {}
 
-            def offends(s: str) -> bool:
-                r = offender(s)
-                if r:
-                    hits[s] = r
-                return r is not None
+        def offends(s: str) -> bool:
+            r = offender(s)
+            if r:
+                hits[s] = r
+            return r is not None
 
-            cleaned, removed = _remove_sentences(cleaned, offends)
-            for s in removed:
-                r = hits[s]
-                shown = LEAK_STAND_INS.get(r.rule) or _clip(s)
-                report(draft, r.rule, shown, f"Removed from the model-written {label}. {r.suggestion}")
+        cleaned, removed = _remove_sentences(cleaned, offends)
+        for s in removed:
+            r = hits[s]
+            shown = LEAK_STAND_INS.get(r.rule) or _clip(s)
+            who = "model-written " if draft in model_written else ""
+            report(draft, r.rule, shown, f"Removed from the {who}{label}. {r.suggestion}")
         return cleaned
 
     def not_the_roster(
