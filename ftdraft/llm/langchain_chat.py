@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from ..sanitize import redact_secret
 from ..schemas import TokenUsage
 from .interface import CallFailed, ChatModel, ChatReply, ChatRequest, Message, TokenSink
 from .jsonschema import schema_instructions
@@ -17,8 +18,10 @@ if TYPE_CHECKING:
 class LangChainChatModel(ChatModel):
     """A langchain-core chat model; its own retry wrappers should stay off (call_model retries)."""
 
-    def __init__(self, chat_model: BaseChatModel, name: str | None = None) -> None:
+    def __init__(self, chat_model: BaseChatModel, name: str | None = None, secret: str = "") -> None:
+        """secret: the provider key the wrapped model uses, scrubbed from any error text passed on."""
         self._chat = chat_model
+        self.secret = secret
         self.name = name or getattr(chat_model, "model_name", None) or type(chat_model).__name__
 
     def complete(
@@ -50,7 +53,8 @@ class LangChainChatModel(ChatModel):
         except CallFailed:
             raise
         except Exception as exc:  # whatever the wrapped model raises is a failed call, not a crash
-            raise CallFailed(f"the model failed ({type(exc).__name__}: {str(exc)[:200]})", retryable=False) from None
+            said = " ".join(redact_secret(str(exc), self.secret).split())  # redact BEFORE cutting
+            raise CallFailed(f"the model failed ({type(exc).__name__}: {said[:200]})", retryable=False) from None
         meta = getattr(message, "response_metadata", {}) or {}
         usage_meta = getattr(message, "usage_metadata", None)
         usage = (

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..sanitize import redact_secret
 from ..schemas import TokenUsage
 from .endpoint import Endpoint, resolve_endpoint
 from .interface import CallFailed, ChatModel, ChatReply, ChatRequest, StructuredMode, TokenSink
@@ -88,13 +89,6 @@ def server_error(exc: Any) -> ServerError:
 
 def _opt(value: Any) -> str | None:
     return None if value is None else str(value)
-
-
-def redact(text: str, secret: str) -> str:
-    """`text` with the key (and any run of it the server echoed) replaced. Used before any cut."""
-    if secret and len(secret) >= 4:
-        text = text.replace(secret, "[redacted]")
-    return text
 
 
 class OpenAIChatModel(ChatModel):
@@ -314,7 +308,7 @@ class OpenAIChatModel(ChatModel):
 
         def fail(message: str, retryable: bool, retry_after: float | None = None, stop_all: bool = False) -> CallFailed:
             return CallFailed(
-                redact(message, self._secret),
+                redact_secret(message, self._secret),
                 retryable=retryable,
                 retry_after=retry_after,
                 requests=requests,
@@ -365,7 +359,7 @@ class OpenAIChatModel(ChatModel):
         return fail(f"{host} sent a reply that could not be read ({type(exc).__name__})", True)
 
     def _says(self, error: ServerError) -> str:
-        message = " ".join(redact(error.message, self._secret).split())  # redact BEFORE cutting
+        message = " ".join(redact_secret(error.message, self._secret).split())  # redact BEFORE cutting
         return f": {message[:200]}" if message else ""
 
 
