@@ -20,6 +20,7 @@ from .text import (
     statement,
     status_prefix,
     strip_markup,
+    without_label,
     words_key,
 )
 
@@ -177,6 +178,9 @@ class Call:
         ledger = Ledger()
         for a in self.actions:  # an open question someone took on is a next step, said there
             ledger.claim(a["action"])
+        for i in self.intents:  # a workload's situation is said in its intent line
+            for sentence in sentences(i["note"]):
+                ledger.claim(sentence)
         for o in self.facts.open_items:
             if o.agenda_item and o.agenda_item in self.answered:
                 continue
@@ -308,8 +312,11 @@ def with_context(text: str, source: str) -> str:
     before = strip_markup(source).split("?")[0]
     parts = [s for s in sentences(before) if "?" not in s]
     if len(parts) < 2:
+        before = before.rsplit("(", 1)[0] if before.count("(") > before.count(")") else ""
+        parts = [before, ""] if before.strip() else []
+    if len(parts) < 2:
         return text
-    context = statement(parts[-2]).rstrip(".")
+    context = statement(without_label(parts[-2].strip())).rstrip(".")
     return f"{context}: {text}" if context else text
 
 

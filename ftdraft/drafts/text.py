@@ -49,7 +49,8 @@ _MARKUP = re.compile(r"\*\*|__|`|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w)|[☐☑✓✔�
 _CHAT_PREFIX = re.compile(r"^\[[^\]]{3,40}\]\s*(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}:\s*)?")
 _STATUS = r"(?:in progress|in-progress|blocked|no intent|status unknown|unknown|duplicate(?:/invalid)?)"
 # "In Progress / Migration." or "In Progress (Migration);" left at the start once the workload label is gone.
-_LEADING_STATUS = re.compile(rf"^{_STATUS}\b(?:\s*(?:/\s*[^.;:]*|\([^)]*\)))?\s*[.;:,]?\s*", re.IGNORECASE)
+_LEADING_STATUS = re.compile(rf"^{_STATUS}\b(?:\s*(?:/\s*[^.;:]*|\([^)]*\))\s*[.;:,]?|\s*[.;:,])\s*", re.IGNORECASE)
+_STATUS_WHOLE = re.compile(rf"^{_STATUS}[.!]?$", re.IGNORECASE)
 # A sentence that only labels a workload's status: "Exchange Online: In Progress / Migration."
 _STATUS_ONLY = re.compile(rf"^[\w .&/-]{{1,40}}?\s*(?::|[–—-]|→)\s*{_STATUS}\b[^.;]{{0,50}}[.;]?$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d+[.)]|[☐☑✓✔]|\[[ xX]?\])\s*")
@@ -61,6 +62,7 @@ _STATUS_LABEL = re.compile(
 _LABEL = re.compile(r"^([A-Za-z][\w /&'()-]{0,40}?)\s*(?:[:?]|\s[-–—]|→|->)\s+")
 # After '.' or '!' that ends a word (not "e.g." or "Sept."-style single letters), before the next word.
 _PAREN_QUESTION = re.compile(r"\s*\(([^()]*\?)\s*\)")  # "E5 (how many?)" → "E5: how many?"
+_PAREN_QUESTION_NOTE = re.compile(r"\s*\(([^()?]*\?)\s*([^()]+)\)")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:?!])")
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\"'’%][.!])\s+(?=[\w\"'(«])")
 _SPACES = re.compile(r"\s+")
@@ -100,6 +102,12 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+def without_label(text: str) -> str:
+    """The text without a leading 'Label:' ('Partner: Quillon Systems…' → 'Quillon Systems…')."""
+    m = _LABEL.match(text)
+    return text[m.end() :] if m and ":" in m.group(0) else text
+
+
 def is_task(text: str) -> bool:
     """The sentence is an action ("Harriet to get the split…", "I'll send…"): the next steps carry it."""
     return bool(_TASK.match(strip_markup(text)))
@@ -132,8 +140,10 @@ def statement(text: str, label: str = "") -> str:
     body = _CHAT_PREFIX.sub("", strip_markup(text))
     body = _STATUS_LABEL.sub("", body)
     m = _LABEL.match(body)
-    if m and (not label or words_key(m.group(1)) in words_key(label) or words_key(label) in words_key(m.group(1))):
+    if m and label and (words_key(m.group(1)) in words_key(label) or words_key(label) in words_key(m.group(1))):
         body = body[m.end() :]
+    if is_none_answer(body) or _STATUS_WHOLE.match(body):
+        return ""
     body = _LEADING_STATUS.sub("", body)
     body = _QUESTION_PAREN.sub("", body)
     kept = [s for s in sentences(body) if "?" not in s and not is_task(s) and not _STATUS_ONLY.match(s)]
@@ -153,13 +163,23 @@ def question(text: str) -> str:
     """An open item as a question or request: shorthand expanded, the note's "nobody sure, check" tail dropped."""
     body = _CHAT_PREFIX.sub("", strip_markup(text))
     body = _ASK_PREFIX.sub("", _STATUS_LABEL.sub("", body))
-    body = _PAREN_QUESTION.sub(r": \1", body) if body.count("?") == 1 else _QUESTION_PAREN.sub("", body)
+    if body.count("?") == 1:
+        body = _PAREN_QUESTION.sub(r": \1", body)  # "E5 (how many?)"
+        body = _PAREN_QUESTION_NOTE.sub(r": \1 \2", body)  # "harakeke digital (frp? jd thinks yes)"
+    else:
+        body = _QUESTION_PAREN.sub("", body)
+    if body.count("(") > body.count(")"):  # "harakeke digital (FRP?" : the note's bracket left open
+        head, _, tail = body.rpartition("(")
+        body = f"{head.rstrip()}: {tail}"
     body = _SPACE_BEFORE_STOP.sub(r"\1", expand(body))
+    m = _LABEL.match(body)
+    if m and ":" in m.group(0) and words_key(m.group(1)) in words_key(body[m.end() :]):
+        body = body[m.end() :]  # "Partner: Quillon… Ready Partner?": the label is said again
     if "?" in body:
         *asked, tail = body.split("?")
         parts = [p.strip(" .,;-+&") for p in asked]
         body = " ".join(sentence_case(p).rstrip(".") + "?" for p in parts if p)
-        tail = tail.strip(" .,;-")
+        tail = tail.strip(" .,;-()")
         if tail and not _QUESTION_TAIL.match(tail):
             body += f" ({tail})"
     return sentence_case(body)
