@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 sys.path.insert(0, str(ROOT / "tests"))  # the labelled corpus and its matching rules live with the tests
 
-from labelled_corpus import BLIND, OUTSIDE, Case, keywords_match, load_cases, norm  # noqa: E402
+from labelled_corpus import BLIND, OUTSIDE, TUNED2, Case, keywords_match, load_cases, norm  # noqa: E402
 
 from ftdraft.extract import extract_facts  # noqa: E402
 from ftdraft.schemas import ActionItem, CallFacts, Engagement  # noqa: E402
@@ -195,6 +195,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Blind set: {len(blind)} notes in tests/fixtures/blind, never tuned on")
         for key, label in METRICS:
             print(f"  {label:<48} {getattr(blind_report, key).figure()}")
+    tuned2 = load_cases(TUNED2) if TUNED2.is_dir() else []
+    tuned2_report = evaluate(tuned2) if tuned2 else None
+    if tuned2_report is not None:
+        print(f"Second tuned set: {len(tuned2)} notes in tests/fixtures/tuned2 (blind round 2, learned from)")
+        for key, label in METRICS:
+            print(f"  {label:<48} {getattr(tuned2_report, key).figure()}")
     outside = load_cases(OUTSIDE) if OUTSIDE.is_dir() else []
     outside_report = evaluate(outside) if outside else None
     if outside_report is not None:
@@ -203,7 +209,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label:<48} {getattr(outside_report, key).figure()}")
     if args.details:
         # the blind set's misses are never printed: reading them is tuning on them
-        for title, rep in (("tuned corpus", report), ("outside corpus", outside_report)):
+        for title, rep in (
+            ("tuned corpus", report),
+            ("outside corpus", outside_report),
+            ("second tuned set", tuned2_report),
+        ):
             if rep is None:
                 continue
             print(f"Misses, {title}:")

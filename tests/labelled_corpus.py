@@ -14,6 +14,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "notes"
 BLIND = ROOT / "tests" / "fixtures" / "blind"
+# Blind round 2 (13 notes by a writer who never saw the code), scored blind once and then learned from:
+# no longer blind, so it is a second tuned set; a fresh blind round replaced it in tests/fixtures/blind.
+TUNED2 = ROOT / "tests" / "fixtures" / "tuned2"
 OUTSIDE = ROOT / "tests" / "fixtures" / "corpus"  # copied from the shared corpus: written independently of the code
 
 
