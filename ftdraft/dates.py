@@ -315,6 +315,25 @@ def _ordinal(m: re.Match[str], ref: date | None) -> _Found | None:
 _DIGIT_RE = re.compile(r"\d")
 
 
+def _starts(words: Any) -> tuple[str, ...]:
+    """The first three letters of each word: a text holding none of them cannot match the words' pattern."""
+    return tuple(sorted({w.lower()[:3] for w in words}))
+
+
+_FOLD_TRAPS = ("ı", "ſ", "\u0307", "K")  # IGNORECASE folds these onto i, s and k (the Kelvin sign)
+_WEEKDAY_STARTS = _starts(WEEKDAY_WORDS)
+_RELATIVE_STARTS = _starts(RELATIVE_WORDS)
+_NO_DATE_STARTS = _starts(NO_DATE_WORDS)
+_MONTH_STARTS = _starts(MONTH_WORDS)
+_IN_N_STARTS = _starts(_IN_N["leads"])
+
+
+def _may_have(lowered: str, starts: tuple[str, ...]) -> bool:
+    return any(map(lowered.__contains__, starts)) or (
+        not lowered.isascii() and any(map(lowered.__contains__, _FOLD_TRAPS))
+    )
+
+
 def read_due(text: str, ref: date | None, *, day_first: bool = False) -> DueDate:
     """The first due date in text, resolved against ref (the call date, or a mail reply's Sent: date).
 
@@ -326,19 +345,25 @@ def read_due(text: str, ref: date | None, *, day_first: bool = False) -> DueDate
     month/day unless day_first (or a number over 12 decides); quarters, "before the holidays", ASAP, a month with no
     day = words kept, no date. With ref None every relative or yearless date is None (words kept)."""
     has_digit = _DIGIT_RE.search(text) is not None
-    candidates: list[_Found | None] = [
-        _first(RELATIVE_RE, text, lambda m: _relative(m, ref)),
-        _first(WEEKDAY_RE, text, lambda m: _weekday_due(m, text, ref)),
-        _first(NO_DATE_RE, text, lambda m: _Found(m.start(), m.end(), None)),
-        _first(MONTH_ONLY_RE, text, lambda m: _Found(m.start("mon"), m.end(), None)),
-        _first(IN_N_RE, text, lambda m: _in_n(m, ref)),
-    ]
+    lowered = text.lower()
+    candidates: list[_Found | None] = []
+    if _may_have(lowered, _RELATIVE_STARTS):
+        candidates.append(_first(RELATIVE_RE, text, lambda m: _relative(m, ref)))
+    if _may_have(lowered, _WEEKDAY_STARTS):
+        candidates.append(_first(WEEKDAY_RE, text, lambda m: _weekday_due(m, text, ref)))
+    if _may_have(lowered, _NO_DATE_STARTS):
+        candidates.append(_first(NO_DATE_RE, text, lambda m: _Found(m.start(), m.end(), None)))
+    named_month = _may_have(lowered, _MONTH_STARTS)
+    if named_month:
+        candidates.append(_first(MONTH_ONLY_RE, text, lambda m: _Found(m.start("mon"), m.end(), None)))
+    if _may_have(lowered, _IN_N_STARTS):
+        candidates.append(_first(IN_N_RE, text, lambda m: _in_n(m, ref)))
     if has_digit:
         candidates += [
             _first(ISO_RE, text, _iso),
             _first(NUM_RE, text, lambda m: _numeric(m, ref, day_first, forward=True)),
-            _first(MONTH_DAY_RE, text, lambda m: _named(m, ref, forward=True)),
-            _first(DAY_MONTH_RE, text, lambda m: _named(m, ref, forward=True)),
+            _first(MONTH_DAY_RE, text, lambda m: _named(m, ref, forward=True)) if named_month else None,
+            _first(DAY_MONTH_RE, text, lambda m: _named(m, ref, forward=True)) if named_month else None,
             _first(ORDINAL_RE, text, lambda m: _ordinal(m, ref)),
         ]
     found = [f for f in candidates if f is not None]

@@ -4,15 +4,58 @@ with who should answer when the notes name one."""
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
+from typing import Any
 
 from .. import lexicon as lx
 from ..schemas import OpenItem
 from .actions import ACTION_RE
 from .lines import Line
 from .people import People
-from .text import _ANY_ROLE, _NAME, _SENTENCE_SPLIT_RE, _not_discussed_text, _sentence, tidy
+from .text import _ANY_ROLE, _NAME, _not_discussed_text, _sentence, tidy
 
-_ROLE_UNKNOWN_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b)\s*\?+(?:\s*\((?:ask|check with) ({_NAME})\))?")
+_ROLE_UNKNOWN_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b)?\s*\?+(?:\s*\((?:ask|check with) ({_NAME})\))?")
+
+DATA_PATH = Path(__file__).parent.parent / "data" / "answers.toml"
+
+
+def load_data() -> dict[str, Any]:
+    """{"answer": [{name, pattern, examples, not}], "open": [...]} as in ftdraft/data/answers.toml."""
+    with DATA_PATH.open("rb") as f:
+        return tomllib.load(f)
+
+
+DATA = load_data()
+ANSWER_RE = re.compile(r"^\W*(?:" + "|".join(f"(?:{e['pattern']})" for e in DATA["answer"]) + r")\W*$", re.IGNORECASE)
+OPEN_RE = re.compile("|".join(f"(?:{e['pattern']})" for e in DATA["open"]), re.IGNORECASE)
+_HEDGED_RE = re.compile(next(e["pattern"] for e in DATA["open"] if e["name"] == "hedged"), re.IGNORECASE)
+# the agenda facts a hedge ("maybe", "X thinks") leaves open: environment, licenses, compete, source, partner,
+# tenants, org chart, political changes
+_FACT_TOPICS = frozenset("defghijk")
+_CLAUSE_RE = re.compile(r"(?<=[.!?;])\s+|\s+[–—]\s+|\s+-\s+(?=[a-z])")
+
+
+def is_answer(text: str) -> bool:
+    """ "none", "n/a", "no partner", "not yet": a reply that settles an agenda item (source: issue 8)."""
+    return ANSWER_RE.match(text) is not None
+
+
+def left_open(clause: str, following: str, topics: set[str]) -> bool:
+    """Whether a clause leaves its point open: it holds an open-cue ("nobody sure", "not confirmed", "didn't get to
+    it"), or it is a question nothing in `following` answers ("who owns Teams?"; "Partner? none" is answered), or
+    it hedges ("maybe", "X thinks") a fact the agenda asks for."""
+    if OPEN_RE.search(clause) and not (_HEDGED_RE.search(clause) and not OPEN_RE.search(_HEDGED_RE.sub("", clause))):
+        return True
+    if clause.rstrip().endswith("?") and not clause.rstrip().endswith("??"):
+        rest = following.strip()
+        return (
+            not rest
+            or is_answer(rest.split(".")[0]) is False
+            and len(rest.split()) <= 3
+            or OPEN_RE.search(rest) is not None
+        )
+    return bool(topics & _FACT_TOPICS) and _HEDGED_RE.search(clause) is not None
 
 
 _ACTION_HINT_RE = re.compile(r"\s(?:to|will|shall|owns)\s|['’]ll\s")
@@ -30,33 +73,67 @@ _ASKED_RE = re.compile(rf"\b(?:ask|check with|confirm with|follow up with) ({_NA
 
 
 def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
-    """Lines the FM marked unsure ("??", TBD, check, confirm, how many?) become items to confirm, with an owner
-    only when the notes name one."""
+    """What the notes leave open, as items to confirm: lines the FM marked unsure ("??", TBD, check, confirm, how
+    many?), questions nothing answers ("who owns Teams?", "Do they want one? Not discussed"), "nobody sure",
+    "not confirmed", "X doesn't know", "didn't get to it", "open q". Each item names its topic (the line's label
+    when the clause does not) and an owner only when the notes name who should answer ("ask Priya", "Kasia to
+    check"). A ticked (done) line, a title and an answer ("Partner? none", "n/a") give none. A line saying only that
+    an agenda topic was not discussed gives none either: the unanswered agenda item asks for it."""
     items: list[OpenItem] = []
     for line in lines:
-        if not line.uncertain:
+        if line.header or line.done:
             continue
-        unknown_role = "?" in line.text  # "ATS = ??": the pattern needs a literal "?"
-        for m in _ROLE_UNKNOWN_RE.finditer(line.text) if unknown_role else ():
+        text = line.text
+        cued = line.uncertain or ("?" in text) or OPEN_RE.search(text) is not None
+        if not cued:
+            continue
+        unknown_role = "?" in text  # "ATS = ??", "AE ?": the pattern needs a literal "?"
+        for m in _ROLE_UNKNOWN_RE.finditer(text) if unknown_role else ():
             who = people.owner_name(m.group(2))[0] if m.group(2) else None
             ask = f" (ask {who})" if who else ""
             items.append(
                 OpenItem(text=f"Confirm who the {m.group(1).upper()} is{ask}.", owner=None, sources=[line.source()])
             )
-        text_without_roles = _ROLE_UNKNOWN_RE.sub("", line.text) if unknown_role else line.text
-        for sentence in _SENTENCE_SPLIT_RE.split(text_without_roles):
-            lowered = sentence.lower()
-            if not lx.UNCERTAIN_RE.found(lowered):  # the same test as search(), on the text lowercased once
+        rest_text = _ROLE_UNKNOWN_RE.sub("", text) if unknown_role else text
+        clauses = [c for c in _CLAUSE_RE.split(rest_text) if c and c.strip()]
+        taken: set[int] = set()
+        for i, clause in enumerate(clauses):
+            lowered = clause.lower()
+            following = " ".join(clauses[i + 1 : i + 2])
+            if not (lx.UNCERTAIN_RE.found(lowered) or left_open(clause, following, line.topics)):
                 continue
-            if _not_discussed_text(sentence) and any(rx.search(lowered) for rx in lx.TOPIC_RES.values()):
+            if _not_discussed_text(clause) and any(rx.search(lowered) for rx in lx.TOPIC_RES.values()):
                 continue  # "timeline?? not discussed": the unanswered agenda item asks for it
+            if i in taken:
+                continue
+            # a short clause ("nobody sure", "Kasia to check", "Not confirmed.") says what is open about the one before
+            start = i
+            while (
+                start > 0
+                and start - 1 not in taken
+                and (len(" ".join(clauses[start : i + 1]).split()) <= 6 or len(clauses[start - 1].split()) <= 3)
+            ):
+                start -= 1
+            end = i + 1  # "E3? Tom to check", "FRP? nobody sure": the short clause after says who or why
+            while (
+                end < len(clauses)
+                and len(clauses[end].split()) <= 6
+                and (OPEN_RE.search(clauses[end]) or lx.UNCERTAIN_RE.found(clauses[end].lower()))
+            ):
+                end += 1
+            span = " ".join(c.strip() for c in clauses[start:end])
+            taken.update(range(start, end))
+            if _not_discussed_text(span) and any(rx.search(span.lower()) for rx in lx.TOPIC_RES.values()):
+                continue
             owner = None
-            asked = _ASKED_RE.search(sentence) if any(map(sentence.__contains__, _ASKED_WORDS)) else None
-            acting = ACTION_RE.search(sentence) if may_act(sentence) else None
+            asked = _ASKED_RE.search(span) if any(map(span.__contains__, _ASKED_WORDS)) else None
+            acting = ACTION_RE.search(span) if may_act(span) else None
             if asked or (acting and (people.find(acting.group(1)) or acting.group(1).lower() in ("me", "i"))):
                 owner = people.owner_name((asked or acting).group(1))[0]  # type: ignore[union-attr]
-            text = tidy(sentence)
-            if not re.search(r"\b(?:confirm|check|verify|ask)\b", text, re.IGNORECASE):
-                text = f"Confirm: {text}"
-            items.append(OpenItem(text=_sentence(text), owner=owner, sources=[line.source()]))
+            item = tidy(span)
+            if line.label and line.label.lower() not in item.lower():
+                item = f"{line.label[:1].upper()}{line.label[1:]}: {item}"
+            if not re.search(r"\b(?:confirm|check|verify|ask)\b", item, re.IGNORECASE):
+                item = f"Confirm: {item}"
+            items.append(OpenItem(text=_sentence(item), owner=owner, sources=[line.source()]))
     return items
