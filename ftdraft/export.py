@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from .agenda import AGENDA_BY_KEY
 from .sanitize import clean_text, one_line
-from .schemas import CalendarInvite, DraftBundle, Email, Fact, Recipient, Source
+from .schemas import CalendarInvite, DraftBundle, Email, Fact, Recipient, Source, TokenUsage
 
 PRODID = "-//ftdraft//FastTrack Initiate drafts//EN"
 PLACEHOLDER_HOUR = 10
@@ -462,7 +462,26 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
     for part, p in bundle.provenance.items():
         reason = _md(p.fallback_reason).replace("|", "\\|") or "—"
         out.append(f"| {part} | {p.engine} | {p.model or '—'} | {p.attempts} | {reason} |")
+    if bundle.tokens is not None:
+        out += ["", f"Model tokens: {token_summary(bundle.tokens)}."]
     return "\n".join(out).rstrip() + "\n"
+
+
+def token_summary(tokens: TokenUsage) -> str:
+    """A bundle's token totals in one line: '7,983 prompt (0 cached), 1,430 completion (0 reasoning)';
+    a count the server did not report is left out."""
+    parts = []
+    if tokens.prompt_tokens is not None:
+        parts.append(
+            f"{tokens.prompt_tokens:,} prompt"
+            + (f" ({tokens.cached_tokens:,} cached)" if tokens.cached_tokens is not None else "")
+        )
+    if tokens.completion_tokens is not None:
+        parts.append(
+            f"{tokens.completion_tokens:,} completion"
+            + (f" ({tokens.reasoning_tokens:,} reasoning)" if tokens.reasoning_tokens is not None else "")
+        )
+    return ", ".join(parts) or "not reported by the server"
 
 
 def ftop_text(bundle: DraftBundle) -> str:

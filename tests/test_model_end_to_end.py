@@ -69,6 +69,9 @@ def test_the_cli_drafts_through_the_model_and_says_so(server: StubServer, tmp_pa
     )
     assert markdown.returncode == 0, markdown.stderr
     assert "| follow_up | llm | stub-model |" in markdown.stdout, "the Markdown export says which parts the model wrote"
+    assert "Model tokens: 600 prompt, 300 completion." in markdown.stdout  # six replies of 100 + 50 tokens
+    assert bundle["tokens"] == {"prompt_tokens": 600, "completion_tokens": 300, "total_tokens": 900,
+                                "cached_tokens": None, "reasoning_tokens": None}  # fmt: skip
 
 
 def test_the_app_drafts_through_the_model_and_says_so(
@@ -89,6 +92,7 @@ def test_the_app_drafts_through_the_model_and_says_so(
     assert "extract" in server.steps(), "the page's Draft button went through the model"
     captions = " ".join(c.value for c in at.caption)
     assert "Written by the model stub-model" in captions.replace("\\", "")
+    assert "Model tokens for these drafts: 600 prompt, 300 completion" in captions.replace("\\", "")
     page = " ".join(str(e.value) for e in [*at.markdown, *at.text, *at.code, *at.caption, *at.info, *at.warning])
     assert KEY not in page
 
