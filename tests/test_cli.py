@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from factories import contoso_engagement, contoso_facts
+from factories import contoso_facts
 from icalendar import Calendar
+from openai_stub_server import CannedReplies, StubServer
 
-from ftdraft import cli, pipeline
-from ftdraft.drafts import render_drafts
-from ftdraft.schemas import Check, DraftBundle
+from ftdraft import cli
+from ftdraft.schemas import DraftBundle
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".md", ".txt"))  # notes, not context files
@@ -138,58 +139,109 @@ def test_call_date_overrides_the_context(tmp_path: Path, capsys: pytest.CaptureF
     assert b.engagement.customer == "Contoso Pharma"
 
 
-def test_arguments_reach_the_pipeline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    seen: dict[str, object] = {}
+def test_arguments_reach_the_pipeline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--agenda and --max-notes-bytes, seen in what the real pipeline did with them."""
     agenda = tmp_path / "agenda.json"
     agenda.write_text(json.dumps({"e": "6,500 E3", "g. Migration source": "Google Workspace"}), encoding="utf-8")
+    size = len(CONTOSO.read_bytes())
+    argv = ["draft", str(CONTOSO), "--agenda", str(agenda), "--engine", "offline"]
 
-    def fake_build_bundle(notes, engagement=None, agenda_answers=None, **kwargs):  # type: ignore[no-untyped-def]
-        seen.update(notes=notes, engagement=engagement, agenda=agenda_answers, **kwargs)
-        return _bundle()
+    assert cli.main([*argv, "--max-notes-bytes", str(size)]) == 0
+    b = DraftBundle.model_validate_json(capsys.readouterr().out)
+    typed = {a.item: a for a in b.facts.agenda if a.item in ("e", "g")}
+    assert typed["e"].answered and typed["e"].answer == "6,500 E3"
+    assert typed["g"].answered and typed["g"].answer == "Google Workspace"
+    assert all(any(s.origin == "agenda" for s in a.sources) for a in typed.values()), "typed, not extracted"
+    assert "Google Workspace" in b.drafts.follow_up.body
+    assert b.engagement.customer == "Contoso Pharma", "the notes themselves were read"
 
-    monkeypatch.setattr(pipeline, "build_bundle", fake_build_bundle)
-    argv = ["draft", str(CONTOSO), "--agenda", str(agenda), "--engine", "llm", "--max-notes-bytes", "5000"]
-    assert cli.main(argv) == 0
-    assert seen["engine"] == "llm"
-    assert seen["agenda"] == {"e": "6,500 E3", "g": "Google Workspace"}
-    assert seen["settings"].max_notes_bytes == 5000  # type: ignore[attr-defined]
-    assert str(seen["notes"]).startswith("Account team sync - Contoso Pharma")
+    assert cli.main([*argv, "--max-notes-bytes", str(size - 1)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("ftdraft: rfa-contoso-pharma.md is ")
+    assert "limit. Split the notes by call, or raise FTDRAFT_MAX_NOTES_BYTES." in err
 
 
-# ---------------------------------------------------------------- --strict
+def test_engine_llm_reaches_the_model(tmp_path: Path) -> None:
+    """--engine llm drafts through the model: a real process and the real client against the scripted
+    OpenAI-compatible server on 127.0.0.1 (the model boundary is the only thing faked)."""
+    roster = [{"name": "Priya Raman", "email": "priya.raman@example.com", "role": "ATS"}]
+    with StubServer(CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=roster)) as server:
+        env = clean_env()
+        env.update(OPENAI_API_KEY="sk-cli-test-not-a-key", OPENAI_BASE_URL=server.base_url, FTDRAFT_MODEL="stub-model")
+        argv = ["draft", str(CONTOSO), "--context", str(ROOT / "examples" / "contoso-context.yaml")]
+        proc = subprocess.run(
+            [sys.executable, "-m", "ftdraft", *argv, "--engine", "llm"],
+            capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, env=env, timeout=120,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        b = DraftBundle.model_validate_json(proc.stdout)
+        assert b.provenance["extraction"].engine == "llm" and b.provenance["extraction"].model == "stub-model"
+        extract = server.requests_for("extract")
+        assert len(extract) == 1 and "Account team sync - Contoso Pharma" in extract[0].messages_text
+
+        steps_before = len(server.steps())
+        offline = subprocess.run(
+            [sys.executable, "-m", "ftdraft", *argv, "--engine", "offline"],
+            capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, env=env, timeout=120,
+        )  # fmt: skip
+        assert offline.returncode == 0, offline.stderr
+        assert len(server.steps()) == steps_before, "--engine offline sends nothing, key or not"
+        assert DraftBundle.model_validate_json(offline.stdout).provenance["extraction"].engine == "offline"
 
 
-def _bundle(checks: list[Check] | None = None) -> DraftBundle:
-    e, f = contoso_engagement(), contoso_facts()
-    return DraftBundle(
-        generated_at=datetime(2026, 11, 18, tzinfo=UTC), engagement=e, facts=f, drafts=render_drafts(e, f),
-        checks=checks or [],
-    )  # fmt: skip
+# ---------------------------------------------------------------- --strict, on bundles the real guards checked
+
+CASES = ROOT / "tests" / "fixtures" / "cases" / "security"
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_strict_exits_3_on_a_real_guardrail_error(strict: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    """Security case 1's notes put an encoded-word mailbox in the customer name: the header guard reports an
+    error-level header.injection in the real bundle."""
+    argv = ["draft", str(CASES / "b1-encoded-word-customer.txt"), "--engine", "offline"]
+    code = cli.main([*argv, *(["--strict"] if strict else [])])
+    out, err = capsys.readouterr()
+    b = DraftBundle.model_validate_json(out)  # the bundle is printed either way
+    errors = [c for c in b.checks if c.severity == "error"]
+    assert errors and {c.rule for c in errors} == {"header.injection"}
+    if strict:
+        assert code == 3
+        assert f"ftdraft: {len(errors)} guardrail error(s); fix the drafts or run without --strict." in err
+    else:
+        assert code == 0 and "guardrail error" not in err
 
 
 @pytest.mark.parametrize(
-    ("severity", "strict", "code"),
-    [("error", True, 3), ("error", False, 0), ("warning", True, 0)],
+    ("notes", "rule"),
+    [("b6-markup-title.txt", "injection.markup_removed"), ("b9-nonascii-email.txt", "recipients.non_ascii_address")],
 )
-def test_strict_exits_3_only_on_guardrail_errors(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], severity: str, strict: bool, code: int
-) -> None:
-    check = Check(draft="follow_up", severity=severity, rule="usage_figure", text="12%")  # type: ignore[arg-type]
-    monkeypatch.setattr(pipeline, "build_bundle", lambda *a, **k: _bundle([check]))
-    argv = ["draft", str(CONTOSO), *(["--strict"] if strict else [])]
-    assert cli.main(argv) == code
+def test_strict_passes_a_bundle_with_only_warnings(notes: str, rule: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["draft", str(CASES / notes), "--engine", "offline", "--strict"]) == 0
     out, err = capsys.readouterr()
-    assert DraftBundle.model_validate_json(out).checks == [check]  # the bundle is printed either way
-    assert ("guardrail error" in err) is (code == 3)
+    checks = DraftBundle.model_validate_json(out).checks
+    assert rule in {c.rule for c in checks if c.severity == "warning"}, "the input still carries its warning"
+    assert not [c for c in checks if c.severity == "error"]
+    assert "guardrail error" not in err
+
+
+def test_strict_passes_a_clean_bundle(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["draft", str(CONTOSO), "--engine", "offline", "--strict"]) == 0
+    out, err = capsys.readouterr()
+    assert not [c for c in DraftBundle.model_validate_json(out).checks if c.severity == "error"]
+    assert "guardrail error" not in err
+
+
+class _BrokenStdout(io.StringIO):
+    def write(self, s: str) -> int:
+        raise RuntimeError("the terminal went away")
 
 
 def test_unexpected_errors_are_raised_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("a bug")
-
-    monkeypatch.setattr(pipeline, "build_bundle", boom)
-    with pytest.raises(RuntimeError, match="a bug"):
-        cli.main(["draft", str(CONTOSO)])
+    """An error that is not an FtdraftError (here from the terminal, not from ftdraft) is raised with its
+    traceback, not turned into a one-line exit 2."""
+    monkeypatch.setattr(sys, "stdout", _BrokenStdout())
+    with pytest.raises(RuntimeError, match="the terminal went away"):
+        cli.main(["draft", str(CONTOSO), "--engine", "offline"])
 
 
 # ---------------------------------------------------------------- bad input: exit 2, one line
