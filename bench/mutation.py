@@ -1,0 +1,190 @@
+"""Mutation testing (issue 15): mutmut over one area of ftdraft at a time, and the score it earns.
+
+    .venv/bin/python bench/mutation.py store export        # areas: store, export, guards, extract (default: all)
+    .venv/bin/python bench/mutation.py extract --ref HEAD  # mutate what is committed (the default)
+    .venv/bin/python bench/mutation.py guards --worktree   # mutate the working tree as it is now
+    .venv/bin/python bench/mutation.py store --show        # also print each survivor's diff
+
+Not part of CI: on 2 cores one area takes many minutes. Each area runs in its own copy of the repository
+(`git archive <ref>`, or the working tree) under $TMPDIR/ftdraft-mutation/<area>, so a run never touches the
+checkout and never races other edits; mutmut's settings ([tool.mutmut]: source, the files to mutate, the tests
+that cover them) are written into that copy's pyproject.toml from AREAS below. Each mutant runs only the
+tests that reached the mutated function (mutmut 3 records which tests call which function first).
+
+Score = killed / (killed + survived), where "no tests" (no selected test reaches the mutant) counts as survived,
+a timeout counts as killed, and the mutants in EQUIVALENT (each with the reason no test can tell it apart from
+the original) are left out. Target: >= 0.85 per area. Prints one line per area, then the survivors' names
+(with --show, their diffs) for review: each one is either killed by a new test or added to EQUIVALENT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 0.85
+
+
+@dataclass(frozen=True)
+class Area:
+    mutate: tuple[str, ...]  # glob patterns of the files mutated (mutmut's only_mutate)
+    tests: tuple[str, ...]  # the test files that cover them (only these run)
+    pytest_args: tuple[str, ...] = ()  # more pytest arguments for this area's runs
+
+
+AREAS: dict[str, Area] = {
+    # SQLite only: a PostgreSQL server per mutant would cost more than the rest of the run.
+    "store": Area(
+        ("ftdraft/store.py",),
+        ("tests/test_store.py", "tests/test_store_regressions.py"),
+        ("-k", "not postgresql"),
+    ),
+    "export": Area(("ftdraft/export.py",), ("tests/test_export.py", "tests/test_export_regressions.py")),
+    "guards": Area(
+        ("ftdraft/guards/*",),
+        ("tests/test_guards.py", "tests/test_injection.py", "tests/test_guards_regressions.py"),
+    ),
+    "extract": Area(
+        ("ftdraft/extract/*",),
+        (
+            "tests/test_extract.py",
+            "tests/test_extract_property.py",
+            "tests/test_extract_regressions.py",
+        ),
+    ),
+}
+
+# Mutants no test can kill because the mutated program behaves the same, each with its reason. Keys are
+# mutmut's names (`ftdraft.store.x_Store__get__mutmut_7`); they are stable while the function is unchanged.
+EQUIVALENT: dict[str, str] = {}
+
+COPIED = ("ftdraft", "tests", "prompts", "examples", "streamlit_app.py", "pyproject.toml")
+KILLED = {"killed", "timeout", "caught by type check"}
+SURVIVED = {"survived", "no tests"}
+
+
+def snapshot(dest: Path, ref: str | None) -> None:
+    """The repository as committed at `ref` (git archive), or the working tree when ref is None."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    if ref is None:
+        for name in COPIED:
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "blind"))
+            elif src.exists():
+                shutil.copy2(src, dest / name)
+        return
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref, *COPIED], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+
+
+def configure(dest: Path, area: Area, tests: list[str]) -> None:
+    """[tool.mutmut] for this area, appended to the copy's pyproject.toml (never to the checkout's)."""
+
+    def toml_list(items: list[str] | tuple[str, ...]) -> str:
+        return "[" + ", ".join(f'"{i}"' for i in items) + "]"
+
+    text = (dest / "pyproject.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?ms)^\[tool\.mutmut\].*?(?=^\[|\Z)", "", text)
+    text += (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["ftdraft"]\n'
+        f"only_mutate = {toml_list(area.mutate)}\n"
+        'also_copy = ["prompts", "examples", "streamlit_app.py"]\n'
+        f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
+        f"pytest_add_cli_args = {toml_list(['-p', 'no:cacheprovider', '-q', *area.pytest_args])}\n"
+        "use_git_change_detection = false\n"
+    )
+    (dest / "pyproject.toml").write_text(text, encoding="utf-8")
+
+
+def results(dest: Path, mutmut: str) -> dict[str, str]:
+    """mutant name -> status ("killed", "survived", "no tests", "timeout", ...)."""
+    out = subprocess.run([mutmut, "results", "--all", "true"], cwd=dest, capture_output=True, text=True).stdout
+    found: dict[str, str] = {}
+    for line in out.splitlines():
+        name, sep, status = line.strip().rpartition(": ")
+        if sep and name:
+            found[name] = status
+    return found
+
+
+def score(statuses: dict[str, str]) -> tuple[int, int, int, float | None]:
+    """(killed, survived, equivalent, score) with EQUIVALENT left out."""
+    killed = sum(1 for n, s in statuses.items() if s in KILLED and n not in EQUIVALENT)
+    survived = sum(1 for n, s in statuses.items() if s in SURVIVED and n not in EQUIVALENT)
+    equivalent = sum(1 for n in statuses if n in EQUIVALENT)
+    total = killed + survived
+    return killed, survived, equivalent, (killed / total if total else None)
+
+
+def run_area(name: str, ref: str | None, workdir: Path, children: int, show: bool) -> tuple[str, float | None]:
+    area = AREAS[name]
+    dest = workdir / name
+    snapshot(dest, ref)
+    tests = [t for t in area.tests if (dest / t).exists()]
+    configure(dest, area, tests)
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTDRAFT_"))}
+    started = time.monotonic()
+    run = subprocess.run(
+        [mutmut, "run", "--max-children", str(children)], cwd=dest, env=env, capture_output=True, text=True
+    )
+    minutes = (time.monotonic() - started) / 60
+    statuses = results(dest, mutmut)
+    if not statuses:
+        print(f"{name}: mutmut produced no results (exit {run.returncode}); its output ends:", file=sys.stderr)
+        print("\n".join((run.stdout + run.stderr).splitlines()[-25:]), file=sys.stderr)
+        return name, None
+    killed, survived, equivalent, value = score(statuses)
+    other = len(statuses) - killed - survived - equivalent
+    verdict = "n/a" if value is None else f"{value:.3f} ({'meets' if value >= TARGET else 'below'} {TARGET})"
+    print(
+        f"{name:8} mutants {len(statuses):4}  killed {killed:4}  survived {survived:4}  equivalent {equivalent:3}"
+        f"  other {other:3}  score {verdict}  [{minutes:.1f} min, {ref or 'worktree'}, tests: {' '.join(tests)}]"
+    )
+    for mutant, status in sorted(statuses.items()):
+        if status in SURVIVED and mutant not in EQUIVALENT:
+            print(f"  {status:9} {mutant}")
+            if show:
+                diff = subprocess.run([mutmut, "show", mutant], cwd=dest, capture_output=True, text=True).stdout
+                print("    " + "\n    ".join(diff.strip().splitlines()[1:]))
+    return name, value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("areas", nargs="*", help=f"areas to mutate: {', '.join(AREAS)} (default: all)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--ref", default="HEAD", help="git ref to mutate (default: HEAD, what is committed)")
+    where.add_argument("--worktree", action="store_true", help="mutate the working tree instead of a commit")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ftdraft-mutation")
+    parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default: 2)")
+    parser.add_argument("--show", action="store_true", help="print each survivor's diff")
+    args = parser.parse_args(argv)
+    unknown = [a for a in args.areas if a not in AREAS]
+    if unknown:
+        parser.error(f"unknown area {', '.join(unknown)}: choose from {', '.join(AREAS)}")
+    ref = None if args.worktree else args.ref
+    scores = [run_area(a, ref, args.workdir, args.children, args.show) for a in (args.areas or list(AREAS))]
+    return 0 if all(v is not None and v >= TARGET for _, v in scores) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
