@@ -92,6 +92,38 @@ class Settings(BaseSettings):
         return f"sqlite:///{data / 'ftdraft.db'}"
 
 
+def fm_file() -> Path:
+    """Where the app remembers the FM's name and email from its sidebar: <data dir>/fm.json."""
+    return default_data_dir() / "fm.json"
+
+
+def remember_fm(name: str | None, email: str | None, path: Path | None = None) -> None:
+    """Keep the FM's name and email (typed in the app's sidebar) for the next session; blanks forget them."""
+    import json
+
+    path = path or fm_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"name": (name or "").strip(), "email": (email or "").strip()}
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def with_remembered_fm(settings: Settings, path: Path | None = None) -> Settings:
+    """The settings with the FM the sidebar remembered, which wins over FTDRAFT_FM_NAME / FTDRAFT_FM_EMAIL
+    (it is what the FM typed last). A missing or unreadable file changes nothing."""
+    import json
+
+    path = path or fm_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return settings
+    if not isinstance(data, dict):
+        return settings
+    name, email = str(data.get("name") or "").strip(), str(data.get("email") or "").strip()
+    update = {k: v for k, v in (("fm_name", name), ("fm_email", email)) if v}
+    return settings.model_copy(update=update) if update else settings
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The settings from the environment and .env. Raises ConfigError naming the variable when one is

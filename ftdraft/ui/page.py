@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from ftdraft import workspace as ws
-from ftdraft.config import EngineChoice, Settings
+from ftdraft.config import EngineChoice, Settings, remember_fm, with_remembered_fm
 from ftdraft.errors import FtdraftError
 from ftdraft.inputs import check_notes, decode_notes
 from ftdraft.pipeline import build_bundle, redraft
@@ -153,6 +153,10 @@ def _delete(store: Store, eid: str, current: str) -> None:
     _say("success", "Engagement deleted.", "sidebar")
 
 
+def _remember_fm() -> None:
+    remember_fm(st.session_state.get("fm_name"), st.session_state.get("fm_email"))
+
+
 def sidebar(store: Store, settings: Settings, eid: str) -> EngineChoice:
     sb = st.sidebar
     sb.header("ftdraft")
@@ -165,6 +169,9 @@ def sidebar(store: Store, settings: Settings, eid: str) -> EngineChoice:
         horizontal=True,
         help="offline: rules and templates. llm: the configured model. auto: the model when a key is set.",
     )
+    # Who signs the drafts (issue 10): remembered for the next session; blank = "[your name]" in the drafts.
+    sb.text_input("Your name (FM)", value=settings.fm_name or "", key="fm_name", on_change=_remember_fm)
+    sb.text_input("Your email (FM)", value=settings.fm_email or "", key="fm_email", on_change=_remember_fm)
     sb.button("New engagement", on_click=_new, args=(store,), icon=":material/add:", width="stretch")
     search = sb.text_input("Search by customer", key="search", placeholder="e.g. Contoso")
     with sb:
@@ -745,7 +752,8 @@ def drafts_section(store: Store, rec: Record) -> None:
 
 
 def main() -> None:
-    settings = Settings()  # fresh each run: cheap, and .env / environment changes apply without a restart
+    # fresh each run: cheap, and .env / environment changes apply without a restart; the FM from the sidebar
+    settings = with_remembered_fm(Settings())
     store = get_store(settings.resolved_database_url())
     eid = open_engagement(store)
     choice = sidebar(store, settings, eid)
