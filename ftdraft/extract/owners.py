@@ -261,7 +261,7 @@ class OwnerReader:
                 sep = None  # "Send the …": an unknown word before a space is no owner
             body = text[sep:] if sep is not None else ""
             head = sp.WORD_RE.match(body)
-            if head and (head.group(0).lower() in sp.role_titles() or head.group(0).lower() in sp.me_words()):
+            if head and (sp.role_re().match(body) or head.group(0).lower() in sp.me_words()):
                 return []  # "Thiago Albuquerque - ATS", "FM: me": people, not an action
             bare = sep is not None and not text[lead[-1].end : sep].strip()
             if head and bare and head.group(0).lower() in not_lead_words():

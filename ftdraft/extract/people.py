@@ -560,7 +560,12 @@ def find_people_spans(lines: list[Line], people: People) -> None:
         if not roles:
             prev = line
             continue
-        names: list[sp.Span] = list(sp.find_names(text)) + list(sp.find_me(text))
+        masked = text
+        for r in roles:  # role titles are no name words: "Account Technology Strategist Siobhán Peña"
+            masked = masked[: r.start] + " " * (r.end - r.start) + masked[r.end :]
+        names: list[sp.Span] = [
+            sp.Span(n.kind, n.start, n.end, text[n.start : n.end], n.value, n.alias) for n in sp.find_names(masked)
+        ] + list(sp.find_me(text))
         stripped = _UPPER_RE.sub("", re.sub(r"\b(?:" + _ROLE_CODES + r")\b", "", text))
         if stripped == re.sub(r"\b(?:" + _ROLE_CODES + r")\b", "", text):  # no capital letter but role codes
             names += _lower_names(text, roles)
