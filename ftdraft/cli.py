@@ -50,7 +50,7 @@ def _positive_int(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ftdraft", description="Draft a FastTrack Manager's Initiate-phase texts from call notes.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{draft,schema}", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{draft,schema,app}", parser_class=_Parser)
 
     draft = sub.add_parser("draft", help="draft every text from a notes file", description="Draft every text.")
     draft.add_argument("notes", metavar="NOTES", help="the call notes (.txt or .md, UTF-8)")
@@ -68,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("schema", help="print the DraftBundle JSON Schema", description="Print the JSON Schema.")
+
+    app = sub.add_parser(
+        "app",
+        help="start the app (Streamlit) on http://localhost:8501",
+        description="Start the ftdraft app. More `streamlit run` options go after --, e.g. "
+        "ftdraft app -- --server.headless true --secrets.files /etc/ftdraft/secrets.toml",
+    )
+    app.add_argument("--port", type=int, metavar="N", help="port to listen on (8501)")
+    app.add_argument("--address", metavar="IP", help="address to listen on (all addresses)")
+    app.add_argument("streamlit_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
 
@@ -135,12 +145,38 @@ def _schema() -> int:
     return 0
 
 
+def app_command(args: argparse.Namespace) -> list[str]:
+    """The `streamlit run` command line that serves the packaged page (ftdraft/app/main.py)."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent / "app" / "main.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--browser.gatherUsageStats", "false"]
+    if args.port is not None:
+        cmd += ["--server.port", str(args.port)]
+    if args.address:
+        cmd += ["--server.address", args.address]
+    extra = list(args.streamlit_args or [])
+    return cmd + (extra[1:] if extra[:1] == ["--"] else extra)
+
+
+def _app(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+
+    cmd = app_command(args)
+    if os.name == "posix":
+        os.execv(sys.executable, cmd)  # the server takes over this process: signals (Ctrl+C, SIGTERM) reach it
+    return subprocess.call(cmd)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and `python -m ftdraft`; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
         if args.command == "schema":
             return _schema()
+        if args.command == "app":
+            return _app(args)
         return _draft(args)
     except FtdraftError as exc:
         message = " ".join(str(exc).split())  # always one line, whatever the message holds
