@@ -56,7 +56,12 @@ class Settings(BaseSettings):
 
     # Input limits and storage.
     max_notes_bytes: int = Field(default=200_000, gt=0, alias="FTDRAFT_MAX_NOTES_BYTES")
+    # sqlite:///path/to/ftdraft.db (default: <data dir>/ftdraft.db) or postgresql://user:password@host:5432/db
+    # (pip install 'ftdraft[postgres]'); see docs/deploy.md.
     database_url: str | None = Field(default=None, alias="FTDRAFT_DATABASE_URL")
+    # Sign-in (OpenID Connect) is set up in Streamlit's secrets ([auth], docs/deploy.md). auto: sign-in when [auth]
+    # exists, else single-user local mode; required: a page without [auth] stops instead of serving everyone.
+    sign_in: Literal["auto", "required"] = Field(default="auto", alias="FTDRAFT_SIGN_IN")
 
     # The FM's own identity (issue 10): signs the drafts, names the FM in the customer blurb and the FTOP entry
     # when the engagement does not. Unknown: the drafts show "[your name]" and the facts carry a flag.
