@@ -30,3 +30,7 @@ class ModelError(FtdraftError):
 
 class StoreError(FtdraftError):
     """The database could not be read or written."""
+
+
+class AuthError(FtdraftError):
+    """Sign-in is set up wrongly, or the sign-in provider's answer identifies nobody."""

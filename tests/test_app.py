@@ -224,7 +224,7 @@ def test_sidebar_search_reopen_and_delete_with_confirmation(db: str) -> None:
     assert f"open:{second}" not in [b.key for b in at.sidebar.button]
     reopened = open_app(second)  # a refresh, or a bookmark, with ?e=<the deleted id>
     assert engagement_id(reopened) not in (second, ""), "a deleted engagement does not come back"
-    assert "That engagement no longer exists; here is a blank one." in seen(reopened.warning)
+    assert "That engagement was not found (deleted?); here is a blank one." in seen(reopened.warning)
     assert Store(db).get(second) is None and Store(db).exists(first)
     assert f"open:{second}" not in [b.key for b in reopened.sidebar.button]
 

@@ -26,6 +26,7 @@ from ftdraft.pipeline import build_bundle, redraft
 from ftdraft.roster import merge_team, parse_roster
 from ftdraft.schemas import Check, DraftBundle, Engagement, Person
 from ftdraft.store import Record, Store
+from ftdraft.ui.signin import fm_settings, require_user
 
 ENGINES: tuple[EngineChoice, ...] = ("offline", "llm", "auto")
 MOTIONS = ("", "RFA", "Health", "Targeted")
@@ -128,7 +129,7 @@ def open_engagement(store: Store) -> str:
     if eid and store.exists(eid):
         return eid
     if eid:
-        _say("warning", "That engagement no longer exists; here is a blank one.")
+        _say("warning", "That engagement was not found (deleted?); here is a blank one.")
     eid = store.blank()
     st.query_params["e"] = eid
     return eid
@@ -154,7 +155,8 @@ def _delete(store: Store, eid: str, current: str) -> None:
 
 
 def _remember_fm() -> None:
-    remember_fm(st.session_state.get("fm_name"), st.session_state.get("fm_email"))
+    if not st.session_state.get("_signed_in"):  # a signed-in FM's name stays in their session (fm_settings)
+        remember_fm(st.session_state.get("fm_name"), st.session_state.get("fm_email"))
 
 
 def sidebar(store: Store, settings: Settings, eid: str) -> EngineChoice:
@@ -753,8 +755,11 @@ def drafts_section(store: Store, rec: Record) -> None:
 
 def main() -> None:
     # fresh each run: cheap, and .env / environment changes apply without a restart; the FM from the sidebar
-    settings = with_remembered_fm(Settings())
-    store = get_store(settings.resolved_database_url())
+    settings = Settings()
+    user = require_user(settings)  # the sign-in gate (ui/signin.py): LOCAL_USER when no sign-in is set up
+    st.session_state["_signed_in"] = user.signed_in
+    settings = fm_settings(settings, user) if user.signed_in else with_remembered_fm(settings)
+    store = get_store(settings.resolved_database_url()).for_owner(user.key)  # only this FM's engagements
     eid = open_engagement(store)
     choice = sidebar(store, settings, eid)
     rec = store.get(eid)
