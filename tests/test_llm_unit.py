@@ -417,3 +417,170 @@ def test_offline_engine_imports_no_model_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- issue 12: servers as they are
+
+
+def azure_settings(**kw: object) -> Settings:
+    values: dict[str, object] = {"OPENAI_API_KEY": "", "FTDRAFT_MODEL": "dep"}
+    values.update(kw)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("values", "kind", "base", "version", "deployment"),
+    [
+        ({}, "openai", None, None, None),
+        ({"OPENAI_BASE_URL": "http://localhost:11434/v1"}, "compatible", "http://localhost:11434/v1", None, None),
+        ({"OPENAI_BASE_URL": "https://r.openai.azure.com/openai/v1/"}, "azure_v1", "https://r.openai.azure.com/openai/v1/",
+         None, None),
+        ({"AZURE_OPENAI_ENDPOINT": "https://r.openai.azure.com", "OPENAI_API_VERSION": "2024-10-21"}, "azure",
+         "https://r.openai.azure.com", "2024-10-21", None),
+        ({"OPENAI_BASE_URL": "https://r.openai.azure.com/openai/deployments/gpt4o?api-version=2024-10-21"}, "azure",
+         "https://r.openai.azure.com", "2024-10-21", "gpt4o"),
+    ],
+)  # fmt: skip
+def test_the_endpoint_the_settings_name(
+    values: dict[str, str], kind: str, base: str | None, version: str | None, deployment: str | None
+) -> None:
+    from ftdraft.llm.endpoint import resolve_endpoint
+
+    ep = resolve_endpoint(azure_settings(**values))
+    assert (ep.kind, ep.base_url, ep.api_version, ep.deployment) == (kind, base, version, deployment)
+
+
+@pytest.mark.parametrize(
+    ("values", "says"),
+    [
+        ({"AZURE_OPENAI_API_KEY": "k"}, "api.openai.com"),
+        ({"OPENAI_API_VERSION": "2024-10-21"}, "api.openai.com"),
+        ({"OPENAI_BASE_URL": "https://r.openai.azure.com"}, "v1 endpoint"),
+        ({"OPENAI_BASE_URL": "https://a.example/v1", "AZURE_OPENAI_ENDPOINT": "https://r.openai.azure.com"},
+         "different hosts"),
+        ({"OPENAI_BASE_URL": "https://r.openai.azure.com/openai/deployments/x?api-version=1&foo=2"}, "foo"),
+        ({"OPENAI_BASE_URL": "ftp://r.example"}, "not an http"),
+    ],
+)  # fmt: skip
+def test_a_configuration_that_would_send_data_elsewhere_is_refused(values: dict[str, str], says: str) -> None:
+    from ftdraft.errors import ConfigError
+    from ftdraft.llm.endpoint import resolve_endpoint
+
+    with pytest.raises(ConfigError, match=says):
+        resolve_endpoint(azure_settings(**values))
+
+
+@pytest.mark.parametrize(
+    ("name", "setting", "family"),
+    [("o3-mini", "auto", (True, True)), ("gpt-5", "auto", (True, True)), ("gpt-5.1-mini", "auto", (True, True)),
+     ("o1", "auto", (True, True)), ("gpt-5-chat-latest", "auto", (False, False)),
+     ("gpt-4o-mini", "auto", (False, False)),
+     ("qwen3:8b", "auto", (False, True)), ("deepseek-r1:14b", "auto", (False, True)), ("my-dep", "on", (True, True)),
+     ("o3-mini", "off", (False, False)), ("llama3.1", "auto", (False, False))],
+)  # fmt: skip
+def test_model_families(name: str, setting: str, family: tuple[bool, bool]) -> None:
+    from ftdraft.llm.openai_chat import model_family
+
+    assert model_family(name, setting) == family
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ('<think>a {b} c</think>\n{"x": 1}', '{"x": 1}'),
+        ('<THINKING>{</THINKING>{"x": 1}', '{"x": 1}'),
+        ("opened by the template {\n</think>\nSubject: Hi", "Subject: Hi"),
+        ("<think>never closed {", ""),
+        ('{"x": "no think here"}', '{"x": "no think here"}'),
+        ("Subject: a <b> tag stays", "Subject: a <b> tag stays"),
+    ],
+)
+def test_think_blocks_are_removed(text: str, clean: str) -> None:
+    from ftdraft.llm.parsing import strip_think
+
+    assert strip_think(text) == clean
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        ["<th", "ink>reason {", "ing</th", "ink>\n\nSubject: R", "e\n\nHi all"],
+        ["  <think>", "x</think>", "Subject: Re\n\nHi all"],
+        ["Subject: Re\n\nHi all"],
+        ["<", "Subject: Re\n\nHi all"],
+    ],
+)
+def test_the_stream_filter_holds_back_only_the_think_block(chunks: list[str]) -> None:
+    from ftdraft.llm.parsing import ThinkFilter
+
+    seen: list[str] = []
+    f = ThinkFilter(seen.append)
+    for c in chunks:
+        f(c)
+    joined = "".join(seen)
+    assert "think" not in joined and "reason" not in joined
+    assert joined.endswith("Subject: Re\n\nHi all") or joined == "<Subject: Re\n\nHi all"
+
+
+def test_an_unterminated_think_block_streams_nothing() -> None:
+    from ftdraft.llm.parsing import ThinkFilter
+
+    seen: list[str] = []
+    f = ThinkFilter(seen.append)
+    for c in ["<think>", "forever {", " and ever"]:
+        f(c)
+    assert seen == []
+
+
+def test_trivially_broken_json_is_repaired_but_cut_json_is_not() -> None:
+    assert parse_json_object('{"subject": "Hi", "body": "x",}') == {"subject": "Hi", "body": "x"}
+    assert parse_json_object("<think>{oops</think>{'a': [1, 2,],}") == {"a": [1, 2]}
+    with pytest.raises(InvalidOutput, match="not valid JSON"):
+        parse_json_object('{"subject": "Hi", "body": "cut mid')
+
+
+def test_the_first_object_that_validates_wins_and_a_failure_names_the_field() -> None:
+    good = json.dumps({"to": [], "subject": "Hi", "body": "x"})
+    reply = ChatReply(text='The schema is {"type": "object"}. Here: ' + good, finish_reason="stop")
+    assert parse_structured(reply, EmailOut).subject == "Hi"
+    bad = ChatReply(text=json.dumps({"to": [], "subject": "", "body": "x"}), finish_reason="stop")
+    with pytest.raises(InvalidOutput, match=r"^the JSON does not match the schema at subject \("):
+        parse_structured(bad, EmailOut)
+
+
+def test_a_reply_cut_at_the_cap_says_which_setting_to_raise_and_is_not_reasked() -> None:
+    from ftdraft.schemas import TokenUsage
+
+    cut = ChatReply("", finish_reason="length", usage=TokenUsage(completion_tokens=2000, reasoning_tokens=2000),
+                    max_tokens=2000)  # fmt: skip
+    model = mock().enqueue("extract", cut, facts_json())
+    req = extract_request(NOTES, contoso_engagement(), {}, max_tokens=2000)
+    with pytest.raises(ModelGaveUp, match="used all 2000 tokens it may write, 2000 of them reasoning; raise FTDRAFT"):
+        call_model(model, req, lambda r: parse_structured(r, CallFacts), settings=settings(), budget=Budget(5),
+                   reask=str)  # fmt: skip
+    assert len(model.history) == 1
+
+
+def test_strict_schemas_null_means_not_given() -> None:
+    from ftdraft.llm.jsonschema import strict_schema, strict_violations
+
+    assert strict_violations(strict_schema(CallFacts)) == []
+    assert '"default"' not in json.dumps(strict_schema(CallFacts))  # strict_violations: no title keyword either
+    reply = ChatReply(text=json.dumps({"attendees": [{"name": "Priya", "role": "ATS", "email": None, "title": None,
+                                       "sources": [], "present": None}]}), finish_reason="stop")  # fmt: skip
+    facts = parse_structured(reply, CallFacts)
+    assert facts.attendees[0].present is True  # null: the model's default applies
+
+
+def test_invalid_settings_are_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ftdraft.config import get_settings
+    from ftdraft.errors import ConfigError
+
+    monkeypatch.setenv("FTDRAFT_MAX_TOKENS", "25000")
+    get_settings.cache_clear()
+    assert get_settings().reply_tokens("extract", False) == 25000  # no 16,000 cap any more
+    monkeypatch.setenv("FTDRAFT_MAX_TOKENS", "lots")
+    get_settings.cache_clear()
+    with pytest.raises(ConfigError, match="FTDRAFT_MAX_TOKENS"):
+        get_settings()
+    get_settings.cache_clear()

@@ -324,6 +324,8 @@ def call_model(
             continue
 
         attempts += reply.requests - 1
+        if reply.max_tokens is None:
+            reply.max_tokens = request.max_tokens
         usage = add_usage(usage, reply.usage)
         last_text = reply.text
         try:
