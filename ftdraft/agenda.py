@@ -14,6 +14,9 @@ class AgendaItem:
     invite_text: str  # the line in the internal invite's agenda
     ask: str  # the open item when the call left it unanswered
     health_only: bool = False
+    # the motions for which the item left unanswered is an open item: one that does not matter for the motion
+    # (the offerings briefing is "if required": the FM offers it, nobody has to answer it) is not worth chasing
+    open_for: frozenset[str] = frozenset({"RFA", "Health", "Targeted"})
 
 
 AGENDA: tuple[AgendaItem, ...] = (
@@ -28,6 +31,7 @@ AGENDA: tuple[AgendaItem, ...] = (
         "FastTrack offerings",
         "New FastTrack Center offerings, current offerings and internal motions, if required",
         "Confirm whether the team needs a briefing on current FastTrack offerings.",
+        open_for=frozenset(),
     ),
     AgendaItem(
         "c",
@@ -46,7 +50,10 @@ AGENDA: tuple[AgendaItem, ...] = (
         "Ask whether any competing or third-party products are in play.",
     ),
     AgendaItem(
-        "g", "Migration source", "Migration source environment", "Ask what the migration source environment is."
+        "g",
+        "Migration source",
+        "Migration source environment",
+        "Ask what the migration source environment is.",
     ),
     AgendaItem(
         "h",
@@ -94,3 +101,11 @@ AGENDA_BY_KEY: dict[str, AgendaItem] = {item.key: item for item in AGENDA}
 def agenda_for(motion: Motion | None) -> tuple[AgendaItem, ...]:
     """The agenda for a motion: item i (additional tenants) only for Health customers."""
     return tuple(item for item in AGENDA if not item.health_only or motion == "Health")
+
+
+def open_when_unanswered(key: str, motion: Motion | None) -> bool:
+    """Whether agenda item `key` left unanswered becomes an open item for a motion (an unknown motion: yes).
+    Source: issue 8 ("an agenda item the notes do not cover becomes an open item only when it matters for the
+    motion")."""
+    item = AGENDA_BY_KEY[key]
+    return motion is None or motion in item.open_for

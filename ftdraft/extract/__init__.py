@@ -7,7 +7,7 @@ notes do not give stays None and is flagged, and unanswered agenda items become 
 from __future__ import annotations
 
 from .. import lexicon as lx
-from ..agenda import AGENDA_BY_KEY
+from ..agenda import AGENDA_BY_KEY, open_when_unanswered
 from ..dates import day_first_habit
 from ..gc_pause import gc_paused
 from ..schemas import CallFacts, Engagement, Fact, Flag, OpenItem
@@ -76,7 +76,9 @@ def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] 
     _apply_agenda_answers(facts, agenda_answers, people, workloads)
     facts.agenda = _agenda(lines, facts, engagement, agenda_answers)
     facts.open_items.extend(
-        OpenItem(text=AGENDA_BY_KEY[a.item].ask, agenda_item=a.item) for a in facts.agenda if not a.answered
+        OpenItem(text=AGENDA_BY_KEY[a.item].ask, agenda_item=a.item)
+        for a in facts.agenda
+        if not a.answered and open_when_unanswered(a.item, engagement.motion)
     )
     engagement = _complete_engagement(engagement, people, workloads)
     facts.flags = _flags(engagement, facts) + reader_flags

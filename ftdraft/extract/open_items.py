@@ -33,6 +33,7 @@ _HEDGED_RE = re.compile(next(e["pattern"] for e in DATA["open"] if e["name"] == 
 # the agenda facts a hedge ("maybe", "X thinks") leaves open: environment, licenses, compete, source, partner,
 # tenants, org chart, political changes
 _FACT_TOPICS = frozenset("defghijk")
+_ASKS_RE = re.compile(r"\b(?:confirm|check|verify|ask)\b", re.IGNORECASE)
 _CLAUSE_RE = re.compile(r"(?<=[.!?;])\s+|\s+[–—]\s+|\s+-\s+(?=[a-z])")
 
 
@@ -133,7 +134,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             item = tidy(span)
             if line.label and line.label.lower() not in item.lower():
                 item = f"{line.label[:1].upper()}{line.label[1:]}: {item}"
-            if not re.search(r"\b(?:confirm|check|verify|ask)\b", item, re.IGNORECASE):
+            if not _ASKS_RE.search(item):
                 item = f"Confirm: {item}"
             items.append(OpenItem(text=_sentence(item), owner=owner, sources=[line.source()]))
     return items
