@@ -5,7 +5,7 @@ clean statements. render_drafts renders every draft from one Call, so long notes
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from ..schemas import ActionItem, CallFacts, Engagement, Fact
@@ -324,6 +324,7 @@ def _split(text: str) -> list[str]:
     return sentences(text) if text else []
 
 
+@lru_cache(maxsize=8192)
 def action_text(text: str) -> str:
     """An action as prose: no bullet or markup, shorthand expanded, no parenthetical question, no full stop."""
     body = strip_markup(one_line(text))

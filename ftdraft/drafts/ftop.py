@@ -63,7 +63,13 @@ def render_ftop(call: Call) -> FtopEntry:
     ftc_actions = [s for x in facts.fasttrack_process if (s := statement(one_line(x.text), "FastTrack process"))]
     ftc_actions = [s for s in ftc_actions if ledger.claim(s)]
     statements = call.topic_statements
-    discussion = [f"{title}: {line}" for key, title, _ in TOPICS if key != "a" for line in statements.get(key, [])]
+    discussion = [
+        f"{title}: {line}"
+        for key, title, _ in TOPICS
+        if key != "a"
+        for line in statements.get(key, [])
+        if ledger.claim(line)  # not already an FTC action
+    ]
     if call.contacts:
         discussion.append("Customer contacts: " + "; ".join(call.contacts))
     if "-" in statements:

@@ -37,11 +37,24 @@ def shorthands() -> tuple[Shorthand, ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _one_pass() -> re.Pattern[str]:
+    """Every shorthand as one alternation (a global '(?i)' becomes a scoped '(?i:…)'): one scan per text, since
+    long notes hold thousands of facts; at any position the first entry that matches wins, as in file order."""
+    parts = []
+    for i, s in enumerate(shorthands()):
+        pattern = s.regex.pattern
+        if pattern.startswith("(?i)"):
+            pattern = f"(?i:{pattern[4:]})"
+        parts.append(f"(?P<s{i}>{pattern})")
+    return re.compile("|".join(parts))
+
+
+@lru_cache(maxsize=8192)
 def expand(text: str) -> str:
     """Note shorthand spelled out ("w/" → "with", "->" → "→", "~400" → "about 400"); names and numbers kept."""
-    for s in shorthands():
-        text = s.regex.sub(s.expansion, text)
-    return text
+    table = shorthands()
+    return _one_pass().sub(lambda m: table[int((m.lastgroup or "s0")[1:])].expansion, text)
 
 
 _MARKUP = re.compile(r"\*\*|__|`|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w)|[☐☑✓✔🙃🙂😬]\s?")
@@ -90,6 +103,7 @@ def words_key(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
 
+@lru_cache(maxsize=8192)
 def strip_markup(text: str) -> str:
     """Bullets, checkboxes, markdown emphasis and runs of whitespace removed."""
     text = _MARKUP.sub("", text)
@@ -113,6 +127,7 @@ def is_task(text: str) -> bool:
     return bool(_TASK.match(strip_markup(text)))
 
 
+@lru_cache(maxsize=8192)
 def is_none_answer(text: str) -> bool:
     """The fact only says there is nothing ("Partner? none.", "n/a", "none known")."""
     body = _CHAT_PREFIX.sub("", strip_markup(text))
@@ -192,7 +207,7 @@ class Ledger:
     A text is a repeat when its words equal, or sit inside, a claimed text's words (or the other way round);
     the containment test is skipped past `limit` claims, so long notes stay linear."""
 
-    limit: int = 300
+    limit: int = 200
     keys: list[str] = field(default_factory=list)
     exact: set[str] = field(default_factory=set)
 
