@@ -58,12 +58,13 @@ def require_user(settings: Settings) -> SignedInUser:
             f"Sign-in is set up in the secrets' [auth] section but lacks {', '.join(missing)}: add them "
             "(see docs/deploy.md) and restart the app."
         )
-    if not st.user.is_logged_in:
+    claims = st.user.to_dict()  # holds is_logged_in once [auth] is set up (absent in a bare AppTest run)
+    if not claims.get("is_logged_in"):
         st.title("ftdraft")
         st.write("Sign in with your work account to open your engagements.")
         st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:", key="sign_in")
         st.stop()
-    user = user_from_claims(st.user.to_dict())
+    user = user_from_claims(claims)
     st.sidebar.text(f"Signed in as {user.label}")
     st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
     return user
