@@ -98,6 +98,7 @@ _QUESTION_TAIL = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def words_key(text: str) -> str:
     """A text reduced to its lowercase words: what the ledger compares."""
     return " ".join(_WORDS.findall(text.lower()))
@@ -207,7 +208,7 @@ class Ledger:
     A text is a repeat when its words equal, or sit inside, a claimed text's words (or the other way round);
     the containment test is skipped past `limit` claims, so long notes stay linear."""
 
-    limit: int = 200
+    limit: int = 100
     keys: list[str] = field(default_factory=list)
     exact: set[str] = field(default_factory=set)
 
