@@ -74,7 +74,8 @@ MONTH_DAY_RE = re.compile(
     rf"{_B}{_MON}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th|º)?(?:,?\s+(?P<year>20\d\d))?{_E}", _FLAGS
 )
 DAY_MONTH_RE = re.compile(
-    rf"{_B}(?P<day>\d{{1,2}})(?:st|nd|rd|th|º|\.)?\s*(?:of\s+|de\s+)?{_MON}{_E}\.?(?:,?\s+(?:de\s+)?(?P<year>20\d\d))?",
+    rf"{_B}(?P<day>\d{{1,2}})(?:st|nd|rd|th|º|\.)?(?:\s*|-)(?:of\s+|de\s+)?{_MON}{_E}\.?"
+    r"(?:(?:,?\s+(?:de\s+)?|-)(?P<year>20\d\d))?",
     _FLAGS,
 )
 ORDINAL_RE = re.compile(rf"{_B}(?:the|el|le|den)\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.|º|er)?{_E}", _FLAGS)
@@ -387,6 +388,23 @@ def find_due_date(text: str, ref: date | None) -> tuple[date | None, str | None]
     date is unresolved. A thin wrapper over read_due (month-first numeric dates), kept for old callers."""
     due = read_due(text, ref)
     return due.value, due.words
+
+
+def other_reading(words: str, value: date) -> date | None:
+    """The other reading of an ambiguous numeric date ("01/12/2026" read as Jan 12 -> Dec 1), or None when the words
+    allow only one (a number over 12, a dotted day-first date, the same day and month, a named month)."""
+    m = NUM_RE.fullmatch(words)
+    if m is None or m.group(2) == "." or value.day == value.month:
+        return None
+    a, b = int(m.group(1)), int(m.group(3))
+    if a > 12 or b > 12:
+        return None
+    return _safe(value.year, value.day, value.month)
+
+
+def named_weekdays(text: str) -> set[int]:
+    """The weekdays (0 = Monday) text names in any of the data's languages ("Tuesday", "mardi", "Di." excluded)."""
+    return {WEEKDAY_WORDS[m.group("wd").lower()] for m in WEEKDAY_RE.finditer(text)}
 
 
 def states_year(words: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from ..dates import WEEKDAY_WORDS, day_first_habit, find_absolute_date, states_year
+from ..dates import WEEKDAY_WORDS, day_first_habit, find_absolute_date, named_weekdays, other_reading, states_year
 from ..schemas import (
     CallFacts,
     Engagement,
@@ -36,11 +36,16 @@ def _read_header(lines: list[Line], engagement: Engagement) -> tuple[Engagement,
         updates["call_date"] = from_thread
     elif engagement.call_date is None:
         day_first = day_first_habit("\n".join(line.text for line in lines[:40]))
-        for line in head:
+        labelled = [line for line in lines[:15] if line.label and _DATE_LABEL_RE.match(line.label)]
+        named = named_weekdays(" ".join(line.text for line in head))
+        for line in labelled + head:
             today = date.today()
-            found, words = find_absolute_date(line.text, today, day_first=day_first)
+            found, words = find_absolute_date(line.body if line in labelled else line.text, today, day_first=day_first)
             if found is None and line.ref_date is not None and line.speaker is not None:
                 found, words = line.ref_date, None  # a Teams chat stamp "[11/17/2026 2:01 PM] Name: ..."
+            other = other_reading(words, found) if found is not None and words else None
+            if found is not None and other is not None and found.weekday() not in named and other.weekday() in named:
+                found = other  # "01/12/2026 ... it's Tuesday the first of December": the named weekday picks
             if found:
                 updates["call_date"] = found
                 if words and not states_year(words):
@@ -70,6 +75,12 @@ _WHEN = rf"(yesterday|today|this morning|this afternoon|(?:on )?(?:{_WEEKDAY_ALT
 _CALL_WHEN_RES = (
     re.compile(rf"\b{_WHEN}['’]s? {_CALL_WORDS}", re.IGNORECASE),
     re.compile(rf"\b(?:time|{_CALL_WORDS}|talking|speaking) {_WHEN}\b", re.IGNORECASE),
+)
+
+
+# A labelled call-date line: "Call-Date: 2026-11-19", "Date: 24/11/2026", "Datum: 24.11.2026".
+_DATE_LABEL_RE = re.compile(
+    r"^(?:call[- ]?date|date|meeting date|call on|datum|fecha|data|dato|date de l'appel)$", re.I
 )
 
 
