@@ -317,7 +317,9 @@ def with_context(text: str, source: str) -> str:
     if len(parts) < 2:
         return text
     context = statement(without_label(parts[-2].strip())).rstrip(".")
-    return f"{context}: {text}" if context else text
+    if not context or words_key(context) in words_key(text):
+        return text  # the question already says it ("E5: how many?")
+    return f"{context}: {text}"
 
 
 def _split(text: str) -> list[str]:
