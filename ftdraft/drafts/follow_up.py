@@ -19,6 +19,9 @@ MAX_SENTENCES = 2
 MAX_OPEN_ITEMS = 6
 MAX_STEPS = 10
 MAX_ASKS = 4
+# What a summary keeps first when it has more topics than lines (the intents always come first): risks, the
+# timeline and political changes decide the engagement's pace; tenants and the environment can wait for FTOP.
+TOPIC_RANK = {"r": 1, "l": 2, "k": 3, "e": 4, "h": 5, "g": 6, "f": 7, "a": 8, "d": 9, "i": 10}
 
 
 def summary_lines(call: Call, *, limit: int = MAX_SUMMARY) -> tuple[list[str], bool]:
@@ -54,23 +57,24 @@ def summary_lines(call: Call, *, limit: int = MAX_SUMMARY) -> tuple[list[str], b
             if line.startswith(f"{workload}: {plain}"):
                 line = f"{join_words([*bare[plain], workload])}{line[len(workload) :]}"
         out.append(line)
-    lines = out
+    ranked = [(0, line) for line in out]  # (rank, line): the lower the rank, the later it is cut
     if undiscussed:
-        lines.append(f"Not discussed on the call, intent to confirm: {join_words(undiscussed)}.")
+        ranked.append((1, f"Not discussed on the call, intent to confirm: {join_words(undiscussed)}."))
     statements = call.topic_statements
     for key, title, _ in TOPICS:
         facts = [s for s in statements.get(key, []) if field_safe(s)]
         if facts:
             cut |= len(facts) > MAX_SENTENCES
-            lines.append(f"{title}: " + " ".join(facts[:MAX_SENTENCES]))
+            ranked.append((TOPIC_RANK.get(key, 9), f"{title}: " + " ".join(facts[:MAX_SENTENCES])))
     contacts = call.contacts
     if contacts:
-        lines.append("Customer contacts: " + join_words(contacts) + ".")
+        ranked.append((6, "Customer contacts: " + join_words(contacts) + "."))
     if "-" in statements:
-        lines.append(f"Nothing to note on {join_words(statements['-'])}.")
-    if len(lines) > limit:
-        return lines[:limit], True
-    return lines, cut
+        ranked.append((11, f"Nothing to note on {join_words(statements['-'])}."))
+    if len(ranked) > limit:
+        kept = sorted(range(len(ranked)), key=lambda n: (ranked[n][0], n))[:limit]
+        return [ranked[n][1] for n in sorted(kept)], True
+    return [line for _, line in ranked], cut
 
 
 def render_follow_up(call: Call) -> Email:
