@@ -32,6 +32,20 @@ def verb_re() -> re.Pattern[str]:
 
 
 @cache
+def cue_re() -> re.Pattern[str]:
+    """Any owner verb, "'ll", or "wants me to" anywhere: a line without one has no verb form (a cheap pre-check)."""
+    pieces = [v["pattern"] for v in sp.load_data("owner_verbs")["verb"]]
+    return re.compile(r"\s(?:" + "|".join(pieces) + r"|wants|asked|needs|would like)\s|['’]ll\s", re.I)
+
+
+_EARLY_SEP_RE = re.compile(r"^[^:–—\-]{1,60}(?::|\s[-–—])")
+# Substrings every verb form holds (cue_re's words, lowercase): a line with none of them skips the verb forms.
+_VERB_CUES = (" to ", "will ", "'ll ", "’ll ", " going to", " said ", " says ", " promised ", " confirmed ",
+              " mentioned ", " offered ", " agreed ", " volunteered ", " committed ", " signed up", " can ",
+              " could ", " should ", " must ", " shall ", " wants ", " asked ", " needs ", " would like ")  # fmt: skip
+
+
+@cache
 def not_lead_words() -> frozenset[str]:
     """Words after a leading name that report rather than commit ("said", "owns", "can't"): owner_verbs.toml."""
     return frozenset(w.lower() for e in sp.load_data("owner_verbs")["not_lead"] for w in e["words"])
@@ -101,6 +115,14 @@ _RHYTHM_DAY_RE = re.compile(
     r"security|at\b|team))",
     re.I,
 )
+# A word as a short form can be written: letters, joined by hyphens or apostrophes ("mh-w", "i'll", "ana-lucía").
+_SHORT_WORD_RE = re.compile(r"(?<![@\w])[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_LAST_WORD_RE = re.compile(r"([^\W\d_]+)$")
+_TRAILING_AND_RE = re.compile(r"\s+(?:and|,)\s*$")
+_JOINERS_RE = re.compile(r"[\s,+&/]|\band\b")
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+_COLON_DASH_RE = re.compile(r"\s*(?::|[-–—])\s*")
+_SPACE_WORD_RE = re.compile(r"\s+(?=[^\W\d_])")
 _CORRECTION_RE = re.compile(r"^\s*\[(?:CO|[A-Z]{2,3})\]\s*", re.I)
 _MAKE_IT_RE = re.compile(r"\b(?:make it|move(?:d)? (?:it )?to|push(?:ed)? (?:it )?to|change(?:d)? to)\b", re.I)
 
@@ -134,7 +156,15 @@ class OwnerReader:
         self.call_date = call_date
         self.day_first = day_first
         self._memo: dict[str, tuple[str | None, AttendeeRole | None, bool]] = {}
+        self._short: frozenset[str] | None = None
         self.flags: list[Flag] = []
+
+    def short_forms(self) -> frozenset[str]:
+        """ME words ("i'll" too) and the short forms of known people (first names, initials, aliases, nicknames),
+        lowercase: a line's words are looked up in this set instead of each being resolved."""
+        if self._short is None:
+            self._short = frozenset(sp.me_words() | self.people.short_forms() | {"i'll", "i’ll"})
+        return self._short
 
     # --- WHO spans ------------------------------------------------------------------------------------------------
 
@@ -155,21 +185,26 @@ class OwnerReader:
                 continue
             out.append(Who(s.start, s.end, label, role, known))
             taken.append((s.start, s.end))
+        forms = self.short_forms()
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            lowered = text  # a case mapping that changes length: compare word by word below instead
+        if forms.isdisjoint(_SHORT_WORD_RE.findall(lowered)):
+            return out  # no short form on the line (most lines): no word-by-word pass
         t = 0  # taken spans are in order, and so are the words: one pointer keeps this linear
-        for m in sp.WORD_RE.finditer(text):
+        for m in _SHORT_WORD_RE.finditer(lowered):
+            low = m.group(0) if lowered is not text else m.group(0).lower()
+            if low not in forms:
+                continue
             while t < len(taken) and taken[t][1] <= m.start():
                 t += 1
             if t < len(taken) and taken[t][0] <= m.start():
                 continue
-            w = m.group(0)
-            low = w.lower()
-            if low in ("i'll", "i’ll", "i'm", "i’m", "i'd", "i’d"):
-                w, low = w[0], "i"  # "I'll": the owner is "I", the verb "'ll" follows
-                m_end = m.start() + 1
-            else:
-                m_end = m.end()
-            if low in sp.me_words():
-                if low == "i" and speaker:
+            w = text[m.start() : m.end()]
+            ill = low in ("i'll", "i’ll")
+            m_end = m.start() + 1 if ill else m.end()  # "I'll": the owner is "I", the verb "'ll" follows
+            if ill or low in sp.me_words():
+                if low[:1] == "i" and (len(low) == 1 or ill) and speaker:
                     label, role, known = self.resolve(speaker)
                     out.append(Who(m.start(), m_end, label, role, known))
                 else:
@@ -177,8 +212,6 @@ class OwnerReader:
                 continue
             if w[:1].isupper() and any(c.islower() for c in w[1:]):
                 continue  # a capitalised word that is not a name span (a not-name)
-            if len(low) < 2 or low in sp.not_names() or low in sp.role_titles():
-                continue
             label, role, known = self.resolve(w)
             if known:
                 out.append(Who(m.start(), m.end(), label, role, known))
@@ -203,7 +236,15 @@ class OwnerReader:
         had_prefix = bool(prefix and prefix.group(0).strip())
         text = text[prefix.end() :] if prefix else text
         actiony = line.in_actions or had_prefix or line.no in self.action_lines
+        if not (actiony or speaker or "@" in text or "->" in text or "→" in text):
+            lowered = line.lower()
+            if not any(cue in lowered for cue in _VERB_CUES):
+                sep = _EARLY_SEP_RE.match(text)
+                if sep is None or (line.label is not None and line.label in sp.not_names()):
+                    return None  # no verb, no lead "Name:" and no arrow: no owner form can apply (most lines)
         whos = self.whos(text, speaker)
+        if not whos and not speaker and not (actiony and _NO_OWNER_RE.search(text)):
+            return None  # nobody named: no owner form applies
         ref = line.ref_date or self.call_date
         items: list[ActionItem] = []
         matched = False
@@ -313,7 +354,7 @@ class OwnerReader:
             if any(f[1] <= w.start < f[0] for f in found):
                 continue
             before = text[max(offset, w.start - 40) : w.start].rstrip(" @*[]☐(").lower()
-            word_before = re.search(r"([^\W\d_]+)$", before)
+            word_before = _LAST_WORD_RE.search(before)
             if word_before and word_before.group(1) not in _SUBJECT_OK:
                 continue  # "add me and Sandeep to …", "from Colleen by …": an object, not the owner
             owners = group
@@ -336,7 +377,7 @@ class OwnerReader:
         for k, (clause_start, _, owners) in enumerate(found):
             clause_end = min([f[1] for f in found[k + 1 :] if f[1] > clause_start] + [stop])
             clause = text[clause_start:clause_end].rstrip(" ,;")
-            clause = re.sub(r"\s+(?:and|,)\s*$", "", clause)
+            clause = _TRAILING_AND_RE.sub("", clause)
             later = _LATER_DUE_RE.match(text, clause_end)
             items += self._make(owners, clause, line, ref, later.group(1) if later else "")
         return items
@@ -458,12 +499,12 @@ def _leading_whos(text: str, whos: list[Who]) -> list[Who]:
 def _owner_sep(text: str, end: int, strict: bool) -> int | None:
     """Where the action starts after a leading owner: after ":" or a dash; on an action line also after a space
     before a lowercase verb ("Kasia checks …", "Nadia schickt …")."""
-    m = re.compile(r"\s*(?::|[-–—])\s*").match(text, end)
+    m = _COLON_DASH_RE.match(text, end)
     if m:
         return m.end()
     if strict:
         return None
-    m = re.compile(r"\s+(?=[^\W\d_])").match(text, end)
+    m = _SPACE_WORD_RE.match(text, end)
     return m.end() if m else None
 
 
@@ -473,7 +514,7 @@ def _covers(inside: str, offset: int, whos: list[Who]) -> bool:
     for w in sorted(whos, key=lambda w: -w.start):
         a, b = w.start - offset, w.end - offset
         rest = rest[:a] + rest[b:]
-    return not re.sub(r"[\s,+&/]|\band\b", "", rest)
+    return not _JOINERS_RE.sub("", rest)
 
 
 def apply_overrides(readings: list[tuple[ActionItem, int, int]]) -> list[ActionItem]:
@@ -513,14 +554,14 @@ def drop_repeats(items: list[ActionItem], action_lines: set[int]) -> list[Action
 
 
 def _stems(action: str) -> set[str]:
-    return {w[:4] for w in re.findall(r"[^\W\d_]+", action.lower()) if w not in _STOP and len(w) > 2}
+    return {w[:4] for w in _LETTERS_RE.findall(action.lower()) if w not in _STOP and len(w) > 2}
 
 
 _STOP = frozenset({"send", "the", "a", "an", "to", "get", "set", "up", "do", "it", "out", "still", "will", "my", "our"})
 
 
 def _topic(action: str) -> str | None:
-    words = [w for w in re.findall(r"[a-z]+", action.lower()) if w not in _STOP and len(w) > 2]
+    words = [w for w in _LETTERS_RE.findall(action.lower()) if w not in _STOP and len(w) > 2]
     return words[0] if words else None
 
 

@@ -299,6 +299,19 @@ class People:
             return None, cast(AttendeeRole, t.upper()), True
         return t, None, False
 
+    def short_forms(self) -> set[str]:
+        """Lowercase words that may name a known person on their own: first names (and their first hyphen part),
+        initials, aliases, nicknames of first names, names shown in chats. Words that are never names are left out."""
+        forms: set[str] = set(self.aliases) | set(self.name_pool) | {n for n in self.fm_names if " " not in n}
+        for a in self.attendees:
+            if not a.name:
+                continue
+            first = _name_parts(a.name)[0]
+            forms |= {first, first.split("-")[0], *sp.initials(a.name)}
+            forms |= {nick for nick, formal in sp.nicknames().items() if first in formal}
+        skip = sp.not_names() | set(sp.role_titles())
+        return {f for f in forms if len(f) > 1 and f not in skip}
+
     def _by_prefix(self, low: str) -> Attendee | None:
         """ "Ruth Ann" for Ruth Ann McAllister, "ana" for Ana-Lucía Ferreira: the start of exactly one name."""
         words = low.split()
@@ -348,7 +361,15 @@ class People:
     def _find(self, token: str) -> Attendee | None:
         if token.upper() in FIELD_ROLES | {"FTA"}:
             return next((a for a in self.attendees if a.role == token.upper()), None)
-        matches = [a for a in self.attendees if a.name and _same_person(a.name, token)]
+        parts = _name_parts(token)
+        if not parts:
+            return None
+        # two names of one person share their first word: only the attendees indexed under it are compared
+        matches = [
+            self.attendees[i]
+            for i in self._by_first.get(parts[0], ())
+            if _same_parts(_name_parts(self.attendees[i].name or ""), parts)
+        ]
         return matches[0] if len(matches) == 1 else None
 
     def owner_name(self, token: str) -> tuple[str | None, AttendeeRole | None]:
@@ -484,6 +505,7 @@ _NOT_LOWER_NAME_WORDS = frozenset(_NOT_LOWER_NAMES) | {
     "aligned", "assigned", "is", "was", "no", "and", "thinks", "says", "knows", "said", "has", "had", "for", "with",
 }  # fmt: skip
 _PAREN_NAME_RE = re.compile(r"\s*\(([^\W\d_]+(?:['’\-][^\W\d_]+)*(?: [^\W\d_]+(?:['’\-][^\W\d_]+)*){1,3})\)")
+_CODES_RE = re.compile(rf"\b(?:{_ROLE_CODES})\b")
 _UNKNOWN_AFTER_RE = re.compile(r"\s*(?:=|:|\bis\b|-)?\s*(?:\?+|tbd\b|tbc\b|unknown\b|none\b|vacant\b)", re.I)
 _ALIAS_AFTER_RE = re.compile(r"\s*=\s*([A-Z][A-Za-z\-]{1,5})\b")
 _CHAT_SPEAKER_RE = re.compile(r"^\[[^\]]{3,40}\]\s*([^\W\d_][^:]{1,60}?):")
@@ -566,8 +588,8 @@ def find_people_spans(lines: list[Line], people: People) -> None:
         names: list[sp.Span] = [
             sp.Span(n.kind, n.start, n.end, text[n.start : n.end], n.value, n.alias) for n in sp.find_names(masked)
         ] + list(sp.find_me(text))
-        stripped = _UPPER_RE.sub("", re.sub(r"\b(?:" + _ROLE_CODES + r")\b", "", text))
-        if stripped == re.sub(r"\b(?:" + _ROLE_CODES + r")\b", "", text):  # no capital letter but role codes
+        without_codes = _CODES_RE.sub("", text)
+        if not _UPPER_RE.search(without_codes):  # no capital letter but role codes: lowercase notes
             names += _lower_names(text, roles)
         names = [n for n in names if not any(r.start < n.end and n.start < r.end for r in roles)]
         names.sort(key=lambda n: n.start)

@@ -198,13 +198,14 @@ def find_emails(text: str) -> tuple[Span, ...]:
     return tuple(Span("EMAIL", m.start(), m.end(), m.group(0), m.group(0)) for m in EMAIL_RE.finditer(text))
 
 
-def initials(name: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def initials(name: str) -> frozenset[str]:
     """The initials a note may write for a full name, lowercase: "Hollis Brandt" -> {"hb"}, "Mere Hohaia-Walker" ->
     {"mhw", "mh-w"}, "Wing-Yee Lau" -> {"wyl", "wl"}."""
     words = [w for w in name.replace(".", "").split() if w.lower() not in particles()]
     if len(words) < 2:
-        return set()
+        return frozenset()
     plain = "".join(w[0] for w in words).lower()
     split = "".join("".join(p[:1] for p in w.split("-")) for w in words).lower()
     dashed = "".join("-".join(p[:1] for p in w.split("-")) for w in words).lower()
-    return {plain, split, dashed}
+    return frozenset({plain, split, dashed})
