@@ -239,8 +239,8 @@ class OwnerReader:
         if not (actiony or speaker or "@" in text or "->" in text or "→" in text):
             lowered = line.lower()
             if not any(cue in lowered for cue in _VERB_CUES):
-                sep = _EARLY_SEP_RE.match(text)
-                if sep is None or (line.label is not None and line.label in sp.not_names()):
+                early = _EARLY_SEP_RE.match(text)
+                if early is None or (line.label is not None and line.label in sp.not_names()):
                     return None  # no verb, no lead "Name:" and no arrow: no owner form can apply (most lines)
         whos = self.whos(text, speaker)
         if not whos and not speaker and not (actiony and _NO_OWNER_RE.search(text)):
