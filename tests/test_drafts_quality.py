@@ -209,6 +209,22 @@ def test_a_sync_someone_will_only_look_for_is_not_stated_as_settled() -> None:
     assert "Is there an existing account sync for Contoso Pharma" in d.sync_rhythm.email.body
 
 
+def test_a_full_summary_keeps_risks_timeline_and_politics_before_tenants() -> None:
+    many = {
+        name: [fact(f"{name} fact number one is here.", 10 + n)]
+        for n, name in enumerate(
+            ["environment", "licenses", "migration_source", "partner", "additional_tenants", "political_changes",
+             "timeline", "risks", "fasttrack_process"]
+        )
+    }  # fmt: skip
+    body = render_drafts(contoso_engagement(), contoso_facts(**many)).follow_up.body
+    summary = body[body.index("Summary\n") : body.index("\nOpen items\n")]
+    for kept in ("Risks and current issues:", "Timeline:", "Political changes:"):
+        assert kept in summary
+    assert "Additional tenants:" not in summary
+    assert "(The full detail is in my FTOP engagement note" in summary
+
+
 def test_open_items_the_facts_answer_are_dropped() -> None:
     asked = OpenItem(text="Ask what the migration source environment is.", agenda_item="g")
     facts = sparse_facts(migration_source=[fact("Migration source: n/a", 5)], open_items=[asked])
@@ -225,6 +241,10 @@ def test_the_intro_names_the_contacts_the_notes_name_and_asks_only_when_none() -
     assert "who should that be?" not in body
     body = render_drafts(e, contoso_facts(action_items=[])).intro_request.email.body
     assert "The notes don't name them: who should that be?" in body
+    assert "As agreed" not in body  # no intro action in the notes: nothing was agreed
+    e = contoso_engagement(customer_contacts=[Person(name="Henrik Damgaard", role="customer", title="IT lead")])
+    body = render_drafts(e, contoso_facts(action_items=[])).intro_request.email.body
+    assert "\nCould you introduce FastTrack to Henrik Damgaard (IT lead)?" in body
 
 
 def test_sync_days_interval_time_and_zone_reach_the_email_rrule_and_ics() -> None:

@@ -80,6 +80,7 @@ def render_intro(call: Call) -> IntroRequest:
         who,
         **base,
         contacts=named_contacts(call),
+        agreed=bool(call.intro_actions),  # "As agreed" only when the notes say someone will make the intro
         blurb=blurb,
         **intro_due(call),
     )
