@@ -25,8 +25,8 @@ def test_case_11_two_days_time_and_zone() -> None:
     assert (s.time, s.timezone, s.owner) == ("16:00", "Europe/Berlin", "Nadia Brooks")
 
 
-def test_cases_06_join_the_thursday_call_owner_adds_me() -> None:
-    for name in ("06-bullet-tab-min.md", "06-onenote-paste.md"):
+def test_cases_02_06_12_join_the_thursday_call_owner_adds_me() -> None:
+    for name in ("02-owner-inversion.md", "06-bullet-tab-min.md", "06-onenote-paste.md", "12-german-notes.md"):
         s = _sync((CASES / name).read_text())
         assert (s.kind, s.weekday, s.owner) == ("join_existing", "TH", "Omar Haddad"), name
 
@@ -77,3 +77,47 @@ def test_a_later_reply_overrides_the_sync() -> None:
         None,
         "Omar Haddad",
     )
+
+
+def test_case_12_german_weekly() -> None:
+    assert _sync((CASES / "12-german-notes.md").read_text()).cadence == "weekly"
+
+
+def test_a_short_sync_heading_heads_the_lines_below_it() -> None:
+    s = _sync(HEAD + "\n🔁 sync\nOmar will set up a fortnightly Monday FT + field call (nothing exists today)\n")
+    assert (s.kind, s.cadence, s.weekday, s.owner) == ("propose", "biweekly", "MO", "Omar Haddad")
+    s = _sync(HEAD + "\nSYNC\nNo existing account call. I'll send a weekly Wednesday 30-min slot (FT + field).\n")
+    assert (s.kind, s.cadence, s.weekday, s.owner) == ("propose", "weekly", "WE", "FM")
+
+
+def test_sync_in_other_languages() -> None:
+    s = _sync(HEAD + "- Omar – aggiungermi alla call bisettimanale del martedì con l'account team (esiste già)\n")
+    assert (s.kind, s.cadence, s.weekday, s.owner) == ("join_existing", "biweekly", "TU", "Omar Haddad")
+    s = _sync(
+        HEAD + "\nSync\nIngen regelbunden synk idag. Nadia föreslog en månadsvis synk, "
+        "första måndagen i månaden, hon bokar.\n"
+    )
+    assert (s.kind, s.cadence, s.weekday, s.week_of_month, s.owner) == ("propose", "monthly", "MO", 1, "Nadia Brooks")
+
+
+def test_a_later_line_moves_the_day_and_an_organizer_label_names_the_owner() -> None:
+    s = _sync(
+        HEAD + "- Sync: Nadia runs a weekly account team stand-up, Fridays 9:00 – she'll add me.\n"
+        "P.S. the stand-up moves to Thursdays 9:00 as of next week, she'll send the updated invite. "
+        "So Thursday, not Friday.\n"
+    )
+    assert (s.kind, s.weekday, s.owner, s.time) == ("join_existing", "TH", "Nadia Brooks", "09:00")
+    s = _sync(HEAD + "Sync.Kind: existing\nSync.Cadence: every other Thursday\nSync.Organizer: Omar Haddad\n")
+    assert (s.kind, s.cadence, s.weekday, s.owner) == ("join_existing", "biweekly", "TH", "Omar Haddad")
+
+
+def test_a_voice_memo_line_reads_the_sync_part_only() -> None:
+    memo = (
+        "ok so I just came off the account team call so it's Tuesday the first of December um attendees were Nadia "
+        "Brooks the ATS and Omar Haddad the TAM and then a lot about Intune and Windows and licences and the partner "
+        "and the tenant and the politics and the actions and more words here to make this a long unpunctuated line "
+        "and sync there isn't any regular account call for them so I offered to set up a monthly one on the third "
+        "Wednesday and Nadia said fine so I'll send that invite um I think that's it"
+    )
+    s = _sync("Voice memo – Contoso – 01/12/2026\n" + memo + "\n")
+    assert (s.kind, s.cadence, s.weekday, s.week_of_month, s.owner) == ("propose", "monthly", "WE", 3, "FM")

@@ -15,9 +15,10 @@ from ..schemas import (
     SyncRhythm,
     Weekday,
 )
+from . import spans as sp
 from .lines import Line, _not_discussed, _topic_text
 from .people import People
-from .text import _NAME_TOKEN_RE, _NOT_NAMES, _SENTENCE_SPLIT_RE, _label_topics, _not_discussed_text, _sentence, tidy
+from .text import _NOT_NAMES, _SENTENCE_SPLIT_RE, _label_topics, _not_discussed_text, _sentence, tidy
 
 
 def _facts(lines: list[Line], topic: str, exclude: set[str] | None = None) -> list[Fact]:
@@ -85,7 +86,8 @@ _PROPOSE_SYNC_RE = re.compile(
     r"\bpropos|\bno (?:existing|current|regular|recurring)\b|\bnone (?:today|yet|exists?)\b|there(?: is|'s) no\b"
     r"|\bnothing (?:existing|exists|regular)|\bset (?:it |one )?up\b|\bschedule (?:a|one|it)\b"
     r"|\bnew (?:\w+ )?(?:sync|call|meeting|one)\b|\bsuggested\b|\bdedicated\b|\blet['’]s do\b"
-    r"|\bsend (?:the |an? )?invite",
+    r"|\bsend (?:the |an? )?invite|\bnothing regular|\bnic regularnego|\bniente di regolare|\binget regelbundet"
+    r"|\bzaproponowa|\bpropon|\bföreslog|\bnowy call|\bnuov[ao] (?:call|riunione)|\bnytt? möte",
     re.IGNORECASE,
 )
 
@@ -93,7 +95,11 @@ _PROPOSE_SYNC_RE = re.compile(
 _JOIN_SYNC_RE = re.compile(
     r"already|existing|\bexists?\b|there is a|there'?s a|\bjoin|add(?:s)? (?:me|ft|fm)\b|\bhas an? \b"
     r"|\bruns? (?:a|the|an)\b"
-    r"|\bhosts? (?:a|the)\b|\bowns it\b|forward (?:me|you)|\byour \w+ \w*\s*(?:sync|call|meeting)|\bour \w+",
+    r"|\bhosts? (?:a|the)\b|\bowns it\b|forward (?:me|you)|\byour \w+ \w*\s*(?:sync|call|meeting)|\bour \w+"
+    r"|\badd \w+(?: \w+)? to (?:the|our|their|his|her|your|\w+['’]s)\b|\besiste già|\bfinns redan|\bjuż istnieje"
+    r"|\bexistiert (?:schon|bereits)|\bexiste déjà|\bya existe|\bbestaat al|\bjá existe|\bfindes allerede"
+    r"|\baggiunger|\bf[üu]gt mich|\bm['’]ajout|\bagregarme|\bme agrega|\bvoegt me|\bme adiciona|\btilføj(?:er)? mig"
+    r"|\blägg(?:er)? till mig|\bdodaj(?:e)? mnie",
     re.IGNORECASE,
 )
 
@@ -102,7 +108,8 @@ _JOIN_SYNC_RE = re.compile(
 # sure", "will ask") only when the notes name no day either.
 _UNSETTLED_RE = re.compile(
     r"\bnot (?:yet )?(?:decided|settled|agreed|discussed)|\bdidn['’]?t (?:settle|decide|agree|get to)|\bran out of time"
-    r"|\bundecided\b|\bcheck (?:whether|if) (?:one|a \w+|there)|\bno recurring sync\b|\bnot for now\b",
+    r"|\bundecided\b|\bcheck (?:whether|if) (?:one|a \w+|there)|\bno recurring sync\b|\bnot for now\b"
+    r"|\bnothing (?:settled|agreed|decided)\b|\bno (?:cadence|day|rhythm|sync) (?:agreed|settled|decided)\b",
     re.IGNORECASE,
 )
 _UNSURE_SYNC_RE = re.compile(r"\btbd\b|\bwasn['’]?t sure\b|\bwill ask\b|\bnot sure\b", re.IGNORECASE)
@@ -111,18 +118,29 @@ _UNSURE_SYNC_RE = re.compile(r"\btbd\b|\bwasn['’]?t sure\b|\bwill ask\b|\bnot 
 _CADENCE_RES: tuple[tuple[Cadence, re.Pattern[str]], ...] = (
     ("biweekly", re.compile(r"bi-?weekly|every (?:other|2|two|second) (?:week|\w+day)|fortnight|14-?t[äa]gig"
                             r"|quinzenal|quincenal|toutes les deux semaines|tweewekelijks|om de (?:twee|2) weken"
-                            r"|hver anden", re.I)),
+                            r"|hver anden|bisettimanale|ogni due settimane|varannan vecka|co dwa tygodnie"
+                            r"|dwutygodni", re.I)),
     ("monthly", re.compile(r"\bmonthly\b|once a month|every month|of (?:the|each|every) month|monatlich|mensual"
-                           r"|mensuel|maandelijks|m[åa]nedlig", re.I)),
-    ("weekly", re.compile(r"\bweekly\b|every week|\bw[öo]chentlich|semanal|hebdo|wekelijks|ugentlig", re.I)),
+                           r"|mensuel|maandelijks|m[åa]nedlig|mensile|ogni mese|månatlig|månadsvis|varje månad"
+                           r"|i månaden|co miesiąc|miesięczn", re.I)),
+    ("weekly", re.compile(r"\bweekly\b|every week|\bw[öo]chentlich|semanal|hebdo|wekelijks|ugentlig|settimanale"
+                          r"|ogni settimana|veckovis|varje vecka|co tydzień|cotygodniow|tygodniow", re.I)),
 )  # fmt: skip
 
 
 _EVERY_N_RE = re.compile(r"every (\d|two|three|four) weeks", re.I)
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1,
+    "erste": 1, "ersten": 1, "zweite": 2, "zweiten": 2, "dritte": 3, "dritten": 3, "letzte": -1, "letzten": -1,
+    "premier": 1, "deuxième": 2, "troisième": 3, "dernier": -1, "primer": 1, "segundo": 2, "tercer": 3,
+    "eerste": 1, "tweede": 2, "derde": 3, "primeira": 1, "segunda": 2, "terceira": 3, "første": 1, "anden": 2,
+    "tredje": 3, "sidste": -1, "primo": 1, "secondo": 2, "terzo": 3, "ultimo": -1, "första": 1, "andra": 2,
+    "sista": -1, "pierwszy": 1, "pierwsza": 1, "pierwszą": 1, "drugi": 2, "trzeci": 3, "ostatni": -1,
+}  # fmt: skip
 _WD_ALT = "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True))
-_SYNC_WEEKDAY_RE = re.compile(rf"(?<!\w)({_WD_ALT})s?\.?(?!\w)", re.IGNORECASE)
-_WEEK_OF_MONTH_RE = re.compile(rf"\b(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?:{_WD_ALT})", re.IGNORECASE)
+_SYNC_WEEKDAY_RE = re.compile(rf"(?<!\w)({_WD_ALT})(?:s|en|e)?\.?(?!\w)", re.IGNORECASE)  # "Tuesdays", "måndagen"
+_ORDINAL_ALT = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+_WEEK_OF_MONTH_RE = re.compile(rf"(?<!\w)({_ORDINAL_ALT})\s+(?:{_WD_ALT})", re.IGNORECASE)
 _TIME_RE = re.compile(
     r"\b(?:at\s+|@\s*|um\s+|à\s+|a las\s+|kl\.?\s*)?(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|h\b)?\s*"
     r"(CET|CEST|GMT|BST|UTC|UK|ET|EST|EDT|CT|CST|CDT|MT|MST|PT|PST|PDT|AEST|AEDT|NZST|NZDT|JST|IST)?\b",
@@ -138,7 +156,7 @@ _TIMEZONES = {
 }  # fmt: skip
 _SYNC_NOUN_RE = re.compile(
     r"\b(?:sync|call|meeting|cadence|rhythm|invite|standup|stand-up|jour fixe|reuni[oó]n|r[ée]union|overleg|m[øo]de"
-    r"|status semanal|acct|check-?in)",
+    r"|status semanal|acct|check-?in|synk|möte|avstämning|riunione|spotkani|besprechung|termin|account review)",
     re.IGNORECASE,
 )
 
@@ -162,31 +180,51 @@ def _time_and_zone(text: str) -> tuple[str | None, str | None]:
 
 # Who sets the sync up or adds the FM: "X to/will/'ll send the invite", "X: add me", "he'll forward the invite".
 _WHO_WORD = r"[^\W\d_][\w\-]*(?:['’](?!ll\b)\w+)?"  # "O'Neill", not "I'll"
-_SETTER_RE = re.compile(
-    rf"(?P<who>@?{_WHO_WORD}(?:\s+{_WHO_WORD}){{0,2}}?|i|he|she|they|we)\s*"
-    r"(?::\s*|\s+(?:is going to|to|will|can|shall|agreed to|offered to)\s+|['’]ll\s+"
-    r"|\s+(?=(?:adds?|sends?|forwards?|invites?|sets?)\b))"
-    r"(?:just\s+)?(?P<verb>add(?:s)?\s+(?:me|fm|ft|us|you|the fm)\b|send(?:s)?\s+(?:it|the invite|an? invite|invite)"
+_PRONOUNS = {"he", "she", "they", "we", "on", "ona", "er", "sie", "il", "elle", "él", "ella", "hij", "zij", "ele",
+             "ela", "han", "hon", "hun", "lui", "lei"}  # fmt: skip
+# The setter's verb: adds the FM, sends or forwards the invite, sets the call up (in the notes' languages).
+_SETTER_VERB = (
+    r"add(?:s)?\s+(?:me|fm|ft|us|you|the fm)\b|send(?:s)?\s+(?:it|the invite|an? invite|invite|that invite|the updated"
+    r"\s+invite|(?:an?\s+|the\s+)?(?:\w+[\s-]+){0,4}?(?:invite|invitation|slot|series))\b"
     r"|forward(?:s)?\s+(?:you|me|the)|invite(?:s)?\s+(?:me|us)|set(?:s)?\s+(?:it|one|a|the)?\s*(?:\w+\s+)?up"
-    r"|get it out|set up)",
+    r"|get it out|set up|aggiunger\w*|mi aggiunge|f[üu]gt mich|mich\s+\w+\s+hinzu|m['’]ajout\w*|agregarme|me agrega"
+    r"|añadirme|me añade|voegt me|mij toevoegen|me adiciona\w*|adicionar-me|tilføj(?:er)? mig|lägg(?:er)? till mig"
+    r"|dodaj(?:e)? mnie|wysyła zaproszenie|schickt (?:die )?einladung|envoie (?:l['’])?invitation"
+    r"|manda (?:la )?invitación|stuurt (?:de )?uitnodiging|envia (?:o )?convite|sender invitation|skickar inbjudan"
+    r"|invia l['’]invito|books? it|bokar|bucht|reserva|réserve|boekt|booker|rezerwuje"
+)
+_SETTER_RE = re.compile(
+    rf"(?P<who>@?{_WHO_WORD}(?:\s+{_WHO_WORD}){{0,2}}?|i)\s*"
+    r"(?::\s*|\s*[–—]\s*|\s+-\s+|\s+(?:is going to|to|will|can|shall|agreed to|offered to"
+    r"|said (?:she|he|they)(?:['’]d| would| will))\s+|['’]ll\s+"
+    r"|\s+(?=(?:adds?|sends?|forwards?|invites?|sets?|wysyła|schickt|envoie|manda"
+    r"|stuurt|envia|sender|skickar|invia|f[üu]gt|voegt|tilføjer|lägger|dodaje|bokar|bucht|reserva|réserve|boekt"
+    r"|booker|rezerwuje|books)\b))"
+    rf"(?:just\s+)?(?P<verb>{_SETTER_VERB})",
     re.IGNORECASE,
 )
-_LET_ME_RE = re.compile(r"\blet me (?:send|set|add|forward)", re.IGNORECASE)
+_LET_ME_RE = re.compile(r"\blet me (?:send|set|add|forward)|\bI offered to (?:set|send)", re.IGNORECASE)
 # Who runs the existing sync: "X has a fortnightly call", "X already runs", "X's weekly call", "join X's ...".
 _HOST_RE = re.compile(
     r"(?P<who>[^\W\d_][\w\-]*(?:\s+[^\W\d_][\w\-]*)?)(?:['’]s\s+(?:\w+\s+){0,4}?(?:sync|call|meeting|\"|status)"
-    r"|\s+(?:already\s+)?(?:has|runs|hosts|owns)\s+(?:a|an|the)\b)",
+    r"|\s+(?:already\s+)?(?:has|runs|hosts|owns)\s+(?:a|an|the)\b)"
+    r"|\((?:quella|quello|la|le|el|die|der|de|den|het|a|o) (?:di|de|del|van|von|af|från|til) "
+    r"(?P<who2>[^\W\d_][\w\-]*)\)",
     re.IGNORECASE,
 )
 _ADDRESSED_RE = re.compile(r"@(?P<who>[^\W\d_][\w\-]*(?:\s+[^\W\d_][\w\-]*)?)[^.;]*\byour\b", re.IGNORECASE)
 _TRAILING_OWNER_RE = re.compile(r"\((?P<who>[^\W\d_][\w\-' ]{0,30})\)\s*$")
-_PRONOUNS = {"he", "she", "they", "we"}
+# A label that names who runs the sync: "Sync.Organizer: Amara Okoli-Stein", "Owner: Kofi".
+_ORGANIZER_LABEL_RE = re.compile(r"(?:organi[sz]er|owner|host|set up by|runs it|who)$", re.IGNORECASE)
+_FULL_NAME_RE = re.compile(r"^[^\W\d_][\w'’\-]+(?:\s+[^\W\d_][\w'’\-]+){1,3}$")
 
 
-def _person(token: str, people: People, line: Line) -> str | None:
-    """A sync owner as the notes write it, resolved to a known person; "I"/"me" = the line's speaker or the FM."""
+def _person(token: str, people: People, line: Line, *, written: bool = False) -> str | None:
+    """A sync owner as the notes write it, resolved to a known person; "I"/"me" = the line's speaker or the FM; a
+    role title ("the Account Technology Strategist") = the person in that role. With `written`, a full name that is
+    no attendee is kept as written (an owner outside the attendee list is kept, not dropped)."""
     token = token.strip().lstrip("@").strip()
-    if token.lower() in ("i", "me", "myself", "fm", "ich", "moi", "yo", "eu", "jeg"):
+    if token.lower() in ("i", "me", "myself", "fm", "ich", "moi", "yo", "eu", "jeg", "io", "jag", "ja"):
         if line.speaker:
             label, role, _known = people.resolve(line.speaker)
             return "FM" if role == "FM" else label
@@ -198,44 +236,70 @@ def _person(token: str, people: People, line: Line) -> str | None:
         label, role, known = people.resolve(candidate)
         if known and (label or role):
             return "FM" if role == "FM" else label
+    for role_span in sp.find_roles(token):
+        label, role, known = people.resolve(role_span.value)
+        if known and label:
+            return "FM" if role == "FM" else label
+    if written and _FULL_NAME_RE.match(token) and all(w[:1].isupper() for w in words):
+        return token
+    return None
+
+
+def _before(text: str, end: int, people: People, line: Line) -> str | None:
+    """The nearest person named before `end` (a name, a nickname, a role title), not the FM."""
+    for role_span in reversed(sp.find_roles(text[:end])):
+        label, role, known = people.resolve(role_span.value)
+        if known and label and role != "FM":
+            return label
+    for token in reversed(re.findall(r"[^\W\d_][\w\-]*", text[:end])):
+        if (owner := _person(token, people, line)) not in (None, "FM"):
+            return owner
     return None
 
 
 def _sync_owner(candidates: list[Line], people: People, join: bool) -> str | None:
     """Who sets the sync up or adds the FM (corpus README, "Sync": owner = whoever sets the call up or adds the FM):
-    an explicit setter first ("I'll send the invite", "Samantha sends the invite", "Lorraine: add me", "he'll
-    forward the invite"), then, for an existing sync, who runs it ("Rhys has a fortnightly call", "Larissa's
-    weekly Monday", "@Priyanka ... your biweekly sync"), then "(Nikhil)" closing the line."""
+    an organizer label ("Sync.Organizer: Amara"), an explicit setter ("I'll send the invite", "Samantha sends the
+    invite", "Lorraine: add me", "Filippo – aggiungermi", "he'll forward the invite"), then "(Claire Whitby)" closing
+    the line, then, for an existing sync, who runs it ("Rhys has a fortnightly call", "Larissa's weekly Monday",
+    "@Priyanka ... your biweekly sync"). The latest line that names one wins (later text overrides)."""
     for line in candidates:
+        organizer = line.label and _ORGANIZER_LABEL_RE.search(line.label) and line.body
+        if organizer and (owner := _person(line.body, people, line, written=True)) is not None:
+            return owner
+    for line in reversed(candidates):
         text = line.text
         if _LET_ME_RE.search(text):
             return _person("me", people, line)
         for m in _SETTER_RE.finditer(text):
             who = m.group("who")
-            if who.lower() in _PRONOUNS:
-                before = [h for h in _HOST_RE.finditer(text[: m.start()])] or []
-                names = [_person(t.group(0), people, line) for t in _NAME_TOKEN_RE.finditer(text[: m.start()])]
-                names = [n for n in names if n and n != "FM"]
-                if before and (host := _person(before[-1].group("who"), people, line)):
+            if who.lower() in _PRONOUNS or who.lower() in ("and", "und", "et", "y", "en", "e", "og", "och", "i"):
+                if who.lower() == "i":
+                    return _person("me", people, line)
+                hosts = list(_HOST_RE.finditer(text[: m.start()]))
+                if hosts and (host := _person(hosts[-1].group("who") or hosts[-1].group("who2"), people, line)):
                     return host
-                if names:
-                    return names[0]
+                if (owner := _before(text, m.start(), people, line)) is not None:
+                    return owner
                 continue
             if (owner := _person(who, people, line)) is not None:
                 return owner
             # a lowercase or compound subject ("jürgen has ..., will add me"): the nearest known person before it
-            for token in reversed(re.findall(r"[^\W\d_][\w\-]*", text[: m.end("who")])):
-                if (owner := _person(token, people, line)) not in (None, "FM"):
-                    return owner
+            if (owner := _before(text, m.end("who"), people, line)) is not None:
+                return owner
+    for line in candidates:
+        trailing = _TRAILING_OWNER_RE.search(line.text)
+        if trailing and (owner := _person(trailing.group("who"), people, line, written=True)) is not None:
+            return owner
     for line in candidates:
         for rx in (_ADDRESSED_RE, _HOST_RE):
             for m in rx.finditer(line.text):
-                for token in (m.group("who"), m.group("who").split()[-1]):
+                who = m.group("who") or m.groupdict().get("who2") or ""
+                for token in (who, who.split()[-1]) if who else ():
                     if (owner := _person(token, people, line)) not in (None, "FM") or (owner == "FM" and not join):
                         return owner
-        trailing = _TRAILING_OWNER_RE.search(line.text)
-        if trailing and (owner := _person(trailing.group("who"), people, line)) is not None:
-            return owner
+                if who and (owner := _before(line.text, m.end(), people, line)) is not None and rx is _HOST_RE:
+                    return owner
     for line in candidates:  # a name in a sync line ("Felix's weekly call", "join Ana's ...")
         for token in re.findall(r"[^\W\d_][\w\-]*", " ".join(_sync_sentences(line))):
             if token.lower() not in ("i", "me") and (owner := _person(token, people, line)) not in (None, "FM"):
@@ -243,12 +307,81 @@ def _sync_owner(candidates: list[Line], people: People, join: bool) -> str | Non
     return None
 
 
+_SYNC_KEY_RE = re.compile(r"\b(?:sync|rhythm|cadence)\b", re.IGNORECASE)
+_ADD_ME_RE = re.compile(
+    r"\badd(?:s)? (?:me|fm|ft|us)\b|\badd \w+(?: \w+)? to (?:the|our|their|his|her|your|\w+['’]s)\b|\binvites? me\b"
+    r"|\baggiunger|\bmi aggiunge|\bf[üu]gt mich|\bm['’]ajout|\bagregarme|\bme agrega|\bañadirme|\bvoegt me"
+    r"|\bme adiciona|\btilføj(?:er)? mig|\blägg(?:er)? till mig|\bdodaj(?:e)? mnie",
+    re.IGNORECASE,
+)
+_PLURAL_DAY_RE = re.compile(rf"(?<!\w)(?:{_WD_ALT})s(?!\w)", re.IGNORECASE)
+_NOT_DAY_RE = re.compile(rf"\b(?:not|nicht|pas|no|niet|não|ikke|inte|nie)\s+(?:on\s+)?({_WD_ALT})s?\b", re.IGNORECASE)
+
+
+def _window(sentence: str) -> str:
+    """A long unpunctuated sentence (a voice memo) cut to the part about the sync: from the last "sync"/"rhythm"
+    word that a cadence or a weekday follows within 300 characters."""
+    if len(sentence) < 400:
+        return sentence
+    for m in reversed(list(_SYNC_KEY_RE.finditer(sentence))):
+        part = sentence[m.start() : m.start() + 300]
+        if any(rx.search(part) for _, rx in _CADENCE_RES) or _SYNC_WEEKDAY_RE.search(part):
+            return part
+    return sentence
+
+
 def _sync_sentences(line: Line) -> list[str]:
     """The sentences of a line that speak of a sync (a sync noun or a cadence word), else the whole line."""
     said = [
-        x for x in _SENTENCE_SPLIT_RE.split(line.text) if _SYNC_NOUN_RE.search(x) or lx.TOPIC_RES["n"].search(x.lower())
+        _window(x)
+        for x in _SENTENCE_SPLIT_RE.split(line.text)
+        if _SYNC_NOUN_RE.search(x) or lx.TOPIC_RES["n"].search(x.lower())
     ]
-    return said or [line.text]
+    return said or [_window(line.text)]
+
+
+def _sync_lines(lines: list[Line]) -> list[Line]:
+    """The lines that speak of the sync: the sync topic's lines (with a sync noun or a label), the lines under a
+    short "Sync" heading, and lines that add the FM to a meeting or name a recurring one ("Omar offered to add me to
+    the Thursday account call", "the stand-up moves to Thursdays")."""
+    out: dict[int, Line] = {}
+    for i, line in enumerate(lines):
+        if line.header or _not_discussed(line):
+            continue
+        sync_topic = "n" in line.topics
+        noun = _SYNC_NOUN_RE.search(line.text) is not None
+        if sync_topic and (noun or line.label):
+            out[i] = line
+        if sync_topic and len(re.findall(r"[^\W\d_]+", line.text)) <= 3 and not line.label:
+            for follow in lines[i + 1 : i + 4]:  # "🔁 sync" / "6 Field sync" / "SYNC" heads what follows
+                if follow.text.endswith(":") or len(follow.text.split()) <= 3:
+                    break
+                out.setdefault(lines.index(follow), follow)
+        elif noun and (
+            _ADD_ME_RE.search(line.text)
+            or _PLURAL_DAY_RE.search(line.text)
+            or any(rx.search(line.text) for _, rx in _CADENCE_RES)
+        ):
+            out.setdefault(i, line)
+    return [out[i] for i in sorted(out)]
+
+
+def _days(sentences: list[str]) -> list[Weekday]:
+    """The meeting's days (BYDAY); a later sentence that names days overrides earlier ones ("So Thursday, not
+    Friday"); a weekday right before a date ("Thu Dec 10") or after "not" is no meeting day."""
+    days: list[Weekday] = []
+    for sentence in sentences:
+        negated = {m.start(1) for m in _NOT_DAY_RE.finditer(sentence)}
+        found: list[Weekday] = []
+        for m in _SYNC_WEEKDAY_RE.finditer(sentence):
+            if m.start(1) in negated or find_absolute_date(sentence[m.start() : m.end() + 12])[1]:
+                continue
+            code = WEEKDAY_CODES[WEEKDAY_WORDS[m.group(1).lower()]]
+            if code in ("MO", "TU", "WE", "TH", "FR") and code not in found:
+                found.append(cast(Weekday, code))
+        if found:
+            days = found
+    return days
 
 
 def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
@@ -257,8 +390,7 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
     it up. A later part (a newer reply, a correction) overrides what earlier parts said; "not decided", "will check
     whether one exists" give kind "unknown" with nothing else (corpus README, "Sync"). None when no line speaks of
     a sync."""
-    candidates = [line for line in lines if "n" in line.topics and not _not_discussed(line) and not line.header]
-    candidates = [line for line in candidates if _SYNC_NOUN_RE.search(line.text) or line.label]
+    candidates = _sync_lines(lines)
     if not candidates:
         return None
     latest = max(line.part for line in candidates)
@@ -274,14 +406,7 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
         interval = int(m.group(1)) if m.group(1).isdigit() else {"two": 2, "three": 3, "four": 4}[m.group(1).lower()]
     elif cadence == "biweekly":
         interval = 2
-    days: list[Weekday] = []
-    for sentence in sentences:
-        for m in _SYNC_WEEKDAY_RE.finditer(sentence):
-            if find_absolute_date(sentence[m.start() : m.end() + 12])[1]:
-                continue  # "Thu Dec 10": a date, not the meeting's day
-            code = WEEKDAY_CODES[WEEKDAY_WORDS[m.group(1).lower()]]
-            if code in ("MO", "TU", "WE", "TH", "FR") and code not in days:
-                days.append(cast(Weekday, code))
+    days = _days(sentences)
     settles = re.search(r"\b(?:i['’]ll|will|to) (?:send|set up) (?:the |an? )?(?:invite|sync|it\b|one\b)", text, re.I)
     if not settles and (_UNSETTLED_RE.search(text) or (_UNSURE_SYNC_RE.search(text) and not days)):
         return SyncRhythm(kind="unknown", text=summary, sources=sources)
@@ -289,9 +414,8 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
     if m := _WEEK_OF_MONTH_RE.search(text):
         week_of_month = _ORDINALS[m.group(1).lower()]
     lowered = text.lower()
-    kind: SyncKind = (
-        "join_existing" if _JOIN_SYNC_RE.search(lowered) and not _PROPOSE_SYNC_RE.search(lowered) else "propose"
-    )
+    join = _JOIN_SYNC_RE.search(lowered) and not _PROPOSE_SYNC_RE.search(lowered)
+    kind: SyncKind = "join_existing" if join else "propose"
     time, timezone = _time_and_zone(text)
     return SyncRhythm(
         kind=kind,
