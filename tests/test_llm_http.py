@@ -127,11 +127,13 @@ def test_raw_notes_appear_in_exactly_one_request(server: StubServer) -> None:
 
 def test_requests_run_in_parallel(server: StubServer) -> None:
     server.latency = 0.3
-    _, _, elapsed = run(server.base_url)
-    # one extraction round trip plus ONE drafting round, not five
-    assert elapsed < 0.3 * 2 + 0.6, elapsed
+    run(server.base_url)
+    # one extraction round trip plus ONE drafting round, not five: every draft request is sent before the
+    # first draft reply could have come back (orderings, not wall-time bounds: the machine may be loaded)
     draft_arrivals = [r.at for r in server.requests if r.step.startswith("draft:")]
-    assert max(draft_arrivals) - min(draft_arrivals) < 0.2
+    assert len(draft_arrivals) == len(MODEL_WRITTEN)
+    assert max(draft_arrivals) - min(draft_arrivals) < server.latency
+    assert min(draft_arrivals) - server.requests_for("extract")[0].at >= server.latency
 
 
 # ---------------------------------------------------------------- server errors

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from factories import contoso_engagement, contoso_facts
-from openai_stub_server import CannedReplies, Personality, Reply, Status, StubServer, stub_settings
+from openai_stub_server import CannedReplies, Drop, Garbage, Hang, Personality, Reply, Status, StubServer, stub_settings
 from personalities import (
     AzureClassic,
     AzureV1,
@@ -333,3 +333,74 @@ def test_cached_and_reasoning_tokens_add_up_per_bundle(serve) -> None:
     assert bundle.tokens.reasoning_tokens == 500 * BASE
     parts = [p.usage for p in bundle.provenance.values() if p.usage]
     assert sum(u.prompt_tokens or 0 for u in parts) == bundle.tokens.prompt_tokens
+
+
+# ---------------------------------------------------------------- the first request leaves before the SDK loads
+
+
+def raw_extract(srv: StubServer, **kw: object) -> tuple[object, OpenAIChatModel]:
+    from ftdraft.llm.extraction import extract_with_model
+
+    settings = settings_for(srv.base_url, **kw) if "AZURE_OPENAI_ENDPOINT" not in kw else settings_for(None, **kw)
+    model = OpenAIChatModel(settings, raw_first=True)
+    _eng, _facts, prov = extract_with_model(model, NOTES, contoso_engagement(), {}, settings=settings,
+                                            budget=Budget(20))  # fmt: skip
+    return prov, model
+
+
+def test_the_extraction_request_goes_out_without_the_sdk_and_the_sdk_loads_meanwhile(serve) -> None:
+    srv = serve(OpenAI(KEY))
+    prov, model = raw_extract(srv)
+    assert prov.engine == "llm" and prov.attempts == 1, prov.fallback_reason
+    first = srv.requests_for("extract")[0]
+    assert (first.header("user-agent") or "").startswith("Python-urllib"), "sent by the standard library"
+    assert first.header("authorization") == f"Bearer {KEY}"
+    assert first.body["response_format"]["json_schema"]["strict"] is True
+    assert model._client_obj is not None, "the SDK client was built while the request was in flight"
+    assert prov.usage is not None and (prov.usage.prompt_tokens or 0) > 0
+
+
+def test_the_raw_first_request_to_azure_classic(serve) -> None:
+    srv = serve(AzureClassic(KEY, deployment="dep"))
+    host = srv.base_url.removesuffix("/v1")
+    prov, _ = raw_extract(srv, AZURE_OPENAI_ENDPOINT=host, OPENAI_API_VERSION="2024-10-21", FTDRAFT_MODEL="dep")
+    assert prov.engine == "llm", prov.fallback_reason
+    assert srv.requests_for("extract")[0].query["api-version"] == ["2024-10-21"]
+
+
+@pytest.mark.parametrize(
+    ("personality", "requests"),
+    [(LMStudio, 2), (VLLMOld, 2)],
+    ids=["lm-studio-string-body", "vllm-old"],
+)
+def test_the_raw_first_request_steps_down_on_a_400_like_the_sdk(serve, personality, requests: int) -> None:
+    srv = serve(personality())
+    prov, _ = raw_extract(srv, FTDRAFT_STRUCTURED_OUTPUT="json_mode" if personality is LMStudio else "json_schema")
+    assert prov.engine == "llm" and prov.attempts == requests, prov.fallback_reason
+    assert len(srv.requests_for("extract")) == requests
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "says"),
+    [
+        (Status(401, f"Incorrect API key provided: {KEY}"), "refused the API key (401)"),
+        (Status(500, "boom"), "server error (500)"),
+        (Hang(5), "did not answer within 0.5 s"),
+        (Garbage(), "could not be read"),
+        (Drop(), "could not reach"),
+    ],
+    ids=["401", "500", "hang", "garbage", "drop"],
+)
+def test_raw_first_failures_read_like_the_sdk_ones(serve, behaviour, says: str) -> None:
+    srv = serve(OpenAI(None))
+    srv.script("extract", *[behaviour] * 3)
+    prov, _ = raw_extract(srv, FTDRAFT_MAX_RETRIES=1, FTDRAFT_REQUEST_TIMEOUT=0.5)
+    reason = prov.fallback_reason or ""
+    assert prov.engine == "offline" and says in reason, reason
+    assert KEY not in reason
+
+
+def test_raw_first_429_with_quota_stops(serve) -> None:
+    srv = serve(QuotaExhausted())
+    prov, _ = raw_extract(srv)
+    assert "quota" in (prov.fallback_reason or "") and len(srv.requests) == 1

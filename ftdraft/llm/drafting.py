@@ -318,8 +318,8 @@ def compact(node: Any) -> Any:
 
 # What the drafts take from the facts beyond their template versions (which already hold every fact each
 # draft needs: open items, discussion points, intents and the sync included; the roster names the people):
-# the actions, asks and risks. The rest would repeat the templates in every request.
-DRAFTING_FACTS: tuple[str, ...] = ("action_items", "asks", "risks")
+# the actions, asks, risks and timeline. The rest would repeat the templates in every request.
+DRAFTING_FACTS: tuple[str, ...] = ("action_items", "asks", "risks", "timeline")
 
 
 def facts_for_drafting(facts: CallFacts) -> dict[str, Any]:

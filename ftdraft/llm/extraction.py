@@ -96,6 +96,7 @@ def extract_with_model(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftdraft-extract") as pool:
         future = pool.submit(call_model, model, request, parse, settings=settings, budget=budget, reask=reask_message)
         engagement, offline_facts = extract_facts(notes, engagement, agenda_answers)
+        model.prepare()  # e.g. the SDK the drafting round needs, imported while the request is in flight
         if while_waiting is not None:
             while_waiting()
         error = future.exception()  # waits for the model

@@ -126,6 +126,9 @@ class ChatModel(ABC):
         """Answer `request` within `timeout` seconds per network wait and before time.monotonic() passes
         `deadline`; when streaming, pass each text chunk to `on_token` as it arrives."""
 
+    def prepare(self) -> None:  # noqa: B027  (optional hook, empty by default)
+        """Get ready for the next requests (import an SDK, build a client) while a request is in flight."""
+
 
 # ---------------------------------------------------------------- time budget and shared cooldown
 

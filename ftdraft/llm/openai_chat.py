@@ -9,10 +9,13 @@ and kept for the adapter's life: the token parameter, temperature, streaming, th
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ..sanitize import redact_secret
@@ -94,34 +97,21 @@ def _opt(value: Any) -> str | None:
 class OpenAIChatModel(ChatModel):
     """Chat completions on any OpenAI-compatible endpoint (see ftdraft.llm.endpoint for the kinds)."""
 
-    def __init__(self, settings: Settings, endpoint: Endpoint | None = None) -> None:
-        import openai  # lazy: 0.5 s+ of imports the offline engine never needs
-
+    def __init__(self, settings: Settings, endpoint: Endpoint | None = None, raw_first: bool | None = None) -> None:
+        """raw_first: send plain requests with the standard library until the SDK client is built (see
+        prepare()); None: when the openai SDK is not imported yet (a fresh process, the CLI)."""
         endpoint = endpoint or resolve_endpoint(settings)
         key = ""
         if endpoint.kind in ("azure", "azure_v1") and settings.azure_openai_api_key is not None:
             key = settings.azure_openai_api_key.get_secret_value()
         if not key and settings.openai_api_key is not None:
             key = settings.openai_api_key.get_secret_value()
-        self._secret = key  # kept only to scrub it from any server message we pass on
+        self._secret = key  # sent to the server and scrubbed from any server message we pass on; never shown
         self.endpoint = endpoint
-        self._client: Any
-        if endpoint.kind == "azure":
-            self._client = openai.AzureOpenAI(
-                azure_endpoint=endpoint.base_url or "",
-                azure_deployment=endpoint.deployment,
-                api_version=endpoint.api_version,
-                api_key=key or "unset",
-                timeout=settings.request_timeout,
-                max_retries=0,
-            )
-        else:
-            self._client = openai.OpenAI(
-                api_key=key or "unset",
-                base_url=endpoint.base_url,
-                timeout=settings.request_timeout,
-                max_retries=0,
-            )
+        self._request_timeout = settings.request_timeout
+        self._client_obj: Any = None
+        self._client_lock = threading.Lock()
+        self.raw_first = ("openai" not in sys.modules) if raw_first is None else raw_first
         self.name = endpoint.deployment or settings.model
         self._lock = threading.Lock()
         self.mode: StructuredMode = settings.structured_output
@@ -133,33 +123,95 @@ class OpenAIChatModel(ChatModel):
         self.can_stream = True
         self._host = endpoint.host
 
+    def prepare(self) -> None:
+        """Import the SDK and build its client (~0.6 s): the pipeline calls this while the extraction
+        request, sent without the SDK, is in flight."""
+        self._client  # noqa: B018  (built for its side effect)
+
+    @property
+    def _client(self) -> Any:
+        with self._client_lock:
+            if self._client_obj is None:
+                import openai  # lazy: 0.5 s+ of imports the offline engine never needs
+
+                endpoint = self.endpoint
+                if endpoint.kind == "azure":
+                    self._client_obj = openai.AzureOpenAI(
+                        azure_endpoint=endpoint.base_url or "",
+                        azure_deployment=endpoint.deployment,
+                        api_version=endpoint.api_version,
+                        api_key=self._secret or "unset",
+                        timeout=self._request_timeout,
+                        max_retries=0,
+                    )
+                else:
+                    self._client_obj = openai.OpenAI(
+                        api_key=self._secret or "unset",
+                        base_url=endpoint.base_url,
+                        timeout=self._request_timeout,
+                        max_retries=0,
+                    )
+            return self._client_obj
+
     # -------------------------------------------------------------- one call
 
     def complete(
         self, request: ChatRequest, *, timeout: float, deadline: float, on_token: TokenSink | None = None
     ) -> ChatReply:
-        import openai
-
         requests = 0
         while True:
             requests += 1
             with self._lock:
                 mode = self.mode
                 stream = request.stream and self.can_stream
+            raw = self.raw_first and not stream and self._client_obj is None
             try:
-                reply = self._once(request, mode, stream, timeout=timeout, deadline=deadline, on_token=on_token)
+                if raw:
+                    reply = self._once_raw(request, mode, timeout=timeout)
+                else:
+                    reply = self._once(request, mode, stream, timeout=timeout, deadline=deadline, on_token=on_token)
                 reply.requests = requests
                 return reply
-            except openai.BadRequestError as exc:
-                # A 400 is final, except for what servers disagree on: adjust once per parameter, ask again.
-                if requests < 5 and self.adjust_for(server_error(exc), request, mode, stream):
-                    continue
-                raise self._failed(exc, timeout, requests) from None
             except CallFailed as exc:
                 exc.requests = requests
                 raise
             except Exception as exc:  # the SDK and the network raise many types; all are model failures
+                # A 400 is final, except for what servers disagree on: adjust once per parameter, ask again.
+                if status_of(exc) == 400 and requests < 5 and self.adjust_for(server_error(exc), request, mode, stream):
+                    continue
                 raise self._failed(exc, timeout, requests) from None
+
+    def _once_raw(self, request: ChatRequest, mode: StructuredMode, *, timeout: float) -> ChatReply:
+        """One plain request with the standard library (ftdraft.llm.rawhttp), as the SDK would send it."""
+        from .rawhttp import post_json
+
+        kwargs = self._kwargs(request, mode, timeout)
+        cap = kwargs[self.max_tokens_param]
+        headers = {str(k): str(v) for k, v in kwargs.pop("extra_headers").items()}
+        kwargs.pop("timeout")
+        endpoint = self.endpoint
+        if endpoint.kind == "azure":
+            deployment = endpoint.deployment or self.name
+            path = f"/openai/deployments/{deployment}/chat/completions"
+            url = f"{endpoint.base_url}{path}?api-version={endpoint.api_version}"
+            headers["api-key"] = self._secret or "unset"
+        else:
+            url = (endpoint.base_url or "https://api.openai.com/v1").rstrip("/") + "/chat/completions"
+            headers["Authorization"] = f"Bearer {self._secret or 'unset'}"
+        data = post_json(url, headers, kwargs, timeout)
+        choices = data.get("choices") or []
+        usage = usage_of(data.get("usage"))
+        if not choices:
+            return ChatReply(text="", usage=usage, model=data.get("model"), max_tokens=cap)
+        choice = choices[0] or {}
+        message = choice.get("message") or {}
+        return ChatReply(
+            text=str(message.get("content") or ""),
+            finish_reason=choice.get("finish_reason"),
+            usage=usage,
+            model=data.get("model") or self.name,
+            max_tokens=cap,
+        )
 
     def _kwargs(self, request: ChatRequest, mode: StructuredMode, timeout: float) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
@@ -304,7 +356,7 @@ class OpenAIChatModel(ChatModel):
         return False
 
     def _failed(self, exc: Exception, timeout: float, requests: int) -> CallFailed:
-        import openai
+        from .rawhttp import RawConnectionError, RawStatusError, RawTimeout
 
         def fail(message: str, retryable: bool, retry_after: float | None = None, stop_all: bool = False) -> CallFailed:
             return CallFailed(
@@ -316,14 +368,15 @@ class OpenAIChatModel(ChatModel):
             )
 
         host = self._host
-        if isinstance(exc, openai.APITimeoutError):
+        sdk = sys.modules.get("openai")
+        if isinstance(exc, RawTimeout) or (sdk is not None and isinstance(exc, sdk.APITimeoutError)):
             return fail(f"{host} did not answer within {timeout:.3g} s", True)
-        if isinstance(exc, openai.APIConnectionError):
+        if isinstance(exc, RawConnectionError) or (sdk is not None and isinstance(exc, sdk.APIConnectionError)):
             cause = exc.__cause__ or exc.__context__
             detail = f" ({type(cause).__name__})" if cause else ""
             return fail(f"could not reach {host}{detail}: check OPENAI_BASE_URL and the network", True)
-        if isinstance(exc, openai.APIStatusError):
-            status = exc.status_code
+        if isinstance(exc, RawStatusError) or (sdk is not None and isinstance(exc, sdk.APIStatusError)):
+            status = int(getattr(exc, "status_code", 0))
             error = server_error(exc)
             says = self._says(error)
             if status == 401:
@@ -363,11 +416,20 @@ class OpenAIChatModel(ChatModel):
         return f": {message[:200]}" if message else ""
 
 
+def status_of(exc: BaseException) -> int | None:
+    """The HTTP status of a failed request (the SDK's APIStatusError or rawhttp's RawStatusError), else None."""
+    status = getattr(exc, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
 def usage_of(usage: Any) -> TokenUsage | None:
-    """The SDK's usage object as TokenUsage, with cached (prompt_tokens_details.cached_tokens) and
-    reasoning (completion_tokens_details.reasoning_tokens) tokens when the server reports them."""
+    """The usage the server reported (the SDK's object or the raw JSON dict) as TokenUsage, with cached
+    (prompt_tokens_details.cached_tokens) and reasoning (completion_tokens_details.reasoning_tokens) tokens
+    when the server reports them."""
     if usage is None:
         return None
+    if isinstance(usage, dict):
+        usage = json.loads(json.dumps(usage), object_hook=lambda d: SimpleNamespace(**d))
     prompt_details = getattr(usage, "prompt_tokens_details", None)
     completion_details = getattr(usage, "completion_tokens_details", None)
     return TokenUsage(

@@ -1,0 +1,77 @@
+"""One chat-completions POST with the standard library, for the first request of a run: it leaves before the
+openai SDK is imported (0.5 s+ of imports), and the SDK loads while the request is in flight.
+
+Only plain (non-streamed) JSON requests; proxies from the environment are honoured as the SDK honours them
+(HTTP(S)_PROXY, NO_PROXY). Failures are raised in the shapes ftdraft.llm.openai_chat reads from the SDK's
+errors: a status error with `status_code`, `body` (the parsed JSON, or the text) and `response.headers`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class RawResponse:
+    headers: Any  # case-insensitive .get(), like httpx.Headers
+
+
+class RawStatusError(Exception):
+    """A non-2xx reply: status_code, body (dict, or str when not JSON), response.headers."""
+
+    def __init__(self, status_code: int, body: Any, headers: Any) -> None:
+        super().__init__(f"HTTP {status_code}")
+        self.status_code = status_code
+        self.body = body
+        self.response = RawResponse(headers)
+
+
+class RawTimeout(Exception):
+    """No answer within the timeout."""
+
+
+class RawConnectionError(Exception):
+    """The server could not be reached; __cause__ is the OS error."""
+
+
+class RawUnreadable(Exception):
+    """A 2xx reply whose body is not a JSON object."""
+
+
+def post_json(url: str, headers: dict[str, str], body: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """POST `body` as JSON to `url` and return the JSON reply. Raises RawStatusError, RawTimeout,
+    RawConnectionError or RawUnreadable."""
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    req = urllib.request.Request(url, data=data, method="POST")
+    for name, value in {"Content-Type": "application/json", "Accept": "application/json", **headers}.items():
+        req.add_header(name, value)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            raw = resp.read()
+    except urllib.error.HTTPError as exc:
+        text = exc.read().decode("utf-8", "replace")
+        try:
+            parsed: Any = json.loads(text)
+        except json.JSONDecodeError:
+            parsed = text
+        raise RawStatusError(exc.code, parsed, exc.headers) from None
+    except TimeoutError as exc:
+        raise RawTimeout(str(exc)) from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise RawTimeout(str(exc.reason)) from None
+        raise RawConnectionError(str(exc.reason)) from exc.reason if isinstance(exc.reason, BaseException) else None
+    except (ConnectionError, OSError, http.client.HTTPException) as exc:
+        raise RawConnectionError(str(exc)) from exc
+    try:
+        value = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise RawUnreadable("the body is not JSON") from None
+    if not isinstance(value, dict):
+        raise RawUnreadable("the body is not a JSON object")
+    return value
