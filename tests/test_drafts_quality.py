@@ -30,7 +30,7 @@ from ftdraft.drafts import render_drafts
 from ftdraft.drafts.text import expand, question, shorthands, statement
 from ftdraft.export import invite_to_ics
 from ftdraft.pipeline import build_bundle
-from ftdraft.schemas import ActionItem, DraftBundle, OpenItem, Person, SyncRhythm
+from ftdraft.schemas import ActionItem, Ask, DraftBundle, OpenItem, Person, SyncRhythm
 
 NOTES = corpus_notes()
 TARGET_NOTES = sorted(p.stem for p in TARGETS.glob("*.md") if p.name != "README.md")
@@ -223,6 +223,27 @@ def test_a_full_summary_keeps_risks_timeline_and_politics_before_tenants() -> No
         assert kept in summary
     assert "Additional tenants:" not in summary
     assert "(The full detail is in my FTOP engagement note" in summary
+
+
+def test_a_heading_alone_says_nothing_and_an_ask_the_notes_call_out_of_scope_is_routed() -> None:
+    facts = contoso_facts(
+        political_changes=[fact("Political / timeline / risks.", 20)],
+        asks=[Ask(text="Customer asked about Copilot Studio agents – out of FT scope.")],
+        action_items=[ActionItem(owner="Tom Becker", action="route it to the Copilot Studio specialists")],
+    )
+    body = render_drafts(contoso_engagement(), facts).follow_up.body
+    assert "Political changes:" not in body
+    assert "- Customer asked about Copilot Studio agents: outside FastTrack's scope; Tom Becker will route it" in body
+
+
+def test_a_step_two_people_own_is_one_line() -> None:
+    step = "set up an exec briefing with the CIO"
+    facts = contoso_facts(
+        action_items=[ActionItem(owner="Priya Raman", action=step), ActionItem(owner="Tom Becker", action=step)]
+    )
+    d = render_drafts(contoso_engagement(), facts)
+    assert f"- Priya Raman and Tom Becker – {step} – Due: date to confirm" in d.follow_up.body
+    assert [a.owner for a in d.ftop.next_actions] == ["Priya Raman", "Tom Becker"]  # FTOP: one owner per action
 
 
 def test_open_items_the_facts_answer_are_dropped() -> None:

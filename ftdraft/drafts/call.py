@@ -14,6 +14,7 @@ from .sync import rhythm_context
 from .text import (
     Ledger,
     expand,
+    heading_only,
     is_none_answer,
     question,
     sentences,
@@ -24,6 +25,12 @@ from .text import (
     words_key,
 )
 
+_OUT_OF_SCOPE = re.compile(
+    r"\s*[-–—,;(]*\s*(?:it's |it is |that's |which is )?(?:out of|outside(?: of)?) (?:the )?(?:fasttrack|ft)?\s*"
+    r"(?:'s )?scope\b\)?",
+    re.IGNORECASE,
+)
+_ROUTE = re.compile(r"\broute\b|\brouting\b", re.IGNORECASE)
 _NOT_STATED = re.compile(r"\bnot (?:stated|discussed|covered|mentioned)\b", re.IGNORECASE)
 _INTRO = re.compile(r"\bintro", re.IGNORECASE)
 # The FM's own "send the recap" actions are done by sending the follow-up itself (targets: FTOP, not the email).
@@ -211,9 +218,15 @@ class Call:
         out = []
         ledger = Ledger()
         for a in self.facts.asks:
-            text = statement(one_line(a.text)).rstrip(".") or question(one_line(a.text)).rstrip(".")
-            if text and ledger.claim(text):
-                out.append({"text": text, "in_scope": a.in_scope, "routed_to": resolve(a.routed_to)})
+            raw = one_line(a.text)
+            in_scope = a.in_scope and not _OUT_OF_SCOPE.search(raw)  # the notes may say so in the ask itself
+            raw = _OUT_OF_SCOPE.sub("", raw)
+            text = statement(raw).rstrip(".") or question(raw).rstrip(".")
+            if text and not heading_only(text) and ledger.claim(text):
+                routed = resolve(a.routed_to)
+                if routed is None and not in_scope:  # "Ravi to route it to the Copilot Studio specialists"
+                    routed = next((s["owner"] for s in self.actions if s["owner"] and _ROUTE.search(s["action"])), None)
+                out.append({"text": text, "in_scope": in_scope, "routed_to": routed})
         return out
 
     @cached_property

@@ -77,10 +77,27 @@ def summary_lines(call: Call, *, limit: int = MAX_SUMMARY) -> tuple[list[str], b
     return [line for _, line in ranked], cut
 
 
+def shared_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line for a step two people own ("Mateo Ferreira-Lund and Ilse Vandermeulen – exec briefing"): the same
+    action and due date under different owners, the FM's own kept apart (it reads "I'll …")."""
+    out: list[dict[str, Any]] = []
+    index: dict[tuple[str, Any, Any], int] = {}
+    for step in steps:
+        key = (step["action"].casefold(), step["due"], step["due_text"])
+        if step["mine"] or not step["owner"] or key not in index:
+            if not step["mine"] and step["owner"]:
+                index[key] = len(out)
+            out.append(dict(step))
+            continue
+        kept = out[index[key]]
+        kept["owner"] = f"{kept['owner']} and {step['owner']}"
+    return out
+
+
 def render_follow_up(call: Call) -> Email:
     lines, cut = summary_lines(call)
     open_items = [o for o in call.open_items if field_safe(o["text"])]
-    steps = [a for a in call.actions if field_safe(a["action"]) and not a["recap"]]
+    steps = shared_steps([a for a in call.actions if field_safe(a["action"]) and not a["recap"]])
     asks = [a for a in call.asks if field_safe(a["text"])]
     more: dict[str, Any] = {
         "summary": cut,

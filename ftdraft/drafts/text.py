@@ -77,7 +77,19 @@ _LABEL = re.compile(r"^([A-Za-z][\w /&'()-]{0,40}?)\s*(?:[:?]|\s[-–—]|→|->
 _PAREN_QUESTION = re.compile(r"\s*\(([^()]*\?)\s*\)")  # "E5 (how many?)" → "E5: how many?"
 _PAREN_QUESTION_NOTE = re.compile(r"\s*\(([^()?]*\?)\s*([^()]+)\)")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:?!])")
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\"'’%][.!])\s+(?=[\w\"'(«])")
+_SENTENCE_END = re.compile(
+    r"(?<=[a-z0-9)\]\"'’%][.!])(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bSt\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bapprox\.)"
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[\w\"'(«])"
+)
+# Words of the agenda's headings: a "fact" made of nothing else ("Political / timeline / risks.") says nothing.
+_HEADING_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "political politics changes change timeline timelines risk risks and current issues licenses licences "
+        "licensing lic partner partners compete competition other tenants tenant environment asks ask migration "
+        "source fasttrack process offerings intent intents org chart people sync rhythm field misc notes next steps",
+    )
+)
 _SPACES = re.compile(r"\s+")
 _WORDS = re.compile(r"[a-z0-9]+")
 # "Harriet to get…", "I'll send…", "Sam (FTA) to run…", "TODO follow up…": an action, which the next steps carry.
@@ -123,6 +135,12 @@ def without_label(text: str) -> str:
     return text[m.end() :] if m and ":" in m.group(0) else text
 
 
+def heading_only(text: str) -> bool:
+    """The text is only agenda heading words ("Political / timeline / risks.", "Asks:")."""
+    words = _WORDS.findall(text.lower())
+    return bool(words) and all(w in _HEADING_WORDS for w in words)
+
+
 def is_task(text: str) -> bool:
     """The sentence is an action ("Harriet to get the split…", "I'll send…"): the next steps carry it."""
     return bool(_TASK.match(strip_markup(text)))
@@ -162,7 +180,11 @@ def statement(text: str, label: str = "") -> str:
         return ""
     body = _LEADING_STATUS.sub("", body)
     body = _QUESTION_PAREN.sub("", body)
-    kept = [s for s in sentences(body) if "?" not in s and not is_task(s) and not _STATUS_ONLY.match(s)]
+    kept = [
+        s
+        for s in sentences(body)
+        if "?" not in s and not is_task(s) and not _STATUS_ONLY.match(s) and not heading_only(s)
+    ]
     out = " ".join(sentence_case(expand(s)) for s in kept if s.strip(" .-"))
     return out.strip()
 
