@@ -332,6 +332,8 @@ class OwnerReader:
     ) -> list[ActionItem] | None:
         """The actions of one sentence's verb forms; None when no verb form is there ([] when one is but it is no
         action, such as "I'll join that")."""
+        if not local and (last_known is None or not _PRONOUN_RE.search(sentence)):
+            return None  # nobody named in the sentence and no "he'll …" to refer back
         found: list[tuple[int, int, list[Who]]] = []  # (clause start, match start, owners)
         for k, w in enumerate(local):
             if w.start > 0 and text[w.start - 1] == "@":
@@ -359,12 +361,15 @@ class OwnerReader:
                 continue  # "add me and Sandeep to …", "from Colleen by …": an object, not the owner
             owners = group
             found.append((m.end(), w.start, owners))
-        for m in _PRONOUN_RE.finditer(sentence):
+        low = sentence.lower()
+        pronoun = "he" in low or "they" in low
+        for m in _PRONOUN_RE.finditer(sentence) if pronoun else ():
             start = offset + m.start()
             prior = [w for w in local if w.end <= start and w.known] or ([last_known] if last_known else [])
             if prior and not any(f[1] <= start < f[0] for f in found):
                 found.append((offset + m.end(), start, [prior[-1]]))
-        for m in _ELLIPTIC_RE.finditer(sentence):
+        elliptic = local and ("will" in low or "ll " in low)
+        for m in _ELLIPTIC_RE.finditer(sentence) if elliptic else ():
             start = offset + m.start()
             prior = [w for w in local if w.end <= start and w.known]
             if prior and not any(f[1] <= start < f[0] + 2 for f in found):
