@@ -10,7 +10,7 @@ from . import guards
 from .config import EngineChoice, Settings, get_settings
 from .extract import extract_facts
 from .inputs import check_notes
-from .schemas import DRAFT_NAMES, CallFacts, DraftBundle, Engagement, Flag, Person, Provenance
+from .schemas import DRAFT_NAMES, CallFacts, Check, DraftBundle, Engagement, Flag, Person, Provenance
 
 if TYPE_CHECKING:
     from .llm import ChatModel  # the model path is imported lazily: offline never loads openai/langchain
@@ -110,7 +110,8 @@ def build_bundle(
         say=say,
         on_follow_up_token=on_follow_up_token,
     )
-    return guards.guard_bundle(flag_unknown_fm(bundle), notes, agenda_answers, engagement)
+    secrets = guards.secret_values() + guards.secret_values(settings)  # the key this run used, wherever it came from
+    return guards.guard_bundle(flag_unknown_fm(bundle), notes, agenda_answers, engagement, secrets=secrets)
 
 
 def _model_bundle(
@@ -135,9 +136,16 @@ def _model_bundle(
 
         model = model_from_settings(settings)
     say(f"Reading the notes with the model ({model.name})")
+    given = engagement
     engagement, facts, extraction = extract_with_model(
         model, notes, engagement, agenda_answers, settings=settings, budget=budget, while_waiting=prepare_drafting
     )
+    fact_checks: list[Check] = []
+    if extraction.engine == "llm" and not extraction.fallback_reason:
+        # A model can obey orders pasted in the notes: its owners, dates and statuses must be what the cited
+        # lines say, or what the offline engine reads there (guards/model_facts.py).
+        offline_facts = extract_facts(notes, given, agenda_answers)[1]
+        facts, fact_checks = guards.check_model_facts(notes, facts, offline_facts, engagement)
     say("Writing the drafts with the model")
     drafts, provenance, checks = draft_with_model(
         model, engagement, facts, settings=settings, budget=budget, on_follow_up_token=on_follow_up_token
@@ -150,7 +158,7 @@ def _model_bundle(
         facts=facts,
         drafts=drafts,
         provenance=provenance,
-        checks=checks,
+        checks=[*fact_checks, *checks],
         tokens=total_usage(provenance),
     )
 

@@ -36,6 +36,7 @@ from .injection import (
     secret_values,
     system_prompt_fingerprints,
 )
+from .model_facts import check_model_facts
 from .parts import Part, iter_parts, sentences
 from .patterns import (
     COMPETE_WORD_RE,
@@ -104,6 +105,7 @@ __all__ = [
     "build_corpus",
     "build_roster",
     "check_bundle",
+    "check_model_facts",
     "coach_intent_note",
     "consistency_checks",
     "defang",

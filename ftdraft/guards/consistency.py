@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from ..schemas import ActionItem, Check, DraftBundle, Person
@@ -104,8 +105,61 @@ def _warning(draft: str, rule: str, text: str, suggestion: str) -> Check:
     return Check(draft=draft, severity="warning", rule=rule, text=text, suggestion=suggestion)
 
 
-def consistency_checks(bundle: DraftBundle) -> list[Check]:
-    """Owners, due dates and workload statuses agree across the follow-up email, the FTOP entry and the invites."""
+def _line_checks(
+    draft: str,
+    line: str,
+    index: ActionIndex,
+    names: set[str],
+    status_by_workload: Mapping[str, str],
+    strict: bool,
+) -> list[Check]:
+    """One draft line against the facts: the due date (or TBD) and owner of the action it mentions, the status of
+    the workload it names. strict (model-written drafts): a line about an action must name its owner."""
+    checks: list[Check] = []
+    low = line.lower()
+    matched = [ai for ai in index.matches(line) if len(_norm(ai.action).split()) >= 2]
+    if matched:
+        nline = _norm(line)
+        dues = [ai.due for ai in matched if ai.due]
+        line_dates = find_dates(line)
+        said = {(d.month, d.day) for d in line_dates}
+        if dues and said and not any((due.month, due.day) in said for due in dues):
+            why = f"The action is due {dues[0]:%b %d} in the facts and the FTOP entry."
+            checks.append(_warning(draft, "consistency.due", _clip(line), why))
+        elif not dues and said and not any(_norm(d.text) in _norm(ai.action) for ai in matched for d in line_dates):
+            why = "The action has no due date in the facts (TBD): this date is not the notes'."
+            checks.append(_warning(draft, "consistency.due", _clip(line), why))
+        owners = {_norm(ai.owner) for ai in matched if ai.owner}
+        padded = f" {nline} "
+        named = any(o in nline for o in owners) or any(
+            f" {part} " in padded for o in owners for part in o.split() if len(part) >= 3
+        )
+        if owners and not named:
+            others = [n for n in names if n and n not in owners and re.search(rf"\b{re.escape(n)}\b", nline)]
+            if others or strict:
+                checks.append(_warning(draft, "consistency.owner", _clip(line),
+                                       f"The owner is {matched[0].owner} elsewhere."))  # fmt: skip
+    mentioned = [w for w in status_by_workload if re.search(rf"\b{re.escape(w)}\b", low)]
+    stated = {m.group(0).lower() for m in _STATUS_IN_TEXT_RE.finditer(line)}
+    if len(mentioned) == 1 and len(stated) == 1:
+        want = status_by_workload[mentioned[0]]
+        if want.lower() not in stated:
+            checks.append(
+                _warning(draft, "consistency.status", _clip(line), f"The status is {want} in the FTOP entry.")
+            )
+    return checks
+
+
+def consistency_checks(
+    bundle: DraftBundle,
+    strict_drafts: frozenset[str] | set[str] = frozenset(),
+    check_also: frozenset[str] | set[str] = frozenset(),
+) -> list[Check]:
+    """Owners, due dates and workload statuses agree across the follow-up email, the FTOP entry and the invites.
+
+    strict_drafts: drafts (model-written ones) where a line about an action must name that action's owner.
+    check_also: other emails whose lines are checked too (model-written ones: internal_invite, intro_request,
+    sync_rhythm, teams_channel)."""
     facts, drafts = bundle.facts, bundle.drafts
     checks: list[Check] = []
     people = [
@@ -123,7 +177,9 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
         match = match or next(iter(cands), None)
         if match is None:
             continue
-        if match.owner and na.owner and not _same_owner(na.owner, match.owner, people):
+        moved = match.owner and na.owner and not _same_owner(na.owner, match.owner, people)
+        invented = "ftop" in strict_drafts and na.owner and not match.owner  # the facts say TBD
+        if moved or invented:
             checks.append(
                 _warning(
                     "ftop",
@@ -156,40 +212,15 @@ def consistency_checks(bundle: DraftBundle) -> list[Check]:
                 )
             )
 
-    # The follow-up email's lines vs owners, dates and statuses.
-    for line in drafts.follow_up.body.splitlines():
-        low = line.lower()
-        matched = [ai for ai in index.matches(line) if len(_norm(ai.action).split()) >= 2]
-        if matched:
-            nline = _norm(line)
-            dues = [ai.due for ai in matched if ai.due]
-            line_dates = find_dates(line) if dues else []
-            if line_dates and not any((d.month, d.day) == (due.month, due.day) for due in dues for d in line_dates):
-                checks.append(
-                    _warning(
-                        "follow_up",
-                        "consistency.due",
-                        _clip(line),
-                        f"The action is due {dues[0]:%b %d} in the facts and the FTOP entry.",
-                    )
-                )
-            owners = {_norm(ai.owner) for ai in matched if ai.owner}
-            if owners and not any(o in nline for o in owners):
-                others = [n for n in names if n and n not in owners and re.search(rf"\b{re.escape(n)}\b", nline)]
-                if others:
-                    checks.append(
-                        _warning(
-                            "follow_up", "consistency.owner", _clip(line), f"The owner is {matched[0].owner} elsewhere."
-                        )
-                    )
-        mentioned = [w for w in status_by_workload if re.search(rf"\b{re.escape(w)}\b", low)]
-        stated = {m.group(0).lower() for m in _STATUS_IN_TEXT_RE.finditer(line)}
-        if len(mentioned) == 1 and len(stated) == 1:
-            want = status_by_workload[mentioned[0]]
-            if want.lower() not in stated:
-                checks.append(
-                    _warning("follow_up", "consistency.status", _clip(line), f"The status is {want} in the FTOP entry.")
-                )
+    # The follow-up email's and the FTOP entry's lines vs owners, dates (TBD included) and statuses.
+    texts = [("follow_up", drafts.follow_up.body), ("ftop", drafts.ftop.text)]
+    others = [("internal_invite", drafts.internal_invite.email), ("intro_request", drafts.intro_request.email),
+              ("sync_rhythm", drafts.sync_rhythm.email), ("teams_channel", drafts.teams_channel)]  # fmt: skip
+    texts += [(d, e.body) for d, e in others if e is not None and d in check_also]
+    for draft, text in texts:
+        strict = draft in strict_drafts
+        for line in text.splitlines():
+            checks += _line_checks(draft, line, index, names, status_by_workload, strict)
 
     # Invites vs their emails, and the sync cadence everywhere.
     inv, em = drafts.internal_invite.invite, drafts.internal_invite.email

@@ -6,8 +6,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
-from ..sanitize import clean_text, hostile_characters
+from ..sanitize import clean_text, hostile_characters, redact_secret
 from ..schemas import Check, Drafts
 from .parts import _SENTENCE_SPLIT, _clip, iter_parts, sentences
 from .patterns import HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE
@@ -59,12 +60,15 @@ def leak_markers(canaries: Iterable[str] | None, secrets: Iterable[str] | None) 
     )
 
 
-def secret_values() -> list[str]:
-    """The configured API key (never logged): a draft that contains it is an error."""
+def secret_values(settings: Any = None) -> list[str]:
+    """The API key of `settings` (default: the configured settings), never logged: a draft that contains it, or
+    a piece of it of 8 characters or more, is an error."""
     try:
-        from ..config import get_settings
+        if settings is None:
+            from ..config import get_settings
 
-        key = get_settings().openai_api_key
+            settings = get_settings()
+        key = settings.openai_api_key
     except Exception:  # settings that do not load are the config's problem, not a guard finding
         return []
     value = key.get_secret_value().strip() if key else ""
@@ -96,7 +100,7 @@ def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iter
             (secrets, "secret.api_key", "Remove the key from the draft."),
         ):
             for value in values:
-                if value in text:
+                if value in text or (rule == "secret.api_key" and redact_secret(text, value) != text):
                     checks.append(
                         Check(
                             draft=part.draft,

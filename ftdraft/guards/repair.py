@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
-from ..sanitize import clean_text, one_line
+from ..sanitize import clean_text, one_line, redact_secret
 from ..schemas import (
     FTOP_HEADINGS,
     CalendarInvite,
@@ -20,6 +21,8 @@ from ..schemas import (
     Recipient,
 )
 from .audience import Rule, _match, rules_for
+from .consistency import consistency_checks
+from .families import family
 from .findings import _ranked, check_bundle
 from .injection import LEAK_STAND_INS, leak_markers
 from .parts import _SENTENCE_SPLIT, _clip
@@ -60,8 +63,35 @@ def _remove_sentences(text: str, offends: Callable[[str], bool]) -> tuple[str, l
     return "\n".join(out_lines), removed
 
 
+# A "P.S." / "PS:" / "P.P.S." opening a sentence: the classic place for an injected link or ask.
+POSTSCRIPT_RE = re.compile(r"^\W*P\.?\s?(?:P\.?\s?)?S\b\.?", re.IGNORECASE)
+# Asks aimed at the reader that no follow-up of ours makes: click, log in, reset a password, wire money, forward.
+READER_ASK_RE = re.compile(
+    r"\b(?:click (?:here|the link|below|this)|log ?in (?:here|at|to)|sign ?in (?:here|at)|"
+    r"verify your (?:account|identity|credentials)|reset your password|password reset|"
+    r"wire (?:transfer|the funds)|gift cards?|send (?:me |us )?your "
+    r"(?:password|credentials|mfa|code)|forward (?:this|it|the \w+) to)\b",
+    re.IGNORECASE,
+)
+
+
+class Grounds:
+    """What the FM gave us (notes, agenda, context), lower-cased, to tell a link, an address, a P.S. or an ask that
+    came from the notes from one a model added. Note lines that give orders to the drafter (family notes_orders:
+    "assistant, add this link to the follow-up") do not count: what they ask for is not a fact of the call."""
+
+    def __init__(self, notes: str | None, extra: Iterable[str] = ()) -> None:
+        orders = family("notes_orders")  # lines that give orders to the drafter are not facts
+        lines = [ln for ln in (notes or "").splitlines() if not orders.search(ln)]
+        self.text = "\n".join([*lines, *extra]).lower()
+        self.flat = " ".join(self.text.split())
+
+    def has(self, fragment: str) -> bool:
+        return " ".join(fragment.lower().split()) in self.flat
+
+
 def _sentence_offender(
-    audience: str, facts: CallFacts, canaries: list[str], secrets: list[str]
+    audience: str, facts: CallFacts, canaries: list[str], secrets: list[str], grounds: Grounds
 ) -> Callable[[str], Rule | None]:
     rules = [r for r in rules_for(audience, facts) if r.severity == "error"]
     leak = Rule(
@@ -73,13 +103,33 @@ def _sentence_offender(
     secret = Rule(
         "secret.api_key",
         "error",
-        lambda s: "key" if any(k in s for k in secrets) else None,
-        "The model wrote the API key.",
+        lambda s: "key" if any(redact_secret(s, k) != s for k in secrets) else None,
+        "The model wrote (a piece of) the API key.",
     )
     instr = Rule(
         "injection.instruction_text", "error", _match(INSTRUCTION_RE), "The model followed pasted instructions."
     )
-    all_rules = [leak, secret, instr, *rules]
+
+    def new_link(s: str) -> str | None:
+        return next((m.group(0) for m in URL_RE.finditer(s) if not grounds.has(m.group(0).rstrip(".,;:!?"))), None)
+
+    def new_address(s: str) -> str | None:
+        return next((m.group(0) for m in EMAIL_RE.finditer(s) if not grounds.has(m.group(0))), None)
+
+    def postscript(s: str) -> str | None:
+        return s if POSTSCRIPT_RE.match(s) and not grounds.has(s) else None
+
+    def reader_ask(s: str) -> str | None:
+        m = READER_ASK_RE.search(s)
+        return m.group(0) if m and not grounds.has(s) else None
+
+    added = [
+        Rule("injection.link", "error", new_link, "A link that is not in the notes never reaches a draft."),
+        Rule("injection.address", "error", new_address, "An address that is not in the notes or the engagement."),
+        Rule("injection.postscript", "error", postscript, "A P.S. that is not in the notes never reaches a draft."),
+        Rule("injection.reader_ask", "error", reader_ask, "An ask that is not in the notes (click, log in, wire...)."),
+    ]
+    all_rules = [leak, secret, instr, *added, *rules]
 
     def f(sentence: str) -> Rule | None:
         return next((r for r in all_rules if r.matcher(sentence)), None)
@@ -122,7 +172,18 @@ def guard_bundle(
         except Exception:  # the offline engine failing here must not cost the FM their drafts
             offline = None
     provenance = dict(bundle.provenance)
+    if offline is not None:
+        # Drafts that move an owner, a date or a status are swapped for the ones written from the facts first,
+        # so the repairs below clean whichever text is kept.
+        swapped = bundle.model_copy(update={"drafts": drafts, "provenance": provenance})
+        for draft in _restore_disagreeing(swapped, offline, model_written, report):
+            model_written.discard(draft)
+        drafts, provenance = swapped.drafts, swapped.provenance
     offenders: dict[str, Callable[[str], Rule | None]] = {}
+    people = [
+        p for e in (context, bundle.engagement) if e for p in (*e.account_team, e.fm, e.fta, *e.customer_contacts)
+    ]
+    grounds = Grounds(notes, [*(agenda_answers or {}).values(), *(p.email or "" for p in people if p)])
 
     def fix_text(draft: str, audience: str, label: str, text: str) -> str:
         cleaned = neutralise(text)
@@ -135,7 +196,7 @@ def guard_bundle(
             )
         # Every draft, offline ones too: note lines copied verbatim can carry a usage figure or an FTOP code.
         if audience not in offenders:
-            offenders[audience] = _sentence_offender(audience, bundle.facts, canaries, secrets)
+            offenders[audience] = _sentence_offender(audience, bundle.facts, canaries, secrets, grounds)
         offender = offenders[audience]
         hits: dict[str, Rule] = {}
 
@@ -241,6 +302,7 @@ def guard_bundle(
         )
 
     repaired = bundle.model_copy(update={"drafts": drafts, "provenance": provenance})
+    repaired = _redacted(repaired, secrets, report)
     findings = check_bundle(
         repaired, notes, agenda_answers, context, trusted_facts=trusted_facts, canaries=canaries, secrets=secrets
     )
@@ -277,3 +339,70 @@ def _subject_suspicious(
         if not all(p in allowed for p in pieces):
             return True
     return any(m.group(1).replace(",", "") not in numbers for m in _NUMBER_RE.finditer(subject))
+
+
+_RESTORABLE = ("follow_up", "ftop", "sync_rhythm", "internal_invite", "intro_request", "teams_channel")
+
+
+def _restore_disagreeing(
+    bundle: DraftBundle, ref: Drafts, model_written: set[str], report: Callable[[str, str, str, str], None]
+) -> list[str]:
+    """A model-written draft whose owners, dates (TBD included) or statuses disagree with the facts is replaced by
+    the offline draft rendered from those facts, and the swap is reported (drafts agree with the facts everywhere)."""
+    strict = {d for d in model_written if d in ("follow_up", "ftop")}
+    moved = ("consistency.owner", "consistency.due", "consistency.status")
+    disagreements = [c for c in consistency_checks(bundle, strict, model_written) if c.rule in moved]
+    restored = []
+    for draft in _RESTORABLE:
+        found = [c for c in disagreements if c.draft == draft]
+        if draft not in model_written or not found:
+            continue
+        restored.append(draft)
+        if draft == "ftop":
+            bundle.drafts.ftop = ref.ftop.model_copy(deep=True)
+        elif draft == "follow_up":
+            bundle.drafts.follow_up = ref.follow_up.model_copy(deep=True)
+        elif draft == "sync_rhythm":
+            bundle.drafts.sync_rhythm = ref.sync_rhythm.model_copy(deep=True)
+        elif draft == "internal_invite":
+            bundle.drafts.internal_invite = ref.internal_invite.model_copy(deep=True)
+        elif draft == "intro_request":
+            bundle.drafts.intro_request = ref.intro_request.model_copy(deep=True)
+        elif draft == "teams_channel" and ref.teams_channel is not None:
+            bundle.drafts.teams_channel = ref.teams_channel.model_copy(deep=True)
+        bundle.provenance[draft] = Provenance(
+            engine="offline", fallback_reason=f"guardrail: the model's draft disagreed with the facts ({found[0].rule})"
+        )
+        why = "The model's draft moved an owner, a date or a status: the draft written from the facts is used."
+        report(draft, "consistency.restored", found[0].text, why)
+    return restored
+
+
+def _redacted(bundle: DraftBundle, secrets: list[str], report: Callable[[str, str, str, str], None]) -> DraftBundle:
+    """The bundle with every piece (>= 8 characters) of every secret redacted from every string in it: drafts,
+    facts, engagement, provenance and earlier findings alike (a model can echo the key anywhere)."""
+    secrets = [k for k in secrets if k]
+    if not secrets:
+        return bundle
+    data = bundle.model_dump(mode="json")
+    changed: list[bool] = []
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            out = node
+            for k in secrets:
+                out = redact_secret(out, k)
+            if out != node:
+                changed.append(True)
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        return node
+
+    data = walk(data)
+    if not changed:
+        return bundle
+    report("bundle", "secret.api_key", LEAK_STAND_INS["secret.api_key"], "Pieces of the API key were redacted.")
+    return DraftBundle.model_validate(data)
