@@ -81,7 +81,8 @@ def action_section_lines(notes: str) -> set[int]:
 
 _WANTS_ME_RE = re.compile(r"\s+(?:wants|asked|needs|would like)\s+(?:me|us|the FM)\s+to\s+", re.I)
 _PREFIX_RE = re.compile(
-    r"^(?:[☐☑✅✔□■▢]\s*|\[\s?[xX✓ ]?\s?\]\s*|\d{1,2}\s*[.)|]\s*)*(?:(?:AI|TODO|To-?do|Action|ACTION)\b\s*[:\-–]?\s*)?"
+    r"^(?:[☐☑✅✔□■▢]\s*|\[\s?[xX✓ ]?\s?\]\s*|\d{1,2}\s*[.)|]\s*|\d{1,2}\s+(?=[^\W\d_]))*"
+    r"(?:(?:AI|TODO|To-?do|Action|ACTION)\b\s*[:\-–]?\s*)?"
 )
 _AGENDA_ITEM_RE = re.compile(r"^[a-n](?:/[a-n])*\.\s")  # "n. sync – …": a covered agenda item, not a done action
 _PREFIX_AI_RE = re.compile(r"^\W*(?:AI|TODO|Action)\b")
@@ -98,12 +99,14 @@ _SUBJECT_OK = frozenset(
 _QUESTION_WORDS = frozenset({"when", "what", "where", "why", "how", "who", "does", "do", "is", "are", "did", "which"})
 _ARROW_RE = re.compile(r"\s*(?:->|→|=>|—|–|\s-)\s*")
 _NO_OWNER_RE = re.compile(r"\b(?:someone|somebody|no owner(?: yet)?|owner tbd|tbd owner|nobody)\b", re.I)
+_SOMEONE_RE = re.compile(r"\b(?:someone|somebody|some one)\s+(?:needs? to|has to|should|must|to|will have to)\s+", re.I)
 _PRONOUN_RE = re.compile(r"\b(?:he|she|they)(?:['’]ll|\s+will|\s+is going to|\s+to)\s+", re.I)
 _ELLIPTIC_RE = re.compile(r"(?:,\s*|\s+and\s+)(?:will|['’]ll)\s+(?!be\b)", re.I)
 _SPEAKER_WILL_RE = re.compile(r"^(?:👍\s*)?(?:yep[,.]?\s*|sure[,.]?\s*|ok[,.]?\s*)?(?:will|['’]ll)\s+(?!do\b)", re.I)
 _NOT_ACTION_RE = re.compile(
     r"^(?:join|lead\b|leads?\s+(?:tech|the tech|cadence)|be\b|do(?: it| that)?\W*$|read the recap|catch up"
-    r"|attend|dial in|thanks|thank you|hi\b|hello|great\b|perfect\b|noted\b|agreed\b)",
+    r"|attend|dial in|thanks|thank you|hi\b|hello|great\b|perfect\b|noted\b|agreed\b"
+    r"|declined|out\b|oof\b|ooo\b|pto\b|on leave|no-show|sent (?:her |his )?apologies|couldn['’]?t make it)",
     re.I,
 )
 _DUE_LEAD_RE = re.compile(r"(?:\b(?:by|on|due|before|until|no later than|in)\s+|[-–—,]\s*)$", re.I)
@@ -121,7 +124,10 @@ _LAST_WORD_RE = re.compile(r"([^\W\d_]+)$")
 _TRAILING_AND_RE = re.compile(r"\s+(?:and|,)\s*$")
 _JOINERS_RE = re.compile(r"[\s,+&/]|\band\b")
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
-_COLON_DASH_RE = re.compile(r"\s*(?::|[-–—])\s*")
+# After a leading owner: ":" / a dash / an arrow, with a remark in parentheses allowed before it
+# ("Bettina (wasn't on the call) → confirm …").
+_COLON_DASH_RE = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?::|->|→|=>|[-–—])\s*")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _SPACE_WORD_RE = re.compile(r"\s+(?=[^\W\d_])")
 _CORRECTION_RE = re.compile(r"^\s*\[(?:CO|[A-Z]{2,3})\]\s*", re.I)
 _MAKE_IT_RE = re.compile(r"\b(?:make it|move(?:d)? (?:it )?to|push(?:ed)? (?:it )?to|change(?:d)? to)\b", re.I)
@@ -185,6 +191,14 @@ class OwnerReader:
                 continue
             out.append(Who(s.start, s.end, label, role, known))
             taken.append((s.start, s.end))
+        for r in sp.find_roles(text):  # "The Technical Account Manager will …": the attendee with that role
+            if any(a <= r.start < b or b <= r.start <= b + 3 or r.end <= a <= r.end + 3 for a, b in taken):
+                continue  # inside a name, or a name's own role ("Dara Whelan, CSM", "ATS Kwame")
+            label, role, known = self.resolve(r.value)
+            if known and label is not None:
+                out.append(Who(r.start, r.end, label, role, known))
+        out.sort(key=lambda w: w.start)
+        taken = [(w.start, w.end) for w in out]
         forms = self.short_forms()
         lowered = text.lower()
         if len(lowered) != len(text):
@@ -332,9 +346,11 @@ class OwnerReader:
     ) -> list[ActionItem] | None:
         """The actions of one sentence's verb forms; None when no verb form is there ([] when one is but it is no
         action, such as "I'll join that")."""
-        if not local and (last_known is None or not _PRONOUN_RE.search(sentence)):
-            return None  # nobody named in the sentence and no "he'll …" to refer back
         found: list[tuple[int, int, list[Who]]] = []  # (clause start, match start, owners)
+        for m in _SOMEONE_RE.finditer(sentence) if "some" in sentence or "nobody" in sentence else ():
+            found.append((offset + m.end(), offset + m.start(), [Who(0, 0, None, None, True)]))  # no owner
+        if not local and not found and (last_known is None or not _PRONOUN_RE.search(sentence)):
+            return None  # nobody named in the sentence and no "he'll …" to refer back
         for k, w in enumerate(local):
             if w.start > 0 and text[w.start - 1] == "@":
                 continue
@@ -490,8 +506,8 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 def _leading_whos(text: str, whos: list[Who]) -> list[Who]:
     """The people an action line starts with: "Tomasz and Sabine", "jd + me", "AI Kenji"."""
-    if not whos or text[: whos[0].start].strip(" @*[]☐"):
-        return []
+    if not whos or _LETTER_RE.search(text, 0, whos[0].start):
+        return []  # only symbols before the owner ("👉 ", "• ", "@", "[ ]")
     group = [whos[0]]
     for w in whos[1:]:
         if _JOIN_RE.fullmatch(text[group[-1].end : w.start]):

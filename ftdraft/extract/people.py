@@ -461,6 +461,7 @@ _LEFT_GAPS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r" "), 2),
     (re.compile(r"\s*[-–—]\s*"), 2),
     (re.compile(r"\s+(?:is|was|as|joined as|attended as)\s+(?:the\s+|our\s+|their\s+)?", re.I), 2),
+    (re.compile(r"\s+(?:the|our|their)\s+", re.I), 2),  # "Gunnar Lie the ATS and …"
     (re.compile(r"\s*,\s*(?:the\s+|our\s+|their\s+)?", re.I), 1),
 )
 _RIGHT_GAPS: tuple[tuple[re.Pattern[str], int], ...] = (
