@@ -347,8 +347,8 @@ class OwnerReader:
         """The actions of one sentence's verb forms; None when no verb form is there ([] when one is but it is no
         action, such as "I'll join that")."""
         found: list[tuple[int, int, list[Who]]] = []  # (clause start, match start, owners)
-        for m in _SOMEONE_RE.finditer(sentence) if "some" in sentence or "nobody" in sentence else ():
-            found.append((offset + m.end(), offset + m.start(), [Who(0, 0, None, None, True)]))  # no owner
+        for sm in _SOMEONE_RE.finditer(sentence) if "some" in sentence or "nobody" in sentence else ():
+            found.append((offset + sm.end(), offset + sm.start(), [Who(0, 0, None, None, True)]))  # no owner
         if not local and not found and (last_known is None or not _PRONOUN_RE.search(sentence)):
             return None  # nobody named in the sentence and no "he'll …" to refer back
         for k, w in enumerate(local):
