@@ -37,6 +37,30 @@ _ASKS_RE = re.compile(r"\b(?:confirm|check|verify|ask)\b", re.IGNORECASE)
 _CLAUSE_RE = re.compile(r"(?<=[.!?;])\s+|\s+[–—]\s+|\s+-\s+(?=[a-z])")
 
 
+_ABBREVIATION_END_RE = re.compile(r"(?:^|\W)(?:dr|mr|mrs|ms|prof|st|approx|vs|e\.g|i\.e|etc|inc|ltd|no)\.$", re.I)
+# "@Julian can you send the intro ... by Friday?": a request, an action for the one addressed, not an open question
+_REQUEST_RE = re.compile(
+    r"^\W*(?:@[^\W\d_][\w\-]*(?:\s+[^\W\d_][\w\-]*){0,2}\s+)?(?:pls |please )?(?:can|could|would|will) you\b", re.I
+)
+
+
+_STATUS_UNKNOWN_RE = re.compile(r"status unknown", re.I)
+_OWN_LABEL_RE = re.compile(r"^[^\W\d_][\w /&.\-]{0,30}:\s")
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a line: split after . ! ? ; and at dashes, never after "Dr." or "e.g."."""
+    out: list[str] = []
+    for part in _CLAUSE_RE.split(text):
+        if not part or not part.strip():
+            continue
+        if out and _ABBREVIATION_END_RE.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
 def is_answer(text: str) -> bool:
     """ "none", "n/a", "no partner", "not yet": a reply that settles an agenda item (source: issue 8)."""
     return ANSWER_RE.match(text) is not None
@@ -96,23 +120,25 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
                 OpenItem(text=f"Confirm who the {m.group(1).upper()} is{ask}.", owner=None, sources=[line.source()])
             )
         rest_text = _ROLE_UNKNOWN_RE.sub("", text) if unknown_role else text
-        clauses = [c for c in _CLAUSE_RE.split(rest_text) if c and c.strip()]
-        taken: set[int] = set()
+        clauses = _clauses(rest_text)
+        spans: list[list[int]] = []  # [start, end) clause ranges left open, adjacent ones joined
         for i, clause in enumerate(clauses):
+            if spans and i < spans[-1][1]:
+                continue
             lowered = clause.lower()
             following = " ".join(clauses[i + 1 : i + 2])
-            if not (lx.UNCERTAIN_RE.found(lowered) or left_open(clause, following, line.topics)):
+            cue_text = _STATUS_UNKNOWN_RE.sub("", lowered)  # "OneDrive – Status Unknown" is an intent, not a question
+            if not (lx.UNCERTAIN_RE.found(cue_text) or left_open(cue_text, following, line.topics)):
                 continue
+            if _REQUEST_RE.match(clause) and not OPEN_RE.search(clause):
+                continue  # "@Oskar can you ask the rep ...?" asks someone to act: an action, not an open question
             if _not_discussed_text(clause) and any(rx.search(lowered) for rx in lx.TOPIC_RES.values()):
                 continue  # "timeline?? not discussed": the unanswered agenda item asks for it
-            if i in taken:
-                continue
             # a short clause ("nobody sure", "Kasia to check", "Not confirmed.") says what is open about the one before
             start = i
-            while (
-                start > 0
-                and start - 1 not in taken
-                and (len(" ".join(clauses[start : i + 1]).split()) <= 6 or len(clauses[start - 1].split()) <= 3)
+            floor = spans[-1][1] if spans else 0
+            while start > floor and (
+                len(" ".join(clauses[start : i + 1]).split()) <= 6 or len(clauses[start - 1].split()) <= 3
             ):
                 start -= 1
             end = i + 1  # "E3? Tom to check", "FRP? nobody sure": the short clause after says who or why
@@ -122,8 +148,12 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
                 and (OPEN_RE.search(clauses[end]) or lx.UNCERTAIN_RE.found(clauses[end].lower()))
             ):
                 end += 1
+            if spans and spans[-1][1] == start:
+                spans[-1][1] = end  # "lic: e3? e5? nobody had numbers": one question, one item
+            else:
+                spans.append([start, end])
+        for start, end in spans:
             span = " ".join(c.strip() for c in clauses[start:end])
-            taken.update(range(start, end))
             if _not_discussed_text(span) and any(rx.search(span.lower()) for rx in lx.TOPIC_RES.values()):
                 continue
             owner = None
@@ -132,8 +162,10 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             if asked or (acting and (people.find(acting.group(1)) or acting.group(1).lower() in ("me", "i"))):
                 owner = people.owner_name((asked or acting).group(1))[0]  # type: ignore[union-attr]
             item = tidy(span)
-            if line.label and line.label.lower() not in item.lower():
-                item = f"{line.label[:1].upper()}{line.label[1:]}: {item}"
+            # the line's label names the topic when the clause names none of its own ("Licenses: ... open.")
+            label = line.label
+            if label and label.lower() not in item.lower() and not _OWN_LABEL_RE.match(item):
+                item = item if lx.TOPICS.keys_in(item.lower()) else f"{label[:1].upper()}{label[1:]}: {item}"
             if not _ASKS_RE.search(item):
                 item = f"Confirm: {item}"
             items.append(OpenItem(text=_sentence(item), owner=owner, sources=[line.source()]))

@@ -237,6 +237,8 @@ _DID_NOT_DISCUSS_RE = re.compile(
 
 _NOT_DISCUSSED_RE = re.compile(
     r"not (?:yet )?discussed|\bno \w+ (?:discussed|agreed|yet)\b|didn'?t (?:discuss|come up)"
+    r"|pas discut[ée]|nicht besprochen|no (?:se )?discuti[oó]|niet besproken|n[aã]o discutido|ikke drøftet"
+    r"|non discusso|inte diskuterat|nie omawiano"
     r"|no (?:info|details)\b|\?\?\s*$|:\s*(?:tbd|tbc|\?+|unknown|n/?a)\W*$|^\W*\w+\W+(?:tbd|tbc)\W*$",
     re.IGNORECASE,
 )
