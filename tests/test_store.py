@@ -343,3 +343,26 @@ def test_a_file_damaged_while_open_says_so_on_the_next_write(tmp_path: Path) -> 
 def test_a_url_that_is_not_a_url_is_a_message() -> None:
     with pytest.raises(StoreError, match="not a database URL"):
         Store("not a url at all")
+
+
+def _opener(url: str, barrier: mp.synchronize.Barrier) -> None:  # type: ignore[name-defined]
+    barrier.wait()
+    s = Store(url)  # creates the tables (migrations) unless the other process already did
+    s.create(Engagement(customer=f"opened by {mp.current_process().name}"))
+    s.dispose()
+
+
+def test_two_replicas_opening_an_empty_database_at_once_both_start(db_url: str) -> None:
+    """Replicas that start together migrate one after the other (PostgreSQL: an advisory lock; SQLite: the
+    write transaction), instead of both creating the tables and one failing."""
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(2)
+    procs = [ctx.Process(target=_opener, args=(db_url, barrier), name=f"replica-{i}") for i in (1, 2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0, "a replica failed to open the database"
+    s = Store(db_url)
+    assert {x.customer for x in s.list()} == {"opened by replica-1", "opened by replica-2"}
+    s.dispose()
