@@ -14,7 +14,7 @@ from ..schemas import CallFacts, Engagement, Fact, Flag, OpenItem
 from .actions import _actions, _asks
 from .answers import _agenda, _apply_agenda_answers
 from .engagement import _complete_engagement, _flags, _read_header
-from .intents import _intents
+from .intents import _intents, intent_open_items
 from .lines import Line, split_lines
 from .open_items import open_items_from_notes
 from .owners import action_section_lines
@@ -80,6 +80,7 @@ def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] 
         for a in facts.agenda
         if not a.answered and open_when_unanswered(a.item, engagement.motion)
     )
+    facts.open_items.extend(intent_open_items(facts.intents, facts.open_items))
     engagement = _complete_engagement(engagement, people, workloads)
     facts.flags = _flags(engagement, facts) + reader_flags
     if year_flag is not None:

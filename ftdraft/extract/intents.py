@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import lexicon as lx
-from ..schemas import IntentReason, IntentStatus, ServiceIntent
+from ..schemas import IntentReason, IntentStatus, OpenItem, ServiceIntent
 from .intent_reader import Reading, classify_text, explicit_label, reason_strength
 from .lines import Line
 from .scope import SCOPE_BEFORE_RE, SCOPE_RE, may_scope
@@ -45,6 +45,7 @@ _LEAD_SEP_RE = re.compile(
     r"^(?:\s*\([^)]{0,80}\))?\s*(?:[:=|→>–—-]+|->|\bis\b|\bare\b|\bhas\b|\bwas\b|\bwere\b|\bstatus\b)", re.I
 )
 _JOIN_RE = re.compile(r"^\s*(?:[+/&,]|and)\s*$", re.I)
+_CLAUSE_END_RE = re.compile(r"(?:\s*(?:[;,]|\bbut\b|\bwhile\b|\bwhereas\b|\s[–—-]))+\s*$", re.I)
 _CLAUSE_SPLIT_RE = re.compile(r"\s*(?:[;,]|\bbut\b|\bwhile\b|\bwhereas\b|\s[–—-]\s)\s*", re.I)
 
 
@@ -217,36 +218,58 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
 
 
 def _led_pieces(named: list[str], rest: str) -> list[tuple[list[str], str]]:
-    """A led line's text cut where a sentence leads with other workloads: "intune: no intent b/c freeze.
-    defender: using crowdstrike" -> [(["Intune"], "no intent b/c freeze"), (["Defender"], "using crowdstrike")]."""
+    """A led line's text cut where a sentence or clause leads with other workloads: "intune: no intent b/c freeze.
+    defender: using crowdstrike" -> [(["Intune"], "no intent b/c freeze"), (["Defender"], "using crowdstrike")];
+    "Teams is live; SharePoint TBD" -> Teams, then SharePoint Online."""
     pieces: list[tuple[list[str], list[str]]] = [(named, [])]
     for sentence in _SENTENCE_SPLIT_RE.split(rest):
-        lead = _lead(sentence.strip()) if sentence.strip() else None
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        lead = _lead(sentence)
         if lead is not None and lead[0] != pieces[-1][0] and not _is_scope_sentence(sentence):
             pieces.append((lead[0], [lead[1]]))
-        else:
-            pieces[-1][1].append(sentence.strip())
+            continue
+        for workloads, clause in _clauses(sentence, carry=pieces[-1][0]):
+            if workloads != pieces[-1][0] and _leads_with(clause):
+                pieces.append((workloads, [clause]))
+            else:
+                pieces[-1][1].append(clause)
     return [(w, " ".join(t)) for w, t in pieces if " ".join(t).strip()]
 
 
-def _clauses(sentence: str) -> list[tuple[list[str], str]]:
+def _leads_with(clause: str) -> bool:
+    hits = _mentions(clause)
+    return bool(hits) and len(clause[: hits[0][0]].split()) <= 1
+
+
+def _clauses(sentence: str, carry: list[str] | None = None) -> list[tuple[list[str], str]]:
     """A sentence naming several workloads cut into clauses, each with the workloads it names; a clause naming
     none, or naming one only in passing (not within its first words), joins the one before it. "Intent is real
     for Teams, SharePoint not yet decided" -> two clauses; "For Intune, they are blocked because laptops are still
-    on Windows 10 builds" -> one, about Intune."""
-    parts = [p for p in _CLAUSE_SPLIT_RE.split(sentence) if p and p.strip()]
-    out: list[tuple[list[str], str]] = []
+    on Windows 10 builds" -> one, about Intune. Clauses before the first workload go to `carry` when given (the
+    workload a led line is about), else to the first clause that names one."""
+    parts, at = [], 0  # the clauses with the separator that ends each, so joining them keeps the punctuation
+    for m in _CLAUSE_SPLIT_RE.finditer(sentence):
+        parts.append(sentence[at : m.end()])
+        at = m.end()
+    parts.append(sentence[at:])
+    parts = [p for p in parts if p.strip(" ,;–—-")]
+    out: list[tuple[list[str], str]] = [(carry, "")] if carry else []
+    before: list[str] = []
     for part in parts:
         hits = _mentions(part)
         named = list(dict.fromkeys(w for _, _, w in hits))
         leads = bool(hits) and len(part[: hits[0][0]].split()) <= 3
         if named and (leads or not out):
-            out.append((named, part))
+            out.append((named, "".join([*before, part])))
+            before = []
         elif out:
-            out[-1] = (out[-1][0], out[-1][1] + ", " + part)
-    if not out:
-        return []
-    if len(out) == 1:
+            out[-1] = (out[-1][0], out[-1][1] + part)
+        else:
+            before.append(part)
+    out = [(w, _CLAUSE_END_RE.sub("", t)) for w, t in out if t.strip(" ,;–—-")]
+    if len(out) == 1 and carry is None:
         # one clause: it is about the workloads it leads with ("Teams broad rollout after mail"), or all it names
         hits = _mentions(sentence)
         leading = [w for start, _, w in hits if len(sentence[:start].split()) <= 3]
@@ -397,3 +420,22 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
                 intent.note = intent_note(intent.workload, [unresponsive.text], "Status Unknown", intent.reason)
                 intent.sources = _dedupe_sources([*intent.sources, unresponsive.source()])
     return intents
+
+
+def intent_open_items(intents: list[ServiceIntent], existing: list[OpenItem]) -> list[OpenItem]:
+    """Agenda item c's question for each workload in scope the call said nothing about (Status Unknown, no
+    reason), when the open items do not already ask it for every workload (item c wholly unanswered).
+
+    Returns new OpenItem(agenda_item="c") entries, one per such workload, in the intents' order. Source of the
+    question: the seed's agenda item c (validate intent for the RFA or Health workloads; why blocked / no intent)."""
+    if any(o.agenda_item == "c" for o in existing):
+        return []
+    return [
+        OpenItem(
+            text=f"Confirm the customer's intent for {i.workload} (in scope, not discussed on the call), and why if "
+            "it is blocked or has no intent.",
+            agenda_item="c",
+        )
+        for i in intents
+        if i.status == "Status Unknown" and i.reason is None
+    ]
