@@ -40,7 +40,11 @@ _RECAP = re.compile(
 _LEADING_OWNER = re.compile(r"^(?:AI\s+)?([A-Z][\w'’-]*|me|I)\s*(?:\s(?:to|will)\s|:\s|\s[–-]\s)\s*(?=\w)")
 _TRAILING_OWNER = re.compile(r"\s*(?:\(([A-Z][\w'’-]*)\)|\s[–-]\s([A-Z][\w'’-]*))$")
 _FM_WORD = re.compile(r"\b(?:the )?FM\b")
-_ASK_OWNER = re.compile(r"\(\s*ask ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)\s*\)")
+# "(ask Lena)", "(Kasia to check)", "(Keisha checking)": who answers an open item, in the note's own words
+_ASK_OWNER = re.compile(
+    r"\(\s*(?:ask ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)|([A-Z][\w'’-]+) (?:to check|to confirm|checking|will check))\s*\)"
+    r"|\s([A-Z][\w'’-]+) (?:to check|to confirm|is checking|will check)\.?$"
+)
 
 # Intent in plain words for the field (issue 10: no FTOP status codes in the follow-up). Keys are the schema's
 # L1 statuses and L2 reasons (schemas.py); the words are what an FM would write to the account team.
@@ -194,11 +198,14 @@ class Call:
             raw = one_line(o.text)
             owner_name = o.owner
             if not owner_name and (m := _ASK_OWNER.search(raw)):
-                owner_name = m.group(1)
+                owner_name = m.group(1) or m.group(2) or m.group(3)
                 raw = _ASK_OWNER.sub("", raw)
             text = question(raw)
             if len(words_key(text).split()) < 4 and o.sources:
                 text = with_context(text, o.sources[0].text)
+            parts = sentences(text)
+            if len(parts) > 1:  # only what is not said already (an intent line, a step)
+                text = " ".join(p for p in parts if not ledger.seen(p))
             if not text or not ledger.claim(text):
                 continue
             mine = roster.is_fm(owner_name)

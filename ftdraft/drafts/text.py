@@ -59,6 +59,7 @@ def expand(text: str) -> str:
 
 _MARKUP = re.compile(r"\*\*|__|`|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w)|[☐☑✓✔🙃🙂😬]\s?")
 # "[11/17/2026 2:30 PM] Beatriz Ocampo: " at the start of a pasted Teams chat line.
+_AGENDA_LETTER = re.compile(r"^[A-Na-n][.)]\s+(?=[A-Za-z])")  # "H. partner / FRP didn't get to it" (OneNote)
 _CHAT_PREFIX = re.compile(r"^\[[^\]]{3,40}\]\s*(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}:\s*)?")
 _STATUS = r"(?:in progress|in-progress|blocked|no intent|status unknown|unknown|duplicate(?:/invalid)?)"
 # "In Progress / Migration." or "In Progress (Migration);" left at the start once the workload label is gone.
@@ -94,10 +95,9 @@ _SPACES = re.compile(r"\s+")
 _WORDS = re.compile(r"[a-z0-9]+")
 # "Harriet to get…", "I'll send…", "Sam (FTA) to run…", "TODO follow up…": an action, which the next steps carry.
 _TASK = re.compile(
-    r"^(?:todo\b|ai\b|action\b|follow[ -]up\b|i'?ll\b|i will\b|we'?ll\b|we will\b|"
-    r"(?:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,2}(?:\s*\([A-Z]{2,4}\))?|me|fm)\s+"
-    r"(?:to|will|'ll|’ll|is going to|said (?:he|she|they)'?d|can|should)\s+\w)",
-    re.IGNORECASE,
+    r"^(?:(?i:todo|ai|action|follow[ -]up|i'?ll|i will|we'?ll|we will)\b|"
+    r"(?:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,2}(?:\s*\([A-Z]{2,4}\))?|(?i:me|fm))\s+"
+    r"(?i:to|will|'ll|’ll|is going to|said (?:he|she|they)'?d|can|should)\s+\w)"
 )
 _NONE_ANSWER = re.compile(
     r"^(?:none|n/?a|no|nope|nil|not applicable|none known|nothing|no one|nobody|not discussed)"
@@ -199,8 +199,8 @@ def status_prefix(text: str) -> str:
 @lru_cache(maxsize=8192)
 def question(text: str) -> str:
     """An open item as a question or request: shorthand expanded, the note's "nobody sure, check" tail dropped."""
-    body = _CHAT_PREFIX.sub("", strip_markup(text))
-    body = _ASK_PREFIX.sub("", _STATUS_LABEL.sub("", body))
+    body = _AGENDA_LETTER.sub("", _CHAT_PREFIX.sub("", strip_markup(text)))
+    body = _AGENDA_LETTER.sub("", _ASK_PREFIX.sub("", _STATUS_LABEL.sub("", body)))
     if body.count("?") == 1:
         body = _PAREN_QUESTION.sub(r": \1", body)  # "E5 (how many?)"
         body = _PAREN_QUESTION_NOTE.sub(r": \1 \2", body)  # "harakeke digital (frp? jd thinks yes)"
