@@ -94,7 +94,24 @@ _GROUP_JOIN_RE = re.compile(r"\s*(?:\+|&|/|\band\b|\bund\b|\bet\b)\s*", re.I)
 _ASK_YOU_RE = re.compile(r"(?:(?:can|could|would|will) you\s+|pls\s+|please\s+|plz\s+)", re.I)
 # Words after which a name is still the subject of what follows ("and Omar will …", "actually Grace will …").
 _SUBJECT_OK = frozenset(
-    {"and", "also", "then", "so", "but", "actually", "ok", "yes", "now", "ai", "todo", "next", "und"}
+    {
+        "and",
+        "also",
+        "then",
+        "so",
+        "but",
+        "actually",
+        "ok",
+        "yes",
+        "now",
+        "ai",
+        "todo",
+        "next",
+        "und",
+        "the",
+        "our",
+        "their",
+    }
 )
 _QUESTION_WORDS = frozenset({"when", "what", "where", "why", "how", "who", "does", "do", "is", "are", "did", "which"})
 _ARROW_RE = re.compile(r"\s*(?:->|→|=>|—|–|\s-)\s*")
@@ -373,6 +390,9 @@ class OwnerReader:
                 continue
             before = text[max(offset, w.start - 40) : w.start].rstrip(" @*[]☐(").lower()
             word_before = _LAST_WORD_RE.search(before)
+            article = word_before is not None and word_before.group(1) in ("the", "our", "their")
+            if article and text[offset : w.start].strip(" -•*").lower() != word_before.group(1):  # type: ignore[union-attr]
+                continue  # "who the AE will be": an article mid-sentence starts no subject
             if word_before and word_before.group(1) not in _SUBJECT_OK:
                 continue  # "add me and Sandeep to …", "from Colleen by …": an object, not the owner
             owners = group
@@ -542,18 +562,26 @@ def apply_overrides(readings: list[tuple[ActionItem, int, int]]) -> list[ActionI
     """Later parts override earlier ones: an action of a later part (a mail reply, an inline correction) replaces an
     earlier action of the same owner about the same thing (first content word). Source: corpus README."""
     keep: list[ActionItem | None] = []
-    latest: dict[tuple[str | None, str], list[tuple[int, int]]] = {}  # (owner, topic) -> [(part, index in keep)]
+    # (owner, topic) -> (the latest part seen, the indices in keep of that part's items): linear in the items
+    latest: dict[tuple[str | None, str], tuple[int, list[int]]] = {}
     for item, part, _no in readings:
         key = (item.owner, _topic(item.action) or "")
-        newer = False
-        if key[1]:
-            for old_part, k in latest.get(key, []):
-                if old_part < part:
-                    keep[k] = None
-                elif old_part > part:
-                    newer = True  # a later part already says this: the older text is overridden
-            latest.setdefault(key, []).append((part, len(keep)))
-        keep.append(None if newer else item)
+        if not key[1]:
+            keep.append(item)
+            continue
+        seen = latest.get(key)
+        if seen is not None and seen[0] > part:
+            keep.append(None)  # a later part already says this: the older text is overridden
+            continue
+        if seen is not None and seen[0] < part:
+            for k in seen[1]:
+                keep[k] = None
+            seen = None
+        if seen is None:
+            latest[key] = (part, [len(keep)])
+        else:
+            seen[1].append(len(keep))
+        keep.append(item)
     return [item for item in keep if item is not None]
 
 

@@ -280,6 +280,7 @@ class People:
             or self._by_nickname(low)
             or self._by_initials(low)
             or self._by_prefix(low)
+            or self._by_surname(low)
         )
         if person is None and " " not in t and low in self.name_pool:
             full = self.name_pool[low]
@@ -306,11 +307,19 @@ class People:
         for a in self.attendees:
             if not a.name:
                 continue
-            first = _name_parts(a.name)[0]
+            parts = _name_parts(a.name)
+            first = parts[0]
             forms |= {first, first.split("-")[0], *sp.initials(a.name)}
+            if len(parts) > 1:
+                forms.add(parts[-1])  # a surname alone, as some notes write owners ("OKAFOR-BLAIR – …")
             forms |= {nick for nick, formal in sp.nicknames().items() if first in formal}
         skip = sp.not_names() | set(sp.role_titles())
         return {f for f in forms if len(f) > 1 and f not in skip}
+
+    def _by_surname(self, low: str) -> Attendee | None:
+        """ "OKAFOR-BLAIR" for Tunde Okafor-Blair: a multi-word name's last word, for exactly one attendee."""
+        hits = [a for a in self.attendees if a.name and len(p := _name_parts(a.name)) > 1 and p[-1] == low]
+        return hits[0] if len(hits) == 1 else None
 
     def _by_prefix(self, low: str) -> Attendee | None:
         """ "Ruth Ann" for Ruth Ann McAllister, "ana" for Ana-Lucía Ferreira: the start of exactly one name."""
@@ -506,6 +515,7 @@ _NOT_LOWER_NAME_WORDS = frozenset(_NOT_LOWER_NAMES) | {
     "aligned", "assigned", "is", "was", "no", "and", "thinks", "says", "knows", "said", "has", "had", "for", "with",
 }  # fmt: skip
 _PAREN_NAME_RE = re.compile(r"\s*\(([^\W\d_]+(?:['’\-][^\W\d_]+)*(?: [^\W\d_]+(?:['’\-][^\W\d_]+)*){1,3})\)")
+_INVERTED_RE = re.compile(r"(?:^|[;:]\s*)([A-Z][^\W\d_]*(?:['’\-][^\W\d_]+)*),\s*$")
 _CODES_RE = re.compile(rf"\b(?:{_ROLE_CODES})\b")
 _UNKNOWN_AFTER_RE = re.compile(r"\s*(?:=|:|\bis\b|-)?\s*(?:\?+|tbd\b|tbc\b|unknown\b|none\b|vacant\b)", re.I)
 _ALIAS_AFTER_RE = re.compile(r"\s*=\s*([A-Z][A-Za-z\-]{1,5})\b")
@@ -640,6 +650,8 @@ def find_people_spans(lines: list[Line], people: People) -> None:
             if m := _ALIAS_AFTER_RE.match(text, end if paren < 0 else paren + 1):
                 alias = m.group(1)
             name = None if person.kind == "ME" else person.value
+            if name and " " not in name and (inv := _INVERTED_RE.search(text, 0, person.start)):
+                name = f"{name} {inv.group(1)}"  # "Okafor-Blair, Tunde (ATS)": surname first, as Outlook lists
             people.add_spanned(name, role.value, line, present, alias, me=person.kind == "ME")
         prev = line
     if not people.fm_names and people.first_speaker:

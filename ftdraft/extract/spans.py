@@ -47,6 +47,13 @@ def role_titles() -> dict[str, str]:
 
 
 @cache
+def role_words() -> frozenset[str]:
+    """Every word of every role title and code, lowercase ("account", "technology", "strategist", "ats"): never
+    part of a person's name ("the Account Technology Strategist will …")."""
+    return frozenset(w for title in role_titles() for w in title.split())
+
+
+@cache
 def me_words() -> frozenset[str]:
     """Words that name the FM as an owner, lowercase (me, i, myself, fm, ich, moi, ...)."""
     return frozenset(w.lower() for entry in load_data("me_words")["me"] for w in entry["words"])
@@ -100,7 +107,7 @@ def is_name_word(word: str) -> bool:
         and any(c.islower() for c in word[1:])
         and not _CONTRACTION_RE.search(word)
         and word.lower() not in not_names()
-        and word.lower() not in role_titles()
+        and word.lower() not in role_words()
     )
 
 
