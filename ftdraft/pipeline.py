@@ -6,9 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from . import guards
 from .config import EngineChoice, Settings, get_settings
-from .extract import extract_facts
 from .inputs import check_notes
 from .schemas import DRAFT_NAMES, CallFacts, Check, DraftBundle, Engagement, Flag, Person, Provenance
 
@@ -57,6 +55,7 @@ def offline_bundle(
 ) -> DraftBundle:
     """The deterministic engine end to end: no model, no network, no key."""
     from .drafts import render_drafts
+    from .extract import extract_facts
 
     engagement, facts = extract_facts(notes, engagement or Engagement(), agenda_answers or {})
     drafts = render_drafts(engagement, facts)
@@ -100,6 +99,8 @@ def build_bundle(
                 part: p.model_copy(update={"fallback_reason": reason}) for part, p in bundle.provenance.items()
             }
         say("Drafts ready")
+        from . import guards
+
         return guards.guard_bundle(flag_unknown_fm(bundle), notes, agenda_answers, engagement)
     bundle = _model_bundle(
         notes,
@@ -110,6 +111,8 @@ def build_bundle(
         say=say,
         on_follow_up_token=on_follow_up_token,
     )
+    from . import guards  # imported while the extraction request was in flight (llm.drafting.prepare_drafting)
+
     secrets = guards.secret_values() + guards.secret_values(settings)  # the key this run used, wherever it came from
     return guards.guard_bundle(flag_unknown_fm(bundle), notes, agenda_answers, engagement, secrets=secrets)
 
@@ -125,7 +128,9 @@ def _model_bundle(
     on_follow_up_token: TokenSink | None,
 ) -> DraftBundle:
     """The model path: one extraction call with the notes, then every draft from the facts in parallel.
-    Everything shares one time budget (Settings.total_budget); each part falls back on its own."""
+    Everything shares one time budget (Settings.total_budget); each part falls back on its own. The rules
+    engine, the guardrails and the openai SDK load while the extraction request is in flight."""
+    from . import guards
     from .llm import Budget, total_usage
     from .llm.drafting import draft_with_model, prepare_drafting
     from .llm.extraction import extract_with_model
@@ -137,14 +142,27 @@ def _model_bundle(
         model = model_from_settings(settings)
     say(f"Reading the notes with the model ({model.name})")
     given = engagement
+    rules: list[CallFacts] = []  # the rules engine's facts for the notes, read while the request was in flight
     engagement, facts, extraction = extract_with_model(
-        model, notes, engagement, agenda_answers, settings=settings, budget=budget, while_waiting=prepare_drafting
+        model,
+        notes,
+        engagement,
+        agenda_answers,
+        settings=settings,
+        budget=budget,
+        while_waiting=prepare_drafting,
+        rules_facts=rules,
     )
     fact_checks: list[Check] = []
     if extraction.engine == "llm" and not extraction.fallback_reason:
         # A model can obey orders pasted in the notes: its owners, dates and statuses must be what the cited
         # lines say, or what the offline engine reads there (guards/model_facts.py).
-        offline_facts = extract_facts(notes, given, agenda_answers)[1]
+        if rules:
+            offline_facts = rules[0]
+        else:
+            from .extract import extract_facts
+
+            offline_facts = extract_facts(notes, given, agenda_answers)[1]
         facts, fact_checks = guards.check_model_facts(notes, facts, offline_facts, engagement)
     say("Writing the drafts with the model")
     drafts, provenance, checks = draft_with_model(
@@ -188,4 +206,6 @@ def redraft(
             "generated_at": _now(),
         }
     )
+    from . import guards
+
     return guards.guard_bundle(bundle, notes, agenda_answers, engagement, trusted_facts=True)
