@@ -421,8 +421,8 @@ def build_request(
 
 def prepare_drafting() -> None:
     """What the drafting round needs before its first request, done while the extraction request is in
-    flight: the offline drafts engine imported and the draft prompts compiled."""
-    from .. import drafts  # noqa: F401  (imported for its load time)
+    flight: the offline drafts engine and the guardrails imported, the draft prompts compiled."""
+    from .. import drafts, guards  # noqa: F401  (imported for their load time)
     from ..templating import environment
 
     env = environment()

@@ -14,7 +14,6 @@ from typing import Any
 
 from ..agenda import AGENDA_BY_KEY, agenda_for
 from ..config import Settings
-from ..extract import extract_facts
 from ..schemas import REASONS_BY_STATUS, AgendaAnswer, CallFacts, Engagement, OpenItem, Provenance, Source
 from ..templating import render
 from .interface import (
@@ -80,9 +79,12 @@ def extract_with_model(
     settings: Settings,
     budget: Budget,
     while_waiting: Callable[[], Any] | None = None,
+    rules_facts: list[CallFacts] | None = None,
 ) -> tuple[Engagement, CallFacts, Provenance]:
     """(engagement, facts, provenance): the model's facts when valid, else the rules engine's, with the reason.
-    while_waiting: work to do while the request is in flight (the pipeline prepares the drafting round)."""
+    while_waiting: work to do while the request is in flight (the pipeline prepares the drafting round).
+    rules_facts: a list that receives the rules engine's facts for the notes (what the guardrails compare
+    the model's facts with), so they are not read twice."""
     started = time.monotonic()
     # The prompt carries the engagement as the FM gave it (the model reads the notes itself), so the
     # request leaves at once and the rules engine runs while it is in flight.
@@ -95,7 +97,11 @@ def extract_with_model(
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftdraft-extract") as pool:
         future = pool.submit(call_model, model, request, parse, settings=settings, budget=budget, reask=reask_message)
+        from ..extract import extract_facts  # the rules engine loads while the request is in flight
+
         engagement, offline_facts = extract_facts(notes, engagement, agenda_answers)
+        if rules_facts is not None:
+            rules_facts.append(offline_facts)
         model.prepare()  # e.g. the SDK the drafting round needs, imported while the request is in flight
         if while_waiting is not None:
             while_waiting()
