@@ -142,3 +142,11 @@ def test_prose_with_several_owners_and_pronouns() -> None:
         ("FM", date(2026, 11, 25)),
         ("Robert Kaczmarek", None),
     }
+
+
+def test_an_ambiguous_date_is_read_day_first_in_a_day_first_note_and_flagged_with_both_readings() -> None:
+    facts = _facts("Actions\n- Nadia to send the deck by 1/8\n- Omar to confirm the count by 13/12\n")
+    deck = next(a for a in facts.action_items if "deck" in a.action)
+    assert deck.due == date(2027, 8, 1)  # 13/12 shows the day-first habit
+    flag = next(f for f in facts.flags if "1/8" in f.message)
+    assert "2027-01-08" in flag.message and "2027-08-01" in flag.message
