@@ -171,6 +171,27 @@ METRICS: tuple[tuple[str, str], ...] = (
 )
 
 
+def property_pass_rate(scenarios: int = 200, seed: int = 8) -> str:
+    """Of `scenarios` random scenarios, each rendered in two independently drawn surface forms, how many read back
+    to the scenario both times (the metamorphic property of tests/test_reader_property.py)."""
+    import random
+
+    from test_reader_property import check, random_scenario, render
+
+    rng = random.Random(seed)
+    passed = 0
+    for _ in range(scenarios):
+        people, tasks = random_scenario(rng)
+        try:
+            for _ in range(2):
+                notes = render(people, tasks, rng.choice)
+                check(extract_facts(notes, Engagement(), {})[1], people, tasks, notes)
+        except AssertionError:
+            continue
+        passed += 1
+    return f"{passed}/{scenarios} scenarios read back both ways = {passed / scenarios:.0%}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="list every miss (tuned and outside corpora only)")
@@ -207,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Outside corpus: {len(outside)} notes in tests/fixtures/corpus (written independently of the code)")
         for key, label in METRICS:
             print(f"  {label:<48} {getattr(outside_report, key).figure()}")
+    print(f"Property test (tests/test_reader_property.py): {property_pass_rate()}")
     if args.details:
         # the blind set's misses are never printed: reading them is tuning on them
         for title, rep in (
