@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeGuard
 
-from ..guards.audience import usage_figure
+from ..guards.audience import usage_family
 from ..schemas import MANDATORY_ROLES, OPTIONAL_ROLES, Audience, Email, Engagement, Person, Recipient
 from ..templating import render
 
@@ -44,7 +44,7 @@ def field_safe(text: str) -> bool:
     if not _DIGIT.search(text):
         return not percent
     # the audience guard's reading too ("400 of 3,100 mailboxes moved"), so the guard never has to cut a line
-    return not (percent or _USAGE_WORD.search(text) or usage_figure(text))
+    return not (percent or _USAGE_WORD.search(text) or usage_family(text))
 
 
 def first_name(name: str) -> str:
