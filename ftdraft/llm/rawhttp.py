@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -43,6 +45,22 @@ class RawUnreadable(Exception):
     """A 2xx reply whose body is not a JSON object."""
 
 
+def tls_context(url: str) -> ssl.SSLContext | None:
+    """For https: the CA bundle the SDK's httpx client trusts (certifi's; SSL_CERT_FILE when set), so both
+    transports accept the same servers. None for http."""
+    if not url.lower().startswith("https:"):
+        return None
+    cafile = os.environ.get("SSL_CERT_FILE")
+    if not cafile:
+        try:
+            import certifi
+
+            cafile = certifi.where()
+        except ImportError:
+            cafile = None
+    return ssl.create_default_context(cafile=cafile)
+
+
 def post_json(url: str, headers: dict[str, str], body: dict[str, Any], timeout: float) -> dict[str, Any]:
     """POST `body` as JSON to `url` and return the JSON reply. Raises RawStatusError, RawTimeout,
     RawConnectionError or RawUnreadable."""
@@ -51,7 +69,7 @@ def post_json(url: str, headers: dict[str, str], body: dict[str, Any], timeout: 
     for name, value in {"Content-Type": "application/json", "Accept": "application/json", **headers}.items():
         req.add_header(name, value)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with urllib.request.urlopen(req, timeout=timeout, context=tls_context(url)) as resp:
             raw = resp.read()
     except urllib.error.HTTPError as exc:
         text = exc.read().decode("utf-8", "replace")
