@@ -261,10 +261,17 @@ def invite_to_ics(
 # ---------------------------------------------------------------- Markdown
 
 
+_MD_INLINE_RE = re.compile(r"([\\`*_\[\]|~])")  # what could open a link, an image, emphasis, code or a table
+_AUTOLINK_RE = re.compile(r"\b(https?|ftp)(:)|\b(www)(\.)", re.IGNORECASE)
+
+
 def _md(text: str | None) -> str:
-    """Note or model text set outside a code fence: HTML and image syntax become inert text, so a hostile
-    line in the notes can never render as live markup or fetch an outside image in bundle.md."""
-    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("![", "!\\[")
+    """Note or model text set outside a code fence: HTML, links, images, emphasis and bare URLs become inert text
+    (entities and backslash escapes), so a hostile line in the notes or a model's fact can never render as live
+    markup, a link or an outside image in bundle.md. Control characters are gone (clean_text)."""
+    text = _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_INLINE_RE.sub(r"\\\1", text)
+    return _AUTOLINK_RE.sub(lambda m: f"{m.group(1) or m.group(3)}\\{m.group(2) or m.group(4)}", text)
 
 
 def _fence(text: str) -> str:
@@ -294,7 +301,8 @@ def _person(p: Any) -> str:
     if getattr(p, "title", None):
         bits.append(f"– {_md(p.title)}")
     if getattr(p, "email", None):
-        bits.append(f"<{_md(p.email)}>")
+        shown = _md(p.email).replace("@", "\\@")  # shown, never an autolink
+        bits.append(f"&lt;{shown}&gt;")
     return " ".join(bits)
 
 
@@ -325,7 +333,7 @@ def _invite_md(title: str, invite: CalendarInvite) -> list[str]:
         f"- **Optional:** {_recipients(invite.optional)}",
         f"- **When:** {invite.start.isoformat() if invite.start else 'not set (placeholder in the .ics)'}, "
         f"{invite.duration_minutes} min" + (f", repeats `{invite.rrule}`" if invite.rrule else ""),
-        f"- **Where:** {invite.location}",
+        f"- **Where:** {_md(invite.location)}",
         "",
         *_block(invite.description),
         "",
@@ -356,12 +364,12 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
     if e.rfa_id or e.rfa_summary:
         out.append(f"- **RFA:** {('#' + _md(e.rfa_id)) if e.rfa_id else ''} {_md(e.rfa_summary)}".rstrip())
     if e.health_red_areas:
-        out.append(f"- **Health red areas:** {', '.join(e.health_red_areas)}")
+        out.append(f"- **Health red areas:** {', '.join(_md(a) for a in e.health_red_areas)}")
     out += [
         f"- **Call date:** {e.call_date.isoformat() if e.call_date else 'unknown'}",
         f"- **FM:** {_person(e.fm) if e.fm else 'unknown'}",
         f"- **FTA:** {_person(e.fta) if e.fta else 'none aligned / unknown'}",
-        f"- **Workloads:** {', '.join(e.workloads) or 'none recorded'}",
+        f"- **Workloads:** {', '.join(_md(w) for w in e.workloads) or 'none recorded'}",
         "- **Account team:** " + ("; ".join(_person(p) for p in e.account_team) or "none recorded"),
         "- **Customer contacts:** " + ("; ".join(_person(p) for p in e.customer_contacts) or "none recorded"),
         "",
@@ -377,7 +385,7 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
         for a in sorted(f.agenda, key=lambda x: x.item):
             title = a.title or (AGENDA_BY_KEY[a.item].title if a.item in AGENDA_BY_KEY else "")
             answer = _md(a.answer) if a.answered and a.answer else "_not answered_"
-            out.append(f"- **{a.item}. {title}:** {answer}{_src(a.sources)}")
+            out.append(f"- **{_md(a.item)}. {_md(title)}:** {answer}{_src(a.sources)}")
         out.append("")
     if f.intents:
         out += ["### Service intent", ""]
@@ -395,7 +403,7 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
         out.append("- none found")
     out += ["", "### Open items", ""]
     for o in f.open_items:
-        tag = f"[{o.agenda_item}] " if o.agenda_item else ""
+        tag = f"\\[{_md(o.agenda_item)}\\] " if o.agenda_item else ""
         owner = f" (owner: {_md(o.owner)})" if o.owner else ""
         out.append(f"- {tag}{_md(o.text)}{owner}{_src(o.sources)}")
     if not f.open_items:
@@ -414,7 +422,7 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
     out += _facts_md("Migration source", f.migration_source)
     out += _facts_md("Partner", f.partner)
     if f.compete:
-        out += ["### Compete", "", *(f"- **{c.product}:** {_md(c.text)}{_src(c.sources)}" for c in f.compete), ""]
+        out += ["### Compete", "", *(f"- **{_md(c.product)}:** {_md(c.text)}{_src(c.sources)}" for c in f.compete), ""]
     out += _facts_md("Additional tenants", f.additional_tenants)
     out += _facts_md("Political changes", f.political_changes)
     out += _facts_md("FastTrack process", f.fasttrack_process)
@@ -430,7 +438,7 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
     if f.teams_channel:
         out += _facts_md("Teams channel", [f.teams_channel])
     out += ["### Flags (unknown, needs the FM)", ""]
-    out += [f"- **{fl.field}:** {_md(fl.message)}{_src(fl.sources)}" for fl in f.flags] or ["- none"]
+    out += [f"- **{_md(fl.field)}:** {_md(fl.message)}{_src(fl.sources)}" for fl in f.flags] or ["- none"]
     out += ["", "## Drafts", "", "### Prep checklist", ""]
     out += [f"- [{'x' if item.done else ' '}] {_md(item.text)}" for item in d.prep.items]
     out.append("")
@@ -448,7 +456,7 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
     out += ["## Checks", ""]
     if bundle.checks:
         for c in bundle.checks:
-            hint = f" → {c.suggestion}" if c.suggestion else ""
+            hint = f" → {_md(c.suggestion)}" if c.suggestion else ""
             out.append(f"- **{c.severity}** `{c.rule}` in {c.draft}: {_md(c.text)}{hint}")
     else:
         out.append("- none")
@@ -460,8 +468,8 @@ def bundle_to_markdown(bundle: DraftBundle) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for part, p in bundle.provenance.items():
-        reason = _md(p.fallback_reason).replace("|", "\\|") or "—"
-        out.append(f"| {part} | {p.engine} | {p.model or '—'} | {p.attempts} | {reason} |")
+        reason = _md(p.fallback_reason) or "—"  # _md escapes "|" too
+        out.append(f"| {part} | {p.engine} | {_md(p.model) or '—'} | {p.attempts} | {reason} |")
     if bundle.tokens is not None:
         out += ["", f"Model tokens: {token_summary(bundle.tokens)}."]
     return "\n".join(out).rstrip() + "\n"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +30,7 @@ from openai_stub_server import StubServer, stub_settings
 
 from ftdraft import guards
 from ftdraft.config import Settings
-from ftdraft.export import write_exports
+from ftdraft.export import bundle_to_markdown, write_exports
 from ftdraft.llm import PROMPT_CANARY
 from ftdraft.pipeline import build_bundle
 from ftdraft.schemas import DraftBundle, Engagement
@@ -215,3 +217,97 @@ def test_the_page_renders_no_user_text_as_html(tmp_path, monkeypatch: pytest.Mon
             assert not re.search(r"(?<!\\)<\s*/?[a-zA-Z]", body), (type(n).__name__, body[:200])
             assert not re.search(r"(?<!\\)!\[", body), (type(n).__name__, body[:200])
             assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", body), (type(n).__name__, body[:200])  # no live link
+
+
+# ---------------------------------------------------------------- live markup (security cases 5 and 6)
+
+SECURITY_CASES = Path(__file__).resolve().parent / "fixtures" / "cases" / "security"
+CONTOSO = next(p for p in EXAMPLES if "contoso" in p.name).read_text(encoding="utf-8")
+LIVE_HTML_RE = re.compile(r"<(?:a|img|script|svg|details|iframe|object|embed|video|audio)\b", re.IGNORECASE)
+
+
+def rendered_html(md: str) -> str:
+    """bundle.md as a CommonMark renderer with GFM tables shows it (markdown-it-py, also what rich uses)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").render(md)
+
+
+def assert_inert_markdown(md: str) -> None:
+    html = rendered_html(md)
+    assert not LIVE_HTML_RE.search(html), LIVE_HTML_RE.search(html).group(0)  # type: ignore[union-attr]
+    assert "ontoggle" not in html.replace("ontoggle=alert", "") or "&lt;details" in html
+    # no bare URL a GFM renderer would auto-link: every scheme or www. is broken by an escape
+    outside_fences = re.sub(r"^(`{3,})text\n.*?^\1$", "", md, flags=re.MULTILINE | re.DOTALL)
+    assert not re.search(r"\b(?:https?|ftp)://|\bwww\.", outside_fences, re.IGNORECASE)
+
+
+def test_markup_title_reproduction_is_inert_in_bundle_md(tmp_path: Path) -> None:
+    """Security case 5/6: a markdown image and link in the notes' title, HTML in the lines."""
+    notes = (SECURITY_CASES / "b6-markup-title.txt").read_text(encoding="utf-8")
+    bundle = build_bundle(notes, engine="offline")
+    md = bundle_to_markdown(bundle)
+    assert_inert_markdown(md)
+    for part in guards.iter_parts(bundle.drafts):
+        assert not guards.HTML_RE.search(part.text) and not guards.MD_IMAGE_RE.search(part.text), part.draft
+
+
+HOSTILE_FIELDS = [
+    "[click here](https://evil.example/phish)",
+    "![x](https://evil.example/p.png)",
+    "<details open ontoggle=alert(1)>x</details>",
+    "<img src=x onerror=alert(1)>",
+    "see https://evil.example/a and www.evil.example",
+    "**bold** _it_ `code` | table | ~~strike~~",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_FIELDS)
+def test_model_fact_fields_are_inert_in_bundle_md(hostile: str) -> None:
+    """Fact fields a model fills (open item tag, compete product, flag field, agenda title...) are escaped."""
+    from factories import contoso_engagement, contoso_facts
+
+    from ftdraft.schemas import CompeteProduct, Flag, OpenItem
+
+    facts = contoso_facts()
+    facts.compete.append(CompeteProduct.model_construct(product=hostile, text=hostile, sources=[]))
+    facts.flags.append(Flag.model_construct(field=hostile, message=hostile, sources=[]))
+    facts.open_items.append(OpenItem.model_construct(text=hostile, agenda_item=hostile, owner=hostile, sources=[]))
+    engagement = contoso_engagement(workloads=[hostile], health_red_areas=[hostile])
+    from ftdraft.drafts import render_drafts
+    from ftdraft.schemas import DraftBundle
+
+    bundle = DraftBundle(generated_at=datetime.now(UTC), engagement=engagement, facts=facts,
+                         drafts=render_drafts(contoso_engagement(), contoso_facts()))  # fmt: skip
+    assert_inert_markdown(bundle_to_markdown(bundle))
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_FIELDS[:4])
+def test_model_drafts_lose_live_markup_and_markdown_links(hostile: str) -> None:
+    bundle = build_bundle(CONTOSO, engine="offline")
+    bundle.drafts.intro_request.customer_blurb += f"\nFastTrack can help. {hostile}\n"
+    bundle.drafts.follow_up.body += f"\n{hostile}\n"
+    bundle.provenance = {k: p.model_copy(update={"engine": "llm"}) for k, p in bundle.provenance.items()}
+    repaired = guards.guard_bundle(bundle, CONTOSO)
+    for text in (repaired.drafts.intro_request.customer_blurb, repaired.drafts.follow_up.body):
+        assert not guards.HTML_RE.search(text) and not guards.MD_IMAGE_RE.search(text)
+        assert "](" not in text and "evil.example" not in text
+    assert any(c.rule.startswith("injection.") for c in repaired.checks)
+
+
+def test_checkbox_labels_on_the_page_are_inert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Security case 5 on the real page: the prep checklist's labels (they render markdown) carry no link/image."""
+    monkeypatch.setenv("FTDRAFT_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.setenv("FTDRAFT_ENGINE", "offline")
+    from ftdraft.config import get_settings
+
+    get_settings.cache_clear()
+    at = open_app()
+    notes = (SECURITY_CASES / "b6-markup-title.txt").read_text(encoding="utf-8")
+    at = draft_notes(at, engagement_id(at), notes)
+    labels = [c.label for c in at.checkbox] + [e.label for e in at.expander]
+    assert labels
+    for label in labels:
+        assert not re.search(r"(?<!\\)[\[\]<]|(?<!\\)!(?=\\?\[)", label), label
+        assert "https://" not in label and "<img" not in label.lower()
+    get_settings.cache_clear()

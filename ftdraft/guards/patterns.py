@@ -52,10 +52,14 @@ INTERNAL_TOOL_RE = re.compile(
 
 # Injection leftovers in drafts: live markup, markdown images (they fetch a URL when rendered), leaked instructions.
 HTML_RE = re.compile(
-    r"<\s*/?\s*(?:script|iframe|img|object|embed|style|svg|link|meta|form|input|a|body|html|base|video|audio)\b[^>]*>|"
-    r"\bjavascript\s*:|\bon(?:error|load|click|mouseover)\s*=",
+    r"<\s*/?\s*(?:script|iframe|img|object|embed|style|svg|link|meta|form|input|a|body|html|base|video|audio|details|"
+    r"summary|marquee|frame|frameset|applet|template|math|dialog|textarea|select|button|source|track|picture|"
+    r"noscript|isindex|keygen|bgsound|image)\b[^>]*>|"
+    r"\b(?:javascript|vbscript|livescript)\s*:|\bdata\s*:\s*text/html|\bon[a-z]{4,}\s*=",
     re.IGNORECASE,
 )
+# A markdown link: "[text](url)" (images are MD_IMAGE_RE). Drafts are plain text: it becomes "text (url)".
+MD_LINK_RE = re.compile(r"(?<!!)\[([^\]\n]{0,200})\]\(\s*<?([^)\s>]*)>?[^)\n]*\)")
 SCRIPT_BLOCK_RE = re.compile(r"<\s*(script|style)\b[^>]*>.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
 MD_IMAGE_RE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?[^)\n]*\)")
 MD_REF_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\[[^\]\n]*\]|^\s*\[[^\]\n]+\]:\s*https?://\S+", re.MULTILINE)

@@ -26,7 +26,16 @@ from .families import family
 from .findings import _ranked, check_bundle
 from .injection import LEAK_STAND_INS, leak_markers
 from .parts import _SENTENCE_SPLIT, _clip
-from .patterns import EMAIL_RE, HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE, SCRIPT_BLOCK_RE, URL_RE
+from .patterns import (
+    EMAIL_RE,
+    HTML_RE,
+    INSTRUCTION_RE,
+    MD_IMAGE_RE,
+    MD_LINK_RE,
+    MD_REF_IMAGE_RE,
+    SCRIPT_BLOCK_RE,
+    URL_RE,
+)
 from .vocabulary import _NUMBER_RE, _WORD_RE, COMMON_WORDS, _numbers_in, _words_in, template_vocabulary
 
 
@@ -39,7 +48,7 @@ def neutralise(text: str) -> str:
         lambda m: f"[image removed: {m.group(1)}]" if m.group(1).strip() else "[image removed]", text
     )
     text = MD_REF_IMAGE_RE.sub("[image removed]", text)
-    return text
+    return MD_LINK_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})" if m.group(2) else m.group(1), text)
 
 
 _BULLET_RE = re.compile(r"^(\s*(?:[-*•]|\d{1,2}[.)])?\s*)")

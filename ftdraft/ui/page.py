@@ -434,7 +434,10 @@ def precall_section(store: Store, eid: str, rec: Record) -> None:
         for i, item in enumerate(prep.items):
             key = k(eid, f"prep:{i}")
             seed(key, rec.ticks.get(ws.tick_key(item.text), False))
-            st.checkbox(item.text, key=key, on_change=_on_tick, args=(store, eid, ws.tick_key(item.text), key))
+            # checkbox labels render markdown: note text (the customer's name in a title) must stay inert
+            st.checkbox(
+                ws.md_escape(item.text), key=key, on_change=_on_tick, args=(store, eid, ws.tick_key(item.text), key)
+            )
     with right:
         st.subheader("Internal invite")
         edits = rec.edits
@@ -507,7 +510,7 @@ def run_draft(store: Store, settings: Settings, rec: Record, choice: EngineChoic
             stream.text("".join(tokens))
 
         def progress(message: str) -> None:
-            status.update(label=message)
+            status.update(label=ws.md_escape(message))  # names the model from the settings
             st.text(message)
 
         try:
