@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -82,6 +83,25 @@ class Report:
     call_date: Tally = field(default_factory=Tally)
     motion: Tally = field(default_factory=Tally)
     scope: Tally = field(default_factory=Tally)
+    l1_pairs: Counter[tuple[str, str]] = field(default_factory=Counter)  # (labelled L1, read L1) -> count
+
+
+L1_NAMES = ("In Progress", "Blocked", "No Intent", "Status Unknown", "Duplicate/Invalid")
+
+
+def l1_confusion(report: Report) -> str:
+    """The L1 confusion table: rows = labelled status, columns = status read ("missing" = no intent found)."""
+    cols = [*L1_NAMES, "missing"]
+    short = {
+        "In Progress": "InProg",
+        "No Intent": "NoIntent",
+        "Status Unknown": "Unknown",
+        "Duplicate/Invalid": "Dup/Inv",
+    }
+    lines = [f"    {'labelled / read':<18}" + "".join(f"{short.get(c, c):>9}" for c in cols)]
+    for want in L1_NAMES:
+        lines.append(f"    {want:<18}" + "".join(f"{report.l1_pairs[(want, got)]:>9}" for got in cols))
+    return "\n".join(lines)
 
 
 def score_case(case: Case, engagement: Engagement, facts: CallFacts, report: Report) -> None:
@@ -117,6 +137,7 @@ def score_case(case: Case, engagement: Engagement, facts: CallFacts, report: Rep
         got = intents.get(want["workload"])
         status = got.status if got else "missing"
         report.l1.add(status == want["status"], f"{n}: {want['workload']} L1 {status} != {want['status']}")
+        report.l1_pairs[(want["status"], status)] += 1
         if want.get("reason"):
             reason = got.reason if got else "missing"
             report.l2.add(reason == want["reason"], f"{n}: {want['workload']} L2 {reason} != {want['reason']}")
@@ -228,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Outside corpus: {len(outside)} notes in tests/fixtures/corpus (written independently of the code)")
         for key, label in METRICS:
             print(f"  {label:<48} {getattr(outside_report, key).figure()}")
+        print("  Intent L1 confusion, outside corpus:")
+        print(l1_confusion(outside_report))
     print(f"Property test (tests/test_reader_property.py): {property_pass_rate()}")
     if args.details:
         # the blind set's misses are never printed: reading them is tuning on them

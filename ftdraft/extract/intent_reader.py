@@ -166,12 +166,15 @@ _LEAVING_RE = re.compile(
 
 def _hits(patterns: tuple[CuePattern, ...], text: str, leaving: bool = False) -> int:
     """How many of the cues occur in text (lowercased), each counted once, skipping negated occurrences."""
-    return sum(1 for cue in patterns if _found(cue, text, leaving))
+    n = 0
+    for cue in patterns:
+        prefix = cue.prefix
+        if (prefix is None or prefix in text) and _found(cue, text, leaving):
+            n += 1
+    return n
 
 
 def _found(cue: CuePattern, text: str, leaving: bool) -> bool:
-    if cue.prefix is not None and cue.prefix not in text:
-        return False
     for m in cue.regex().finditer(text):
         before = text[max(0, m.start() - 24) : m.start()]
         if _NEGATED_RE.search(before) or (leaving and _LEAVING_RE.search(before)):
@@ -181,6 +184,18 @@ def _found(cue: CuePattern, text: str, leaving: bool) -> bool:
 
 
 def cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
+    """See _cue_scores; memoised (a note's statements are scored several times: status, reason, note sentences).
+    Callers must not mutate the returned dicts."""
+    return _cue_scores(text, workload)
+
+
+def clear_memo() -> None:
+    """Forget memoised cue scores (each extraction starts afresh, so a timing of the same notes stays honest)."""
+    _cue_scores.cache_clear()
+
+
+@lru_cache(maxsize=512)
+def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
     """(status -> score of its status-only cues, reason -> score of its cues): 1 per cue found, 2 per strong reason
     cue, 3 per strong status cue.
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .. import lexicon as lx
 from ..schemas import IntentReason, IntentStatus, OpenItem, ServiceIntent
-from .intent_reader import Reading, classify_text, explicit_label, reason_strength
+from .intent_reader import Reading, classify_text, clear_memo, explicit_label, reason_strength
 from .lines import Line
 from .scope import SCOPE_BEFORE_RE, SCOPE_RE, may_scope
 from .text import _SENTENCE_SPLIT_RE, _dedupe_sources, _label_workloads, _workloads_in, tidy
@@ -140,11 +140,12 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
         if line.header or not line.text.strip():
             topic = None
             continue
-        lowered = line.lower()
-        has_workload = lx.WORKLOAD_CUES.keys_in(lowered) if lowered else set()
         if line.in_actions:
             topic = None
             continue
+        has_workload = lx.WORKLOAD_CUES.keys_in(line.lower())
+        if not has_workload and topic is None:
+            continue  # most lines: no workload named, none being spoken about
         cells = _table_cells(line)
         if cells is not None:
             topic = None
@@ -162,7 +163,9 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             # a line under a workload's line, or a correction of it, speaks about that workload
             if topic is not None and (indent > topic[1] or correction):
                 body = _CORRECTION_RE.sub("", text).strip()
-                add(topic[0], body, line, primary=True, correction=correction or line.part > 0)
+                # an indented line of a later part (an inline "[CO]" correction, a reply) overrides the line above
+                later = topic[2] is not None and line.part > topic[2].line.part
+                add(topic[0], body, line, primary=True, correction=correction or later)
                 continue
             topic = None
             continue
@@ -401,6 +404,7 @@ def _finish(sentence: str) -> str:
 def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> list[ServiceIntent]:
     """One ServiceIntent per workload in scope, then per other workload given its own line or a status word."""
     del scope_lines  # scope sentences are recognised where they stand
+    clear_memo()
     statements, led = _statements(lines)
     intents: list[ServiceIntent] = []
     for w in dict.fromkeys([*scope, *statements]):
