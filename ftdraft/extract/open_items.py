@@ -30,6 +30,24 @@ DATA = load_data()
 ANSWER_RE = re.compile(r"^\W*(?:" + "|".join(f"(?:{e['pattern']})" for e in DATA["answer"]) + r")\W*$", re.IGNORECASE)
 OPEN_RE = re.compile("|".join(f"(?:{e['pattern']})" for e in DATA["open"]), re.IGNORECASE)
 _HEDGED_RE = re.compile(next(e["pattern"] for e in DATA["open"] if e["name"] == "hedged"), re.IGNORECASE)
+# the cues' literal prefixes (lexicon.Cue): a text holding none of them is not searched
+_OPEN_CUE = lx.Cue("|".join(e["pattern"] for e in DATA["open"]))
+_HEDGED_CUE = lx.Cue(next(e["pattern"] for e in DATA["open"] if e["name"] == "hedged"))
+
+
+def _open_cue(lowered: str) -> bool:
+    """OPEN_RE.search on a lowercased text: a substring pre-check of every cue's prefix (C speed), then only the
+    cues whose prefix occurs (the whole alternation costs ~0.2 ms a line)."""
+    return _OPEN_CUE.may_match(lowered) and _OPEN_CUE.found(lowered)
+
+
+def _hedged(lowered: str) -> bool:
+    return _HEDGED_CUE.may_match(lowered) and _HEDGED_CUE.found(lowered)
+
+
+_INLINE_QUESTION_RE = re.compile(r"\(\w+\?\)")  # "(count?)"
+
+
 # the agenda facts a hedge ("maybe", "X thinks") leaves open: environment, licenses, compete, source, partner,
 # tenants, org chart, political changes
 _FACT_TOPICS = frozenset("defghijk")
@@ -70,17 +88,15 @@ def left_open(clause: str, following: str, topics: set[str]) -> bool:
     """Whether a clause leaves its point open: it holds an open-cue ("nobody sure", "not confirmed", "didn't get to
     it"), or it is a question nothing in `following` answers ("who owns Teams?"; "Partner? none" is answered), or
     it hedges ("maybe", "X thinks") a fact the agenda asks for."""
-    if OPEN_RE.search(clause) and not (_HEDGED_RE.search(clause) and not OPEN_RE.search(_HEDGED_RE.sub("", clause))):
+    lowered = clause.lower()
+    if _open_cue(lowered) and not (_hedged(lowered) and not _open_cue(_HEDGED_RE.sub("", lowered))):
+        return True
+    if "?)" in clause and _INLINE_QUESTION_RE.search(clause):
         return True
     if clause.rstrip().endswith("?") and not clause.rstrip().endswith("??"):
         rest = following.strip()
-        return (
-            not rest
-            or is_answer(rest.split(".")[0]) is False
-            and len(rest.split()) <= 3
-            or OPEN_RE.search(rest) is not None
-        )
-    return bool(topics & _FACT_TOPICS) and _HEDGED_RE.search(clause) is not None
+        return not rest or is_answer(rest.split(".")[0]) is False and len(rest.split()) <= 3 or _open_cue(rest.lower())
+    return bool(topics & _FACT_TOPICS) and _hedged(lowered)
 
 
 _ACTION_HINT_RE = re.compile(r"\s(?:to|will|shall|owns)\s|['’]ll\s")
@@ -109,7 +125,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
         if line.header or line.done:
             continue
         text = line.text
-        cued = line.uncertain or ("?" in text) or OPEN_RE.search(text) is not None
+        cued = line.uncertain or ("?" in text) or _open_cue(line.lower())
         if not cued:
             continue
         unknown_role = "?" in text  # "ATS = ??", "AE ?": the pattern needs a literal "?"
@@ -130,7 +146,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             cue_text = _STATUS_UNKNOWN_RE.sub("", lowered)  # "OneDrive – Status Unknown" is an intent, not a question
             if not (lx.UNCERTAIN_RE.found(cue_text) or left_open(cue_text, following, line.topics)):
                 continue
-            if _REQUEST_RE.match(clause) and not OPEN_RE.search(clause):
+            if _REQUEST_RE.match(clause) and not _open_cue(lowered):
                 continue  # "@Oskar can you ask the rep ...?" asks someone to act: an action, not an open question
             if _not_discussed_text(clause) and any(rx.search(lowered) for rx in lx.TOPIC_RES.values()):
                 continue  # "timeline?? not discussed": the unanswered agenda item asks for it
@@ -145,7 +161,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             while (
                 end < len(clauses)
                 and len(clauses[end].split()) <= 6
-                and (OPEN_RE.search(clauses[end]) or lx.UNCERTAIN_RE.found(clauses[end].lower()))
+                and (_open_cue(clauses[end].lower()) or lx.UNCERTAIN_RE.found(clauses[end].lower()))
             ):
                 end += 1
             if spans and spans[-1][1] == start:

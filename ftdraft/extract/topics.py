@@ -154,10 +154,10 @@ _TIMEZONES = {
     "PDT": "America/Los_Angeles", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
     "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland", "JST": "Asia/Tokyo", "IST": "Asia/Kolkata",
 }  # fmt: skip
-_SYNC_NOUN_RE = re.compile(
-    r"\b(?:sync|call|meeting|cadence|rhythm|invite|standup|stand-up|jour fixe|reuni[oó]n|r[ée]union|overleg|m[øo]de"
-    r"|status semanal|acct|check-?in|synk|möte|avstämning|riunione|spotkani|besprechung|termin|account review)",
-    re.IGNORECASE,
+_SYNC_NOUN_RE = lx.Cue(  # each alternative starts with literal text: lines without one are not searched
+    r"\bsync|\bcall|\bmeeting|\bcadence|\brhythm|\binvite|\bstandup|\bstand-up|\bjour fixe|\breunion"
+    r"|\breunión|\bréunion|\boverleg|\bmøde|\bstatus semanal|\bacct|\bcheck-in|\bcheckin|\bsynk"
+    r"|\bmöte|\bavstämning|\briunione|\bspotkani|\bbesprechung|\btermin|\baccount review"
 )
 
 
@@ -349,7 +349,7 @@ def _sync_lines(lines: list[Line]) -> list[Line]:
         if line.header or _not_discussed(line):
             continue
         sync_topic = "n" in line.topics
-        noun = _SYNC_NOUN_RE.search(line.text) is not None
+        noun = _SYNC_NOUN_RE.found(line.lower())
         if sync_topic and (noun or line.label):
             out[i] = line
         if sync_topic and len(re.findall(r"[^\W\d_]+", line.text)) <= 3 and not line.label:
