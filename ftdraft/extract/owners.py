@@ -196,10 +196,17 @@ class OwnerReader:
             self._memo[token] = self.people.resolve(token)
         return self._memo[token]
 
-    def whos(self, text: str, speaker: str | None) -> list[Who]:
-        """Every span in text that names a person: names, ME words, and lowercase words or initials that resolve."""
+    def whos(self, text: str, speaker: str | None, actiony: bool = True) -> list[Who]:
+        """Every span in text that names a person: names, ME words, and lowercase words or initials that resolve.
+        Outside an action line only known people count, so a line with none of their short forms and no role is
+        skipped at once (most lines)."""
         out: list[Who] = []
         taken: list[tuple[int, int]] = []
+        if not actiony:
+            lowered = text.lower()
+            words = _SHORT_WORD_RE.findall(lowered if len(lowered) == len(text) else text)
+            if self.short_forms().isdisjoint(words) and not sp.role_re().search(text):
+                return out
         for s in sp.find_names(text):
             label, role, known = self.resolve(s.value)
             if not known and s.alias:
@@ -273,7 +280,7 @@ class OwnerReader:
                 early = _EARLY_SEP_RE.match(text)
                 if early is None or (line.label is not None and line.label in sp.not_names()):
                     return None  # no verb, no lead "Name:" and no arrow: no owner form can apply (most lines)
-        whos = self.whos(text, speaker)
+        whos = self.whos(text, speaker, actiony or "@" in text)
         if not whos and not speaker and not (actiony and _NO_OWNER_RE.search(text)):
             return None  # nobody named: no owner form applies
         ref = line.ref_date or self.call_date
