@@ -203,6 +203,16 @@ def test_vllm_xgrammar_takes_the_strict_schema_as_is(serve) -> None:
     assert len(srv.requests) == BASE, "the schema uses no keyword xgrammar refuses (no format, pattern, ...)"
 
 
+def test_vllm_with_a_small_context_gets_a_reply_cap_that_fits(serve) -> None:
+    srv = serve(VLLMXgrammar(max_model_len=8192))
+    bundle, _ = run(settings_for(srv.base_url))
+    assert by_model(bundle) == list(MODEL_PARTS), reasons(bundle)
+    first, second = srv.requests_for("extract")  # 8,000 + the prompt is too much: one extra request
+    assert second.body["max_tokens"] < first.body["max_tokens"] == 8000
+    assert second.body["response_format"]["type"] == "json_schema", "a context error is not a schema error"
+    assert len(srv.requests) == BASE + 1
+
+
 @pytest.mark.parametrize(
     "personality",
     [lambda: VLLMXgrammar(unsupported=frozenset({"enum"})), VLLMOld],

@@ -121,6 +121,7 @@ class OpenAIChatModel(ChatModel):
         self.max_tokens_param = "max_completion_tokens" if openai_reasoning else "max_tokens"
         self.default_max_tokens = settings.reply_tokens("draft", self.reasoning)
         self.can_stream = True
+        self.token_limit: int | None = None  # a reply cap the server taught us (its context or output limit)
         self._host = endpoint.host
 
     def prepare(self) -> None:
@@ -217,7 +218,7 @@ class OpenAIChatModel(ChatModel):
         kwargs: dict[str, Any] = {
             "model": self.name,
             "messages": self._messages(request, mode),
-            self.max_tokens_param: request.max_tokens or self.default_max_tokens,
+            self.max_tokens_param: min(request.max_tokens or self.default_max_tokens, self.token_limit or 1 << 30),
             "timeout": timeout,
             "extra_headers": {"X-Ftdraft-Step": request.step},
         }
@@ -339,7 +340,11 @@ class OpenAIChatModel(ChatModel):
         text = error.message.lower()
         param = (error.param or "").lower()
         with self._lock:
-            if self.max_tokens_param == "max_tokens" and (param == "max_tokens" or "max_completion_tokens" in text):
+            room = reply_room(text)
+            if room is not None and room >= 256 and room < (self.token_limit or 1 << 30):
+                self.token_limit = room  # the reply cap must fit the model's context or output limit
+                return True
+            if self.max_tokens_param == "max_tokens" and "max_completion_tokens" in text:
                 self.max_tokens_param = "max_completion_tokens"
                 return True
             if self.temperature is not None and (param == "temperature" or "temperature" in text):
@@ -414,6 +419,22 @@ class OpenAIChatModel(ChatModel):
     def _says(self, error: ServerError) -> str:
         message = " ".join(redact_secret(error.message, self._secret).split())  # redact BEFORE cutting
         return f": {message[:200]}" if message else ""
+
+
+_CONTEXT_RE = re.compile(r"maximum context length is (\d+) tokens.*?\((\d+) in the messages")
+_OUTPUT_RE = re.compile(r"supports at most (\d+) (?:completion |output )?tokens")
+
+
+def reply_room(text: str) -> int | None:
+    """The largest reply cap a 400 allows, from its text (lowercase): vLLM's "This model's maximum context
+    length is 8192 tokens. However, you requested 10700 tokens (2700 in the messages, 8000 in the
+    completion)" leaves 8192 - 2700 (less a margin); OpenAI's "max_tokens is too large: 25000. This model
+    supports at most 16384 completion tokens" allows 16384. None when the text says neither."""
+    m = _CONTEXT_RE.search(text)
+    if m:
+        return int(m.group(1)) - int(m.group(2)) - 16
+    m = _OUTPUT_RE.search(text)
+    return int(m.group(1)) if m else None
 
 
 def status_of(exc: BaseException) -> int | None:

@@ -202,10 +202,20 @@ class VLLMXgrammar(Personality):
     param); json_object works; strict is ignored; max_tokens and temperature are fine. Which keywords
     fail varies by version (vllm-project/vllm#26421): `unsupported` adds to the list."""
 
-    def __init__(self, unsupported: frozenset[str] = frozenset()) -> None:
+    def __init__(self, unsupported: frozenset[str] = frozenset(), max_model_len: int | None = None) -> None:
         self.unsupported = XGRAMMAR_UNSUPPORTED | unsupported
+        self.max_model_len = max_model_len  # --max-model-len: prompt + max_tokens beyond it is a 400
 
     def check(self, rec: Recorded) -> Behaviour | None:
+        asked = int(rec.body.get("max_tokens") or rec.body.get("max_completion_tokens") or 0)
+        prompt = estimate_tokens(rec.prompt)
+        if self.max_model_len is not None and prompt + asked > self.max_model_len:
+            message = (
+                f"This model's maximum context length is {self.max_model_len} tokens. However, you requested "
+                f"{prompt + asked} tokens ({prompt} in the messages, {asked} in the completion). Please reduce the "
+                "length of the messages or completion."
+            )
+            return Status(400, body=vllm_error(message))
         fmt = rec.body.get("response_format") or {}
         used = keywords(fmt.get("json_schema", {}).get("schema"))
         if fmt.get("type") == "json_schema" and used & self.unsupported:
