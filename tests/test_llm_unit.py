@@ -590,7 +590,8 @@ def test_invalid_settings_are_one_line_not_a_traceback(monkeypatch: pytest.Monke
     ("text", "room"),
     [
         ("This model's maximum context length is 8192 tokens. However, you requested 10700 tokens (2700 in the "
-         "messages, 8000 in the completion). Please reduce the length of the messages or completion.", 8192 - 2700 - 16),
+         "messages, 8000 in the completion). Please reduce the length of the messages or completion.",
+         8192 - 2700 - 16),
         ("max_tokens is too large: 25000. This model supports at most 16384 completion tokens, whereas you provided "
          "25000.", 16384),
         ("Unsupported parameter: 'max_tokens' is not supported with this model.", None),
