@@ -17,7 +17,12 @@ from pathlib import Path
 import pytest
 from test_browser import ROOT, browser, free_port, stop, wait_for_port  # noqa: F401  (browser: a fixture)
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # oidc-provider-mock still calls Authlib's older JOSE API; its deprecation notices are not ours.
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:authlib.jose module is deprecated"),
+]
 
 USERS = {
     "ana": {"email": "ana.lopez@contoso-ft.example", "name": "Ana Lopez"},
