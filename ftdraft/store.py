@@ -221,7 +221,7 @@ _REASONS: tuple[tuple[str, str], ...] = (
     (
         r"connection refused|could not connect|timeout expired|timed out|could not translate host|"
         r"name or service not known|server closed the connection|connection .* failed|no route to host|"
-        r"terminating connection|the database system is (starting|shutting) up",
+        r"terminating connection|the database system is (starting up|shutting down)|cannot connect now",
         "unreachable",
     ),
 )
