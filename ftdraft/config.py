@@ -81,13 +81,16 @@ class Settings(BaseSettings):
         keys = (self.openai_api_key, self.azure_openai_api_key)
         return any(k is not None and k.get_secret_value().strip() for k in keys)
 
-    def reply_tokens(self, step: StepKind, reasoning: bool) -> int:
-        """The token cap of one reply for `step`: FTDRAFT_MAX_TOKENS when set, else STEP_TOKENS (source: the
+    def reply_tokens(self, step: StepKind, reasoning: bool, notes_chars: int = 0) -> int:
+        """The token cap of one reply for `step`: FTDRAFT_MAX_TOKENS when set, else STEP_TOKENS, and for the
+        extraction of a long note (notes_chars: its length) up to half a token per character of the notes,
+        at most 32,000 (a server whose model writes less says so in a 400 and gets its limit). Sources: the
         extraction of a long note runs past 2,000 tokens, and a reasoning model's hidden reasoning counts
-        against the cap: OpenAI's reasoning guide advises reserving ~25,000 tokens)."""
+        against the cap (OpenAI's reasoning guide advises reserving ~25,000 tokens)."""
         if self.max_tokens is not None:
             return self.max_tokens
-        return STEP_TOKENS[step][1 if reasoning else 0]
+        base = STEP_TOKENS[step][1 if reasoning else 0]
+        return max(base, min(notes_chars // 2, 32_000)) if step == "extract" else base
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -601,3 +601,12 @@ def test_a_400_about_the_reply_cap_says_how_much_fits(text: str, room: int | Non
     from ftdraft.llm.openai_chat import reply_room
 
     assert reply_room(text.lower()) == room
+
+
+def test_the_extraction_cap_grows_with_the_note() -> None:
+    s = settings()
+    assert s.reply_tokens("extract", False, 1_600) == 8000
+    assert s.reply_tokens("extract", False, 30_000) == 15_000
+    assert s.reply_tokens("extract", False, 200_000) == 32_000
+    assert s.reply_tokens("draft", False, 200_000) == 3000
+    assert settings(FTDRAFT_MAX_TOKENS=4000).reply_tokens("extract", True, 200_000) == 4000

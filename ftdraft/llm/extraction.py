@@ -6,6 +6,7 @@ model never adds people to it) and its facts are the fallback when the model can
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -89,7 +90,7 @@ def extract_with_model(
     # The prompt carries the engagement as the FM gave it (the model reads the notes itself), so the
     # request leaves at once and the rules engine runs while it is in flight.
     request = build_request(
-        notes, engagement, agenda_answers, max_tokens=settings.reply_tokens("extract", model.reasoning)
+        notes, engagement, agenda_answers, max_tokens=settings.reply_tokens("extract", model.reasoning, len(notes))
     )
 
     def parse(reply: ChatReply) -> CallFacts:
@@ -102,7 +103,10 @@ def extract_with_model(
         engagement, offline_facts = extract_facts(notes, engagement, agenda_answers)
         if rules_facts is not None:
             rules_facts.append(offline_facts)
-        model.prepare()  # e.g. the SDK the drafting round needs, imported while the request is in flight
+        # e.g. the SDK the drafting round needs, imported while the request is in flight; a client that
+        # cannot be built fails the drafts' calls later, each with its reason
+        with contextlib.suppress(Exception):
+            model.prepare()
         if while_waiting is not None:
             while_waiting()
         error = future.exception()  # waits for the model
