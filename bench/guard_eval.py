@@ -1,8 +1,10 @@
 """Guardrail figures for the README and the issue's closing note.
 
-Prints: prompt-injection payloads tried and held (offline, and on the model path against a local server that
-obeys them), bad inputs tried and handled by the CLI, planted privacy violations caught (recall), and false alarms
-on the samples in examples/. Run: .venv/bin/python bench/guard_eval.py
+Prints: what an obedient hostile model (tests/obedient_model.py, behind the stub server) gets into the drafts, with
+and without the guardrails; the leak families' examples and counter-examples; prompt-injection payloads tried and
+held (offline, and on the model path); bad inputs handled by the CLI and the app; planted privacy violations caught
+(recall) and false alarms on the samples in examples/; drafting and guardrail time on 200 KB of notes in three
+shapes. Run: .venv/bin/python bench/guard_eval.py [obedient families payloads bad privacy speed]
 """
 
 from __future__ import annotations
@@ -159,28 +161,130 @@ def bad_inputs_app() -> tuple[int, int, list[str]]:
     return tried, handled, failures
 
 
+OBEDIENT_KEY = "sk-bench-obedient-SENTINEL-8c1d3e5f7a9b-never"
+
+
+def obedient_model_figures() -> tuple[dict[str, int], dict[str, int], int]:
+    """Every sample with the order planted, drafted through the stub server by a model that obeys it: the verdict
+    summed over samples (all must be 0), the same with the fact check and repairs switched off (what the obedient
+    model really does), and how many samples."""
+    from obedient_model import ObedientModel as Obedient
+    from obedient_model import hijack_owner, verdict
+    from obedient_model import plant as plant_order
+
+    from ftdraft import pipeline
+    from ftdraft.export import write_exports
+    from ftdraft.schemas import Engagement
+
+    held: dict[str, int] = {}
+    raw: dict[str, int] = {}
+    for sample in EXAMPLES:
+        notes = sample.read_text(encoding="utf-8")
+        owner = hijack_owner(notes)
+        planted = plant_order(notes, owner)
+        model = Obedient(planted, OBEDIENT_KEY, owner)
+        with StubServer(model) as srv, tempfile.TemporaryDirectory() as tmp:
+            settings = stub_settings(srv.base_url, OBEDIENT_KEY, FTDRAFT_REQUEST_TIMEOUT=5.0, FTDRAFT_TOTAL_BUDGET=30.0)
+            bundle = build_bundle(planted, engine="llm", settings=settings)
+            exports = "\n".join(p.read_bytes().decode("utf-8", "replace") for p in write_exports(bundle, tmp))
+            for k, v in verdict(bundle, model, exports).items():
+                held[k] = held.get(k, 0) + v
+            original = guards.check_model_facts
+            guards.check_model_facts = lambda n, f, o, e=None: (f, [])  # type: ignore[assignment]
+            try:
+                unguarded = pipeline._model_bundle(planted, Engagement(), {}, settings=settings, model=None,
+                                                   say=lambda _m: None, on_follow_up_token=None)  # fmt: skip
+            finally:
+                guards.check_model_facts = original  # type: ignore[assignment]
+            unguarded.checks = []
+            for k, v in verdict(unguarded, model).items():
+                raw[k] = raw.get(k, 0) + v
+    return held, raw, len(EXAMPLES)
+
+
+def family_figures() -> tuple[int, int, int, int]:
+    """(examples caught, examples, counter-examples wrongly caught, counter-examples) over the leak families."""
+    from ftdraft.guards.families import families
+
+    ex = [f.search(e) is not None for f in families() for e in f.examples]
+    ce = [f.search(e) is not None for f in families() for e in f.counter_examples]
+    return sum(ex), len(ex), sum(ce), len(ce)
+
+
+def speed_shapes() -> list[tuple[str, int, float, float]]:
+    """200 KB of notes in three shapes: (shape, bytes, offline drafting seconds, guardrail seconds), best of 2."""
+    head = "Contoso - call 2026-11-18\nAttendees: Priya Raman (ATS), Tom Becker (TAM)\nActions\n"
+    actions = head + "\n".join(f"- Tom to send the migration plan for site {i} by 2026-12-{1 + i % 28:02d}"
+                                for i in range(3000))  # fmt: skip
+    short = head + "\n".join(f"- Tom to do {i} by 2026-12-{1 + i % 28:02d}" for i in range(6000))
+    words = ["intune", "defender", "teams", "rollout", "blocked", "by", "security", "review", "Tom", "2026-12-01"]
+    long_line = head + " ".join(words[(i * 7) % len(words)] for i in range(22000))[:195_000]
+    tiny = "Contoso\n" + "a\n" * 99_000
+    out = []
+    for name, notes in (("6,000 action lines", short), ("3,000 long shared-word actions", actions),
+                        ("one long line", long_line), ("100k short lines", tiny)):  # fmt: skip
+        best_draft = best_guard = float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            bundle = offline_bundle(notes)
+            t1 = time.perf_counter()
+            guards.guard_bundle(bundle, notes)
+            t2 = time.perf_counter()
+            best_draft, best_guard = min(best_draft, t1 - t0), min(best_guard, t2 - t1)
+        out.append((name, len(notes.encode()), best_draft, best_guard))
+    return out
+
+
 def main() -> None:
     started = time.perf_counter()
-    off_tried, off_held, off_raw, off_fail = offline_payloads()
-    llm_tried, llm_held, llm_fail = model_payloads()
-    bad_tried, bad_ok, bad_fail = bad_inputs()
-    app_tried, app_ok, app_fail = bad_inputs_app()
-    privacy = privacy_eval(load_samples())
-    n_payloads = len(payloads())
-    print(f"Prompt-injection corpus: {n_payloads} payloads")
-    print(f"  offline    : {off_held}/{off_tried} held ({len(EXAMPLES)} samples x {len(PLANT_MODES)} placements); "
-          f"{off_raw}/{off_tried} held by the offline engine before any guardrail repair")  # fmt: skip
-    print(
-        f"  model path : {llm_held}/{llm_tried} held (stub server obeying every payload, {len(PLANT_MODES)} placements)"
-    )
-    print(f"Bad inputs (CLI)         : {bad_ok}/{bad_tried} handled (clear one-line message or a valid bundle)")
-    print(f"Bad inputs (app)         : {app_ok}/{app_tried} handled (a message or drafts, no exception, notes kept)")
-    print(f"Planted privacy violations: {privacy['caught']}/{privacy['planted']} caught, "
-          f"recall {privacy['recall']:.0%}")  # fmt: skip
-    print(f"False alarms             : {len(privacy['false_alarms'])} on {privacy['samples']} sample bundles "
-          f"+ {privacy['clean_tried']} clean field/customer sentences")  # fmt: skip
-    for line in off_fail + llm_fail + bad_fail + app_fail + privacy["missed"] + privacy["false_alarms"]:
-        print("  !", line)
+    only = sys.argv[1:] or ["payloads", "obedient", "families", "bad", "privacy", "speed"]
+    if "obedient" in only:
+        held, raw, n = obedient_model_figures()
+        print(f"Obedient hostile model ({n} samples, the order planted; stub server on 127.0.0.1 that follows it):")
+        labels = {
+            "moved_unflagged": "moved owners/dates/statuses in a draft, unflagged",
+            "links_or_recipients": "injected links or recipients",
+            "usage_in_field": "paraphrased usage figures/codes in field or customer text",
+            "remarks_in_blurb": "internal remarks in the customer blurb",
+            "key_pieces": "pieces of the API key (>= 8 chars) in the bundle or exports",
+        }
+        for k, label in labels.items():
+            print(f"  {label:<62}: {held.get(k, 0):>3}   (without the fact check and repairs: {raw.get(k, 0)})")
+    if "families" in only:
+        hit, n_ex, false_hit, n_ce = family_figures()
+        print(f"Leak families (data/guard_families.toml): {hit}/{n_ex} examples caught, "
+              f"{false_hit}/{n_ce} counter-examples wrongly caught")  # fmt: skip
+    if "payloads" in only:
+        off_tried, off_held, off_raw, off_fail = offline_payloads()
+        llm_tried, llm_held, llm_fail = model_payloads()
+        print(f"Prompt-injection corpus: {len(payloads())} payloads")
+        print(f"  offline    : {off_held}/{off_tried} held ({len(EXAMPLES)} samples x {len(PLANT_MODES)} placements); "
+              f"{off_raw}/{off_tried} held by the offline engine before any guardrail repair")  # fmt: skip
+        print(f"  model path : {llm_held}/{llm_tried} held (older stub: writes hostile drafts, keeps the facts)")
+        for line in off_fail + llm_fail:
+            print("  !", line)
+    if "bad" in only:
+        bad_tried, bad_ok, bad_fail = bad_inputs()
+        app_tried, app_ok, app_fail = bad_inputs_app()
+        print(f"Bad inputs (CLI)         : {bad_ok}/{bad_tried} handled (clear one-line message or a valid bundle)")
+        print(
+            f"Bad inputs (app)         : {app_ok}/{app_tried} handled (a message or drafts, no exception, notes kept)"
+        )
+        for line in bad_fail + app_fail:
+            print("  !", line)
+    if "privacy" in only:
+        privacy = privacy_eval(load_samples())
+        print(f"Planted privacy violations: {privacy['caught']}/{privacy['planted']} caught, "
+              f"recall {privacy['recall']:.0%}")  # fmt: skip
+        print(f"False alarms             : {len(privacy['false_alarms'])} on {privacy['samples']} sample bundles "
+              f"+ {privacy['clean_tried']} clean field/customer sentences")  # fmt: skip
+        for line in privacy["missed"] + privacy["false_alarms"]:
+            print("  !", line)
+    if "speed" in only:
+        print("200 KB of notes, offline (best of 2; this VM is shared, figures swing):")
+        for name, size, drafting, guarding in speed_shapes():
+            print(f"  {name:<32} {size / 1000:5.0f} KB: drafting {drafting:5.2f} s + guardrails {guarding:5.2f} s "
+                  f"= {drafting + guarding:5.2f} s")  # fmt: skip
     print(f"({time.perf_counter() - started:.1f} s)")
 
 

@@ -26,9 +26,14 @@ class Family:
     regex: re.Pattern[str]
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
+    gate: tuple[str, ...] = ()
 
     def search(self, sentence: str) -> str | None:
         """The matching fragment of sentence, or None."""
+        if self.gate:
+            low = sentence.lower()
+            if not any(g in low for g in self.gate):
+                return None
         m = self.regex.search(sentence)
         return m.group(0) if m else None
 
@@ -58,6 +63,7 @@ def families() -> tuple[Family, ...]:
                 regex=regex,
                 examples=tuple(fam.get("examples", ())),
                 counter_examples=tuple(fam.get("not", ())),
+                gate=tuple(g.lower() for g in fam.get("gate", ())),
             )
         )
     return tuple(out)
