@@ -34,17 +34,35 @@ def with_fm(engagement: Engagement | None, settings: Settings) -> Engagement | N
 
 
 def flag_unknown_fm(bundle: DraftBundle) -> DraftBundle:
-    """A flag when the FM's name is unknown: the drafts then sign with a visible "[your name]" (issue 10)."""
-    fm = bundle.engagement.fm
-    if fm is not None and fm.name and fm.name.strip():
+    """Flags for what the drafts could not fill (issue 10): the FM's name (the drafts then sign with a visible
+    "[your name]"), and the people the drafts name in the body because they have no email address for To/Cc."""
+    e = bundle.engagement
+    flags: list[Flag] = []
+    if not (e.fm is not None and e.fm.name and e.fm.name.strip()):
+        flags.append(
+            Flag(
+                field="engagement.fm.name",
+                message="Your name is unknown: the drafts say [your name]. "
+                "Set FTDRAFT_FM_NAME or the FM name in the sidebar.",
+            )
+        )
+    people = [*e.account_team, *([e.fta] if e.fta else [])]
+    missing = [
+        f"{p.name.strip()} ({p.role})" for p in people if p.name and p.name.strip() and not (p.email or "").strip()
+    ]
+    if missing:
+        flags.append(
+            Flag(
+                field="engagement.emails",
+                message="No email address for " + ", ".join(missing) + ": the drafts name them in the body "
+                "instead of To/Cc. Add their addresses to the account team to address them.",
+            )
+        )
+    known = {f.field for f in bundle.facts.flags}
+    flags = [f for f in flags if f.field not in known]
+    if not flags:
         return bundle
-    flag = Flag(
-        field="engagement.fm.name",
-        message="Your name is unknown: the drafts say [your name]. Set FTDRAFT_FM_NAME or the FM name in the sidebar.",
-    )
-    if any(f.field == flag.field for f in bundle.facts.flags):
-        return bundle
-    facts = bundle.facts.model_copy(update={"flags": [*bundle.facts.flags, flag]})
+    facts = bundle.facts.model_copy(update={"flags": [*bundle.facts.flags, *flags]})
     return bundle.model_copy(update={"facts": facts})
 
 

@@ -30,7 +30,7 @@ from ftdraft.drafts import render_drafts
 from ftdraft.drafts.text import expand, question, shorthands, statement
 from ftdraft.export import invite_to_ics
 from ftdraft.pipeline import build_bundle
-from ftdraft.schemas import ActionItem, Ask, DraftBundle, OpenItem, Person, SyncRhythm
+from ftdraft.schemas import ActionItem, AgendaAnswer, Ask, DraftBundle, OpenItem, Person, Source, SyncRhythm
 
 NOTES = corpus_notes()
 TARGET_NOTES = sorted(p.stem for p in TARGETS.glob("*.md") if p.name != "README.md")
@@ -175,6 +175,17 @@ def test_a_named_person_without_an_address_is_named_in_the_body_never_addressed(
     assert "[Before sending: no email address on file for Sam Ito (FTA)." in mail.body
 
 
+def test_everyone_addressed_leaves_no_note_about_addresses_and_no_gap() -> None:
+    team = [
+        Person(name="Priya Raman", role="ATS", email="priya@example.com"),
+        Person(name="Tom Becker", role="TAM", email="tom@example.com"),
+    ]
+    d = render_drafts(contoso_engagement(account_team=team), contoso_facts())
+    for mail in (d.follow_up, d.intro_request.email, d.internal_invite.email, d.sync_rhythm.email):
+        assert "\n\n\n" not in mail.body and "[Before sending" not in mail.body
+    assert d.follow_up.body.startswith("Hi Priya and Tom,\n\nThanks for the time")
+
+
 def test_the_fms_own_steps_are_first_person_in_the_email_and_named_in_ftop() -> None:
     facts = contoso_facts(action_items=[ActionItem(owner="FM", action="Send the FastTrack service description")])
     d = render_drafts(contoso_engagement(), facts)
@@ -199,6 +210,8 @@ def test_an_unknown_fm_is_a_visible_placeholder_and_a_flag() -> None:
     assert bundle.drafts.follow_up.body.rstrip().endswith("[your name]")
     assert "[your name], your FastTrack Manager" in bundle.drafts.intro_request.customer_blurb
     assert any(f.field == "engagement.fm.name" for f in bundle.facts.flags)
+    emails = next(f for f in bundle.facts.flags if f.field == "engagement.emails")
+    assert "Lena Fischer (ATS)" in emails.message  # named in the body, never in To/Cc: flagged
 
 
 def test_a_sync_someone_will_only_look_for_is_not_stated_as_settled() -> None:
@@ -223,6 +236,10 @@ def test_a_full_summary_keeps_risks_timeline_and_politics_before_tenants() -> No
         assert kept in summary
     assert "Additional tenants:" not in summary
     assert "(The full detail is in my FTOP engagement note" in summary
+    typed = AgendaAnswer(item="i", title="Additional tenants", answered=True, answer="One tenant only.",
+                         sources=[Source(origin="agenda")])  # fmt: skip
+    body = render_drafts(contoso_engagement(), contoso_facts(**many, agenda=[typed])).follow_up.body
+    assert "- Additional tenants: One tenant only." in body  # what the FM typed is always kept
 
 
 def test_a_heading_alone_says_nothing_and_an_ask_the_notes_call_out_of_scope_is_routed() -> None:

@@ -108,6 +108,7 @@ class Call:
         self.engagement = engagement
         self.facts = facts
         self.roster = Roster.of(engagement)
+        self.typed_topics: set[str] = set()  # agenda items the FM typed: the summary keeps them first
 
     @cached_property
     def base(self) -> dict[str, Any]:
@@ -294,6 +295,8 @@ class Call:
             # agenda answer fills in only when there are no facts for the topic.
             if answer and (not facts or any(src.origin == "agenda" for src in answer.sources)):
                 facts = [Fact(text=one_line(answer.answer), sources=answer.sources)]
+                if any(src.origin == "agenda" for src in answer.sources):
+                    self.typed_topics.add(key)
             if facts and all(is_none_answer(x.text) for x in facts):
                 if key in NONE_NAMES:
                     nones.append(key)

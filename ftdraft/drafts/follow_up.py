@@ -65,7 +65,8 @@ def summary_lines(call: Call, *, limit: int = MAX_SUMMARY) -> tuple[list[str], b
         facts = [s for s in statements.get(key, []) if field_safe(s)]
         if facts:
             cut |= len(facts) > MAX_SENTENCES
-            ranked.append((TOPIC_RANK.get(key, 9), f"{title}: " + " ".join(facts[:MAX_SENTENCES])))
+            rank = 0 if key in call.typed_topics else TOPIC_RANK.get(key, 9)  # what the FM typed is kept
+            ranked.append((rank, f"{title}: " + " ".join(facts[:MAX_SENTENCES])))
     contacts = call.contacts
     if contacts:
         ranked.append((6, "Customer contacts: " + join_words(contacts) + "."))
