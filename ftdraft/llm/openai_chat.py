@@ -350,7 +350,7 @@ class OpenAIChatModel(ChatModel):
             if self.temperature is not None and (param == "temperature" or "temperature" in text):
                 self.temperature = None
                 return True
-            if stream and (param == "stream" or ("stream" in text and "response_format" not in text)):
+            if stream and (param == "stream" or (_STREAM_RE.search(text) and "response_format" not in text)):
                 self.can_stream = False
                 return True
             named_other = param not in ("", "response_format") and not param.startswith("response_format")
@@ -421,6 +421,7 @@ class OpenAIChatModel(ChatModel):
         return f": {message[:200]}" if message else ""
 
 
+_STREAM_RE = re.compile(r"\bstream(?:ing)?\b")
 _CONTEXT_RE = re.compile(r"maximum context length is (\d+) tokens.*?\((\d+) in the messages")
 _OUTPUT_RE = re.compile(r"supports at most (\d+) (?:completion |output )?tokens")
 
