@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from .. import lexicon as lx
 from ..dates import find_absolute_date
@@ -34,6 +35,10 @@ _BULLET_RE = re.compile(
 
 # A ticked box: "☑ ...", "[x] ...", "- [x] ...": a done item, not an open action.
 _DONE_RE = re.compile(r"^\s*(?:(?:[-*•·+▪◦–]|o(?=\t)|\d{1,2}[.)])\s*)?(?:\[[xX✓]\]|[☑☒✅])")
+
+
+def _may_be_ticked(raw: str) -> bool:
+    return "[" in raw[:12] or (not raw[:12].isascii() and any(map(raw[:12].__contains__, ("☑", "☒", "✅"))))
 
 
 # Bullets pasted from Word/Outlook/OneNote: a bullet glyph then a tab ("-\t", "•\t", "o\t", "§\t"): a bullet,
@@ -212,10 +217,10 @@ def _table_row_text(header: list[str], cells: list[str]) -> tuple[str, bool]:
     return "; ".join(pairs), False
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """Where a raw line sits in a pasted thread: the text to read (quote marks, chat stamps and correction marks
-    taken off), whose words they are, what their relative dates resolve against, and how late they were written."""
+    taken off), whose words they are, what their relative dates resolve against, and how late they were written.
+    (A NamedTuple: one is built per note line, and a frozen dataclass costs several times more to build.)"""
 
     raw: str
     part: int = 0
@@ -267,20 +272,27 @@ def read_parts(raws: list[str]) -> list[Placed | None]:
     chat = 0  # Teams messages so far
     chat_speaker: str | None = None
     chat_ref: date | None = None
+    text = "\n".join(raws)
+    # what the notes can hold at all, found once: most notes are neither a chat nor a thread
+    may_chat = "[" in text and _ANY_CHAT_RE.search(text) is not None
+    may_post = ":" in text and _ANY_POST_RE.search(text) is not None
+    may_correct = "[" in text and _ANY_CORRECTION_RE.search(text) is not None
+    if not (thread or may_chat or may_post or may_correct):
+        return _plain_parts(raws)
     for no, raw in enumerate(raws, start=1):
         stripped = raw.strip()
         if not thread:
             if mail.skips(raw, stripped, starts=kept > 1 and _starts_pasted_mail(stripped, raws, no)):
                 out.append(None)  # a pasted or quoted mail is not this call; the notes after it still are
                 continue
-        elif _FROM_RE.match(raw) and _starts_pasted_mail(stripped, raws, no):
+        elif stripped[:1] in ("f", "F") and _FROM_RE.match(raw) and _starts_pasted_mail(stripped, raws, no):
             segment += 1
             m = _FROM_RE.match(raw)
             speaker = (m.group("who") if m else "").strip(" \"'") or None
             ref, in_headers = None, True
             out.append(None)
             continue
-        elif (w := _WROTE_RE.match(raw)) is not None:
+        elif "wrote:" in raw and (w := _WROTE_RE.match(raw)) is not None:
             segment, speaker, ref = segment + 1, w.group("who").strip(" \"'") or None, find_absolute_date(w.group(1))[0]
             out.append(None)
             continue
@@ -295,19 +307,20 @@ def read_parts(raws: list[str]) -> list[Placed | None]:
                 out.append(None)  # a wrapped To:/Cc: list
                 continue
             in_headers = False
-        if thread and _SEPARATOR_RE.match(raw):
+        if thread and stripped[:1] in ("_", "-", "=") and _SEPARATOR_RE.match(raw):
             if "message" in stripped.lower() and not _starts_pasted_mail_after(raws, no):
                 segment, speaker, ref = segment + 1, None, None  # "-----Original Message-----" without headers
             out.append(None)
             continue
         if stripped:
             kept += 1
-        if (c := _CHAT_RE.match(raw)) is not None:
+        first_char = stripped[:1]
+        if may_chat and first_char == "[" and (c := _CHAT_RE.match(raw)) is not None:
             chat += 1
             chat_speaker, chat_ref = c.group("who").strip(), find_absolute_date(c.group("stamp"))[0]
             out.append((c.group("text"), -chat, chat_speaker, chat_ref, False))
             continue
-        if (post := _POST_RE.match(raw)) is not None:
+        if may_post and ":" in raw and (post := _POST_RE.match(raw)) is not None:
             chat += 1
             chat_speaker, chat_ref = post.group("who").strip(), find_absolute_date(post.group("stamp"))[0]
             out.append((raw, -chat, chat_speaker, chat_ref, True))
@@ -316,10 +329,10 @@ def read_parts(raws: list[str]) -> list[Placed | None]:
             out.append((raw, -chat, chat_speaker, chat_ref, False))
             continue
         depth = 0
-        if thread and (q := _QUOTE_RE.match(raw)) is not None:
+        if thread and first_char == ">" and (q := _QUOTE_RE.match(raw)) is not None:
             depth = q.group(1).count(">")
             raw = raw[q.end() :]
-        if (co := _CORRECTION_RE.match(raw)) is not None:
+        if may_correct and "[" in raw[:8] and (co := _CORRECTION_RE.match(raw)) is not None:
             out.append((co.group(1) + raw[co.end() :], -1, None, None, False))  # newest of all, by the replier
             continue
         out.append((raw, segment + depth, speaker, ref, False))
@@ -339,6 +352,27 @@ def read_parts(raws: list[str]) -> list[Placed | None]:
         part = oldest - age if age >= 0 else oldest + (-age if chat else 1)
         placed.append(Placed(raw=raw, part=part, speaker=who, ref_date=when, header=header))
     return placed
+
+
+_ANY_CHAT_RE = re.compile(r"^\s*\[[^\]\n]*\d:\d\d", re.MULTILINE)
+_ANY_POST_RE = re.compile(r"\S\s{2,}(?:\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today)\s+\d{1,2}:\d\d", re.IGNORECASE)
+_ANY_CORRECTION_RE = re.compile(r"^\s*\[[A-Z]{2,3}\]", re.MULTILINE)
+
+
+def _plain_parts(raws: list[str]) -> list[Placed | None]:
+    """read_parts for notes with no thread, chat or correction: only a mail pasted into them is skipped."""
+    mail = _MailBlock()
+    out: list[Placed | None] = []
+    kept = 0
+    for no, raw in enumerate(raws, start=1):
+        stripped = raw.strip()
+        if mail.skips(raw, stripped, starts=kept > 1 and _starts_pasted_mail(stripped, raws, no)):
+            out.append(None)
+            continue
+        if stripped:
+            kept += 1
+        out.append(Placed(raw))
+    return out
 
 
 def _starts_pasted_mail_after(raws: list[str], no: int) -> bool:
@@ -414,7 +448,7 @@ def split_lines(notes: str) -> list[Line]:
             in_actions = False
             continue
         line = _placed(Line(no=no, raw=original, text=text, in_actions=in_actions or is_action_row), where)
-        line.done = bool(_DONE_RE.match(raw))
+        line.done = _may_be_ticked(raw) and _DONE_RE.match(raw) is not None
         m = _LABEL_RE.match(text)
         if m and len(m.group(1).split()) <= 4 and not EMAIL_RE.search(m.group(1)):
             line.label, line.body = m.group(1).strip().lower(), m.group(2).strip()
