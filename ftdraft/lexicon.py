@@ -263,7 +263,7 @@ WORKLOADS: dict[str, str] = {
     "Teams": r"(?<!slack )\bteams\b(?! channel| group| rooms)|microsoft teams|\bmsteams\b",
     "Microsoft 365 Apps": r"m365 apps|microsoft 365 apps|office apps|office pro ?plus|\bm365 apps\b",
     "Intune": r"\bintune\b|\bmdm\b|\bems\b|endpoint manager",
-    "Windows": r"\bwindows(?: 1[01])?\b|\bwin ?1[01]\b",
+    "Windows": r"\bwindows(?! server)(?: 1[01])?\b|\bwin ?1[01]\b",  # Windows Server is not the client workload
     "Defender": r"\bdefender\b|\bmde\b|\bmdo\b|\bmdi\b|\bmdca\b",
     "Entra ID": r"\bentra\b|azure ad\b|\baad\b",
     "Purview": r"\bpurview\b|\bdlp\b|sensitivity labels?",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .. import lexicon as lx
 from ..schemas import IntentReason, IntentStatus, OpenItem, ServiceIntent
-from .intent_reader import Reading, classify_text, clear_memo, explicit_label, reason_strength
+from .intent_reader import Reading, classify_text, clear_memo, cue_scores, explicit_label, reason_strength
 from .lines import Line
 from .scope import SCOPE_BEFORE_RE, SCOPE_RE, may_scope
 from .text import _SENTENCE_SPLIT_RE, _dedupe_sources, _label_workloads, _workloads_in, tidy
@@ -33,6 +33,8 @@ class Statement:
     line: Line
     primary: bool  # led by the workload (its line, row or sentence), not a passing mention
     correction: bool = False  # an inline correction / later reply about the statement above it
+    led: bool = False  # from the workload's own line or table row ("EXO → …", "| Intune | Stuck | … |")
+    note_text: str | None = None  # what the note quotes when not the text (a table row: its "why" cell)
     extra_lines: list[Line] = field(default_factory=list)
 
 
@@ -42,11 +44,15 @@ _AGENDA_PREFIX_RE = re.compile(r"^(?:[☐☑✔✓✗•◦▪·§-]\s*|o\s+)*(?
 _CORRECTION_RE = re.compile(r"^\s*(?:\[(?:co|correction|update|edit|[A-Z]{2,3})\]|correction\s*:|update\s*:)", re.I)
 # what may stand between a leading workload name and what is said about it
 _LEAD_SEP_RE = re.compile(
-    r"^(?:\s*\([^)]{0,80}\))?\s*(?:[:=|→>–—-]+|->|\bis\b|\bare\b|\bhas\b|\bwas\b|\bwere\b|\bstatus\b)", re.I
+    r"^(?:\s+(?:id|online|for [\w-]+(?: [\w-]+)?))?(?:\s*\([^)]{0,80}\))?\s*"
+    r"(?:[:=|→>–—-]+|->|\bis\b|\bare\b|\bhas\b|\bwas\b|\bwere\b|\bstatus\b)",
+    re.I,
 )
 _JOIN_RE = re.compile(r"^\s*(?:[+/&,]|and)\s*$", re.I)
+# sentence ends that keep their punctuation; not after a title or "e.g." ("the CIO, Dr. Bronwyn Ashby")
+_KEEP_SPLIT_RE = re.compile(r"(?<![Dd]r\.)(?<!Mr\.)(?<!Ms\.)(?<!St\.)(?<!vs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.!?;])\s+")
 _CLAUSE_END_RE = re.compile(r"(?:\s*(?:[;,]|\bbut\b|\bwhile\b|\bwhereas\b|\s[–—-]))+\s*$", re.I)
-_CLAUSE_SPLIT_RE = re.compile(r"\s*(?:[;,]|\bbut\b|\bwhile\b|\bwhereas\b|\s[–—-]\s)\s*", re.I)
+_CLAUSE_SPLIT_RE = re.compile(r"\s*(?:[;,](?=\s)|\bbut\b|\bwhile\b|\bwhereas\b|\s[–—-]\s)\s*", re.I)
 
 
 # a sentence that starts on another agenda topic names a workload in passing ("compete wise nothing for Windows")
@@ -90,7 +96,7 @@ def _lead(text: str) -> tuple[list[str], str] | None:
         return None
     rest = text[end + m.end() :].strip()
     if m.group(0).strip().lower() in ("is", "are", "has", "was", "were"):
-        rest = text[end:].strip()  # "Exchange is the problem": the verb belongs to what is said
+        rest = text[hits[0][0] :].strip()  # "OneDrive is a different problem": the sentence stays whole
     return named, rest
 
 
@@ -126,13 +132,21 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
     led: set[str] = set()
     topic: tuple[list[str], int, Statement | None] | None = None  # (workloads, indent, their statement)
 
-    def add(workloads: list[str], text: str, line: Line, primary: bool, correction: bool = False) -> Statement | None:
+    def add(
+        workloads: list[str],
+        text: str,
+        line: Line,
+        primary: bool,
+        correction: bool = False,
+        led_here: bool = False,
+        note_text: str | None = None,
+    ) -> Statement | None:
         text = text.strip(" .;:-–—")
         if not text or not workloads:
             return None
         last = None
         for w in workloads:
-            last = Statement(text=text, line=line, primary=primary, correction=correction)
+            last = Statement(text, line, primary, correction, led_here, note_text)
             out.setdefault(w, []).append(last)
         return last
 
@@ -152,8 +166,9 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             first = cells[0]
             named = list(_label_workloads(first.lower())) if first else []
             if named and _lead(first) is not None or (named and _workloads_in(first) and len(first) < 40):
-                rest = ". ".join(c for c in cells[1:] if c and not re.fullmatch(r"[-–—]+|n/?a", c, re.I))
-                add(named, rest, line, primary=True)
+                said = [c for c in cells[1:] if c and not re.fullmatch(r"[-–—]+|n/?a", c, re.I)]
+                # the status and L2 cells are labels; the longest cell says the situation
+                add(named, ". ".join(said), line, primary=True, led_here=True, note_text=max(said, key=len, default=""))
                 led.update(named)
             continue
         text = _clean(line.text)
@@ -165,7 +180,14 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
                 body = _CORRECTION_RE.sub("", text).strip()
                 # an indented line of a later part (an inline "[CO]" correction, a reply) overrides the line above
                 later = topic[2] is not None and line.part > topic[2].line.part
-                add(topic[0], body, line, primary=True, correction=correction or later)
+                add(
+                    topic[0],
+                    body,
+                    line,
+                    primary=True,
+                    correction=correction or later,
+                    led_here=topic[2] is not None and topic[2].led,
+                )
                 continue
             topic = None
             continue
@@ -181,7 +203,7 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
                 continue
             statement = None
             for piece in _led_pieces(named, rest):
-                statement = add(piece[0], piece[1], line, primary=True, correction=correction)
+                statement = add(piece[0], piece[1], line, primary=True, correction=correction, led_here=True)
                 led.update(piece[0])
             topic = (named, indent, statement)
             continue
@@ -199,8 +221,12 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
                 if topic_here:
                     add(topic_here, sentence, line, primary=True)
                 continue
+            before = sentence[: hits[0][0]]
             subject = (
-                len(sentence[: hits[0][0]].split()) <= 4 and line.label is None and not _TOPIC_START_RE.match(sentence)
+                len(before.split()) <= 4
+                and before.count("(") <= before.count(")")  # "Ravi Menon, TSP (Copilot)" names it in passing
+                and line.label is None
+                and not _TOPIC_START_RE.match(sentence)
             )
             if topic_here and (named_here == topic_here or not subject):
                 # "Teams is a different story. Victor said … no intent to move to Teams": the paragraph's topic
@@ -225,7 +251,7 @@ def _led_pieces(named: list[str], rest: str) -> list[tuple[list[str], str]]:
     defender: using crowdstrike" -> [(["Intune"], "no intent b/c freeze"), (["Defender"], "using crowdstrike")];
     "Teams is live; SharePoint TBD" -> Teams, then SharePoint Online."""
     pieces: list[tuple[list[str], list[str]]] = [(named, [])]
-    for sentence in _SENTENCE_SPLIT_RE.split(rest):
+    for sentence in _KEEP_SPLIT_RE.split(rest):  # sentences keep their own full stops
         sentence = sentence.strip()
         if not sentence:
             continue
@@ -233,7 +259,11 @@ def _led_pieces(named: list[str], rest: str) -> list[tuple[list[str], str]]:
         if lead is not None and lead[0] != pieces[-1][0] and not _is_scope_sentence(sentence):
             pieces.append((lead[0], [lead[1]]))
             continue
-        for workloads, clause in _clauses(sentence, carry=pieces[-1][0]):
+        clauses = _clauses(sentence, carry=pieces[-1][0]) if len(_mentions(sentence)) else []
+        if not any(w != pieces[-1][0] and _leads_with(c) for w, c in clauses):
+            pieces[-1][1].append(sentence)
+            continue
+        for workloads, clause in clauses:
             if workloads != pieces[-1][0] and _leads_with(clause):
                 pieces.append((workloads, [clause]))
             else:
@@ -259,18 +289,15 @@ def _clauses(sentence: str, carry: list[str] | None = None) -> list[tuple[list[s
     parts.append(sentence[at:])
     parts = [p for p in parts if p.strip(" ,;–—-")]
     out: list[tuple[list[str], str]] = [(carry, "")] if carry else []
-    before: list[str] = []
     for part in parts:
         hits = _mentions(part)
         named = list(dict.fromkeys(w for _, _, w in hits))
         leads = bool(hits) and len(part[: hits[0][0]].split()) <= 3
         if named and (leads or not out):
-            out.append((named, "".join([*before, part])))
-            before = []
+            out.append((named, part))
         elif out:
             out[-1] = (out[-1][0], out[-1][1] + part)
-        else:
-            before.append(part)
+        # else: words before the first workload named (no carry) are not about any of them
     out = [(w, _CLAUSE_END_RE.sub("", t)) for w, t in out if t.strip(" ,;–—-")]
     if len(out) == 1 and carry is None:
         # one clause: it is about the workloads it leads with ("Teams broad rollout after mail"), or all it names
@@ -285,7 +312,8 @@ def _clauses(sentence: str, carry: list[str] | None = None) -> list[tuple[list[s
 
 def _read(workload: str, statements: list[Statement]) -> tuple[Reading, list[Statement]]:
     """The reading of a workload's statements, and the statements it rests on."""
-    primary = [s for s in statements if s.primary] or statements
+    # a workload with its own line or row is described there; else the sentences led by it; else passing mentions
+    primary = [s for s in statements if s.led] or [s for s in statements if s.primary] or statements
     primary = primary[:8]  # a long note can give a workload thousands of sentences
     corrections = [s for s in primary if s.correction]
     if corrections:
@@ -296,7 +324,7 @@ def _read(workload: str, statements: list[Statement]) -> tuple[Reading, list[Sta
         label = explicit_label(s.text, workload)
         if label is not None:
             status, reason = label
-            rest = [x for x in primary if not x.correction]
+            rest = [s] + [x for x in primary if not x.correction and x is not s]
             if reason is None:
                 reading = classify_text(" ".join(x.text for x in rest), workload, status=status)
                 reason = reading.reason
@@ -323,7 +351,7 @@ def _intent(workload: str, statements: list[Statement]) -> ServiceIntent:
     if reading.status is None:
         note = unknown_note(workload)
     else:
-        note = intent_note(workload, [s.text for s in used], status, reason)
+        note = intent_note(workload, [s.note_text or s.text for s in used], status, reason)
     return ServiceIntent(workload=workload, status=status, reason=reason, note=note, sources=sources)
 
 
@@ -335,6 +363,11 @@ def unknown_note(workload: str) -> str:
     )
 
 
+# status words alone at the start ("Stuck. Their core app …", "Under way. Autopilot …") are labels too
+_STATUS_WORD_RE = re.compile(
+    r"^(?:stuck|under ?way|on track|not interested|parked|paused|on hold|tbd|tbc|not started|going well)\s*[.:–—-]\s+",
+    re.IGNORECASE,
+)
 _LABEL_ECHO_RE = re.compile(
     r"^(?:(?:in progress|in prog|blocked|no intent|status unknown|unknown|duplicate(?:\s*/\s*invalid)?|invalid|done|ok)"
     r"\b\s*(?:[/(:–—-]\s*[^.:)]{0,60}\)?)?[\s.,:;–—-]*)+",
@@ -348,7 +381,7 @@ _FIRST_PERSON_CALL_RE = re.compile(r"\s*\bI[’']d call it [^.]*\.?", re.I)
 
 
 def _sentence_parts(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_SPLIT_RE.split(text) if s.strip()]
+    return [s.strip() for s in _KEEP_SPLIT_RE.split(text) if s.strip()]
 
 
 def intent_note(workload: str, texts: list[str], status: str, reason: str | None) -> str:
@@ -360,7 +393,7 @@ def intent_note(workload: str, texts: list[str], status: str, reason: str | None
     "<workload> — <status> (<reason>): ". Source: domain.md, "FTOP notes"."""
     sentences: list[str] = []
     for text in texts:
-        text = _LABEL_ECHO_RE.sub("", text.strip())
+        text = _STATUS_WORD_RE.sub("", _LABEL_ECHO_RE.sub("", text.strip()))
         text = _CORRECTION_LEAD_RE.sub("", text)
         text = _FIRST_PERSON_CALL_RE.sub("", text)
         for s in _sentence_parts(text):
@@ -376,22 +409,33 @@ def intent_note(workload: str, texts: list[str], status: str, reason: str | None
 
 
 def _pick(sentences: list[str], reason: str | None) -> list[str]:
-    """The first sentence, and the one that best says the reason when it is another one."""
+    """Up to two sentences, in the notes' order: the first that says something (a sentence of a few words with
+    no cue, "That is the whole Teams story.", says nothing), and the one that best says the reason."""
+
+    def strength(sentence: str) -> float:
+        statuses, reasons = cue_scores(sentence)
+        return reason_strength(sentence, reason) * 2 + sum(statuses.values()) + sum(reasons.values()) / 4
+
     if reason == "Customer Unresponsive":
-        wanted = [s for s in sentences if re.search(r"\d|attempt|times|managed", s, re.I)]
-        rest = [s for s in sentences if s not in wanted]
-        return (wanted + rest)[:2]
-    first = sentences[0]
-    if len(sentences) == 1:
+        # domain.md: the note says how many contact attempts were made and whether the account is managed
+        attempts = [s for s in sentences if re.search(r"\d|\battempts?\b|\btimes\b|\btwice\b", s, re.I)]
+        managed = [s for s in sentences if re.search(r"\bmanaged\b|\bunmanaged\b", s, re.I)]
+        chosen = list(dict.fromkeys([*attempts[:1], *managed[:1]]))
+        chosen += [s for s in sentences if s not in chosen][: max(0, 2 - len(chosen))]
+        return [s for s in sentences if s in chosen]
+    saying = [s for s in sentences if len(s.split()) > 7 or strength(s) > 0] or sentences
+    first = saying[0]
+    rest = saying[1:]
+    if not rest:
         return [first]
-    best = max(sentences[1:], key=lambda s: reason_strength(s, reason))
+    best = max(rest, key=lambda s: reason_strength(s, reason))
     if reason_strength(best, reason) > reason_strength(first, reason) or len(first) < 60:
-        return [first, best] if sentences.index(best) > 0 else [first]
+        return [first, best]
     return [first]
 
 
 def _finish(sentence: str) -> str:
-    sentence = sentence.strip()
+    sentence = sentence.strip().rstrip(";,:–—- ")
     if not sentence:
         return sentence
     sentence = sentence[0].upper() + sentence[1:]
