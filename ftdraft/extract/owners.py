@@ -55,7 +55,7 @@ def not_lead_words() -> frozenset[str]:
 def heading_re() -> re.Pattern[str]:
     """Action headings of ftdraft/data/owner_verbs.toml, as a whole line ("Nächste Schritte", "## Suivis:")."""
     pieces = [h["pattern"] for h in sp.load_data("owner_verbs")["heading"]]
-    return re.compile(r"^[#*\s]*(?:" + "|".join(pieces) + r")[\s*:]*$", re.I)
+    return re.compile(r"^[#*\s]*(?:" + "|".join(pieces) + r")(?:\s+(?:tasks?|items?|list|points?))?[\s*:]*$", re.I)
 
 
 _BULLETISH_RE = re.compile(r"^\s*(?:[-*•·o§+☐☑]\s|\d{1,2}[.)]\s|\t|\[)")

@@ -144,6 +144,7 @@ class People:
         # full names shown outside attendee lists (chat speakers, mail senders): "Oskar/CSM" -> Oskar Lindahl
         self.name_pool: dict[str, str] = {}
         self.first_speaker: str | None = None  # the author of the oldest part: the FM when no one else is named
+        self.notes_text = ""  # the notes' lines, joined: where a first name written alone finds its surname
         self._first_part = 0
         for c in engagement.customer_contacts:
             self.customer.append(c)
@@ -260,10 +261,23 @@ class People:
                 self.first_speaker, self._first_part = name, line.part
 
     def full_name(self, name: str) -> str:
-        """A first name written alone ("Oskar/CSM") completed from a full name the notes show elsewhere."""
+        """A first name written alone ("Oskar/CSM", "Yusuf = ATS") completed from a full name the notes show
+        elsewhere: a chat speaker, or the one "Yusuf Surname" written anywhere in the notes."""
         if " " in name:
             return name
-        return self.name_pool.get(name.lower(), name)
+        if name.lower() in self.name_pool:
+            return self.name_pool[name.lower()]
+        if self.notes_text:
+            fulls = {
+                f"{name} {m.group(1)}"
+                for m in re.finditer(
+                    rf"(?<![\w'’-]){re.escape(name)} ([A-Z][^\W\d_]+(?:['’\-][^\W\d_]+)*)\b", self.notes_text
+                )
+                if sp.is_name_word(m.group(1))
+            }
+            if len(fulls) == 1:
+                return fulls.pop()
+        return name
 
     def resolve(self, token: str) -> tuple[str | None, AttendeeRole | None, bool]:
         """(owner label, role, known) for a person as an owner is written: a ME word or the FM's name -> the FM;
@@ -468,6 +482,7 @@ _LEFT_GAPS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\s*[(\[]\s*"), 3),
     (re.compile(r"\s*/\s*"), 3),
     (re.compile(r" "), 2),
+    (re.compile(r"\s*=\s*"), 2),  # "Yusuf = ATS"
     (re.compile(r"\s*[-–—]\s*"), 2),
     (re.compile(r"\s+(?:is|was|as|joined as|attended as)\s+(?:the\s+|our\s+|their\s+)?", re.I), 2),
     (re.compile(r"\s+(?:the|our|their)\s+", re.I), 2),  # "Gunnar Lie the ATS and …"
@@ -578,6 +593,7 @@ def find_people_spans(lines: list[Line], people: People) -> None:
     "Name ROLE", "ROLE: Name", "Name - ROLE", "Name, ROLE", "Name/ROLE", "ROLE Name", "Name [ROLE]", one per line
     or many on a line, with presence cues after each person ("declined", "on PTO", "joined late")."""
     prev: Line | None = None
+    people.notes_text = "\n".join(line.text for line in lines)
     for line in lines:
         speaker = speaker_of(line)
         if speaker is None and (m := _POST_HEADER_RE.match(line.raw.strip())):
