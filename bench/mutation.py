@@ -48,7 +48,12 @@ AREAS: dict[str, Area] = {
     # two-process test (13 s each time a mutant survives the others; it tests locking, not this file's logic).
     "store": Area(
         ("ftdraft/store.py",),
-        ("tests/test_store.py", "tests/test_store_regressions.py", "tests/test_store_messages.py"),
+        (
+            "tests/test_store.py",
+            "tests/test_store_regressions.py",
+            "tests/test_store_messages.py",
+            "tests/test_store_contract.py",
+        ),
         ("-k", "not postgresql and not two_processes"),
     ),
     "export": Area(("ftdraft/export.py",), ("tests/test_export.py", "tests/test_export_regressions.py")),

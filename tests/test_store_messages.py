@@ -100,6 +100,7 @@ WHERE_FILE = "the database file /srv/ftdraft/ftdraft.db"
             "keeps failing check FTDRAFT_DATABASE_URL and the server's log.",
         ),
     ],
+    ids=["damaged", "busy", "file", "login", "no_database", "unreachable", "other"],
 )
 def test_each_reason_has_its_own_whole_message(driver_text: str, url: str, message: str) -> None:
     said = store_message(driver_error(driver_text), url, "save the notes")
@@ -118,6 +119,7 @@ def test_each_reason_has_its_own_whole_message(driver_text: str, url: str, messa
         ("postgresql://fm:pw@db.example.internal:5433", "the database server db.example.internal:5433 (database ?)"),
         ("sqlite://", "the database file (in memory)"),
     ],
+    ids=["server-default-port", "server-no-host", "server-no-database", "sqlite-in-memory"],
 )
 def test_where_names_the_server_or_the_file(url: str, where: str) -> None:
     said = store_message(IntegrityError("INSERT", {}, Exception("x")), url, "save the drafts")
@@ -140,6 +142,7 @@ def test_safe_url_hides_the_password() -> None:
         ("postgresql+psycopg2://fm:pw@db/ftdraft", "postgresql+psycopg2"),
         ("sqlite:///x.db", "sqlite"),
     ],
+    ids=["postgres-scheme", "pg-no-driver", "psycopg-named", "psycopg2-named", "sqlite"],
 )
 def test_database_url_picks_psycopg_3_when_no_driver_is_named(url: str, driver: str) -> None:
     parsed = database_url(url)
