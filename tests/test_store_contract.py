@@ -170,7 +170,7 @@ def test_classify_reads_the_driver_message_not_the_statement() -> None:
     assert classify(exc) == "other", "text in the SQL (the FM's own words) never decides the message"
 
 
-def test_a_postgresql_driver_that_is_not_installed_says_how_to_install() -> None:
+def test_a_missing_pg_driver_says_how_to_install() -> None:
     with pytest.raises(StoreError) as err:
         make_engine("postgresql+pg8000://fm:s3cret-pw@db/ftdraft")
     assert str(err.value) == (
