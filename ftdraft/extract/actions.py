@@ -142,7 +142,8 @@ def _actions(
         got = reader.read(line)
         if got is not None:
             for item in got:  # "add me" alone does not say to what: the line's topic completes it
-                item.action = tidy(_action_clause(item.action, line))
+                if len(item.action.split()) <= 5 or len(line.body) <= 160:
+                    item.action = tidy(_action_clause(item.action, line))
             owned += [(item, line.part, line.no) for item in got]
             last_line_items = got
             continue

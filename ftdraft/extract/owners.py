@@ -92,6 +92,16 @@ _SEP_AFTER_WHO_RE = re.compile(r"\s*(?::|[-–—]|\s(?=[a-zà-ÿ]))\s*")
 _JOIN_RE = re.compile(r"\s*(?:,|\+|&|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b)\s*", re.I)
 _GROUP_JOIN_RE = re.compile(r"\s*(?:\+|&|/|\band\b|\bund\b|\bet\b)\s*", re.I)
 _ASK_YOU_RE = re.compile(r"(?:(?:can|could|would|will) you\s+|pls\s+|please\s+|plz\s+)", re.I)
+# Words after which a name is an object, not the subject of what follows ("add me and Sandeep to …",
+# "the split from Colleen by …", "ask Tomás to …").
+_OBJECT_BEFORE = frozenset(
+    {"to", "with", "from", "by", "for", "of", "on", "at", "in", "into", "via", "per", "about", "than", "like",
+     "add", "adds", "added", "adding", "invite", "invites", "invited", "ask", "asks", "asked", "tell", "told", "cc",
+     "loop", "email", "emails", "ping", "send", "sends", "sent", "remind", "copy", "include", "includes", "meet",
+     "contact", "thank", "let", "lets", "get", "got", "have", "has", "had", "want", "wants", "need", "needs", "is",
+     "was", "are", "were", "be", "been", "introduce", "intro", "join", "joins", "forward", "forwards", "brief",
+     "call", "calls", "help", "helps", "told", "owe", "give", "gives", "show", "shows", "pair", "cc'd"}
+)  # fmt: skip
 # Words after which a name is still the subject of what follows ("and Omar will …", "actually Grace will …").
 _SUBJECT_OK = frozenset(
     {
@@ -117,7 +127,9 @@ _QUESTION_WORDS = frozenset({"when", "what", "where", "why", "how", "who", "does
 _ARROW_RE = re.compile(r"\s*(?:->|→|=>|—|–|\s-)\s*")
 _NO_OWNER_RE = re.compile(r"\b(?:someone|somebody|no owner(?: yet)?|owner tbd|tbd owner|nobody)\b", re.I)
 _SOMEONE_RE = re.compile(r"\b(?:someone|somebody|some one)\s+(?:needs? to|has to|should|must|to|will have to)\s+", re.I)
-_PRONOUN_RE = re.compile(r"\b(?:he|she|they)(?:['’]ll|\s+will|\s+is going to|\s+to)\s+", re.I)
+_PRONOUN_RE = re.compile(
+    r"\b(?:(?:he|she|they)(?:['’]ll|\s+will|\s+is going to|\s+to)|(?:he|she)(?:['’]d|\s+would))\s+", re.I
+)
 _ELLIPTIC_RE = re.compile(r"(?:,\s*|\s+and\s+)(?:will|['’]ll)\s+(?!be\b)", re.I)
 _SPEAKER_WILL_RE = re.compile(r"^(?:👍\s*)?(?:yep[,.]?\s*|sure[,.]?\s*|ok[,.]?\s*)?(?:will|['’]ll)\s+(?!do\b)", re.I)
 _NOT_ACTION_RE = re.compile(
@@ -307,6 +319,8 @@ class OwnerReader:
                 if whos[k].start >= sentence_start:
                     local.append(whos[k])
                 k += 1
+            if not actiony:
+                local = [w for w in local if w.known]  # outside an action list only known people commit
             got = self._verb_forms(line, text, sentence_start, sentence, local, last_known, ref)
             if got is not None:
                 items += got
@@ -400,7 +414,7 @@ class OwnerReader:
             article = word_before is not None and word_before.group(1) in ("the", "our", "their")
             if article and text[offset : w.start].strip(" -•*").lower() != word_before.group(1):  # type: ignore[union-attr]
                 continue  # "who the AE will be": an article mid-sentence starts no subject
-            if word_before and word_before.group(1) not in _SUBJECT_OK:
+            if word_before and word_before.group(1) in _OBJECT_BEFORE:
                 continue  # "add me and Sandeep to …", "from Colleen by …": an object, not the owner
             owners = group
             found.append((m.end(), w.start, owners))
