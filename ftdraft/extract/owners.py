@@ -100,7 +100,7 @@ _OBJECT_BEFORE = frozenset(
      "loop", "email", "emails", "ping", "send", "sends", "sent", "remind", "copy", "include", "includes", "meet",
      "contact", "thank", "let", "lets", "get", "got", "have", "has", "had", "want", "wants", "need", "needs", "is",
      "was", "are", "were", "be", "been", "introduce", "intro", "join", "joins", "forward", "forwards", "brief",
-     "call", "calls", "help", "helps", "told", "owe", "give", "gives", "show", "shows", "pair", "cc'd"}
+     "call", "calls", "help", "helps", "owe", "give", "gives", "show", "shows", "pair", "cc'd"}
 )  # fmt: skip
 # Words after which a name is still the subject of what follows ("and Omar will …", "actually Grace will …").
 _SUBJECT_OK = frozenset(
