@@ -153,6 +153,12 @@ class StubServer:
     def __post_init__(self) -> None:
         self._scripts: dict[str, deque[Behaviour]] = defaultdict(deque)
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
+        self._hold: tuple[int, str, float] | None = None
+        self._held = 0
+        self._in_flight = 0
+        self.max_in_flight = 0  # the most requests (of the held steps) in the server at once
+        self.hold_timed_out = False  # a held request gave up waiting for the others: they were not concurrent
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -163,6 +169,30 @@ class StubServer:
         """Queue behaviours for a step ("extract", "draft:follow_up", ...) or "*" for any step."""
         with self._lock:
             self._scripts[step].extend(behaviours)
+
+    def hold_until(self, n: int, step_prefix: str, timeout: float = 10.0) -> None:
+        """Requests whose step starts with `step_prefix` wait in the server until `n` of them have arrived,
+        then all are answered: requests sent one after another (each waiting for its answer) never meet,
+        the wait times out and `hold_timed_out` says so. Concurrency asserted without a clock."""
+        with self._lock:
+            self._hold, self._held = (n, step_prefix, timeout), 0
+
+    def _enter(self, step: str) -> bool:
+        with self._arrived:
+            if self._hold is None or not step.startswith(self._hold[1]):
+                return False
+            n, _prefix, timeout = self._hold
+            self._held += 1
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+            self._arrived.notify_all()
+            if not self._arrived.wait_for(lambda: self._held >= n, timeout):
+                self.hold_timed_out = True
+            return True
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
 
     def start(self) -> StubServer:
         server = self
@@ -238,6 +268,15 @@ class _Handler(BaseHTTPRequestHandler):
         if not (personality.route_ok(rec) if personality else url.path.rstrip("/").endswith("/chat/completions")):
             self._json(404, {"error": {"message": f"no route {url.path}", "type": "not_found"}})
             return
+        held = self.stub._enter(step)
+        try:
+            self._answer(rec, step, body)
+        finally:
+            if held:
+                self.stub._leave()
+
+    def _answer(self, rec: Recorded, step: str, body: dict[str, Any]) -> None:
+        personality = self.stub.personality
         refused = personality.check(rec) if personality else None
         behaviour = refused or self.stub._next(step, body)
         if personality is not None and isinstance(behaviour, Reply):

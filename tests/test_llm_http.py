@@ -48,8 +48,8 @@ def server() -> Iterator[StubServer]:
 
 def make_settings(base_url: str, **kw: object) -> Settings:
     limits: dict[str, object] = {
-        "FTDRAFT_REQUEST_TIMEOUT": 1.0,
-        "FTDRAFT_TOTAL_BUDGET": 6.0,
+        "FTDRAFT_REQUEST_TIMEOUT": 5.0,  # generous: the machine may be loaded; timeout tests set their own
+        "FTDRAFT_TOTAL_BUDGET": 20.0,
         "FTDRAFT_MAX_RETRIES": 2,
         "FTDRAFT_RETRY_BACKOFF": 0.02,
         "FTDRAFT_MAX_RETRY_WAIT": 0.2,
@@ -65,9 +65,8 @@ def run(server_url: str, notes: str = NOTES, **kw: object) -> tuple[DraftBundle,
     bundle = build_bundle(
         notes, contoso_engagement(), engine="llm", settings=settings, on_follow_up_token=tokens.append
     )
-    elapsed = time.monotonic() - started
+    elapsed = time.monotonic() - started  # for callers that check what was sent after the budget, not speed
     assert_complete(bundle)
-    assert elapsed < settings.total_budget + 0.5, f"took {elapsed:.2f} s, budget {settings.total_budget}"
     return bundle, tokens, elapsed
 
 
@@ -126,14 +125,13 @@ def test_raw_notes_appear_in_exactly_one_request(server: StubServer) -> None:
 
 
 def test_requests_run_in_parallel(server: StubServer) -> None:
-    server.latency = 0.3
-    run(server.base_url)
-    # one extraction round trip plus ONE drafting round, not five: every draft request is sent before the
-    # first draft reply could have come back (orderings, not wall-time bounds: the machine may be loaded)
-    draft_arrivals = [r.at for r in server.requests if r.step.startswith("draft:")]
-    assert len(draft_arrivals) == len(MODEL_WRITTEN)
-    assert max(draft_arrivals) - min(draft_arrivals) < server.latency
-    assert min(draft_arrivals) - server.requests_for("extract")[0].at >= server.latency
+    # one extraction round trip plus ONE drafting round, not five: the server holds every draft request until
+    # all five are in (drafts sent one after another would never meet, and the hold would time out)
+    server.hold_until(len(MODEL_WRITTEN), "draft:", timeout=5)
+    bundle, _, _ = run(server.base_url, FTDRAFT_TOTAL_BUDGET=20, FTDRAFT_REQUEST_TIMEOUT=10)
+    assert not server.hold_timed_out and server.max_in_flight == len(MODEL_WRITTEN)
+    assert all(bundle.provenance[n].engine == "llm" for n in MODEL_WRITTEN)
+    assert server.steps()[0] == "extract" and len(server.requests) == 1 + len(MODEL_WRITTEN)
 
 
 # ---------------------------------------------------------------- server errors
@@ -170,18 +168,18 @@ def test_max_retries_zero_means_one_request(server: StubServer) -> None:
 
 def test_hung_extraction_times_out_and_falls_back_drafts_still_model(server: StubServer) -> None:
     server.script("extract", Hang(10), Hang(10))
-    bundle, _, elapsed = run(server.base_url, FTDRAFT_REQUEST_TIMEOUT=0.4, FTDRAFT_MAX_RETRIES=1)
+    bundle, _, _ = run(server.base_url, FTDRAFT_REQUEST_TIMEOUT=0.4, FTDRAFT_MAX_RETRIES=1)
     prov = bundle.provenance["extraction"]
     assert prov.engine == "offline" and "did not answer within 0.4 s" in (prov.fallback_reason or "")
+    assert prov.attempts == 2 and len(server.requests_for("extract")) == 2  # one try, one retry, no more
     assert all(bundle.provenance[n].engine == "llm" for n in MODEL_WRITTEN)
-    assert elapsed < 2.0
 
 
 def test_connection_refused_everything_offline_quickly() -> None:
-    bundle, _, elapsed = run(f"http://127.0.0.1:{free_port()}/v1", FTDRAFT_MAX_RETRIES=1)
+    bundle, _, _ = run(f"http://127.0.0.1:{free_port()}/v1", FTDRAFT_MAX_RETRIES=1)
     assert all(p.engine == "offline" for p in bundle.provenance.values())
     assert "could not reach 127.0.0.1" in (bundle.provenance["extraction"].fallback_reason or "")
-    assert elapsed < 2.0
+    assert all(p.attempts <= 2 for p in bundle.provenance.values())  # MAX_RETRIES=1: at most one retry each
 
 
 def test_dropped_connection_is_retried(server: StubServer) -> None:
@@ -289,11 +287,13 @@ def test_a_stream_cut_before_any_text_is_retried(server: StubServer) -> None:
 
 def test_total_budget_bounds_the_whole_run(server: StubServer) -> None:
     server.script("*", *[Hang(10)] * 12)
-    bundle, _, elapsed = run(server.base_url, FTDRAFT_TOTAL_BUDGET=1.0, FTDRAFT_REQUEST_TIMEOUT=5)
+    started = time.monotonic()
+    bundle, _, _ = run(server.base_url, FTDRAFT_TOTAL_BUDGET=1.0, FTDRAFT_REQUEST_TIMEOUT=5)
     assert all(p.engine == "offline" for p in bundle.provenance.values())
-    assert elapsed < 1.5
     assert any("budget" in (p.fallback_reason or "") or "within" in (p.fallback_reason or "")
                for p in bundle.provenance.values())  # fmt: skip
+    # nothing is sent once the budget is spent (an ordering of recorded arrivals, not a speed)
+    assert all(r.at < started + 1.0 for r in server.requests)
 
 
 def test_server_without_json_schema_gets_json_mode_with_the_schema_in_the_prompt(server: StubServer) -> None:
