@@ -51,7 +51,7 @@ def start_server(root: Path) -> tuple[str, Path]:
     bindir = pg_bin()
     if bindir is None:
         raise RuntimeError("PostgreSQL is not installed: apt-get install -y postgresql")
-    data, sock, log = root / "data", root / "sock", root / "server.log"
+    data, sock = root / "data", root / "sock"
     sock.mkdir(parents=True)
     pwfile = root / "pw"
     pwfile.write_text(ADMIN_PASSWORD + "\n")
@@ -78,6 +78,16 @@ def start_server(root: Path) -> tuple[str, Path]:
         check=True,
         capture_output=True,
     )
+    pg_ctl_start(data, port)
+    return f"postgresql+psycopg://{ADMIN_USER}:{ADMIN_PASSWORD}@127.0.0.1:{port}/postgres", data
+
+
+def pg_ctl_start(data: Path, port: int) -> None:
+    """Start (or start again) the cluster in `data` on 127.0.0.1:`port`, its socket and log beside it."""
+    bindir = pg_bin()
+    assert bindir is not None
+    root = data.parent
+    sock, log = root / "sock", root / "server.log"
     opts = f"-h 127.0.0.1 -p {port} -k {sock} -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
     started = subprocess.run(
         _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", opts, "-w", "-t", "60", "start"]),
@@ -86,19 +96,20 @@ def start_server(root: Path) -> tuple[str, Path]:
     )
     if started.returncode != 0:
         raise RuntimeError(f"PostgreSQL did not start: {started.stderr}\n{log.read_text() if log.exists() else ''}")
-    return f"postgresql+psycopg://{ADMIN_USER}:{ADMIN_PASSWORD}@127.0.0.1:{port}/postgres", data
 
 
-def stop_server(data: Path) -> None:
+def stop_server(data: Path, mode: str = "immediate") -> None:
+    """Stop the cluster: "immediate" (the end of a test session: fastest, and loses what synchronous_commit=off
+    has not written yet) or "fast" (sessions ended, everything committed kept: a server going down)."""
     bindir = pg_bin()
     if bindir is not None:
         subprocess.run(
-            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", mode, "-w", "stop"]),
             capture_output=True,
         )
 
 
-def _unavailable(why: str) -> None:
+def unavailable(why: str) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"PostgreSQL is required in CI and is not available: {why}")
     pytest.skip(f"PostgreSQL not available here ({why}); CI runs these tests")
@@ -114,13 +125,13 @@ def postgres_admin_url_fixture() -> Iterator[str]:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        _unavailable("the psycopg driver is not installed: pip install 'ftdraft[postgres]'")
+        unavailable("the psycopg driver is not installed: pip install 'ftdraft[postgres]'")
     root = Path(tempfile.mkdtemp(prefix="ftdraft-pg-"))
     try:
         url, data = start_server(root)
     except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
         shutil.rmtree(root, ignore_errors=True)
-        _unavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        unavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     try:
         yield url
     finally:

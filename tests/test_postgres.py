@@ -4,12 +4,24 @@ in the store and on the page (AppTest). The store suite itself runs on PostgreSQ
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from app_support import APP
-from pg_support import ADMIN_PASSWORD, free_port, postgres_admin_url_fixture, postgres_url_fixture  # noqa: F401  (fixtures)
+from pg_support import (  # noqa: F401  (the *_fixture names are fixtures)
+    ADMIN_PASSWORD,
+    free_port,
+    pg_bin,
+    pg_ctl_start,
+    postgres_admin_url_fixture,
+    postgres_url_fixture,
+    start_server,
+    stop_server,
+    unavailable,
+)
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
@@ -93,3 +105,27 @@ def test_the_page_shows_what_to_do_with_a_damaged_file(monkeypatch: pytest.Monke
     assert len(at.error) == 1
     shown = at.error[0].value
     assert "damaged" in shown and "try again in a moment" not in shown
+
+
+def test_a_server_that_goes_down_says_so_and_the_store_recovers_when_it_is_back() -> None:
+    """A server of its own (stopping the shared one would fail other tests): stopped under an open Store, the
+    next save says the server did not answer; started again, the same Store saves with no restart of the app."""
+    if pg_bin() is None:
+        unavailable("PostgreSQL is not installed: apt-get install -y postgresql")
+    root = Path(tempfile.mkdtemp(prefix="ftdraft-pg-down-"))
+    url, data = start_server(root)
+    try:
+        store = Store(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
+        eid = store.create(Engagement(customer="Tailspin Toys"), notes="first")
+        stop_server(data, mode="fast")
+        with pytest.raises(StoreError) as err:
+            store.save_notes(eid, "typed while the server was down")
+        assert "did not answer" in str(err.value) and "Could not save the notes" in str(err.value)
+        _one_clean_line(str(err.value))
+        pg_ctl_start(data, int(make_url(url).port or 0))
+        store.save_notes(eid, "typed after it came back")
+        assert store.get(eid).notes == "typed after it came back"
+        store.dispose()
+    finally:
+        stop_server(data)
+        shutil.rmtree(root, ignore_errors=True)
