@@ -165,7 +165,8 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
                 pieces = [p for p in re.split(r"[-'’./&]", word) if p]
                 if all(p.lower() in corpus.words or p.lower() in vocab_words for p in pieces):
                     continue
-                if i == 0 and word.lower() in COMMON_WORDS:
+                opens = i == 0 or sentence[: m.start()].rstrip()[-1:] in (":", ";", "—", "–", "(", "-", '"', "“")
+                if opens and word.lower() in COMMON_WORDS:  # "Status: Because ..." starts a clause
                     continue
                 flag(
                     part.draft,
