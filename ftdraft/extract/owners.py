@@ -102,27 +102,6 @@ _OBJECT_BEFORE = frozenset(
      "was", "are", "were", "be", "been", "introduce", "intro", "join", "joins", "forward", "forwards", "brief",
      "call", "calls", "help", "helps", "owe", "give", "gives", "show", "shows", "pair", "cc'd"}
 )  # fmt: skip
-# Words after which a name is still the subject of what follows ("and Omar will …", "actually Grace will …").
-_SUBJECT_OK = frozenset(
-    {
-        "and",
-        "also",
-        "then",
-        "so",
-        "but",
-        "actually",
-        "ok",
-        "yes",
-        "now",
-        "ai",
-        "todo",
-        "next",
-        "und",
-        "the",
-        "our",
-        "their",
-    }
-)
 _QUESTION_WORDS = frozenset({"when", "what", "where", "why", "how", "who", "does", "do", "is", "are", "did", "which"})
 _ARROW_RE = re.compile(r"\s*(?:->|→|=>|—|–|\s-)\s*")
 _NO_OWNER_RE = re.compile(r"\b(?:someone|somebody|no owner(?: yet)?|owner tbd|tbd owner|nobody)\b", re.I)

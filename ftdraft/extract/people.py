@@ -16,7 +16,7 @@ from ..schemas import (
 )
 from . import spans as sp
 from .lines import Line
-from .text import _ANY_ROLE, _NAME, _NOT_NAMES, _ROLE_CODES, FIELD_ROLES, _extend_sources, tidy
+from .text import _NAME, _NOT_NAMES, _ROLE_CODES, FIELD_ROLES, _extend_sources, tidy
 
 _ABSENT_LABEL_RE = re.compile(r"^(absent|apologies|regrets|not present|missing|out)$", re.IGNORECASE)
 
@@ -67,40 +67,6 @@ _NOT_LOWER_NAMES = {
     "at",
     "to",
 }
-
-
-NAME_PAREN_ROLE_RE = re.compile(rf"\b({_NAME}|(?i:me))\s*\(\s*({_ANY_ROLE})\s*\)")
-
-
-ROLE_EQ_NAME_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b|\s[-–]\s)\s*(\?+|{_NAME})")
-
-
-# All-lowercase notes ("ats is priya nair"): a lowercase name is read only in this explicit role form.
-ROLE_EQ_LOWER_NAME_RE = re.compile(
-    rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b|\s[-–]\s)\s*([a-z][a-z'’\-]+(?: [a-z][a-z'’\-]+)?)\b"
-)
-
-
-# Prose: "Hannah Schmidt, the ATS", "Chloe Martin joined as the CSM", "Victor Alvarez (the TAM)".
-NAME_THE_ROLE_RE = re.compile(
-    rf"\b({_NAME})\s*(?:,\s*|\(\s*|\s+(?:joined |is |was |attended )?as\s+)(?:the|our|their)\s+({_ROLE_CODES})\b"
-)
-
-
-ROLE_NAME_RE = re.compile(rf"\b({_ROLE_CODES}) ({_NAME})")
-
-
-ROLE_OUT_RE = re.compile(
-    rf"\b({_ANY_ROLE})\s+(?:is\s+)?(?i:out|absent|oof|ooo|not present|missing)\b[^(]*\(\s*({_NAME})"
-)
-
-
-# "Marcus Lee, ATS" but not "Priti Shah, TSP Marco Bianchi" (there the role belongs to the next name).
-NAME_COMMA_ROLE_RE = re.compile(rf"\b({_NAME})\s*[,\-–]\s*({_ROLE_CODES})\b(?!\s+[A-Z][a-z])")
-
-
-# Prose: "the CSM, Beatriz Costa, sent apologies", "our TAM Omar".
-THE_ROLE_NAME_RE = re.compile(rf"\b(?:the|our|their) ({_ROLE_CODES}),?\s+({_NAME})")
 
 
 # Customer people: "new CIO (Dana Whitfield)", "IT infra lead (Ken Adams)", "IT director Mark Olsen".
@@ -200,18 +166,6 @@ class People:
         self.attendees.append(person)
         self._index(len(self.attendees) - 1)
         return person
-
-    def add(self, name: str | None, role: str, line: Line, present: bool = True) -> Attendee:
-        role = lx.ROLE_ALIASES.get(role.lower(), "other") if role else "other"
-        if name and _UNKNOWN_NAME_RE.match(name):
-            name = None  # "ATS TBD": the role is named, the person is not
-        if name and name.lower() in ("me", "i"):
-            name, role = self.fm_name, "FM"
-        email = None
-        if name:
-            first = name.split()[0].lower()
-            email = next((e for e in line.emails() if first in e.lower()), None)
-        return self._add(Attendee(name=name, role=role, email=email, present=present, sources=[line.source()]))  # type: ignore[arg-type]
 
     def add_spanned(
         self,
@@ -426,31 +380,6 @@ def _same_parts(a_parts: tuple[str, ...], b_parts: tuple[str, ...]) -> bool:
     if len(a_parts) == 1:
         return len(b_parts) > 1 and a_parts[0] == b_parts[0]
     return len(b_parts) == 1 and len(a_parts) > 1 and b_parts[0] == a_parts[0]
-
-
-_SEGMENT_SPLIT_RE = re.compile(r"[,;]")
-
-
-def _segments(text: str) -> list[str]:
-    """Split on commas/semicolons outside parentheses: one person per segment in an attendee list."""
-    if "(" not in text:  # no parenthesis: every comma and semicolon splits (a lone ")" never nests)
-        return [seg.strip() for seg in _SEGMENT_SPLIT_RE.split(text) if seg.strip()]
-    out: list[str] = []
-    cur: list[str] = []
-    depth = 0
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        if ch in ",;" and depth == 0:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur))
-    return [seg.strip() for seg in out if seg.strip()]
-
-
-_ROLE_HINT = lx.Cue("|".join(rf"\b{code}\b" for code in _ROLE_CODES.lower().split("|")))
 
 
 _TITLE_HINT = lx.Cue(r"cio|cto|ciso|cfo|ceo|director|lead|manager|admin|architect|head of it|vp|owner")
