@@ -48,11 +48,15 @@ _LEAD_SEP_RE = re.compile(
     r"(?:[:=|→>–—-]+|->|\bis\b|\bare\b|\bhas\b|\bwas\b|\bwere\b|\bstatus\b)",
     re.I,
 )
+# between two workloads of a scope list: a joiner, maybe after a word or two ("Teams Phone + Exchange Online")
+_SCOPE_JOIN_RE = re.compile(r"^\s*(?:[\w-]+\s*){0,2}(?:[+/&,]|\band\b)\s*$", re.IGNORECASE)
 _JOIN_RE = re.compile(r"^\s*(?:[+/&,]|and)\s*$", re.I)
 # sentence ends that keep their punctuation; not after a title or "e.g." ("the CIO, Dr. Bronwyn Ashby")
 _KEEP_SPLIT_RE = re.compile(r"(?<![Dd]r\.)(?<!Mr\.)(?<!Ms\.)(?<!St\.)(?<!vs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.!?;])\s+")
 _CLAUSE_END_RE = re.compile(r"(?:\s*(?:[;,]|\bbut\b|\bwhile\b|\bwhereas\b|\s[–—-]))+\s*$", re.I)
-_CLAUSE_SPLIT_RE = re.compile(r"\s*(?:[;,](?=\s)|\bbut\b|\bwhile\b|\bwhereas\b|\s[–—-]\s)\s*", re.I)
+_CLAUSE_SPLIT_RE = re.compile(
+    r"\s*(?:[;,](?=\s)|\bbut\b|\bwhile\b|\bwhereas\b|\band then\b|\boh and\b|\s[–—-]\s)\s*", re.I
+)
 
 
 # a sentence that starts on another agenda topic names a workload in passing ("compete wise nothing for Windows")
@@ -110,6 +114,26 @@ def _table_cells(line: Line) -> list[str] | None:
     return cells
 
 
+def _strip_scope(sentence: str) -> str:
+    """A sentence without its scope statement: "so the red areas were Intune and Windows and basically Intune they
+    do want it" -> "and basically Intune they do want it"; "" when the scope was all it said."""
+    m = SCOPE_RE.search(sentence) if may_scope(sentence.lower()) else None
+    if m is None:
+        return "" if _is_scope_sentence(sentence) else sentence
+    span_start = m.start(1)
+    hits = [h for h in _mentions(sentence) if h[0] >= span_start]
+    if not hits:
+        return sentence
+    end = hits[0][1]
+    for start, stop, _ in hits[1:]:
+        if not _SCOPE_JOIN_RE.match(re.sub(r"\([^)]*\)", "", sentence[end:start])):
+            break
+        end = stop
+    end += len(re.match(r"(?:\s*\([^)]*\))?", sentence[end:]).group(0))  # type: ignore[union-attr]
+    rest = sentence[end:].strip(" .,;:")
+    return rest if len(rest.split()) >= 4 else ""
+
+
 def _is_scope_sentence(sentence: str) -> bool:
     lowered = sentence.lower()
     return bool(may_scope(lowered) and SCOPE_RE.search(sentence)) or bool(
@@ -131,6 +155,9 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
     out: dict[str, list[Statement]] = {}
     led: set[str] = set()
     topic: tuple[list[str], int, Statement | None] | None = None  # (workloads, indent, their statement)
+    heading: list[str] | None = None  # a line that is only a workload's name heads the bullets under it
+    heading_indent = 0
+    last_no = 0
 
     def add(
         workloads: list[str],
@@ -151,6 +178,14 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
         return last
 
     for line in lines:
+        if (
+            line.no > last_no + 1
+            or line.header
+            or line.in_actions
+            or not (_BULLET_RE.match(line.raw) or _indent(line.raw) > heading_indent)
+        ):
+            heading = None  # a blank line, a header or a plain line ends a workload's section
+        last_no = line.no
         if line.header or not line.text.strip():
             topic = None
             continue
@@ -158,8 +193,15 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             topic = None
             continue
         has_workload = lx.WORKLOAD_CUES.keys_in(line.lower())
-        if not has_workload and topic is None:
+        if not has_workload and topic is None and heading is None:
             continue  # most lines: no workload named, none being spoken about
+        if heading is not None and not line.raw.lstrip().startswith("|") and _lead(_clean(line.text)) is None:
+            add(heading, _clean(line.text), line, primary=True, led_here=True)
+            led.update(heading)
+            continue
+        if not line.raw.lstrip().startswith("|") and (named := _heading_workloads(line)):
+            heading, heading_indent, topic = named, _indent(line.raw), None
+            continue
         cells = _table_cells(line)
         if cells is not None:
             topic = None
@@ -212,9 +254,14 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             sentence = sentence.strip()
             if not sentence:
                 continue
-            if _is_scope_sentence(sentence) or _out_of_scope(sentence):
+            if _out_of_scope(sentence):
                 topic_here = None
                 continue
+            if _is_scope_sentence(sentence):
+                topic_here = None
+                sentence = _strip_scope(sentence)  # a run-on sentence may go on past its scope words
+                if not sentence:
+                    continue
             hits = _mentions(sentence)
             named_here = list(dict.fromkeys(w for _, _, w in hits))
             if not named_here:
@@ -225,7 +272,7 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             subject = (
                 len(before.split()) <= 4
                 and before.count("(") <= before.count(")")  # "Ravi Menon, TSP (Copilot)" names it in passing
-                and line.label is None
+                and (line.label is None or not before.strip())
                 and not _TOPIC_START_RE.match(sentence)
             )
             if topic_here and (named_here == topic_here or not subject):
@@ -274,6 +321,29 @@ def _led_pieces(named: list[str], rest: str) -> list[tuple[list[str], str]]:
 def _leads_with(clause: str) -> bool:
     hits = _mentions(clause)
     return bool(hits) and len(clause[: hits[0][0]].split()) <= 1
+
+
+_BULLET_RE = re.compile(r"^\s*(?:[-*•◦▪·☐☑✔✓]|\d{1,2}[.)]|o\s|[a-z][.)]\s|[ivx]{1,4}[.)]\s)")
+_OUTLINE_NUMBER_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-z][.)]|[ivx]{1,4}[.)]|#+)\s+", re.IGNORECASE)
+_HEADING_JOIN_RE = re.compile(r"^[\s+/&,:#*_=–—-]*(?:and[\s+/&,:#*_=–—-]*)*$", re.IGNORECASE)
+
+
+def _heading_workloads(line: Line) -> list[str]:
+    """The workloads a heading line names, when the line is nothing but their names ("Teams", "ONEDRIVE",
+    "## SharePoint Online:"); [] for any other line."""
+    text = _OUTLINE_NUMBER_RE.sub("", line.text.strip())
+    if len(text) > 60:
+        return []
+    hits = _mentions(text)
+    if not hits:
+        return []
+    rest, at = [], 0
+    for start, end, _ in hits:
+        rest.append(text[at:start])
+        at = end
+    rest.append(text[at:])
+    leftover = re.sub(r"\b(?:id|online)\b", "", "".join(rest), flags=re.IGNORECASE)
+    return list(dict.fromkeys(w for _, _, w in hits)) if _HEADING_JOIN_RE.match(leftover) else []
 
 
 def _clauses(sentence: str, carry: list[str] | None = None) -> list[tuple[list[str], str]]:

@@ -17,6 +17,9 @@ from .text import _workloads_in
 SCOPE_RE = re.compile(
     r"\b(?:rfa (?:was |is )?(?:for|asks? for|covers?|is about)"
     r"|rfa\s*(?:#|no\.?|number)?\s*\d{3,}\s*(?:--|[-–—:|·(=])"  # "RFA #58213 · …", "RFA 62455 (…", "RFA 1 – …"
+    r"|rfa\s*(?:#|no\.?|number)?\s*\d{3,}\s+(?:is |was )?(?:for|covers?|asks? for|is about)\s"  # "RFA 80417 for …"
+    r"|red (?:usage )?areas? (?:were|are|was|is|include[sd]?)\s*:?"  # "the red areas were Intune and Windows"
+    r"|(?:röda?|røde?|rote?|rojas?|rosso|rossi|czerwone)(?: \w+)?\s*[:=]"  # "Röda områden: Teams, Intune"
     r"|rfa\b[^.\n]{0,60}?\b(?:came in|was raised|was filed|arrived)\b[^.\n]{0,40}?\bfor\s"  # "RFA … came in … for"
     r"|red(?: usage)?(?: areas?)?\s*[:=]"
     r"|red (?:on|in|from) the (?:health |usage )?report\s*[:=]?"
@@ -34,7 +37,21 @@ SCOPE_BEFORE_RE = re.compile(
 )
 
 # Words every SCOPE_RE alternative holds, checked on the lowercased line before the regex runs.
-_SCOPE_WORDS = ("rfa", "red", "scope", "workload", "rouge", "rot", "rojo", "vermelho", "rood")
+_SCOPE_WORDS = (
+    "rfa",
+    "red",
+    "scope",
+    "workload",
+    "rouge",
+    "rot",
+    "roj",
+    "vermelho",
+    "rood",
+    "röd",
+    "rød",
+    "ross",
+    "czerwon",
+)
 
 
 def may_scope(lowered: str) -> bool:
