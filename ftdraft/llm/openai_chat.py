@@ -373,14 +373,21 @@ class OpenAIChatModel(ChatModel):
             )
 
         host = self._host
+        # the SDK's error classes, read off the module only if it is there (it may still be importing on the
+        # main thread while a raw request failed: never touch it half-built)
         sdk = sys.modules.get("openai")
-        if isinstance(exc, RawTimeout) or (sdk is not None and isinstance(exc, sdk.APITimeoutError)):
+
+        def sdk_is(name: str) -> bool:
+            cls = getattr(sdk, name, None)
+            return isinstance(cls, type) and isinstance(exc, cls)
+
+        if isinstance(exc, RawTimeout) or sdk_is("APITimeoutError"):
             return fail(f"{host} did not answer within {timeout:.3g} s", True)
-        if isinstance(exc, RawConnectionError) or (sdk is not None and isinstance(exc, sdk.APIConnectionError)):
+        if isinstance(exc, RawConnectionError) or sdk_is("APIConnectionError"):
             cause = exc.__cause__ or exc.__context__
             detail = f" ({type(cause).__name__})" if cause else ""
             return fail(f"could not reach {host}{detail}: check OPENAI_BASE_URL and the network", True)
-        if isinstance(exc, RawStatusError) or (sdk is not None and isinstance(exc, sdk.APIStatusError)):
+        if isinstance(exc, RawStatusError) or sdk_is("APIStatusError"):
             status = int(getattr(exc, "status_code", 0))
             error = server_error(exc)
             says = self._says(error)
