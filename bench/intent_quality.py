@@ -1,6 +1,6 @@
 """Intent reader accuracy on the labelled situation sentences: L1 and L2 figures and an L1 confusion table.
 
-Run: .venv/bin/python bench/intent_quality.py
+Run: .venv/bin/python bench/intent_quality.py [--wordllama CACHE_DIR]
 Reads tests/fixtures/intent_sentences/heldout.yaml (measurement only) and prints aggregate figures for the shipped
 reader (cue lexicon + linear model) and for the options measured beside it (cues only, model only). It never prints
 a held-out sentence or a miss: looking at them would be tuning on them. The training sentences (train.yaml) are
@@ -54,6 +54,29 @@ def confusion_table(confusion: Counter[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
+def wordllama_option(train: list[dict], heldout: list[dict], cache_dir: str) -> tuple[float, float]:
+    """The rejected option (b): wordllama's 256-dim token embeddings (mean-pooled by its embed()), a logistic
+    regression over them trained on the training sentences; (L1, L2) on the held-out ones. Needs wordllama and
+    scikit-learn importable, and `cache_dir` holding tokenizers/l2_supercat_tokenizer_config.json copied from the
+    package (its loader looks for the tokenizer under another folder name)."""
+    from sklearn.linear_model import LogisticRegression
+    from wordllama import WordLlama
+
+    wl = WordLlama.load(cache_dir=cache_dir, disable_download=True)
+
+    def label(row: dict) -> str:
+        return row.get("reason") or row["status"]
+
+    clf = LogisticRegression(C=16.0, max_iter=3000).fit(wl.embed([r["text"] for r in train]), [label(r) for r in train])
+    predicted = clf.predict(wl.embed([r["text"] for r in heldout]))
+    l1 = l2 = 0
+    for row, got in zip(heldout, predicted, strict=True):
+        status = got if got in ir.STATUSES else ir.STATUS_OF[got]
+        l1 += status == row["status"]
+        l2 += got == label(row)
+    return l1 / len(heldout), l2 / len(heldout)
+
+
 def main() -> int:
     heldout = load("heldout.yaml")
     train = load("train.yaml")
@@ -74,6 +97,10 @@ def main() -> int:
                 shipped = confusion
         print("L1 confusion, held-out, shipped reader:")
         print(confusion_table(shipped))
+        if "--wordllama" in sys.argv:
+            cache = sys.argv[sys.argv.index("--wordllama") + 1]
+            l1, l2 = wordllama_option(train, heldout, cache)
+            print(f"  {'wordllama + LR (model only)':<24} L1 {l1:.0%}   L2 {l2:.0%}   (rejected: see README)")
     if train:
         l1, l2, _ = measure(train)
         print(f"Training sentences: {len(train)} (learned from; a load check, not a measure): L1 {l1:.0%}  L2 {l2:.0%}")
