@@ -54,6 +54,7 @@ def test_case_12_german_notes_call_date_and_dates() -> None:
     notes = (CASES / "12-german-notes.md").read_text()
     engagement, _ = extract_facts(notes, Engagement(), {})
     assert engagement.call_date == date(2026, 11, 24)
+    assert (engagement.customer, engagement.rfa_id) == ("Kestrel Maschinenbau", "8500")
     assert read_due("Nadia schickt die Intro-Mail an den Kunden bis Freitag", engagement.call_date).value == date(
         2026, 11, 27
     )
@@ -71,3 +72,31 @@ def test_corpus_call_date(note: Path) -> None:
     want = yaml.safe_load((CORPUS / f"{note.stem}.expected.yaml").read_text())["call_date"]
     engagement, _ = extract_facts(note.read_text(), Engagement(), {})
     assert engagement.call_date == want
+
+
+@pytest.mark.parametrize(
+    ("notes", "customer"),
+    [
+        (
+            "TICKET: FT-ENG-2026-11873\nType: Account team sync\nCustomer: Pemberton Orchard Growers Ltd\n",
+            "Pemberton Orchard Growers Ltd",
+        ),
+        ("Voice memo – Halvorsen Marine – transcribed 01/12/2026 14:52\n", "Halvorsen Marine"),
+        ("Subject: note to self – Marigold Assurances RFA 90233 – today's AT call\n", "Marigold Assurances"),
+        (
+            "Meeting notes\nBrightwater Credit Union | Account team intro sync – FastTrack RFA 71822\n",
+            "Brightwater Credit Union",
+        ),
+        ("🌴 Tamarind Foods – Health – AT sync 🌴\n", "Tamarind Foods"),
+    ],
+)
+def test_customer_from_a_label_or_a_decorated_title(notes: str, customer: str) -> None:
+    assert extract_facts(notes, Engagement(), {})[0].customer == customer
+
+
+def test_a_weekday_named_in_the_head_picks_the_reading_of_an_ambiguous_call_date() -> None:
+    notes = "Voice memo – Halvorsen Marine – transcribed 01/12/2026 14:52\n\nso it's Tuesday the first of December\n"
+    assert extract_facts(notes, Engagement(), {})[0].call_date == date(2026, 12, 1)
+    assert extract_facts("Sync – Contoso – Call-Date: x\nCall-Date: 2026-11-19\n", Engagement(), {})[
+        0
+    ].call_date == date(2026, 11, 19)

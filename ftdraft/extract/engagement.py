@@ -58,8 +58,11 @@ def _read_header(lines: list[Line], engagement: Engagement) -> tuple[Engagement,
                     )
                 break
     if not engagement.customer and head:
-        titles = [head[0]] + [line for line in lines[:8] if re.match(r"subject\s*:", line.text, re.I)]
-        for title in titles:
+        named = next((line for line in lines[:15] if line.label and _CUSTOMER_LABEL_RE.match(line.label)), None)
+        if named is not None and named.body and len(named.body.split()) <= 6:
+            updates["customer"] = named.body.strip(" .")  # "Customer: Pemberton Foods"
+        titles = [head[0]] + [line for line in lines[:8] if re.match(r"subject\s*:", line.text, re.I)] + head[1:]
+        for title in titles if named is None else ():
             text = re.sub(r"^subject\s*:\s*(?:(?:re|fw|fwd)\s*:\s*)*", "", title.text, flags=re.I)
             if customer := _customer_from_header(text):
                 updates["customer"] = customer
@@ -123,17 +126,27 @@ def _motion(lines: list[Line]) -> str | None:
     return None
 
 
+# A labelled customer line: "Customer: X", "Account: X", "Kunde: X", "Cliente: X", "Client: X", "Klant: X".
+_CUSTOMER_LABEL_RE = re.compile(
+    r"^(?:customer|customer name|account|account name|kunde|cliente|client|klant|kund|klient)$", re.I
+)
+
+
 def _customer_from_header(text: str) -> str | None:
     parts = [p.strip() for p in re.split(r"\s+(?:--|-|–|—|\||//|::)\s+|\s*(?:\||//|::)\s*", text) if p.strip()]
     noise = re.compile(
         r"^(?:internal )?(?:account team|at|field)? ?(?:sync|call|meeting|notes)\b|^(?:rfa|health|targeted)\b"
-        r"|^\d|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d|^internal\b",
+        r"|^account[- ]team\b|^(?:acct|at) sync\b|^(?:abstimmung|besprechung|réunion|reunión|riunione|möte|spotkanie"
+        r"|overleg|møde|sync|synk|notas|notizen|notes|compte rendu|verslag|referat|resumo)\b|\béquipe de compte\b"
+        r"|^\d|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d|^internal\b"
+        r"|^(?:voice memo|note to self|meeting notes|meeting chat|ticket\b|transcri)",
         re.IGNORECASE,
     )
     for part in parts:
+        part = part.strip("🌴🔁👉📌✅☑☐*_#~ ")  # decoration around a title
         if noise.search(part):
             continue
-        candidate = re.sub(r"\s*\((?:rfa|health)[^)]*\)", "", part, flags=re.IGNORECASE)
+        candidate = re.sub(r"\s*\((?:rfa|health)[^)]*\)|\s+RFA\s*#?\s*\d+\b.*$", "", part, flags=re.IGNORECASE)
         candidate = re.sub(
             r"\s+(?:(?:health|rfa|targeted|internal|review|account team|at|field|intro)\s+)*"
             r"(?:health|review|call|sync|meeting|notes|with)\b.*$",
