@@ -11,6 +11,7 @@ Rules and conventions: ../shared/corpus/README.md ("Owners", "Actions", "Later t
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -198,7 +199,7 @@ class OwnerReader:
             words = _SHORT_WORD_RE.findall(lowered if len(lowered) == len(text) else text)
             if self.short_forms().isdisjoint(words) and not sp.role_re().search(text):
                 return out
-        for s in sp.find_names(text):
+        for s in sp.find_names(text) if actiony else ():  # outside action lines the short forms below suffice
             label, role, known = self.resolve(s.value)
             if not known and s.alias:
                 label, role, known = self.resolve(s.alias)
@@ -239,11 +240,16 @@ class OwnerReader:
                 else:
                     out.append(Who(m.start(), m_end, self.people.fm_name or "FM", "FM", True))
                 continue
-            if w[:1].isupper() and any(c.islower() for c in w[1:]):
-                continue  # a capitalised word that is not a name span (a not-name)
+            if actiony and w[:1].isupper() and any(c.islower() for c in w[1:]):
+                continue  # a capitalised word that the name scan did not take (a not-name)
             label, role, known = self.resolve(w)
             if known:
-                out.append(Who(m.start(), m.end(), label, role, known))
+                end = m.end()
+                if label and text[m.start() : m.start() + len(label)].lower() == label.lower():
+                    end = m.start() + len(label)  # "Nadia Brooks will …": the whole name, not its first word
+                out.append(Who(m.start(), end, label, role, known))
+                if end > m.end():
+                    bisect.insort(taken, (m.start(), end))
         out.sort(key=lambda w: w.start)
         return out
 

@@ -111,6 +111,7 @@ class People:
         self.name_pool: dict[str, str] = {}
         self.first_speaker: str | None = None  # the author of the oldest part: the FM when no one else is named
         self.notes_text = ""  # the notes' lines, joined: where a first name written alone finds its surname
+        self._surnames: dict[str, set[str]] | None = None
         self._first_part = 0
         for c in engagement.customer_contacts:
             self.customer.append(c)
@@ -222,15 +223,14 @@ class People:
         if name.lower() in self.name_pool:
             return self.name_pool[name.lower()]
         if self.notes_text:
-            fulls = {
-                f"{name} {m.group(1)}"
-                for m in re.finditer(
-                    rf"(?<![\w'’-]){re.escape(name)} ([A-Z][^\W\d_]+(?:['’\-][^\W\d_]+)*)\b", self.notes_text
-                )
-                if sp.is_name_word(m.group(1))
-            }
+            if self._surnames is None:  # one pass over the notes, the first time a first name stands alone
+                self._surnames = {}
+                for m in _TWO_WORDS_RE.finditer(self.notes_text):
+                    if sp.is_name_word(m.group(1)) and sp.is_name_word(m.group(2)):
+                        self._surnames.setdefault(m.group(1).lower(), set()).add(f"{m.group(1)} {m.group(2)}")
+            fulls = self._surnames.get(name.lower(), set())
             if len(fulls) == 1:
-                return fulls.pop()
+                return next(iter(fulls))
         return name
 
     def resolve(self, token: str) -> tuple[str | None, AttendeeRole | None, bool]:
@@ -459,6 +459,8 @@ _NOT_LOWER_NAME_WORDS = frozenset(_NOT_LOWER_NAMES) | {
     "aligned", "assigned", "is", "was", "no", "and", "thinks", "says", "knows", "said", "has", "had", "for", "with",
 }  # fmt: skip
 _PAREN_NAME_RE = re.compile(r"\s*\(([^\W\d_]+(?:['’\-][^\W\d_]+)*(?: [^\W\d_]+(?:['’\-][^\W\d_]+)*){1,3})\)")
+# Two capitalised words in a row (Latin capitals, accented ones too; is_name_word checks each hit).
+_TWO_WORDS_RE = re.compile(r"(?<![\w'’-])([A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]+) (?=([A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:['’\-][^\W\d_]+)*)\b)")
 _INVERTED_RE = re.compile(r"(?:^|[;:]\s*)([A-Z][^\W\d_]*(?:['’\-][^\W\d_]+)*),\s*$")
 _CODES_RE = re.compile(rf"\b(?:{_ROLE_CODES})\b")
 _UNKNOWN_AFTER_RE = re.compile(r"\s*(?:=|:|\bis\b|-)?\s*(?:\?+|tbd\b|tbc\b|unknown\b|none\b|vacant\b)", re.I)
