@@ -319,9 +319,11 @@ class Store:
         except SQLAlchemyError as exc:
             self.engine.dispose()
             raise StoreError(store_message(exc, url, "open the database")) from None
-        except Exception as exc:  # Alembic's CommandError: a revision this version does not know
+        except Exception as exc:
             self.engine.dispose()
-            if type(exc).__name__ != "CommandError":
+            from alembic.util import CommandError  # loaded already: only Alembic's steps raise anything else
+
+            if not isinstance(exc, CommandError):  # e.g. "Can't locate revision": the database is newer than us
                 raise
             raise StoreError(
                 f"{_where(database_url(url)).capitalize()} was upgraded by a newer ftdraft: install that version "
