@@ -1,0 +1,215 @@
+"""Call notes (paste or upload, saved on change), Draft, and the facts the call covered, ready to correct."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ftdraft import workspace as ws
+from ftdraft.config import EngineChoice, Settings
+from ftdraft.errors import FtdraftError
+from ftdraft.inputs import check_notes, decode_notes
+from ftdraft.pipeline import build_bundle, redraft
+from ftdraft.store import Record, Store
+from ftdraft.ui.common import ATTENDEE_ROLES, LABELS, STATUSES, boundary, bump, guarded, k, rev, say, seed, show_flash
+
+
+@guarded("notes")
+def _on_notes(store: Store, eid: str) -> None:
+    store.save_notes(eid, st.session_state.get(k(eid, "notes")) or "")
+
+
+@guarded("notes")
+def _on_upload(store: Store, eid: str, key: str, max_bytes: int) -> None:
+    upload = st.session_state.get(key)
+    if upload is None:
+        return
+    text = decode_notes(upload.getvalue(), upload.name)
+    check_notes(text, max_bytes)
+    current = st.session_state.get(k(eid, "notes")) or ""
+    # Never replace what the FM already pasted: the file goes below it.
+    notes = text if not current.strip() else current.rstrip() + "\n\n" + text
+    st.session_state[k(eid, "notes")] = notes
+    st.session_state[k(eid, "notes") + "#seeded"] = notes
+    store.save_notes(eid, notes)
+    if current.strip():
+        say("info", f"Added {upload.name} below your notes; remove what you don't need.", "notes")
+
+
+def run_draft(store: Store, settings: Settings, rec: Record, choice: EngineChoice) -> None:
+    eid = rec.id
+    notes = st.session_state.get(k(eid, "notes")) or ""
+    store.save_notes(eid, notes)  # saved before any drafting call, whatever happens next
+    check_notes(notes, settings.max_notes_bytes)
+    started = time.perf_counter()
+    with st.status("Drafting...", expanded=True) as status:
+        stream = st.empty()
+        tokens: list[str] = []
+
+        def on_token(token: str) -> None:
+            tokens.append(token)
+            stream.text("".join(tokens))
+
+        def progress(message: str) -> None:
+            status.update(label=ws.md_escape(message))  # names the model from the settings
+            st.text(message)
+
+        try:
+            bundle = build_bundle(
+                notes,
+                rec.engagement,
+                rec.agenda or None,
+                engine=choice,
+                settings=settings,
+                progress=progress,
+                on_follow_up_token=on_token,
+            )
+        except FtdraftError:
+            status.update(label="Drafting failed", state="error")
+            raise
+        stream.empty()
+        status.update(label="Drafts ready", state="complete", expanded=False)
+    store.save_bundle(eid, bundle)
+    filled = ws.fill_setup(rec.engagement, bundle.engagement)
+    if filled != rec.engagement:
+        store.save_engagement(eid, filled)
+        st.session_state.pop(k(eid, "team:base"), None)
+        bump(eid, "team")
+    bump(eid, "facts")
+    say(
+        "success", f"Drafted in {time.perf_counter() - started:.1f} s. Check the facts, then the drafts below.", "notes"
+    )
+    st.rerun()  # every section, setup included, now shows what the draft filled in
+
+
+def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineChoice, can_draft: bool) -> Record:
+    eid = rec.id
+    seed(k(eid, "notes"), rec.notes)
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader("Call notes")
+        show_flash("notes")
+        st.text_area(
+            "Paste your account-team call notes",
+            key=k(eid, "notes"),
+            height=460,
+            on_change=_on_notes,
+            args=(store, eid),
+            placeholder="Attendees: Priya Raman (ATS), Tom Becker (TAM), me (FM)\n- Licenses: ...\n"
+            "Actions\n- Priya to send intro email by Friday",
+        )
+        up_key = k(eid, "upload")
+        st.file_uploader(
+            "...or upload a .txt / .md file",
+            type=["txt", "md"],
+            key=up_key,
+            on_change=_on_upload,
+            args=(store, eid, up_key, settings.max_notes_bytes),
+        )
+        label = "Draft again from the notes" if rec.bundle else "Draft"
+        clicked = st.button(
+            label, type="primary", key=k(eid, "draft"), icon=":material/auto_awesome:", disabled=not can_draft
+        )
+        if rec.bundle:
+            st.caption("Drafting again re-reads the notes: table edits are replaced, typed agenda answers are kept.")
+        if clicked:
+            with boundary():
+                run_draft(store, settings, rec, choice)
+    with right:
+        st.subheader("What the call covered")
+        if rec.bundle is None:
+            st.info("Draft to see the agenda answers a-n, attendees, action items and intents here, ready to correct.")
+        else:
+            with st.container(height=760, border=False):  # scrolls beside the notes instead of stretching the page
+                facts_form(store, rec)
+    return rec
+
+
+def _editor(rows: list[dict[str, Any]], columns: tuple[str, ...], key: str, config: dict[str, Any]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["_i", *columns])
+    disabled = [c for c in ("source", "as_written") if c in columns]
+    return st.data_editor(
+        frame,
+        key=key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={**LABELS, **config},
+        disabled=disabled,
+    )
+
+
+def facts_form(store: Store, rec: Record) -> None:
+    eid, bundle = rec.id, rec.bundle
+    assert bundle is not None
+    facts, motion = bundle.facts, rec.engagement.motion or bundle.engagement.motion
+    r = rev(eid, "facts")
+    show_flash("facts")
+    with st.form(k(eid, f"facts_form:{r}"), border=False):
+        st.markdown("**Agenda answers**")
+        answers: dict[str, str] = {}
+        for row in ws.agenda_rows(facts, motion):
+            key = k(eid, f"facts{r}:agenda:{row.item}")
+            seed(key, (row.answer or "") if row.answered else "")
+            answers[row.item] = st.text_area(f"{row.item}. {row.title}", key=key, height=68) or ""
+            where = ws.source_label(row.sources)
+            st.caption(
+                ws.md_escape(f"Source: {where}") if where else ":orange[Not answered in the notes: an open item]"
+            )
+        st.markdown("**Attendees**")
+        attendees = _editor(
+            ws.attendee_rows(facts),
+            ws.ATTENDEE_COLUMNS,
+            k(eid, f"facts{r}:attendees"),
+            {"role": st.column_config.SelectboxColumn("Role", options=ATTENDEE_ROLES, default="other")},
+        )
+        st.markdown("**Action items** (owner / action / due)")
+        actions = _editor(
+            ws.action_rows(facts),
+            ws.ACTION_COLUMNS,
+            k(eid, f"facts{r}:actions"),
+            {
+                "owner": st.column_config.TextColumn("Owner"),
+                "action": st.column_config.TextColumn("Action", width="large"),
+                "due": st.column_config.DateColumn("Due"),
+                "as_written": st.column_config.TextColumn("Due, as written"),
+            },
+        )
+        st.markdown("**Service intent per workload**")
+        intents = _editor(
+            ws.intent_rows(facts),
+            ws.INTENT_COLUMNS,
+            k(eid, f"facts{r}:intents"),
+            {
+                "status": st.column_config.SelectboxColumn("Status (L1)", options=STATUSES),
+                "reason": st.column_config.SelectboxColumn("Reason (L2)", options=["", *ws.all_reasons()]),
+                "note": st.column_config.TextColumn("Note", width="large"),
+            },
+        )
+        st.markdown("**Open items**")
+        open_items = _editor(ws.open_rows(facts), ws.OPEN_COLUMNS, k(eid, f"facts{r}:open"), {})
+        saved = st.form_submit_button(
+            "Save facts and update drafts", type="primary", key=k(eid, "save_facts"), icon=":material/save:"
+        )
+    if saved:
+        with boundary():
+            # Tables first, then the agenda: an item the FM just answered stops being an open item.
+            new_facts, messages = ws.apply_rows(
+                facts,
+                attendees=attendees.to_dict("records"),
+                actions=actions.to_dict("records"),
+                intents=intents.to_dict("records"),
+                open_items=open_items.to_dict("records"),
+            )
+            new_facts, changed = ws.apply_agenda(new_facts, answers, motion)
+            typed = {key: value for key, value in {**rec.agenda, **changed}.items() if value}
+            store.set_agenda(eid, typed)
+            store.save_bundle(eid, redraft(bundle, facts=new_facts, notes=rec.notes, agenda_answers=typed))
+            for m in messages:
+                say("warning", m, "facts")
+            say("success", "Facts saved; the drafts now use them.", "facts")
+            bump(eid, "facts")
+            st.rerun()
