@@ -184,6 +184,11 @@ def make_engine(url: str) -> Engine:
 
 def _driver_message(url: URL, exc: BaseException) -> str:
     if url.get_backend_name() == "postgresql":
+        if url.get_driver_name() != "psycopg":
+            return (
+                f"FTDRAFT_DATABASE_URL asks for the PostgreSQL driver {url.get_driver_name()}, which is not installed: "
+                "write the URL as postgresql://... (psycopg 3, from pip install 'ftdraft[postgres]')."
+            )
         return (
             "The PostgreSQL driver is not installed: run pip install 'ftdraft[postgres]' (psycopg 3), "
             "then start ftdraft again."

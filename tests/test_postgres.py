@@ -76,6 +76,13 @@ def test_missing_driver_says_install_the_extra(monkeypatch: pytest.MonkeyPatch) 
     assert "pip install 'ftdraft[postgres]'" in str(err.value)
 
 
+def test_a_url_naming_another_driver_says_to_use_postgresql_plain() -> None:
+    with pytest.raises(StoreError) as err:
+        Store(f"postgresql+pg8000://fm:{SECRET}@db.example.internal:5432/ftdraft")
+    _one_clean_line(str(err.value))
+    assert "pg8000" in str(err.value) and "postgresql://" in str(err.value)
+
+
 def _page(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
     monkeypatch.setenv("FTDRAFT_DATABASE_URL", url)
     at = AppTest.from_file(APP, default_timeout=60)
