@@ -223,3 +223,40 @@ def test_unresponsive_note_keeps_attempts_and_managed() -> None:
     exo = _intents(case.notes)["Exchange Online"]
     assert exo.reason == "Customer Unresponsive"
     assert "3 attempts" in exo.note and "managed" in exo.note
+
+
+# ---------------------------------------------------------------- scope
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("RFA #58213 · Exchange Online + Teams · Wed Dec 2, 2026 · 30 min", {"Exchange Online", "Teams"}),
+        ("Harcourt – RFA 62455 (Intune, Windows 11) – internal AT sync", {"Intune", "Windows"}),
+        (
+            "RFA 63540 came in from Ilse in January for Copilot and Microsoft 365 Apps.",
+            {"Copilot", "Microsoft 365 Apps"},
+        ),
+        ("2.1 RFA 80417 for SharePoint Online and OneDrive, submitted on 11/12.", {"SharePoint Online", "OneDrive"}),
+        ("Red on the report: Intune, Defender, OneDrive.", {"Intune", "Defender", "OneDrive"}),
+        ("The health report has Teams and OneDrive in red. Rob opened with context.", {"Teams", "OneDrive"}),
+        ("Rouge : Teams, SharePoint Online, Viva", {"Teams", "SharePoint Online", "Viva"}),
+        ("Röda områden: Teams, Intune", {"Teams", "Intune"}),
+        ("so the red areas were Intune and Windows and basically Intune they do want it", {"Intune", "Windows"}),
+    ],
+)
+def test_scope_shapes(line: str, expected: set[str]) -> None:
+    from ftdraft.extract.lines import split_lines
+    from ftdraft.extract.scope import scope_workloads
+
+    found, used = scope_workloads(split_lines(f"Account team sync\n{line}\n"))
+    assert set(found) == expected
+    assert used
+
+
+def test_scope_is_not_read_from_passing_mentions() -> None:
+    from ftdraft.extract.lines import split_lines
+    from ftdraft.extract.scope import scope_workloads
+
+    notes = "Sync 2026-11-24\n- Teams: rollout going well\n- File shares on Windows Server 2012 R2\n"
+    assert scope_workloads(split_lines(notes)) == ([], [])

@@ -20,7 +20,7 @@ from ..schemas import IntentReason, IntentStatus, OpenItem, ServiceIntent
 from .intent_reader import Reading, classify_text, clear_memo, cue_scores, explicit_label, reason_strength
 from .lines import Line
 from .scope import SCOPE_BEFORE_RE, SCOPE_RE, may_scope
-from .text import _SENTENCE_SPLIT_RE, _dedupe_sources, _label_workloads, _workloads_in, tidy
+from .text import SENTENCE_SPLIT_RE, dedupe_sources, label_workloads, tidy, workloads_in
 
 # ------------------------------------------------------------------------------------------------ statements
 
@@ -206,8 +206,8 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
         if cells is not None:
             topic = None
             first = cells[0]
-            named = list(_label_workloads(first.lower())) if first else []
-            if named and _lead(first) is not None or (named and _workloads_in(first) and len(first) < 40):
+            named = list(label_workloads(first.lower())) if first else []
+            if named and _lead(first) is not None or (named and workloads_in(first) and len(first) < 40):
                 said = [c for c in cells[1:] if c and not re.fullmatch(r"[-–—]+|n/?a", c, re.I)]
                 # the status and L2 cells are labels; the longest cell says the situation
                 add(named, ". ".join(said), line, primary=True, led_here=True, note_text=max(said, key=len, default=""))
@@ -234,7 +234,7 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             topic = None
             continue
         lead = None
-        if line.label and (named := list(_label_workloads(line.label))):
+        if line.label and (named := list(label_workloads(line.label))):
             lead = (named, _clean(line.body))
         else:
             lead = _lead(text)
@@ -250,7 +250,7 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             topic = (named, indent, statement)
             continue
         topic_here: list[str] | None = None
-        for sentence in _SENTENCE_SPLIT_RE.split(text):
+        for sentence in SENTENCE_SPLIT_RE.split(text):
             sentence = sentence.strip()
             if not sentence:
                 continue
@@ -413,7 +413,7 @@ def _says_intent(statements: list[Statement]) -> bool:
 def _intent(workload: str, statements: list[Statement]) -> ServiceIntent:
     reading, used = _read(workload, statements)
     lines = {id(s.line): s.line for s in used}
-    sources = _dedupe_sources(line.source() for line in lines.values())
+    sources = dedupe_sources(line.source() for line in lines.values())
     status: IntentStatus = reading.status or "Status Unknown"
     reason: IntentReason | None = reading.reason
     if status == "Duplicate/Invalid":
@@ -536,7 +536,7 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
             if intent.status == "Status Unknown" and intent.reason is None:
                 intent.reason = "Customer Unresponsive"
                 intent.note = intent_note(intent.workload, [unresponsive.text], "Status Unknown", intent.reason)
-                intent.sources = _dedupe_sources([*intent.sources, unresponsive.source()])
+                intent.sources = dedupe_sources([*intent.sources, unresponsive.source()])
     return intents
 
 

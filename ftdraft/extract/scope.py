@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .lines import Line
-from .text import _workloads_in
+from .text import workloads_in
 
 SCOPE_RE = re.compile(
     r"\b(?:rfa (?:was |is )?(?:for|asks? for|covers?|is about)"
@@ -78,7 +78,7 @@ def scope_workloads(lines: list[Line]) -> tuple[list[str], list[Line]]:
                 before = line.text[max(0, m.start() - 150) : m.start()]
                 spans.append(re.split(r"[.:;]", before)[-1])
         for span in spans:
-            named = _workloads_in(span)
+            named = workloads_in(span)
             if named:
                 used.append(line)
             found.extend(w for w in named if w not in found)

@@ -254,3 +254,9 @@ def _not_discussed_text(text: str) -> bool:
 
 
 _ANY_WORKLOAD = lx.Cue("|".join(lx.WORKLOADS.values()))
+
+# Public names for the readers in other modules (intents, scope): the same objects as the private ones above.
+SENTENCE_SPLIT_RE = _SENTENCE_SPLIT_RE
+workloads_in = _workloads_in  # canonical workloads a text names, in order of first mention
+label_workloads = _label_workloads  # the same for a line label, memoised
+dedupe_sources = _dedupe_sources  # sources without repeats, in order
