@@ -154,7 +154,7 @@ def facts_form(store: Store, rec: Record) -> None:
         for row in ws.agenda_rows(facts, motion):
             key = k(eid, f"facts{r}:agenda:{row.item}")
             seed(key, (row.answer or "") if row.answered else "")
-            answers[row.item] = st.text_area(f"{row.item}. {row.title}", key=key, height=68) or ""
+            answers[row.item] = st.text_area(ws.md_escape(f"{row.item}. {row.title}"), key=key, height=68) or ""
             where = ws.source_label(row.sources)
             st.caption(
                 ws.md_escape(f"Source: {where}") if where else ":orange[Not answered in the notes: an open item]"
