@@ -118,7 +118,7 @@ def test_whole_flow_offline_survives_a_restart(db: str) -> None:
     assert "Hybrid AD" in by_suffix(again.text_area, ":agenda:d").value
     prep = [c for c in again.checkbox if c.key.startswith(f"{eid}:prep:")]
     # The item now names the RFA id from the notes; its tick stayed.
-    assert prep[0].label.startswith(ticked_label.split(" (")[0].rstrip(".")) and prep[0].value is True
+    assert plain(prep[0].label).startswith(plain(ticked_label).split(" (")[0]) and prep[0].value is True
     assert [c.value for c in prep[1:]] == [False] * (len(prep) - 1)
     assert [b.label for b in again.sidebar.button if "Contoso Pharma" in plain(b.label)], "listed in the sidebar"
     assert any(t.label.startswith("FTOP entry") for t in again.tabs)
