@@ -58,11 +58,11 @@ def _read_header(lines: list[Line], engagement: Engagement) -> tuple[Engagement,
                     )
                 break
     if not engagement.customer and head:
-        named = next((line for line in lines[:15] if line.label and _CUSTOMER_LABEL_RE.match(line.label)), None)
-        if named is not None and named.body and len(named.body.split()) <= 6:
-            updates["customer"] = named.body.strip(" .")  # "Customer: Pemberton Foods"
+        by_label = next((line for line in lines[:15] if line.label and _CUSTOMER_LABEL_RE.match(line.label)), None)
+        if by_label is not None and by_label.body and len(by_label.body.split()) <= 6:
+            updates["customer"] = by_label.body.strip(" .")  # "Customer: Pemberton Foods"
         titles = [head[0]] + [line for line in lines[:8] if re.match(r"subject\s*:", line.text, re.I)] + head[1:]
-        for title in titles if named is None else ():
+        for title in titles if by_label is None else ():
             text = re.sub(r"^subject\s*:\s*(?:(?:re|fw|fwd)\s*:\s*)*", "", title.text, flags=re.I)
             if customer := _customer_from_header(text):
                 updates["customer"] = customer
