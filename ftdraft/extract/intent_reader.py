@@ -158,7 +158,8 @@ _NEGATED_RE = re.compile(
 )
 # A product being left is not one in use: "moved from Box", "off Zimbra", "from an on-premises Exchange 2013".
 _LEAVING_RE = re.compile(
-    r"\b(?:off|from|leaving|left|replac\w*|away from|instead of|phas\w* out|ditch\w*|retir\w*)\s+(?:of\s+)?(?:the\s+)?"
+    r"\b(?:off|from|leaving|left|replac\w*|away from|instead of|phas\w* out|ditch\w*|retir\w*|da|desde|van|von|vanaf)"
+    r"\s+(?:of\s+)?(?:the\s+)?"
     r"(?:[\w-]+\s+){0,3}$",
     re.I,
 )
@@ -438,6 +439,11 @@ def classify_text(
         cue_status = {
             s: st[s] + max((rs[r] for r, c in lex.reasons.items() if c.status == s), default=0.0) for s in STATUSES
         }
+        if st["No Intent"] <= 0:
+            # an on-premises product or a competitor named with no word of staying is often the source of a
+            # migration or the setting of a blocker: it counts half towards No Intent
+            best_no_intent = max(rs[r] for r, c in lex.reasons.items() if c.status == "No Intent")
+            cue_status["No Intent"] -= best_no_intent / 2
         if max(cue_status.values()) <= 0 and not probs:
             return Reading(status=None)
         model_status: dict[str, float] = {s: status_probs.get(s, 0.0) for s in STATUSES}

@@ -343,7 +343,8 @@ def _heading_workloads(line: Line) -> list[str]:
         at = end
     rest.append(text[at:])
     leftover = re.sub(r"\b(?:id|online)\b", "", "".join(rest), flags=re.IGNORECASE)
-    return list(dict.fromkeys(w for _, _, w in hits)) if _HEADING_JOIN_RE.match(leftover) else []
+    heads = _HEADING_JOIN_RE.match(leftover) or not re.search(r"[^\W\d_]", leftover)  # "💬 Teams ⏳"
+    return list(dict.fromkeys(w for _, _, w in hits)) if heads else []
 
 
 def _clauses(sentence: str, carry: list[str] | None = None) -> list[tuple[list[str], str]]:
