@@ -157,6 +157,12 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
                 len(" ".join(clauses[start : i + 1]).split()) <= 6 or len(clauses[start - 1].split()) <= 3
             ):
                 start -= 1
+            # "can FT run the batches? = no, ... Still open": what is open is the question a few clauses back
+            back = next(
+                (k for k in range(start - 1, max(floor, start - 3) - 1, -1) if clauses[k].rstrip().endswith("?")), None
+            )
+            if back is not None:
+                start = back
             end = i + 1  # "E3? Tom to check", "FRP? nobody sure": the short clause after says who or why
             while (
                 end < len(clauses)
