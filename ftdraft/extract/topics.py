@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import cast
+import tomllib
+from pathlib import Path
+from typing import Any, cast
 
 from .. import lexicon as lx
 from ..dates import WEEKDAY_CODES, WEEKDAY_WORDS, find_absolute_date
@@ -115,28 +117,24 @@ _UNSETTLED_RE = re.compile(
 _UNSURE_SYNC_RE = re.compile(r"\btbd\b|\bwasn['’]?t sure\b|\bwill ask\b|\bnot sure\b", re.IGNORECASE)
 
 
-_CADENCE_RES: tuple[tuple[Cadence, re.Pattern[str]], ...] = (
-    ("biweekly", re.compile(r"bi-?weekly|every (?:other|2|two|second) (?:week|\w+day)|fortnight|14-?t[äa]gig"
-                            r"|quinzenal|quincenal|toutes les deux semaines|tweewekelijks|om de (?:twee|2) weken"
-                            r"|hver anden|bisettimanale|ogni due settimane|varannan vecka|co dwa tygodnie"
-                            r"|dwutygodni", re.I)),
-    ("monthly", re.compile(r"\bmonthly\b|once a month|every month|of (?:the|each|every) month|monatlich|mensual"
-                           r"|mensuel|maandelijks|m[åa]nedlig|mensile|ogni mese|månatlig|månadsvis|varje månad"
-                           r"|i månaden|co miesiąc|miesięczn", re.I)),
-    ("weekly", re.compile(r"\bweekly\b|every week|\bw[öo]chentlich|semanal|hebdo|wekelijks|ugentlig|settimanale"
-                          r"|ogni settimana|veckovis|varje vecka|co tydzień|cotygodniow|tygodniow", re.I)),
-)  # fmt: skip
+RHYTHM_PATH = Path(__file__).parent.parent / "data" / "dates_rhythm.toml"
+
+
+def load_rhythm_data() -> dict[str, Any]:
+    """{"cadence": [{value, pattern, examples, not}], "ordinals": {word: n}, "timezones": {abbr: IANA}, ...} as in
+    ftdraft/data/dates_rhythm.toml."""
+    with RHYTHM_PATH.open("rb") as f:
+        return tomllib.load(f)
+
+
+RHYTHM = load_rhythm_data()
+_CADENCE_RES: tuple[tuple[Cadence, re.Pattern[str]], ...] = tuple(
+    (cast(Cadence, e["value"]), re.compile(e["pattern"], re.IGNORECASE)) for e in RHYTHM["cadence"]
+)
 
 
 _EVERY_N_RE = re.compile(r"every (\d|two|three|four) weeks", re.I)
-_ORDINALS = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1,
-    "erste": 1, "ersten": 1, "zweite": 2, "zweiten": 2, "dritte": 3, "dritten": 3, "letzte": -1, "letzten": -1,
-    "premier": 1, "deuxième": 2, "troisième": 3, "dernier": -1, "primer": 1, "segundo": 2, "tercer": 3,
-    "eerste": 1, "tweede": 2, "derde": 3, "primeira": 1, "segunda": 2, "terceira": 3, "første": 1, "anden": 2,
-    "tredje": 3, "sidste": -1, "primo": 1, "secondo": 2, "terzo": 3, "ultimo": -1, "första": 1, "andra": 2,
-    "sista": -1, "pierwszy": 1, "pierwsza": 1, "pierwszą": 1, "drugi": 2, "trzeci": 3, "ostatni": -1,
-}  # fmt: skip
+_ORDINALS: dict[str, int] = dict(RHYTHM["ordinals"])
 _WD_ALT = "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True))
 _SYNC_WEEKDAY_RE = re.compile(rf"(?<!\w)({_WD_ALT})(?:s|en|e)?\.?(?!\w)", re.IGNORECASE)  # "Tuesdays", "måndagen"
 _ORDINAL_ALT = "|".join(sorted(_ORDINALS, key=len, reverse=True))
@@ -146,14 +144,7 @@ _TIME_RE = re.compile(
     r"(CET|CEST|GMT|BST|UTC|UK|ET|EST|EDT|CT|CST|CDT|MT|MST|PT|PST|PDT|AEST|AEDT|NZST|NZDT|JST|IST)?\b",
     re.IGNORECASE,
 )
-_TIMEZONES = {
-    "CET": "Europe/Berlin", "CEST": "Europe/Berlin", "GMT": "Europe/London", "BST": "Europe/London",
-    "UK": "Europe/London", "UTC": "UTC", "ET": "America/New_York", "EST": "America/New_York",
-    "EDT": "America/New_York", "CT": "America/Chicago", "CST": "America/Chicago", "CDT": "America/Chicago",
-    "MT": "America/Denver", "MST": "America/Denver", "PT": "America/Los_Angeles", "PST": "America/Los_Angeles",
-    "PDT": "America/Los_Angeles", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
-    "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland", "JST": "Asia/Tokyo", "IST": "Asia/Kolkata",
-}  # fmt: skip
+_TIMEZONES: dict[str, str] = dict(RHYTHM["timezones"])
 _SYNC_NOUN_RE = lx.Cue(  # each alternative starts with literal text: lines without one are not searched
     r"\bsync|\bcall|\bmeeting|\bcadence|\brhythm|\binvite|\bstandup|\bstand-up|\bjour fixe|\breunion"
     r"|\breunión|\bréunion|\boverleg|\bmøde|\bstatus semanal|\bacct|\bcheck-in|\bcheckin|\bsynk"
