@@ -76,12 +76,25 @@ class CuePattern:
     A text without that literal cannot match, and a substring test says so far faster than the regex; most cues
     never run on a given text, so most are never compiled (the lexicon loads in a few milliseconds)."""
 
-    __slots__ = ("pattern", "prefix", "_rx")
+    __slots__ = ("pattern", "prefix", "prefixes", "_rx")
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
         self.prefix = _literal_prefix(pattern)
+        # a top-level alternation ("zoom|slack|…"): the prefixes of its branches, when every branch has one
+        branches = [_literal_prefix(b) for b in _top_level(pattern)] if self.prefix is None else []
+        self.prefixes: tuple[str, ...] | None = (
+            tuple(b for b in branches if b) if len(branches) > 1 and all(branches) else None
+        )
         self._rx: re.Pattern[str] | None = None
+
+    def may_match(self, text: str) -> bool:
+        """False only when the cue cannot match the lowercased text (none of its literal prefixes occurs)."""
+        if self.prefix is not None:
+            return self.prefix in text
+        if self.prefixes is not None:
+            return any(map(text.__contains__, self.prefixes))
+        return True
 
     def regex(self) -> re.Pattern[str]:
         if self._rx is None:
@@ -90,6 +103,19 @@ class CuePattern:
 
 
 _LITERAL_RE = re.compile(r"(?:\\b)?([a-z0-9 #&/-]+)")
+
+
+def _top_level(pattern: str) -> list[str]:
+    """A pattern's top-level alternatives ("a|(?:b|c)" -> ["a", "(?:b|c)"])."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch in "()" and (i == 0 or pattern[i - 1] != "\\"):
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+    out.append(pattern[start:])
+    return out
 
 
 def _literal_prefix(pattern: str) -> str | None:
@@ -170,7 +196,7 @@ def _hits(patterns: tuple[CuePattern, ...], text: str, leaving: bool = False) ->
     n = 0
     for cue in patterns:
         prefix = cue.prefix
-        if (prefix is None or prefix in text) and _found(cue, text, leaving):
+        if (prefix in text if prefix is not None else cue.may_match(text)) and _found(cue, text, leaving):
             n += 1
     return n
 
@@ -202,7 +228,7 @@ def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float
 
     Reasons that do not apply to the workload (ReasonCues.workloads) score 0."""
     lex = lexicon()
-    text = text.lower()
+    text = text[:MAX_TEXT].lower()
     # a status-only strong cue is nearly a label ("blocked", "TBD", "intent is real"): it counts 3
     status_scores: dict[str, float] = {
         s: float(_hits(c.cues, text) + 3 * _hits(c.strong, text)) for s, c in lex.statuses.items()
@@ -219,9 +245,18 @@ def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float
 
 def reason_strength(text: str, reason: str | None) -> float:
     """How strongly text says the reason (its cue score); 0 for no reason."""
-    if reason is None:
+    c = lexicon().reasons.get(reason) if reason is not None else None  # type: ignore[call-overload]
+    if c is None:
         return 0.0
-    return cue_scores(text)[1].get(reason, 0.0)
+    text = text[:MAX_TEXT].lower()
+    leaving = reason in ("Using Competitive Solution", "Using Microsoft On-Premises Solution")
+    return float(_hits(c.cues, text, leaving) + 2 * _hits(c.strong, text, leaving))
+
+
+def status_strength(text: str) -> float:
+    """How many status-only cues text holds (any status): 0 for a sentence that says no status."""
+    text = text[:MAX_TEXT].lower()
+    return float(sum(_hits(c.cues, text) + _hits(c.strong, text) for c in lexicon().statuses.values()))
 
 
 _EXPLICIT_RE = re.compile(
@@ -265,6 +300,10 @@ def explicit_label(text: str, workload: str | None = None) -> tuple[IntentStatus
             return status, reason
     return status, None
 
+
+# Cues and the model read at most this many characters of a workload's statements: its own line or row and the
+# sentences right after come first, and a very long note repeats itself.
+MAX_TEXT = 1500
 
 # ------------------------------------------------------------------------------------------------ the model
 
@@ -316,11 +355,11 @@ class LinearModel:
                 self.vals.append(max(-32767, min(32767, round(w * self.SCALE))))
             self.offsets.append(len(self.vals))
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        """class -> probability (softmax over the classes' linear scores)."""
+    def probabilities(self, text: str, feats: set[str] | None = None) -> dict[str, float]:
+        """class -> probability (softmax over the classes' linear scores); `feats`: features(text), when known."""
         logits = [b * self.SCALE for b in self.bias]
         offsets, cls, vals = self.offsets, self.cls, self.vals
-        for f in set(features(text)):
+        for f in feats if feats is not None else set(features(text)):
             k = self.index.get(f)
             if k is not None:
                 for j in range(offsets[k], offsets[k + 1]):
@@ -415,6 +454,7 @@ def classify_text(
     `cues`, `linear` (default: the shipped model) and `weight` (default MODEL_WEIGHT) let the bench and the
     training script measure the options apart."""
     lex = lexicon()
+    text = text[:MAX_TEXT]
     if not text.strip():
         return Reading(status=None)
     if status is None and (label := explicit_label(text, workload)) is not None:
@@ -429,8 +469,9 @@ def classify_text(
     else:
         st, rs = {s: 0.0 for s in STATUSES}, {r: 0.0 for r in lex.reasons}
     m = model() if linear is _SHIPPED else linear
-    probs = m.reason.probabilities(text) if isinstance(m, IntentModel) else {}
-    status_probs = m.status.probabilities(text) if isinstance(m, IntentModel) else {}
+    feats = set(features(text)) if isinstance(m, IntentModel) else set()
+    probs = m.reason.probabilities(text, feats) if isinstance(m, IntentModel) else {}
+    status_probs = m.status.probabilities(text, feats) if isinstance(m, IntentModel) else {}
     for name, c in lex.reasons.items():
         if workload is not None and c.workloads is not None and workload not in c.workloads:
             probs.pop(name, None)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .. import lexicon as lx
 from ..schemas import IntentReason, IntentStatus, OpenItem, ServiceIntent
-from .intent_reader import Reading, classify_text, clear_memo, cue_scores, explicit_label, reason_strength
+from .intent_reader import Reading, classify_text, clear_memo, explicit_label, reason_strength, status_strength
 from .lines import Line
 from .scope import SCOPE_BEFORE_RE, SCOPE_RE, may_scope
 from .text import SENTENCE_SPLIT_RE, dedupe_sources, label_workloads, tidy, workloads_in
@@ -483,9 +483,8 @@ def _pick(sentences: list[str], reason: str | None) -> list[str]:
     """Up to two sentences, in the notes' order: the first that says something (a sentence of a few words with
     no cue, "That is the whole Teams story.", says nothing), and the one that best says the reason."""
 
-    def strength(sentence: str) -> float:
-        statuses, reasons = cue_scores(sentence)
-        return reason_strength(sentence, reason) * 2 + sum(statuses.values()) + sum(reasons.values()) / 4
+    def says_something(sentence: str) -> bool:
+        return len(sentence.split()) > 7 or reason_strength(sentence, reason) > 0 or status_strength(sentence) > 0
 
     if reason == "Customer Unresponsive":
         # domain.md: the note says how many contact attempts were made and whether the account is managed
@@ -494,7 +493,7 @@ def _pick(sentences: list[str], reason: str | None) -> list[str]:
         chosen = list(dict.fromkeys([*attempts[:1], *managed[:1]]))
         chosen += [s for s in sentences if s not in chosen][: max(0, 2 - len(chosen))]
         return [s for s in sentences if s in chosen]
-    saying = [s for s in sentences if len(s.split()) > 7 or strength(s) > 0] or sentences
+    saying = [s for s in sentences[:12] if says_something(s)] or sentences
     first = saying[0]
     rest = saying[1:]
     if not rest:
