@@ -260,3 +260,16 @@ def test_scope_is_not_read_from_passing_mentions() -> None:
 
     notes = "Sync 2026-11-24\n- Teams: rollout going well\n- File shares on Windows Server 2012 R2\n"
     assert scope_workloads(split_lines(notes)) == ([], [])
+
+
+def test_the_reader_never_imports_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom ftdraft.extract import intent_reader as ir\n"
+        "assert ir.classify_text('300 of 1,200 mailboxes moved').status == 'In Progress'\n"
+        "assert not any(m.split('.')[0] in ('sklearn', 'scipy') for m in sys.modules), 'scikit-learn imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stderr
