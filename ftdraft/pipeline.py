@@ -227,3 +227,52 @@ def redraft(
     from . import guards
 
     return guards.guard_bundle(bundle, notes, agenda_answers, engagement, trusted_facts=True)
+
+
+def redraft_with_model(
+    bundle: DraftBundle,
+    names: list[str],
+    *,
+    settings: Settings | None = None,
+    notes: str | None = None,
+    agenda_answers: dict[str, str] | None = None,
+    on_follow_up_token: TokenSink | None = None,
+    model: ChatModel | None = None,
+) -> DraftBundle:
+    """Re-write the drafts `names` through the model from the bundle's current facts (no new extraction);
+    every other draft is left exactly as it is. The follow-up streams to on_follow_up_token (calling thread).
+    Each part falls back to its template on its own, the reason recorded in its provenance; the bundle's
+    token totals are recomputed. Issue 13: Regenerate / "Rewrite with the model" in the app."""
+    from . import guards
+    from .drafts import render_draft
+    from .llm import Budget, total_usage
+    from .llm.drafting import MODEL_DRAFTS, draft_one, prepare_drafting, shared_prefix
+
+    settings = settings or get_settings()
+    if model is None:
+        from .llm.openai_chat import model_from_settings
+
+        model = model_from_settings(settings)
+    prepare_drafting()
+    budget = Budget(settings.total_budget)
+    e, facts = bundle.engagement, bundle.facts
+    prefix = shared_prefix(e, facts)
+    drafts, provenance, checks = bundle.drafts, dict(bundle.provenance), [c for c in bundle.checks]
+    for name in names:
+        template = render_draft(name, e, facts)
+        if template is None or name not in MODEL_DRAFTS:
+            drafts = drafts.model_copy(update={name: template})
+            provenance[name] = Provenance(engine="offline")
+            continue
+        token = on_follow_up_token if name == "follow_up" else None
+        result = draft_one(
+            name, model, e, facts, template, settings=settings, budget=budget, on_token=token, prefix=prefix
+        )
+        drafts = drafts.model_copy(update={name: result.draft})
+        provenance[name] = result.provenance
+        checks = [c for c in checks if c.draft != name] + result.checks
+    fresh = bundle.model_copy(
+        update={"drafts": drafts, "provenance": provenance, "checks": checks, "tokens": total_usage(provenance)}
+    )
+    secrets = guards.secret_values() + guards.secret_values(settings)
+    return guards.guard_bundle(fresh, notes, agenda_answers, e, trusted_facts=True, secrets=secrets)

@@ -24,10 +24,12 @@ from .schemas import (
     Attendee,
     AttendeeRole,
     CallFacts,
+    Check,
     DraftBundle,
     Drafts,
     Email,
     Engagement,
+    Flag,
     OpenItem,
     Person,
     Provenance,
@@ -569,3 +571,118 @@ def slug(text: str) -> str:
 
 def filename(customer: str, what: str, ext: str) -> str:
     return f"{slug(customer)}-{what}.{ext}"
+
+
+# ------------------------------------------------------------------ issue 13: what changed, what is current
+
+
+def short_label(text: str, limit: int = 30) -> str:
+    """`text` in at most `limit` characters, cut at a space with "…" (never mid-word; one word longer than
+    the limit is kept whole)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text.split(" ", 1)[0]
+    return cut.rstrip(" ,;:-–·") + "…"
+
+
+def sidebar_label(customer: str, call_date: date | None, saved: datetime) -> str:
+    """A sidebar entry, "Customer · 14 Nov 2026" (the call date; the day last saved when the call date is
+    unknown), the customer shortened at a word boundary."""
+    when = f"{call_date.day} {call_date:%b %Y}" if call_date else f"saved {saved.day} {saved:%b}"
+    return f"{short_label(customer or 'Untitled notes', 30)} · {when}"
+
+
+def has_words(notes: str) -> bool:
+    """Whether the notes hold any letter or digit (notes of only emoji or punctuation cannot be drafted from)."""
+    return any(ch.isalnum() for ch in notes)
+
+
+def changed_lines(before: str | None, after: str | None) -> list[str]:
+    """What re-rendering changed, line by line: "- old line" / "+ new line" (difflib order); [] when equal."""
+    import difflib
+
+    a, b = (before or "").splitlines(), (after or "").splitlines()
+    out = []
+    for line in difflib.ndiff(a, b):
+        if line[:2] in ("- ", "+ ") and line[2:].strip():
+            out.append(line[0] + " " + line[2:].strip())
+    return out
+
+
+def stale_edits(old: DraftBundle, new: DraftBundle, edits: dict[str, str]) -> dict[str, list[str]]:
+    """Drafts the FM edited by hand whose freshly rendered text changed with the facts: {draft name: the
+    changed lines of the rendered text ("- old", "+ new")}. Their edits stay; the page shows this and
+    offers Regenerate."""
+    out: dict[str, list[str]] = {}
+    for name, parts in PARTS.items():
+        if not edited_parts(edits, name):
+            continue
+        lines: list[str] = []
+        for part in parts:
+            if part.key in edits:
+                lines += changed_lines(get_part(old.drafts, part.key), get_part(new.drafts, part.key))
+        if lines:
+            out[name] = lines
+    return out
+
+
+def _flag_holds(flag: Flag, e: Engagement, facts: CallFacts) -> bool:
+    field = flag.field
+    if field == "engagement.customer":
+        return not e.customer
+    if field == "engagement.motion":
+        return e.motion is None
+    if field == "engagement.call_date":
+        return e.call_date is None or "assumed" in flag.message
+    if field.startswith("account_team."):
+        role = field.split(".", 1)[1]
+        return not any(p.role == role and p.name for p in e.account_team)
+    if field == "action_items":  # owner not among the attendees / a date with two readings: while its line has an item
+        lines = {n for s in flag.sources for n in s.lines}
+        return any(n in lines for a in facts.action_items for s in a.sources for n in s.lines)
+    return True
+
+
+def refresh_flags(bundle: DraftBundle) -> DraftBundle:
+    """The bundle's flags as they hold for its current engagement and facts (issue 13: the .md export and the
+    page no longer carry a flag the FM's corrections removed): per-action owner/due flags are rebuilt from the
+    action items as they are now, setup flags dropped once the setup answers them, the FM/email flags rebuilt
+    (pipeline.flag_unknown_fm)."""
+    from .pipeline import flag_unknown_fm
+
+    e, facts = bundle.engagement, bundle.facts
+    kept = [
+        f
+        for f in facts.flags
+        if not re.match(r"action_items\[\d+\]\.", f.field)
+        and f.field not in ("engagement.fm.name", "engagement.emails")
+        and _flag_holds(f, e, facts)
+    ]
+    for i, item in enumerate(facts.action_items):
+        if item.owner is None:
+            kept.append(
+                Flag(field=f"action_items[{i}].owner", message=f"No owner for: {item.action}", sources=item.sources)
+            )
+        if item.due is None:
+            why = f' ("{item.due_text}" could not be resolved)' if item.due_text else ""
+            kept.append(
+                Flag(
+                    field=f"action_items[{i}].due", message=f"No due date for: {item.action}{why}", sources=item.sources
+                )
+            )
+    fresh = bundle.model_copy(update={"facts": facts.model_copy(update={"flags": kept})})
+    return flag_unknown_fm(fresh)
+
+
+def current_checks(
+    bundle: DraftBundle, edits: dict[str, str], notes: str | None, agenda_answers: dict[str, str] | None
+) -> list[Check]:
+    """The guardrail findings for the drafts as the FM will send them (their edits applied) against the current
+    facts; the bundle's own checks when nothing was edited. Reports only, never repairs the FM's text."""
+    if not edits:
+        return bundle.checks
+    from .guards import check_bundle
+
+    shown = effective_bundle(bundle, edits)
+    return check_bundle(shown, notes, agenda_answers, bundle.engagement, trusted_facts=True)

@@ -137,7 +137,9 @@ def test_oversize_notes_are_refused_but_saved(db: str, monkeypatch: pytest.Monke
     monkeypatch.setenv("FTDRAFT_MAX_NOTES_BYTES", "2000")
     at = open_app()
     eid = engagement_id(at)
-    big = CONTOSO * 3
+    # The box takes at most 2000 characters (max_chars); 1500 accented ones are 3000 bytes, over the byte limit.
+    assert at.text_area(key=f"{eid}:notes").max_chars == 2000
+    big = "Contoso call: caf\u00e9 " + "\u00e9" * 1500
     draft_notes(at, eid, big)
     errors = seen(at.error)
     assert any("over the" in m and "limit" in m for m in errors), errors

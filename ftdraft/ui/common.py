@@ -12,6 +12,7 @@ import streamlit as st
 from ftdraft import workspace as ws
 from ftdraft.config import EngineChoice
 from ftdraft.errors import FtdraftError
+from ftdraft.schemas import DraftBundle
 from ftdraft.store import Store
 
 ENGINES: tuple[EngineChoice, ...] = ("offline", "llm", "auto")
@@ -109,3 +110,21 @@ def bump(eid: str, name: str) -> None:
 
 def bullets(lines: Any) -> str:
     return "\n".join(f"- {ws.md_escape(line)}" for line in lines)
+
+
+def save_redraft(store: Store, eid: str, old: DraftBundle, new: DraftBundle, edits: dict[str, str]) -> list[str]:
+    """Save a re-rendered bundle (its flags as they now hold) and remember, for this session, which drafts the
+    FM edited by hand no longer agree with it (ws.stale_edits): their tabs say what changed and offer
+    Regenerate. Returns the titles of those drafts."""
+    store.save_bundle(eid, ws.refresh_flags(new))
+    stale = {**st.session_state.get(k(eid, "stale"), {}), **ws.stale_edits(old, new, edits)}
+    st.session_state[k(eid, "stale")] = stale
+    return [ws.DRAFT_TITLES[n] for n in stale]
+
+
+def forget_stale(eid: str, names: Any) -> None:
+    """The drafts `names` were regenerated: no longer stale."""
+    stale = dict(st.session_state.get(k(eid, "stale"), {}))
+    for n in names:
+        stale.pop(n, None)
+    st.session_state[k(eid, "stale")] = stale

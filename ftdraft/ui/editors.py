@@ -52,8 +52,9 @@ def recipients_line(email: Any) -> None:
 
 
 def copy_block(label: str, text: str) -> None:
-    with st.expander(f"Copy: {label}", icon=":material/content_copy:"):
-        st.code(text, language=None, wrap_lines=True)
+    """The text in a code box whose copy button sits at its top right: nothing to open first (issue 13)."""
+    st.caption(f"Copy: {label} (button at the box's top right)")
+    st.code(text, language=None, wrap_lines=True, height=min(160, 24 * (text.count(chr(10)) + 2)))
 
 
 def checks_for(bundle: DraftBundle, name: str) -> None:

@@ -10,11 +10,24 @@ import streamlit as st
 
 from ftdraft import workspace as ws
 from ftdraft.config import EngineChoice, Settings
-from ftdraft.errors import FtdraftError
+from ftdraft.errors import FtdraftError, InputError
 from ftdraft.inputs import check_notes, decode_notes
 from ftdraft.pipeline import build_bundle, redraft
 from ftdraft.store import Record, Store
-from ftdraft.ui.common import ATTENDEE_ROLES, LABELS, STATUSES, boundary, bump, guarded, k, rev, say, seed, show_flash
+from ftdraft.ui.common import (
+    ATTENDEE_ROLES,
+    LABELS,
+    STATUSES,
+    boundary,
+    bump,
+    guarded,
+    k,
+    rev,
+    save_redraft,
+    say,
+    seed,
+    show_flash,
+)
 
 
 @guarded("notes")
@@ -44,6 +57,10 @@ def run_draft(store: Store, settings: Settings, rec: Record, choice: EngineChoic
     notes = st.session_state.get(k(eid, "notes")) or ""
     store.save_notes(eid, notes)  # saved before any drafting call, whatever happens next
     check_notes(notes, settings.max_notes_bytes)
+    if not ws.has_words(notes):
+        raise InputError(
+            "The notes have no letters or digits (only emoji or symbols?): paste the call notes as text, then Draft."
+        )
     started = time.perf_counter()
     with st.status("Drafting...", expanded=True) as status:
         stream = st.empty()
@@ -96,6 +113,8 @@ def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineC
             "Paste your account-team call notes",
             key=k(eid, "notes"),
             height=460,
+            max_chars=settings.max_notes_bytes,
+            help=f"Up to {kb(settings.max_notes_bytes)} of notes; the box takes no more.",
             on_change=_on_notes,
             args=(store, eid),
             placeholder="Attendees: Priya Raman (ATS), Tom Becker (TAM), me (FM)\n- Licenses: ...\n"
@@ -103,8 +122,10 @@ def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineC
         )
         up_key = k(eid, "upload")
         st.file_uploader(
-            "...or upload a .txt / .md file",
+            f"...or upload a .txt / .md file (up to {kb(settings.max_notes_bytes)})",
             type=["txt", "md"],
+            max_upload_size=max(1, -(-settings.max_notes_bytes // 1_000_000)),
+            help=f"Notes files up to {kb(settings.max_notes_bytes)}; a bigger file is refused with a message.",
             key=up_key,
             on_change=_on_upload,
             args=(store, eid, up_key, settings.max_notes_bytes),
@@ -207,9 +228,25 @@ def facts_form(store: Store, rec: Record) -> None:
             new_facts, changed = ws.apply_agenda(new_facts, answers, motion)
             typed = {key: value for key, value in {**rec.agenda, **changed}.items() if value}
             store.set_agenda(eid, typed)
-            store.save_bundle(eid, redraft(bundle, facts=new_facts, notes=rec.notes, agenda_answers=typed))
+            fresh = redraft(bundle, facts=new_facts, notes=rec.notes, agenda_answers=typed)
+            stale = save_redraft(store, eid, bundle, fresh, rec.edits)
             for m in messages:
                 say("warning", m, "facts")
-            say("success", "Facts saved; the drafts now use them.", "facts")
+            if stale:
+                say(
+                    "warning",
+                    "Facts saved; the drafts you had not edited now use them. You edited "
+                    + ", ".join(stale)
+                    + " by hand: your text is kept, and its tab shows what the facts changed - Regenerate it "
+                    "to use them.",
+                    "facts",
+                )
+            else:
+                say("success", "Facts saved; the drafts now use them.", "facts")
             bump(eid, "facts")
             st.rerun()
+
+
+def kb(n: int) -> str:
+    """A byte limit as the FM reads it: 200000 -> "200 KB"."""
+    return f"{n / 1000:.0f} KB" if n < 1_000_000 else f"{n / 1_000_000:.1f} MB"

@@ -53,7 +53,7 @@ def main() -> None:
     ):
         precall_section(store, eid, rec)
     rec = notes_section(store, settings, rec, choice, ok)
-    drafts_section(store, rec)
+    drafts_section(store, settings, rec, choice)
 
 
 def run() -> None:

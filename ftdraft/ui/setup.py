@@ -13,7 +13,7 @@ from ftdraft.pipeline import redraft
 from ftdraft.roster import merge_team, parse_roster
 from ftdraft.schemas import Engagement, Person
 from ftdraft.store import Record, Store
-from ftdraft.ui.common import MOTIONS, ROLES, boundary, bump, guarded, k, rev, say, seed, show_flash
+from ftdraft.ui.common import MOTIONS, ROLES, boundary, bump, guarded, k, rev, save_redraft, say, seed, show_flash
 
 
 def _setup_from_widgets(eid: str, team: list[Person]) -> Engagement:
@@ -47,7 +47,8 @@ def save_setup(store: Store, eid: str, engagement: Engagement) -> None:
     if rec and rec.bundle:
         # The drafts follow the setup (the FM's email, the FTA...) without re-reading the notes.
         merged = ws.merge_engagement(engagement, rec.bundle.engagement)
-        store.save_bundle(eid, redraft(rec.bundle, engagement=merged, notes=rec.notes, agenda_answers=rec.agenda))
+        fresh = redraft(rec.bundle, engagement=merged, notes=rec.notes, agenda_answers=rec.agenda)
+        save_redraft(store, eid, rec.bundle, fresh, rec.edits)
 
 
 @guarded("setup")
@@ -75,7 +76,10 @@ def setup_section(store: Store, eid: str, rec: Record) -> None:
     for name, value in values.items():
         seed(k(eid, f"setup:{name}"), value)
     cb: dict[str, Any] = {"on_change": _on_setup_change, "args": (store, eid)}
-    with st.expander("Engagement setup", expanded=not e.customer, icon=":material/badge:"):
+    # The same `expanded` on every run, so Streamlit keeps it open (or closed) as the FM left it: it no longer
+    # collapses the moment the customer is typed (issue 13).
+    opened = st.session_state.setdefault(k(eid, "setup:open"), not e.customer)
+    with st.expander("Engagement setup", expanded=opened, icon=":material/badge:"):
         show_flash("setup")
         c1, c2, c3 = st.columns(3)
         c1.text_input("Customer", key=k(eid, "setup:customer"), **cb)
@@ -152,6 +156,19 @@ def team_section(store: Store, eid: str, rec: Record) -> None:
                 save_setup(store, eid, rec.engagement.model_copy(update={"account_team": team}))
                 st.session_state[base_key] = ws.team_rows(rec.engagement.model_copy(update={"account_team": team}))
                 bump(eid, "team")
-                say("success", f"Added {len(parsed.people)} to the account team.", "team")
+                say("success", roster_message(rec.engagement.account_team, team), "team")
         st.rerun()
     show_flash("team")
+
+
+def roster_message(before: list[Person], after: list[Person]) -> str:
+    """What adding a roster did, honestly: "Added 2 to the account team." only when 2 were new."""
+    added = max(0, len(after) - len(before))
+    updated = sum(1 for p in before if p not in after)
+    if not added and not updated:
+        return "Nobody new: everyone pasted is already in the account team."
+    parts = [f"Added {added} to the account team"] if added else []
+    if updated:
+        parts.append(f"updated {updated} already in it")
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]

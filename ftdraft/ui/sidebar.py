@@ -72,10 +72,10 @@ def sidebar(store: Store, settings: Settings, eid: str) -> EngineChoice:
         sb.caption("No saved engagements yet." if not search else "No customer matches.")
     for row in rows:
         label = row.customer or "Untitled notes"
-        when = row.updated_at.strftime("%b %d")
+        entry = ws.sidebar_label(row.customer, getattr(row, "call_date", None), row.updated_at)
         c1, c2 = sb.columns([4, 1], vertical_alignment="center")
         c1.button(
-            f"{ws.md_escape(label)} · {when}",
+            ws.md_escape(entry),
             key=f"open:{row.id}",
             on_click=_open,
             args=(row.id,),
