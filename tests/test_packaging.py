@@ -106,6 +106,23 @@ def test_the_installed_package_drafts_the_sample_outside_the_checkout(installed:
     assert {p.suffix for p in out.iterdir()} >= {".eml", ".ics", ".json", ".txt"}
 
 
+def test_the_installed_package_drafts_exactly_what_the_checkout_drafts(installed: dict[str, Path]) -> None:
+    """Same notes, same bundle: a data file or template the wheel lacks (or finds at another path) would change
+    the facts, the drafts or the guardrail findings without failing anything else."""
+    import json
+
+    work, bin_ = installed["work"], installed["venv"] / "bin"
+    src = installed["src"]
+    cmd = ["draft", str(SAMPLE), "--format", "json"]
+    wheel = _run([str(bin_ / "ftdraft"), *cmd], cwd=work, env=_env(work))
+    checkout_env = _env(work) | {"PYTHONPATH": str(src)}  # the very files the wheel was built from
+    checkout = _run([sys.executable, "-m", "ftdraft", *cmd], cwd=work, env=checkout_env)
+    a, b = json.loads(wheel.stdout), json.loads(checkout.stdout)
+    for bundle in (a, b):
+        bundle.pop("generated_at", None)
+    assert a == b
+
+
 def test_the_installed_page_runs_and_ftdraft_app_serves_it(installed: dict[str, Path]) -> None:
     work, bin_ = installed["work"], installed["venv"] / "bin"
     env = _env(work)
