@@ -3,16 +3,22 @@ issue 15: these are the changes to ftdraft/store.py no other test noticed)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from factories import contoso_engagement, contoso_facts
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
+from ftdraft.drafts import render_drafts
 from ftdraft.errors import StoreError
-from ftdraft.schemas import Engagement
+from ftdraft.schemas import DraftBundle, Engagement
 from ftdraft.store import Store, classify, make_engine
 
 
@@ -97,8 +103,9 @@ def test_blank_reuses_the_newest_untouched_engagement(store: Store) -> None:
         lambda s, e: s.save_notes(e, "notes"),
         lambda s, e: s.set_tick(e, "Review the RFA request", True),
         lambda s, e: s.set_agenda(e, {"d": "Hybrid AD"}),
+        lambda s, e: s.save_bundle(e, bundle_without_customer()),
     ],
-    ids=["customer", "setup", "notes", "tick", "agenda"],
+    ids=["customer", "setup", "notes", "tick", "agenda", "drafts"],
 )
 def test_blank_never_reuses_an_engagement_with_something_in_it(store: Store, touch) -> None:  # type: ignore[no-untyped-def]
     used = store.create()
@@ -106,6 +113,21 @@ def test_blank_never_reuses_an_engagement_with_something_in_it(store: Store, tou
     fresh = store.blank()
     assert fresh != used
     assert store.blank() == fresh, "and the new blank one is reused next time"
+
+
+def bundle_without_customer() -> DraftBundle:
+    e, f = contoso_engagement(customer=""), contoso_facts()
+    return DraftBundle(
+        generated_at=datetime(2026, 11, 18, tzinfo=UTC), engagement=e, facts=f, drafts=render_drafts(e, f)
+    )
+
+
+def test_an_empty_saved_setup_reads_as_a_blank_one(store: Store) -> None:
+    eid = store.create(Engagement(customer="Contoso Pharma"))
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE engagements SET engagement_json = '' WHERE id = :id"), {"id": eid})
+    rec = store.get(eid)
+    assert rec is not None and rec.engagement == Engagement() and rec.problems == []
 
 
 def test_blank_reuses_a_row_saved_with_an_empty_setup(store: Store) -> None:
@@ -173,7 +195,136 @@ def test_classify_reads_the_driver_message_not_the_statement() -> None:
 def test_a_missing_pg_driver_says_how_to_install() -> None:
     with pytest.raises(StoreError) as err:
         make_engine("postgresql+pg8000://fm:s3cret-pw@db/ftdraft")
-    assert str(err.value) == (
-        "The PostgreSQL driver is not installed: run pip install 'ftdraft[postgres]' (psycopg 3), then start "
-        "ftdraft again."
+    said = str(err.value)
+    assert "PostgreSQL driver" in said and "not installed" in said and "pip install 'ftdraft[postgres]'" in said
+    assert "s3cret-pw" not in said and "\n" not in said
+
+
+# ---------------------------------------------------------------- get, list, save_bundle, set_item details
+
+
+def test_get_gives_the_id_times_and_empty_notes_of_a_fresh_engagement(store: Store) -> None:
+    eid = store.create()
+    rec = store.get(eid)
+    assert rec is not None and rec.id == eid and rec.notes == "" and rec.problems == []
+    assert rec.created_at is not None and rec.updated_at is not None and rec.updated_at >= rec.created_at
+    assert [s.updated_at for s in store.list()] == [], "blank engagements are not listed"
+    store.save_notes(eid, "n")
+    (summary,) = store.list()
+    assert summary.updated_at is not None and summary.has_notes and not summary.has_drafts
+
+
+def test_unreadable_saved_setup_and_drafts_are_named_and_the_notes_kept(store: Store) -> None:
+    eid = store.create(Engagement(customer="Contoso Pharma"), notes="my notes")
+    with store.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE engagements SET engagement_json = :e, bundle_json = :b WHERE id = :id"),
+            {"e": '{"motion": "Not a motion"}', "b": '{"schema_version": "x"}', "id": eid},
+        )
+    rec = store.get(eid)
+    assert rec is not None
+    assert rec.engagement == Engagement(customer="Contoso Pharma"), "the customer column is kept"
+    assert rec.bundle is None and rec.notes == "my notes"
+    assert rec.problems == [
+        "The saved engagement setup could not be read by this version; check the setup.",
+        "The saved drafts were written by another version of ftdraft and could not be read. "
+        "Your notes are kept: draft again.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("term", "found"),
+    [
+        ("FABRI", ["Fabrikam"]),
+        ("50%", ["50% Off Ltd"]),
+        ("a_b", ["a_b Corp"]),
+        ("back\\slash", ["back\\slash Inc"]),
+    ],
+    ids=["any-case", "percent", "underscore", "backslash"],
+)
+def test_search_is_literal_and_ignores_case(store: Store, term: str, found: list[str]) -> None:
+    for name in ("Fabrikam", "50% Off Ltd", "500 Offices", "a_b Corp", "axb Corp", "back\\slash Inc", "backslash"):
+        store.create(Engagement(customer=name))
+    assert [s.customer for s in store.list(term)] == found
+
+
+def test_save_bundle_keeps_the_customer_the_fm_typed_and_none_clears(store: Store) -> None:
+    e, f = contoso_engagement(), contoso_facts()
+    bundle = DraftBundle(
+        generated_at=datetime(2026, 11, 18, tzinfo=UTC), engagement=e, facts=f, drafts=render_drafts(e, f)
     )
+    typed = store.create(Engagement(customer="Contoso (FM's name for it)"))
+    store.save_bundle(typed, bundle)
+    assert [s.customer for s in store.list()] == ["Contoso (FM's name for it)"]
+    unnamed = store.create()
+    store.save_bundle(unnamed, bundle)
+    assert {s.id: s.customer for s in store.list()}[unnamed] == "Contoso Pharma", "named after the notes"
+    store.save_bundle(typed, None)
+    rec = store.get(typed)
+    assert rec is not None and rec.bundle is None
+
+
+def test_set_item_refuses_an_unknown_kind_and_removing_nothing_is_fine(store: Store) -> None:
+    eid = store.create()
+    with pytest.raises(ValueError, match=r"^unknown item kind 'note'$"):
+        store.set_item(eid, "note", "k", "v")
+    store.set_edit(eid, "follow_up.body", None)  # never edited: nothing to remove, no error
+    assert items(store, eid) == ({}, {}, {})
+
+
+def test_touching_a_missing_engagement_says_what_to_do(store: Store) -> None:
+    with pytest.raises(StoreError) as err:
+        store.save_notes(uuid.uuid4().hex, "n")
+    assert str(err.value) == "This engagement no longer exists (deleted in another tab?). Start a new one."
+
+
+def test_a_store_is_usable_from_another_thread(store: Store) -> None:
+    eid = store.create(Engagement(customer="Contoso Pharma"))
+    seen: list[object] = []
+    worker = threading.Thread(target=lambda: seen.append(store.get(eid)))  # Streamlit runs each session in a thread
+    worker.start()
+    worker.join()
+    assert len(seen) == 1 and getattr(seen[0], "id", None) == eid
+
+
+def test_postgresql_connections_give_up_after_ten_seconds_unless_the_url_says() -> None:
+    def cparams(url: str) -> dict[str, object]:
+        engine = make_engine(url)
+        captured: dict[str, object] = {}
+
+        @event.listens_for(engine, "do_connect")
+        def _capture(dialect, conn_rec, cargs, kwargs):  # type: ignore[no-untyped-def]
+            captured.update(kwargs)
+            raise ConnectionAbortedError("captured; not connecting")
+
+        with pytest.raises(Exception, match="captured"):
+            engine.connect()
+        engine.dispose()
+        return captured
+
+    assert cparams("postgresql://fm:pw@127.0.0.1:1/ftdraft")["connect_timeout"] == 10
+    assert cparams("postgresql://fm:pw@127.0.0.1:1/ftdraft?connect_timeout=3")["connect_timeout"] == "3"
+
+
+def test_a_database_from_a_newer_release_names_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "ftdraft.db"
+    Store(f"sqlite:///{path}").dispose()
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    engine.dispose()
+    with pytest.raises(StoreError) as err:
+        Store(f"sqlite:///{path}")
+    assert str(err.value) == (
+        f"The database file {path} was upgraded by a newer ftdraft: install that version "
+        "(or restore a backup taken before the upgrade)."
+    )
+
+
+def test_an_up_to_date_database_opens_without_loading_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ftdraft.db'}"
+    Store(url).dispose()  # creates it at the newest revision
+    code = f"import sys; from ftdraft.store import Store; Store({url!r}).dispose(); print('alembic' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
