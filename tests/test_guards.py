@@ -631,3 +631,20 @@ def test_flipped_status_and_invented_people_and_facts_are_reported() -> None:
     assert not any("1 in 8" in r.text for r in checked.risks)
     rules = {c.rule for c in checks}
     assert {"facts.status_unsupported", "facts.attendee_unsupported", "facts.fact_unsupported"} <= rules
+
+
+@pytest.mark.parametrize("name", ["USAGE_TERM_RE", "FTOP_EXPORT_RE", "INSTRUCTION_RE", "INTERNAL_TOOL_RE"])
+def test_every_match_of_a_gated_pattern_holds_a_gate_word(name: str) -> None:
+    """The gates only skip text that cannot match: every match on the planted sentences and payloads holds one."""
+    from guard_support import ACCOUNT_TEAM_PLANTS, CUSTOMER_PLANTS, payloads
+
+    from ftdraft.guards import patterns
+
+    pattern, gate = getattr(patterns, name), patterns.GATES[name]
+    texts = [*ACCOUNT_TEAM_PLANTS, *CUSTOMER_PLANTS, *(p["text"] for p in payloads()), CONTOSO_NOTES]
+    found = 0
+    for text in texts:
+        for m in pattern.finditer(clean_text(text)):
+            found += 1
+            assert any(g in m.group(0).lower() for g in gate), (name, m.group(0))
+    assert found, f"{name} matched nothing: the test would prove nothing"

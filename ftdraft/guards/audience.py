@@ -16,11 +16,13 @@ from .patterns import (
     DIGIT_RE,
     FORECAST_RE,
     FTOP_EXPORT_RE,
+    GATES,
     INTERNAL_REMARK_RE,
     INTERNAL_TOOL_RE,
     L2_CODE_RE,
     PERCENT_OF_RE,
     USAGE_TERM_RE,
+    gated_search,
 )
 
 # Each rule: (rule id, matcher over one sentence, suggestion). A matcher returns the offending fragment or None.
@@ -31,7 +33,7 @@ def usage_figure(sentence: str) -> str | None:
     """The fragment when a sentence carries a figure that reads as FastTrack usage reporting."""
     if not DIGIT_RE.search(sentence):
         return None
-    m = USAGE_TERM_RE.search(sentence)
+    m = gated_search(USAGE_TERM_RE, GATES["USAGE_TERM_RE"], sentence)
     if m:
         return sentence
     m = PERCENT_OF_RE.search(sentence)
@@ -47,7 +49,7 @@ def usage_family(sentence: str) -> str | None:
 
 def ftop_code(sentence: str) -> str | None:
     """FTOP export text or L1/L2 codes, in either order ('L1 Blocked, L2 Security/Privacy', 'Blocked (L1)')."""
-    m = FTOP_EXPORT_RE.search(sentence)
+    m = gated_search(FTOP_EXPORT_RE, GATES["FTOP_EXPORT_RE"], sentence)
     return m.group(0) if m else family_hit(sentence, "account_team", "audience.ftop_export")
 
 
@@ -58,9 +60,11 @@ def customer_remark(sentence: str) -> str | None:
     return m.group(0) if m else family_hit(sentence, "customer", "audience.customer_internal_remark")
 
 
-def _match(pattern: re.Pattern[str]) -> Matcher:
+def _match(pattern: re.Pattern[str], gate: tuple[str, ...] = ()) -> Matcher:
+    """A matcher returning the pattern's match in a sentence; with a gate, skipped on sentences without its words."""
+
     def f(sentence: str) -> str | None:
-        m = pattern.search(sentence)
+        m = gated_search(pattern, gate, sentence) if gate else pattern.search(sentence)
         return m.group(0) if m else None
 
     return f
@@ -110,7 +114,7 @@ CUSTOMER_RULES: tuple[Rule, ...] = (
     Rule(
         "audience.customer_usage",
         "error",
-        lambda s: usage_family(s) or _match(USAGE_TERM_RE)(s),
+        lambda s: usage_family(s) or _match(USAGE_TERM_RE, GATES["USAGE_TERM_RE"])(s),
         "Nothing from FastTrack reporting goes to the customer: remove usage figures and reporting terms.",
     ),
     Rule(
@@ -134,7 +138,7 @@ CUSTOMER_RULES: tuple[Rule, ...] = (
     Rule(
         "audience.customer_internal_tool",
         "error",
-        _match(INTERNAL_TOOL_RE),
+        _match(INTERNAL_TOOL_RE, GATES["INTERNAL_TOOL_RE"]),
         "Internal tool and motion names (FTOP, RFA, Health, usage reports) mean nothing to the customer: remove them.",
     ),
 )

@@ -74,3 +74,47 @@ INSTRUCTION_RE = re.compile(
 )
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s)>\]]+|\bwww\.[^\s)>\]]+", re.IGNORECASE)
+
+
+# Lower-case words one of which every match of a pattern holds: a text without any cannot match, and a substring
+# test is ~50x cheaper than these case-insensitive alternations (which cost ~1-2 us a character on long text).
+GATES: dict[str, tuple[str, ...]] = {
+    "USAGE_TERM_RE": ("usage", "active", "mau", "dau", "adoption", "utili", "enabled", "licen", "health"),
+    "FTOP_EXPORT_RE": ("ftop", "l1", "l2", "service intent", "engagement management"),
+    "INSTRUCTION_RE": (
+        "ignore",
+        "disregard",
+        "prompt",
+        "instruction",
+        "rules",
+        "guidelines",
+        "reveal",
+        "you are",
+        "as an ai",
+        "jailbreak",
+        "begin",
+    ),  # fmt: skip
+    "INTERNAL_TOOL_RE": (
+        "ftop",
+        "msx",
+        "ftc",
+        "s500",
+        "playbook",
+        "usage report",
+        "rfa",
+        "request for assistance",
+        "health",
+        "targeted motion",
+        "l1",
+        "l2",
+        "crm",
+    ),  # fmt: skip
+}
+
+
+def gated_search(pattern: re.Pattern[str], gate: tuple[str, ...], text: str) -> re.Match[str] | None:
+    """pattern.search(text), skipped when text holds none of the gate words (see GATES)."""
+    low = text.lower()
+    if not any(g in low for g in gate):
+        return None
+    return pattern.search(text)
