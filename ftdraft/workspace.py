@@ -587,10 +587,13 @@ def short_label(text: str, limit: int = 30) -> str:
 
 
 def sidebar_label(customer: str, call_date: date | None, saved: datetime) -> str:
-    """A sidebar entry, "Customer · 14 Nov 2026" (the call date; the day last saved when the call date is
-    unknown), the customer shortened at a word boundary."""
-    when = f"{call_date.day} {call_date:%b %Y}" if call_date else f"saved {saved.day} {saved:%b}"
-    return f"{short_label(customer or 'Untitled notes', 30)} · {when}"
+    """A sidebar entry, "Customer · 14 Nov" (the call date, its year when not the year last saved; "saved 30 Nov"
+    when the call date is unknown), the customer shortened at a word boundary to fit the sidebar."""
+    if call_date is None:
+        when = f"saved {saved.day} {saved:%b}"
+    else:
+        when = f"{call_date.day} {call_date:%b}" + ("" if call_date.year == saved.year else f" {call_date:%Y}")
+    return f"{short_label(customer or 'Untitled notes', 18)} · {when}"
 
 
 def has_words(notes: str) -> bool:

@@ -110,7 +110,7 @@ def test_the_notes_box_and_the_upload_state_the_real_limit(db: str, monkeypatch:
     at = open_app()
     eid = engagement_id(at)
     box = at.text_area(key=f"{eid}:notes")
-    assert box.max_chars == 2000 and "2 KB" in box.help
+    assert box.max_chars == 2000 and "Up to 2 KB of notes: the box takes no more." in seen(at.caption)
     upload = at.get("file_uploader")[0]
     assert "2 KB" in upload.proto.label and "2 KB" in upload.proto.help
     at.file_uploader(key=f"{eid}:upload").set_value(("big.txt", b"x " * 3000, "text/plain")).run()

@@ -128,3 +128,12 @@ def forget_stale(eid: str, names: Any) -> None:
     for n in names:
         stale.pop(n, None)
     st.session_state[k(eid, "stale")] = stale
+
+
+# Page-wide style, a constant (never user or model text): a code box's copy button shows without hovering,
+# so each draft's copy button is visible as the page opens (issue 13).
+STYLE = "<style>[data-testid='stCode'] button { visibility: visible !important; opacity: 1 !important; }</style>"
+
+
+def page_style() -> None:
+    st.markdown(STYLE, unsafe_allow_html=True)

@@ -114,12 +114,12 @@ def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineC
             key=k(eid, "notes"),
             height=460,
             max_chars=settings.max_notes_bytes,
-            help=f"Up to {kb(settings.max_notes_bytes)} of notes; the box takes no more.",
             on_change=_on_notes,
             args=(store, eid),
             placeholder="Attendees: Priya Raman (ATS), Tom Becker (TAM), me (FM)\n- Licenses: ...\n"
             "Actions\n- Priya to send intro email by Friday",
         )
+        st.caption(f"Up to {kb(settings.max_notes_bytes)} of notes: the box takes no more.")
         up_key = k(eid, "upload")
         st.file_uploader(
             f"...or upload a .txt / .md file (up to {kb(settings.max_notes_bytes)})",

@@ -16,7 +16,7 @@ import streamlit as st
 
 from ftdraft import workspace as ws
 from ftdraft.config import Settings, with_remembered_fm
-from ftdraft.ui.common import boundary, get_store, show_flash
+from ftdraft.ui.common import boundary, get_store, page_style, show_flash
 from ftdraft.ui.drafts import drafts_section
 from ftdraft.ui.notes import notes_section
 from ftdraft.ui.prep import precall_section
@@ -39,6 +39,7 @@ def main() -> None:
         st.warning("This engagement was just deleted. Start a new one from the sidebar.")
         return
     st.title("ftdraft")
+    page_style()
     label, ok = ws.engine_label(settings, choice)
     if ok:
         st.info(ws.md_escape(label), icon=":material/memory:")
@@ -58,6 +59,8 @@ def main() -> None:
 
 def run() -> None:
     """One run of the page (Streamlit calls the entry script once per interaction)."""
-    st.set_page_config(page_title="ftdraft", page_icon=":material/edit_note:", layout="wide")
+    # An emoji favicon is drawn in the browser (a data: URL); a ":material/...:" one is fetched from
+    # fonts.gstatic.com, and the page must make no request to any host but the app's own (issue 13).
+    st.set_page_config(page_title="ftdraft", page_icon="\N{MEMO}", layout="wide")
     with boundary():
         main()

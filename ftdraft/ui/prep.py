@@ -28,7 +28,12 @@ def precall_section(store: Store, eid: str, rec: Record) -> None:
             seed(key, rec.ticks.get(ws.tick_key(item.text), False))
             # checkbox labels render markdown: note text (the customer's name in a title) must stay inert
             st.checkbox(
-                ws.md_escape(item.text), key=key, on_change=_on_tick, args=(store, eid, ws.tick_key(item.text), key)
+                ws.md_escape(item.text),
+                key=key,
+                on_change=_on_tick,
+                args=(store, eid, ws.tick_key(item.text), key),
+                width="stretch",
+                wrap=True,  # the full item, on as many lines as it needs (issue 13: items were cut off)
             )
     with right:
         st.subheader("Internal invite")
