@@ -1,0 +1,131 @@
+"""Issue 13 in a real browser (Debian's Chromium via Playwright, `streamlit run`, offline, tmp database): every
+request the page makes goes to the app's own host, and the page shows what the FM expects: setup stays open,
+the whole prep checklist, every draft tab, copy buttons without opening anything, every flag, the notes limit,
+and a hand-edited draft that the facts changed says so."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from test_browser import app, browser  # noqa: F401 (pytest fixtures)
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTOSO = (ROOT / "examples" / "rfa-contoso-pharma.md").read_text(encoding="utf-8")
+
+pytestmark = pytest.mark.browser
+
+
+def overflowing(page, selector: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Texts of visible elements under `selector` cut off by their box (text wider than the box shows)."""
+    return page.evaluate(
+        """sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null)
+             .flatMap(e => [...e.querySelectorAll('p, span, div')])
+             .filter(x => x.innerText && x.scrollWidth > x.clientWidth + 1).map(x => x.innerText)""",
+        selector,
+    )
+
+
+def test_no_request_leaves_the_app_and_the_layout_is_what_an_fm_expects(app: str, browser) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)  # a loaded machine: the first run of the page can take seconds
+    hosts: list[str] = []
+    page.on("request", lambda r: hosts.append(urlsplit(r.url).netloc if r.url.startswith("http") else "(local)"))
+    page.goto(app)
+    expect(page.get_by_role("heading", name="ftdraft").first).to_be_visible()
+    page.wait_for_url("**/?e=*")
+
+    # Setup stays open once the customer is typed: motion and roster are still there.
+    customer = page.get_by_label("Customer", exact=True)
+    customer.fill("Contoso Pharmaceuticals International")
+    customer.press("Tab")
+    page.wait_for_timeout(1500)
+    page.get_by_label("Motion", exact=True).click()
+    page.get_by_role("option", name="RFA").click()
+    page.wait_for_timeout(1500)
+    expect(page.get_by_label("Paste a roster")).to_be_visible()
+    expect(page.get_by_label("Workloads in scope (comma-separated)")).to_be_visible()
+
+    # The whole prep checklist: no item cut off.
+    items = page.get_by_test_id("stCheckbox")
+    expect(items.first).to_be_visible()
+    assert items.count() >= 5
+    assert not overflowing(page, "[data-testid=stCheckbox]"), overflowing(page, "[data-testid=stCheckbox]")
+
+    # The notes box states its limit, and takes no more than it.
+    expect(page.get_by_text("Up to 200 KB of notes: the box takes no more.")).to_be_visible()
+    box = page.get_by_label("Paste your account-team call notes", exact=True)
+    box.fill("a" * 200_100)
+    assert len(box.input_value()) <= 200_000
+
+    box.fill(CONTOSO)
+    box.blur()
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Draft", exact=True).click()
+    expect(page.get_by_text("Drafted in").first).to_be_visible(timeout=60_000)
+
+    # Every draft tab, an empty one saying why and offering to draft it anyway.
+    for name in ("Intro request", "Teams channel ask (none)", "Follow-up email", "FTOP entry", "Sync rhythm"):
+        expect(page.get_by_role("tab", name=name)).to_be_visible()
+    page.get_by_role("tab", name="Teams channel ask (none)").click()
+    panel = page.get_by_role("tabpanel", name="Teams channel ask (none)")
+    expect(panel.get_by_text("do not mention a dedicated Teams channel")).to_be_visible()
+    expect(panel.get_by_role("button", name="Draft the Teams channel ask anyway")).to_be_visible()
+
+    # Copy buttons visible on the draft without opening or hovering anything; Regenerate names the draft as titled.
+    page.get_by_role("tab", name="Follow-up email").click()
+    panel = page.get_by_role("tabpanel", name="Follow-up email")
+    copy = panel.get_by_test_id("stCode").first.get_by_role("button")
+    expect(copy).to_be_visible()
+    assert copy.evaluate("b => getComputedStyle(b).visibility") == "visible"
+    expect(panel.get_by_role("button", name="Regenerate Follow-up email")).to_be_visible()
+
+    # Every flag of the bundle is on the page (the FM's name and the missing addresses here).
+    expect(page.get_by_text("Your name is unknown").first).to_be_visible()
+    expect(page.get_by_text("No email address for Priya Raman").first).to_be_visible()
+
+    # Sidebar: "Customer · date", the customer cut at a word, nothing cut by the box.
+    entry = page.get_by_test_id("stSidebar").get_by_role("button", name="Contoso… · ")
+    expect(entry).to_be_visible()
+    cut = "b => [...b.querySelectorAll('p, span, div')].filter(x => x.scrollWidth > x.clientWidth + 1).length"
+    assert entry.evaluate(cut) == 0, entry.inner_text()
+
+    own = urlsplit(app).netloc
+    assert hosts and set(hosts) <= {own, "(local)"}, sorted(set(hosts))
+
+
+def test_hand_edited_draft_warns_when_the_facts_change(app: str, browser) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)  # a loaded machine: the first run of the page can take seconds
+    page.goto(app)
+    box = page.get_by_label("Paste your account-team call notes", exact=True)
+    box.fill(CONTOSO)
+    box.blur()
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Draft", exact=True).click()
+    expect(page.get_by_text("Drafted in").first).to_be_visible(timeout=60_000)
+
+    page.get_by_role("tab", name="Follow-up email").click()
+    body = page.get_by_role("tabpanel", name="Follow-up email").get_by_label("Body")
+    mine = body.input_value() + "\nP.S. typed by the FM."
+    body.fill(mine)
+    body.blur()
+    page.wait_for_timeout(1000)
+
+    answer = page.get_by_role("textbox", name=re.compile("Environment background"))
+    answer.fill("Hybrid AD, Okta for SSO")
+    page.get_by_role("button", name="Save facts and update drafts").click()
+    expect(page.get_by_text("by hand: your text is kept").first).to_be_visible(timeout=30_000)
+    page.get_by_role("tab", name="Follow-up email *").click()
+    panel = page.get_by_role("tabpanel", name="Follow-up email *")
+    expect(panel.get_by_text("You edited this draft by hand and the facts changed since.")).to_be_visible()
+    expect(panel.get_by_text("Hybrid AD, Okta for SSO").first).to_be_visible()
+    assert panel.get_by_label("Body").input_value() == mine, "the FM's text is never overwritten"
