@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -61,6 +62,39 @@ def _alt(words: Any) -> str:
     return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))
 
 
+class LazyPattern:
+    """A regular expression compiled on first use. The date words make long alternations that cost milliseconds to
+    compile; notes that never need one (no month word, no "in two weeks") never pay for it, and the CLI starts
+    faster. Offers the re.Pattern methods the readers use."""
+
+    __slots__ = ("pattern", "flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.search(text, *args)
+
+    def match(self, text: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.match(text, *args)
+
+    def fullmatch(self, text: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text, *args)
+
+    def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, *args)
+
+    def sub(self, repl: str, text: str) -> str:
+        return self.compiled.sub(repl, text)
+
+
 _B = r"(?<![\w])"  # word edges that also hold for "é", "ñ", "ø"
 _E = r"(?![\w])"
 _MON = rf"(?P<mon>{_alt(MONTH_WORDS)})"
@@ -70,26 +104,26 @@ ISO_RE = re.compile(r"(?<![\d-])(20\d\d)-(\d{1,2})-(\d{1,2})(?![\d-])")
 # d/m, m/d, d.m.yyyy, d.m.yy, d.m. (a dotted date needs its year or a closing dot: "2.5 hours" is no date)
 NUM_RE = re.compile(r"(?<![\w/.,])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[.,]\d)")
 SLASH_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
-MONTH_DAY_RE = re.compile(
+MONTH_DAY_RE = LazyPattern(
     rf"{_B}{_MON}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th|º)?(?:,?\s+(?P<year>20\d\d))?{_E}", _FLAGS
 )
-DAY_MONTH_RE = re.compile(
+DAY_MONTH_RE = LazyPattern(
     rf"{_B}(?P<day>\d{{1,2}})(?:st|nd|rd|th|º|\.)?(?:\s*|-)(?:of\s+|de\s+)?{_MON}{_E}\.?"
     r"(?:(?:,?\s+(?:de\s+)?|-)(?P<year>20\d\d))?",
     _FLAGS,
 )
-ORDINAL_RE = re.compile(rf"{_B}(?:the|el|le|den)\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.|º|er)?{_E}", _FLAGS)
-WEEKDAY_RE = re.compile(rf"{_B}(?P<wd>{_alt(WEEKDAY_WORDS)})(?:{_E}\.?)(?!['’]s)", _FLAGS)
-RELATIVE_RE = re.compile(rf"{_B}(?P<rel>{_alt(RELATIVE_WORDS)}){_E}(?!['’]s)", _FLAGS)
-IN_N_RE = re.compile(
+ORDINAL_RE = LazyPattern(rf"{_B}(?:the|el|le|den)\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.|º|er)?{_E}", _FLAGS)
+WEEKDAY_RE = LazyPattern(rf"{_B}(?P<wd>{_alt(WEEKDAY_WORDS)})(?:{_E}\.?)(?!['’]s)", _FLAGS)
+RELATIVE_RE = LazyPattern(rf"{_B}(?P<rel>{_alt(RELATIVE_WORDS)}){_E}(?!['’]s)", _FLAGS)
+IN_N_RE = LazyPattern(
     rf"{_B}(?:{_alt(_IN_N['leads'])})\s+(?P<n>\d{{1,2}}|{_alt(NUMBER_WORDS)})\s+(?P<unit>{_alt(UNIT_DAYS)}){_E}",
     _FLAGS,
 )
-NO_DATE_RE = re.compile(rf"{_B}(?:{_alt(NO_DATE_WORDS)}){_E}", _FLAGS)
-MONTH_ONLY_RE = re.compile(
+NO_DATE_RE = LazyPattern(rf"{_B}(?:{_alt(NO_DATE_WORDS)}){_E}", _FLAGS)
+MONTH_ONLY_RE = LazyPattern(
     rf"{_B}(?:by|before|until|in|early|mid|late|end of|bis|avant|antes de){_E}\s+{_MON}{_E}", _FLAGS
 )
-LEAD_TAIL_RE = re.compile(rf"(?:^|(?<=[\s(,;:–—\-]))(?P<lead>{_alt(LEAD_WORDS)})\s+$", _FLAGS)
+LEAD_TAIL_RE = LazyPattern(rf"(?:^|(?<=[\s(,;:–—\-]))(?P<lead>{_alt(LEAD_WORDS)})\s+$", _FLAGS)
 
 
 def _safe(year: int, month: int, day: int) -> date | None:
@@ -214,7 +248,7 @@ def _iso(m: re.Match[str]) -> _Found | None:
     return _Found(m.start(), m.end(), d, rank=3) if d else None
 
 
-def _first(rx: re.Pattern[str], text: str, read: Any) -> _Found | None:
+def _first(rx: re.Pattern[str] | LazyPattern, text: str, read: Any) -> _Found | None:
     for m in rx.finditer(text):
         found = read(m)
         if found is not None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ftdraft.extract.topics import _CADENCE_RES, _ORDINALS, _WEEK_OF_MONTH_RE, RHYTHM, _time_and_zone
+from ftdraft.extract.topics import _CADENCE_RES, RHYTHM, _time_and_zone, week_of_month
 
 CADENCE_EXAMPLES = [(e["value"], ex) for e in RHYTHM["cadence"] for ex in e["examples"]]
 CADENCE_NOT = [(e, text) for e in RHYTHM["cadence"] for text in e["not"]]
@@ -25,13 +25,12 @@ def test_cadence_counter_examples_are_not_that_cadence(entry: dict[str, Any], te
 
 @pytest.mark.parametrize("example", RHYTHM["ordinals_test"]["examples"], ids=lambda e: e["text"])
 def test_week_of_month(example: dict[str, Any]) -> None:
-    m = _WEEK_OF_MONTH_RE.search(example["text"])
-    assert m is not None and _ORDINALS[m.group(1).lower()] == example["value"]
+    assert week_of_month(example["text"]) == example["value"]
 
 
 @pytest.mark.parametrize("text", RHYTHM["ordinals_test"]["not"])
 def test_not_a_week_of_month(text: str) -> None:
-    assert _WEEK_OF_MONTH_RE.search(text) is None
+    assert week_of_month(text) is None
 
 
 @pytest.mark.parametrize("example", RHYTHM["timezones_test"]["examples"], ids=lambda e: e["text"])

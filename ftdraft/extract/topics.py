@@ -138,7 +138,18 @@ _ORDINALS: dict[str, int] = dict(RHYTHM["ordinals"])
 _WD_ALT = "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True))
 _SYNC_WEEKDAY_RE = re.compile(rf"(?<!\w)({_WD_ALT})(?:s|en|e)?\.?(?!\w)", re.IGNORECASE)  # "Tuesdays", "måndagen"
 _ORDINAL_ALT = "|".join(sorted(_ORDINALS, key=len, reverse=True))
-_WEEK_OF_MONTH_RE = re.compile(rf"(?<!\w)({_ORDINAL_ALT})\s+(?:{_WD_ALT})", re.IGNORECASE)
+_ORDINAL_RE = re.compile(rf"(?<!\w)({_ORDINAL_ALT})\s+", re.IGNORECASE)
+
+
+def week_of_month(text: str) -> int | None:
+    """ "first Wednesday of the month" -> 1, "last Friday" -> -1: an ordinal right before a weekday; else None.
+    (The weekday alternation is compiled once, in _SYNC_WEEKDAY_RE: each copy costs milliseconds at import.)"""
+    for m in _ORDINAL_RE.finditer(text):
+        if _SYNC_WEEKDAY_RE.match(text, m.end()):
+            return _ORDINALS[m.group(1).lower()]
+    return None
+
+
 _TIME_RE = re.compile(
     r"\b(?:at\s+|@\s*|um\s+|à\s+|a las\s+|kl\.?\s*)?(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|h\b)?\s*"
     r"(CET|CEST|GMT|BST|UTC|UK|ET|EST|EDT|CT|CST|CDT|MT|MST|PT|PST|PDT|AEST|AEDT|NZST|NZDT|JST|IST)?\b",
@@ -305,8 +316,13 @@ _ADD_ME_RE = re.compile(
     r"|\bme adiciona|\btilføj(?:er)? mig|\blägg(?:er)? till mig|\bdodaj(?:e)? mnie",
     re.IGNORECASE,
 )
-_PLURAL_DAY_RE = re.compile(rf"(?<!\w)(?:{_WD_ALT})s(?!\w)", re.IGNORECASE)
-_NOT_DAY_RE = re.compile(rf"\b(?:not|nicht|pas|no|niet|não|ikke|inte|nie)\s+(?:on\s+)?({_WD_ALT})s?\b", re.IGNORECASE)
+_NOT_BEFORE_RE = re.compile(r"\b(?:not|nicht|pas|no|niet|não|ikke|inte|nie)\s+(?:on\s+)?$", re.IGNORECASE)
+
+
+def _plural_day(text: str) -> bool:
+    """A weekday in the plural ("Tuesdays"): a recurring meeting's day."""
+    return any(m.group(0).rstrip(".").lower().endswith("s") and len(m.group(0).rstrip(".")) > len(m.group(1))
+               for m in _SYNC_WEEKDAY_RE.finditer(text))  # fmt: skip
 
 
 def _window(sentence: str) -> str:
@@ -350,7 +366,7 @@ def _sync_lines(lines: list[Line]) -> list[Line]:
                 out.setdefault(lines.index(follow), follow)
         elif noun and (
             _ADD_ME_RE.search(line.text)
-            or _PLURAL_DAY_RE.search(line.text)
+            or _plural_day(line.text)
             or any(rx.search(line.text) for _, rx in _CADENCE_RES)
         ):
             out.setdefault(i, line)
@@ -362,10 +378,10 @@ def _days(sentences: list[str]) -> list[Weekday]:
     Friday"); a weekday right before a date ("Thu Dec 10") or after "not" is no meeting day."""
     days: list[Weekday] = []
     for sentence in sentences:
-        negated = {m.start(1) for m in _NOT_DAY_RE.finditer(sentence)}
         found: list[Weekday] = []
         for m in _SYNC_WEEKDAY_RE.finditer(sentence):
-            if m.start(1) in negated or find_absolute_date(sentence[m.start() : m.end() + 12])[1]:
+            negated = _NOT_BEFORE_RE.search(sentence[max(0, m.start() - 16) : m.start()]) is not None
+            if negated or find_absolute_date(sentence[m.start() : m.end() + 12])[1]:
                 continue
             code = WEEKDAY_CODES[WEEKDAY_WORDS[m.group(1).lower()]]
             if code in ("MO", "TU", "WE", "TH", "FR") and code not in found:
@@ -401,9 +417,7 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
     settles = re.search(r"\b(?:i['’]ll|will|to) (?:send|set up) (?:the |an? )?(?:invite|sync|it\b|one\b)", text, re.I)
     if not settles and (_UNSETTLED_RE.search(text) or (_UNSURE_SYNC_RE.search(text) and not days)):
         return SyncRhythm(kind="unknown", text=summary, sources=sources)
-    week_of_month = None
-    if m := _WEEK_OF_MONTH_RE.search(text):
-        week_of_month = _ORDINALS[m.group(1).lower()]
+    week_of_month_ = week_of_month(text)
     lowered = text.lower()
     join = _JOIN_SYNC_RE.search(lowered) and not _PROPOSE_SYNC_RE.search(lowered)
     kind: SyncKind = "join_existing" if join else "propose"
@@ -414,7 +428,7 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
         weekday=days[0] if days else None,
         days=days,
         interval=interval,
-        week_of_month=week_of_month,
+        week_of_month=week_of_month_,
         time=time,
         timezone=timezone,
         owner=_sync_owner(candidates, people, kind == "join_existing"),
