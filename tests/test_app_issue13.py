@@ -200,3 +200,34 @@ def test_regenerate_one_draft_through_the_model_keeps_the_other_edits(
         assert "fell back" in " ".join(seen(at.caption))
         assert at.text_area(key=f"{eid}:draft:intro_request.email.body").value.strip()
         assert at.text_area(key=ftop_key).value == ftop_edit
+
+
+def test_after_a_fact_correction_rewrite_with_the_model_redrafts_every_draft(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    facts = build_bundle(CONTOSO, engine="offline", settings=Settings(_env_file=None)).facts
+    with StubServer(CannedReplies(facts.model_dump_json(exclude_none=True), to=ROSTER)) as srv:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
+        monkeypatch.setenv("FTDRAFT_MODEL", "stub-model")
+        monkeypatch.setenv("FTDRAFT_MAX_RETRIES", "0")
+        at = open_app()
+        eid = engagement_id(at)
+        at.radio(key="engine_choice").set_value("llm").run()
+        draft_notes(at, eid, CONTOSO)
+        assert "extract" in srv.steps()
+        assert not [b for b in at.button if b.key == f"{eid}:rewrite_all"], (
+            "all drafts are the model's: nothing to offer"
+        )
+        set_due(at, eid, "route to the Teams Rooms team", "2026-12-04")  # the templates re-render after a correction
+        assert "Written by the offline templates." in seen(at.caption)
+        before = len(srv.requests)
+        at.button(key=f"{eid}:rewrite_all").click().run()
+        assert not at.exception
+        asked = srv.steps()[before:]
+        assert "extract" not in asked, "no new extraction: the corrected facts are kept"
+        assert {"draft:follow_up", "draft:ftop", "draft:intro_request"} <= set(asked), asked
+        assert "Thanks for the time today" in at.text_area(key=f"{eid}:draft:follow_up.body").value
+        bundle = Store(db).get(eid).bundle  # type: ignore[union-attr]
+        assert bundle.provenance["follow_up"].engine == "llm"
+        assert any(a.due and a.due.isoformat() == "2026-12-04" for a in bundle.facts.action_items)
