@@ -356,7 +356,8 @@ def _sync_lines(lines: list[Line]) -> list[Line]:
         if line.header or _not_discussed(line):
             continue
         sync_topic = "n" in line.topics
-        noun = _SYNC_NOUN_RE.found(line.lower())
+        lowered = line.lower()
+        noun = _SYNC_NOUN_RE.may_match(lowered) and _SYNC_NOUN_RE.found(lowered)
         if sync_topic and (noun or line.label):
             out[i] = line
         if sync_topic and len(re.findall(r"[^\W\d_]+", line.text)) <= 3 and not line.label:
