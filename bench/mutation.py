@@ -160,10 +160,13 @@ def score(statuses: dict[str, str]) -> tuple[int, int, int, float | None]:
     return killed, survived, equivalent, (killed / total if total else None)
 
 
-def run_area(name: str, ref: str | None, workdir: Path, children: int, show: bool) -> tuple[str, float | None]:
+def run_area(
+    name: str, ref: str | None, workdir: Path, children: int, show: bool, resume: bool = False
+) -> tuple[str, float | None]:
     area = AREAS[name]
     dest = workdir / name
-    snapshot(dest, ref)
+    if not (resume and (dest / "mutants").exists()):
+        snapshot(dest, ref)
     tests = [t for t in area.tests if (dest / t).exists()]
     configure(dest, area, tests)
     mutmut = str(Path(sys.executable).with_name("mutmut"))
@@ -174,9 +177,10 @@ def run_area(name: str, ref: str | None, workdir: Path, children: int, show: boo
     )
     minutes = (time.monotonic() - started) / 60
     statuses = results(dest, mutmut)
-    if not statuses:
-        print(f"{name}: mutmut produced no results (exit {run.returncode}); its output ends:", file=sys.stderr)
+    if not statuses or run.returncode != 0:
+        print(f"{name}: mutmut exited {run.returncode}; its output ends:", file=sys.stderr)
         print("\n".join((run.stdout + run.stderr).splitlines()[-25:]), file=sys.stderr)
+    if not statuses:
         return name, None
     killed, survived, equivalent, value = score(statuses)
     other = len(statuses) - killed - survived - equivalent
@@ -203,12 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ftdraft-mutation")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default: 2)")
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
+    parser.add_argument("--resume", action="store_true", help="reuse the area's copy and mutmut's finished results")
     args = parser.parse_args(argv)
     unknown = [a for a in args.areas if a not in AREAS]
     if unknown:
         parser.error(f"unknown area {', '.join(unknown)}: choose from {', '.join(AREAS)}")
     ref = None if args.worktree else args.ref
-    scores = [run_area(a, ref, args.workdir, args.children, args.show) for a in (args.areas or list(AREAS))]
+    scores = [
+        run_area(a, ref, args.workdir, args.children, args.show, args.resume) for a in (args.areas or list(AREAS))
+    ]
     return 0 if all(v is not None and v >= TARGET for _, v in scores) else 1
 
 
