@@ -228,19 +228,84 @@ def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float
 
     Reasons that do not apply to the workload (ReasonCues.workloads) score 0."""
     lex = lexicon()
+    index = _cue_index()
     text = text[:MAX_TEXT].lower()
-    # a status-only strong cue is nearly a label ("blocked", "TBD", "intent is real"): it counts 3
-    status_scores: dict[str, float] = {
-        s: float(_hits(c.cues, text) + 3 * _hits(c.strong, text)) for s, c in lex.statuses.items()
-    }
-    reason_scores: dict[str, float] = {}
-    for reason, c in lex.reasons.items():
-        if workload is not None and c.workloads is not None and workload not in c.workloads:
-            reason_scores[reason] = 0.0
-            continue
-        leaving = reason in ("Using Competitive Solution", "Using Microsoft On-Premises Solution")
-        reason_scores[reason] = float(_hits(c.cues, text, leaving) + 2 * _hits(c.strong, text, leaving))
+    # a status-only strong cue is nearly a label ("blocked", "TBD", "intent is real"): it counts 3; a strong
+    # reason cue counts 2. Only the cues whose literal prefix occurs in the text (found for all cues at once, in
+    # C) and the cues with none are tried: the same count as trying every cue of every status and reason.
+    status_hits: dict[str, int] = dict.fromkeys(lex.statuses, 0)
+    reason_hits: dict[str, int] = dict.fromkeys(lex.reasons, 0)
+    tried: set[int] = set()
+    seen: dict[tuple[str, bool], bool] = {}  # a pattern listed twice (a competitor: cue and strong) runs once
+    for group in (index.open, *map(index.by_prefix.__getitem__, filter(text.__contains__, index.prefixes))):
+        for i in group:
+            if i in tried:
+                continue
+            tried.add(i)
+            entry = index.entries[i]
+            if workload is not None and entry.workloads is not None and workload not in entry.workloads:
+                continue  # a reason that does not apply to the workload scores 0 (statuses have no workloads)
+            key = (entry.cue.pattern, entry.leaving)
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = _found(entry.cue, text, entry.leaving)
+            if found:
+                if entry.reason is not None:
+                    reason_hits[entry.reason] += entry.weight
+                else:
+                    status_hits[entry.status] += entry.weight
+    status_scores: dict[str, float] = {s: float(n) for s, n in status_hits.items()}
+    reason_scores: dict[str, float] = {r: float(n) for r, n in reason_hits.items()}
     return status_scores, reason_scores
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One cue of the lexicon as _cue_scores counts it: whose it is (a status's, or a reason's) and its weight."""
+
+    cue: CuePattern
+    status: str
+    reason: str | None
+    weight: int
+    leaving: bool
+    workloads: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class _CueIndex:
+    entries: tuple[_Entry, ...]
+    prefixes: tuple[str, ...]  # every literal prefix of any cue
+    by_prefix: dict[str, tuple[int, ...]]  # prefix -> the entries that prefix (or one of their branches') starts
+    open: tuple[int, ...]  # entries with no literal prefix: tried on every text
+
+
+@lru_cache(maxsize=1)
+def _cue_index() -> _CueIndex:
+    lex = lexicon()
+    entries: list[_Entry] = []
+    for s, c in lex.statuses.items():
+        entries += [_Entry(cue, s, None, 1, False, None) for cue in c.cues]
+        entries += [_Entry(cue, s, None, 3, False, None) for cue in c.strong]
+    for r, rc in lex.reasons.items():
+        leaving = r in ("Using Competitive Solution", "Using Microsoft On-Premises Solution")
+        entries += [_Entry(cue, rc.status, r, 1, leaving, rc.workloads) for cue in rc.cues]
+        entries += [_Entry(cue, rc.status, r, 2, leaving, rc.workloads) for cue in rc.strong]
+    by_prefix: dict[str, list[int]] = {}
+    open_: list[int] = []
+    for i, e in enumerate(entries):
+        if e.cue.prefix is not None:
+            by_prefix.setdefault(e.cue.prefix, []).append(i)
+        elif e.cue.prefixes is not None:
+            for p in e.cue.prefixes:
+                by_prefix.setdefault(p, []).append(i)
+        else:
+            open_.append(i)
+    return _CueIndex(
+        entries=tuple(entries),
+        prefixes=tuple(by_prefix),
+        by_prefix={p: tuple(ids) for p, ids in by_prefix.items()},
+        open=tuple(open_),
+    )
 
 
 def reason_strength(text: str, reason: str | None) -> float:

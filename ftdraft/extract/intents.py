@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import lexicon as lx
 from ..schemas import IntentReason, IntentStatus, OpenItem, ServiceIntent
@@ -73,11 +74,12 @@ def _clean(text: str) -> str:
     return _AGENDA_PREFIX_RE.sub("", text).strip()
 
 
-def _mentions(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=4096)  # a sentence is looked at as a line, a lead, a clause: cleared per extraction (_intents)
+def _mentions(text: str) -> tuple[tuple[int, int, str], ...]:
     """Every workload name in text: (start, end, canonical workload), in order."""
     keys = lx.WORKLOAD_CUES.keys_in(text.lower())
     hits = [(m.start(), m.end(), w) for w in keys for m in lx.WORKLOAD_RES[w].regex.finditer(text)]
-    return sorted(hits)
+    return tuple(sorted(hits))
 
 
 def _lead(text: str) -> tuple[list[str], str] | None:
@@ -519,6 +521,7 @@ def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> li
     """One ServiceIntent per workload in scope, then per other workload given its own line or a status word."""
     del scope_lines  # scope sentences are recognised where they stand
     clear_memo()
+    _mentions.cache_clear()
     statements, led = _statements(lines)
     intents: list[ServiceIntent] = []
     for w in dict.fromkeys([*scope, *statements]):

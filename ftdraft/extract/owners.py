@@ -273,7 +273,7 @@ class OwnerReader:
         actiony = line.in_actions or had_prefix or line.no in self.action_lines
         if not (actiony or speaker or "@" in text or "->" in text or "→" in text):
             lowered = line.lower()
-            if not any(cue in lowered for cue in _VERB_CUES):
+            if not any(map(lowered.__contains__, _VERB_CUES)):  # the loop runs in C
                 early = _EARLY_SEP_RE.match(text)
                 if early is None or (line.label is not None and line.label in sp.not_names()):
                     return None  # no verb, no lead "Name:" and no arrow: no owner form can apply (most lines)

@@ -53,12 +53,14 @@ _SCOPE_WORDS = (
     "czerwon",
 )
 
+_SCOPE_PRECHECK = (*_SCOPE_WORDS, "ı", "ſ", "\u0307")  # built once: may_scope runs on every sentence
+
 
 def may_scope(lowered: str) -> bool:
     """Whether a lowercased line can hold a scope statement (a cheap pre-check before SCOPE_RE).
 
     U+0307 is what "İ" leaves when lowercased: the IGNORECASE regex reads it as "i"; ı/ſ fold onto i/s."""
-    return any(map(lowered.__contains__, (*_SCOPE_WORDS, "ı", "ſ", "\u0307")))
+    return any(map(lowered.__contains__, _SCOPE_PRECHECK))
 
 
 def scope_workloads(lines: list[Line]) -> tuple[list[str], list[Line]]:
