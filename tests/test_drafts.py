@@ -449,7 +449,7 @@ def test_sync_propose_with_an_owner_sends_them_a_monthly_recurring_invite() -> N
     assert "Also invite (no email address known): Raj Patel (TAM)" in sync.invite.description
 
 
-def test_sync_unknown_defaults_to_a_stated_biweekly_proposal() -> None:
+def test_sync_the_notes_never_mention_defaults_to_a_stated_biweekly_proposal() -> None:
     sync = drafts_for("sparse").sync_rhythm
     assert sync.invite is not None
     assert sync.invite.rrule == "FREQ=WEEKLY;INTERVAL=2"

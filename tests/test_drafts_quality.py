@@ -5,6 +5,7 @@ real pipeline (offline engine) end to end; tests/draft_checks.py defines each de
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -217,7 +218,7 @@ def test_an_unknown_fm_is_a_visible_placeholder_and_a_flag() -> None:
 def test_a_sync_someone_will_only_look_for_is_not_stated_as_settled() -> None:
     rhythm = SyncRhythm(kind="join_existing", owner="Tom Becker", text="Tom will check whether there is one.")
     d = render_drafts(contoso_engagement(), contoso_facts(sync_rhythm=rhythm))
-    assert "Tom Becker will check whether there is an existing account sync I can join" in d.follow_up.body
+    assert "Tom Becker is checking whether there is an existing account sync I can join" in d.follow_up.body
     assert "will add me" not in d.follow_up.body
     assert "Is there an existing account sync for Contoso Pharma" in d.sync_rhythm.email.body
 
@@ -307,3 +308,70 @@ def test_a_sync_without_a_time_keeps_a_flagged_placeholder_start() -> None:
     invite = render_drafts(contoso_engagement(), contoso_facts(sync_rhythm=rhythm)).sync_rhythm.invite
     assert invite is not None and invite.start is None and invite.rrule == "FREQ=WEEKLY;BYDAY=MO"
     assert "is a placeholder" in invite_to_ics(invite, today=date(2026, 11, 18)).decode()
+
+
+# ---------------------------------------------------------------- an unknown sync (the notes settle none)
+
+ASK = "Is there an existing account-team sync I can join, or shall I set one up?"
+# A draft that says a meeting exists or is agreed: only right when the notes say the FM joins an existing one.
+_EXISTS = re.compile(
+    r"I'll join the existing|joining your|As discussed, could you add me|will add me|As agreed|"
+    r"Thanks for setting up|Our [\w-]+ sync",
+)
+
+
+def sync_section(body: str) -> str:
+    return body[body.index("\nField team sync\n") :]
+
+
+@pytest.mark.parametrize(
+    ("text", "checking"),
+    [
+        ("Sync rhythm - ran out of time, didn't settle it.", None),
+        ("Not decided. Priya mentioned a monthly account call but wasn't sure FT should join. TBD.", None),
+        ("Lee will check whether one exists.", None),  # Lee is on no roster: nobody named as checking
+        ("Tom will check whether one exists.", "Tom Becker is checking"),
+        ("Sync: Tom Becker to find out if there is an account call.", "Tom Becker is checking"),
+        ("I'll check whether there is an account team call.", "I'm checking"),
+    ],
+)
+def test_an_unknown_sync_asks_and_has_no_invite(text: str, checking: str | None) -> None:
+    rhythm = SyncRhythm(kind="unknown", text=text)
+    d = render_drafts(contoso_engagement(), contoso_facts(sync_rhythm=rhythm))
+    sync = d.sync_rhythm
+    assert sync.invite is None  # no recurring invite (.ics) for a meeting nobody agreed
+    assert ASK in sync.email.body and ASK in sync_section(d.follow_up.body)
+    assert "still to be agreed" in sync_section(d.follow_up.body)
+    assert "Field sync: still to be agreed" in d.ftop.text
+    for text_ in (sync.email.subject, sync.email.body, sync_section(d.follow_up.body)):
+        assert not _EXISTS.search(text_), text_
+        assert "I'll set up" not in text_ and "I'll send an invite" not in text_
+    if checking:
+        for text_ in (sync.email.body, sync_section(d.follow_up.body), d.ftop.text):
+            assert checking in text_, text_
+    else:
+        assert "is checking" not in sync.email.body + d.follow_up.body + d.ftop.text
+    if checking == "Tom Becker is checking":
+        assert [r.name for r in sync.email.to] == ["Tom Becker"]  # the question goes to whoever is looking
+
+
+KINDS = {"join": "join_existing", "propose": "propose", "unknown": "unknown"}
+
+
+@pytest.mark.parametrize("name", [p.stem for p in NOTES if (CORPUS / f"{p.stem}.expected.yaml").exists()])
+def test_the_sync_draft_follows_the_kind_the_notes_settle(name: str) -> None:
+    kind = KINDS[expected(name)["sync_rhythm"]["kind"]]
+    bundle = corpus_bundle(name)
+    assert bundle.facts.sync_rhythm is not None and bundle.facts.sync_rhythm.kind == kind
+    sync = bundle.drafts.sync_rhythm
+    said = [sync.email.subject, sync.email.body, sync_section(bundle.drafts.follow_up.body)]
+    if kind == "join_existing":
+        assert sync.invite is None and "could you add me" in sync.email.body
+        return
+    for text in said:  # never a meeting that exists
+        assert not re.search(r"I'll join the existing|joining your|As discussed, could you add me", text), text
+    if kind == "unknown":
+        assert sync.invite is None and ASK in sync.email.body
+        assert "Field sync: still to be agreed" in bundle.drafts.ftop.text
+    else:
+        assert sync.invite is not None and sync.invite.rrule.startswith("FREQ=")

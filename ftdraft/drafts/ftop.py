@@ -78,7 +78,13 @@ def render_ftop(call: Call) -> FtopEntry:
         answer = " (I'll find out)" if o["mine"] else (f" (answer from {o['owner']})" if o["owner"] else "")
         discussion.append(f"Open item: {o['text']}{answer}")
     rhythm = call.rhythm
-    if rhythm["kind"]:
+    if rhythm["kind"] == "unknown":  # nothing settled: the entry records it as open, not as a meeting
+        looking = {None: "", "I": "; I'm checking"}.get(rhythm["checker"], f"; {rhythm['checker']} is checking")
+        discussion.append(
+            f"Field sync: still to be agreed{looking} whether there is an existing account-team sync to join"
+            " or a new one to set up"
+        )
+    elif rhythm["kind"]:
         sync = statement(rhythm["text"])
         if sync and ledger.claim(sync):
             discussion.append(f"Field sync: {sync}")

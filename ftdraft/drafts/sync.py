@@ -23,6 +23,11 @@ _UNSURE = re.compile(
     r"whether (?:there is|there's|one exists)|if (?:there is|there's) one|tbd|tbc)\b",
     re.IGNORECASE,
 )
+# Who the notes say is looking for a sync: "Lee will check whether one exists", "Kit to find out if ...".
+_CHECKER = re.compile(
+    r"\b(?P<who>[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)?)(?: (?:will|is going to|to|is|offered to)|['’]ll) "
+    r"(?:check|checking|find out|finding out|look into|looking into|look for|looking for|ask around|asking around)\b"
+)
 _SYNC_WORD = re.compile(r"\b(sync|call|meeting|series|cadence|stand-?up|review)\b", re.IGNORECASE)
 _ADD_WORD = re.compile(r"\b(add|invite|forward|include)\b", re.IGNORECASE)
 
@@ -132,10 +137,26 @@ def first_start(rhythm: SyncRhythm | None, after: date | None) -> datetime | Non
     return first.replace(tzinfo=tz) if tz else first
 
 
+def checker(text: str, roster: Roster) -> str | None:
+    """Who the notes say is looking for a sync ("Lee will check whether one exists" -> "Lee Park", the roster's
+    name; "I'll check" -> "I"); None when nobody is named or the name is on no roster."""
+    for m in _CHECKER.finditer(text):
+        words = m.group("who").split()
+        for who in (" ".join(words), words[-1]):
+            if who.casefold() == "i" or roster.is_fm(who):
+                return "I"
+            person = roster.find(who)
+            if person is not None and person.name:
+                return one_line(person.name)
+    return None
+
+
 def rhythm_context(facts: CallFacts, roster: Roster, actions: list[dict[str, Any]]) -> dict[str, Any]:
     """The sync as the templates state it, with no premise the notes don't give: who runs or adds the FM to an
-    existing sync (the rhythm's owner, else the teammate whose action adds the FM to a sync), and whether the
-    notes only say someone will check whether a sync exists (`unsure`)."""
+    existing sync (the rhythm's owner, else the teammate whose action adds the FM to a sync), whether the
+    notes only say someone will check whether a sync exists (`unsure`), and who is checking (`checker`: a name,
+    "I", or None). Kind "unknown" (the notes settle no sync) is never worded as a meeting that exists or is
+    agreed (issue 10, "No premise the notes don't state")."""
     rhythm = facts.sync_rhythm
     owner = roster.resolve(rhythm.owner) if rhythm and rhythm.owner else None
     owner_is_fm = bool(rhythm and rhythm.owner and roster.is_fm(rhythm.owner))
@@ -148,12 +169,16 @@ def rhythm_context(facts: CallFacts, roster: Roster, actions: list[dict[str, Any
                 adder = a["owner"]
                 break
     text = one_line(rhythm.text) if rhythm else ""
+    looking = checker(text, roster) if rhythm else None
+    if rhythm is not None and rhythm.kind == "unknown" and adder is None and looking not in (None, "I"):
+        adder = looking  # whoever is looking for the sync gets the question
     return {
         "kind": rhythm.kind if rhythm else None,
         "owner": owner,
         "owner_is_fm": owner_is_fm,
         "adder": adder,
         "unsure": bool(rhythm and _UNSURE.search(text)),
+        "checker": looking,
         "text": text,
         **describe_rhythm(rhythm),
     }
@@ -175,6 +200,10 @@ def render_sync(call: Call) -> SyncRhythmDraft:
         who = team
     if rhythm is not None and rhythm.kind == "join_existing":
         return SyncRhythmDraft(email=email("offline/sync_join_email.j2", "account_team", who, **context), invite=None)
+    if rhythm is not None and rhythm.kind == "unknown":
+        # Nothing settled: ask (join one or set one up), and no recurring invite for a meeting nobody agreed.
+        ask = email("offline/sync_unknown_email.j2", "account_team", who, **context)
+        return SyncRhythmDraft(email=ask, invite=None)
     draft = email(
         "offline/sync_propose_email.j2",
         "account_team",
