@@ -150,3 +150,18 @@ def test_an_ambiguous_date_is_read_day_first_in_a_day_first_note_and_flagged_wit
     assert deck.due == date(2027, 8, 1)  # 13/12 shows the day-first habit
     flag = next(f for f in facts.flags if "1/8" in f.message)
     assert "2027-01-08" in flag.message and "2027-08-01" in flag.message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Nadia to send the intro email by Friday Teams rollout looks fine",
+        "Nadia to send the intro email by Friday, Teams pilot is on track",
+        "Nadia to send the intro email by Friday at the latest",
+        "Nadia to send the intro email by Friday team call",
+    ],
+)
+def test_a_due_day_followed_by_more_words_is_still_the_due(line: str) -> None:
+    """Only a day followed by a meeting word ("Friday team call", "Thursday sync") is a rhythm, not a due."""
+    [item] = _actions(line)
+    assert (item.owner, item.due) == ("Nadia Brooks", FRIDAY)

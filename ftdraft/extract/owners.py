@@ -121,10 +121,11 @@ _NOT_ACTION_RE = re.compile(
 _DUE_LEAD_RE = re.compile(r"(?:\b(?:by|on|due|before|until|no later than|in)\s+|[-–—,]\s*)$", re.I)
 _LATER_DUE_RE = re.compile(r"\s*[.;]?\s*((?:due|by|deadline)\b[^.;]{0,60})", re.I)  # "… earlier. Due Friday."
 # A weekday naming a recurring meeting is no due date: "2nd Thursday", "weekly Tuesday account call", "Monday call".
+_DEADLINE_RE = re.compile(r"(?:by|before|until|due|no later than)\b", re.I)
 _RHYTHM_DAY_RE = re.compile(
     r"(?:\b(?:1st|2nd|3rd|4th|first|second|third|fourth|last|every|each|weekly|biweekly|bi-weekly|fortnightly|monthly)"
     r"\s+(?:mon|tue|wed|thu|fri)[a-z]*)|(?:\b(?:mon|tue|wed|thu|fri)[a-z]*\s+(?:account|acct|call|sync|meeting|status|"
-    r"security|at\b|team))",
+    r"security|at\b|team\b))",
     re.I,
 )
 # A word as a short form can be written: letters, joined by hyphens or apostrophes ("mh-w", "i'll", "ana-lucía").
@@ -458,7 +459,12 @@ class OwnerReader:
         if len(clause) < 3 or _NOT_ACTION_RE.match(clause):
             return []
         due = read_due(clause, ref, day_first=self.day_first)
-        if due.words and _RHYTHM_DAY_RE.search(clause[max(0, due.start - 14) : due.end + 12]):
+        # "by Friday" is a deadline whatever follows; a bare day next to a meeting word is the meeting's day
+        if (
+            due.words
+            and not _DEADLINE_RE.match(due.words)
+            and _RHYTHM_DAY_RE.search(clause[max(0, due.start - 14) : due.end + 12])
+        ):
             due = read_due(
                 clause[: due.start] + " " * (due.end - due.start) + clause[due.end :], ref, day_first=self.day_first
             )
@@ -564,14 +570,21 @@ def _covers(inside: str, offset: int, whos: list[Who]) -> bool:
     return not _JOINERS_RE.sub("", rest)
 
 
+# The sync-setup actions as actions._action_clause words them.
+_SYNC_SETUP_RE = re.compile(r"(?:set up the recurring field sync|send the field sync invite)\b")
+
+
 def apply_overrides(readings: list[tuple[ActionItem, int, int]]) -> list[ActionItem]:
     """Later parts override earlier ones: an action of a later part (a mail reply, an inline correction) replaces an
-    earlier action of the same owner about the same thing (first content word). Source: corpus README."""
+    earlier action of the same owner about the same thing (first content word), and setting up the field sync
+    whoever owns it (one sync, one sender). Source: corpus README."""
     keep: list[ActionItem | None] = []
     # (owner, topic) -> (the latest part seen, the indices in keep of that part's items): linear in the items
     latest: dict[tuple[str | None, str], tuple[int, list[int]]] = {}
     for item, part, _no in readings:
         key = (item.owner, _topic(item.action) or "")
+        if _SYNC_SETUP_RE.match(item.action):  # whoever sends the sync invite last is who sends it (a reply takes
+            key = (None, "<field sync>")  # it over: "let me send it from my calendar"), whoever said it before
         if not key[1]:
             keep.append(item)
             continue
