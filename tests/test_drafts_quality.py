@@ -130,21 +130,7 @@ def test_statuses_are_the_targets(name: str) -> None:
         assert notes.get(intent["workload"]) == (intent["status"], intent["reason"]), intent
 
 
-# Where the reader still falls short of a target (the drafts render what it reads): strict, so the mark must go
-# as soon as the reader gets it right.
-READER_SHORT = {
-    "rfa-hallett-rowe-outlook": "reader: Ilse's later reply takes the weekly sync invite from the FM "
-    "(owner Ilse Vandermeulen, due 2027-02-02); the reader keeps the FM's first recap as the owner",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=READER_SHORT[n])) if n in READER_SHORT else n
-        for n in TARGET_NOTES
-    ],
-)
+@pytest.mark.parametrize("name", TARGET_NOTES)
 def test_owners_and_dates_are_the_targets(name: str) -> None:
     actions = corpus_bundle(name).drafts.ftop.next_actions
     for item in expected(name)["action_items"]:

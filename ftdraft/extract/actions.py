@@ -211,12 +211,17 @@ def _actions(
     return drop_repeats(apply_overrides(ordered), {line.no for line in lines if line.in_actions})
 
 
+_SEND_IT_RE = re.compile(r"(?:get|send|forward|share)s? (?:it|one|that|this)(?: out)?\b", re.IGNORECASE)
+
+
 def _action_clause(clause: str, line: Line) -> str:
     """An action clause that says on its own what it is about.
 
     "set it up" names the sync; "confirm number" names the topic of its line."""
     if "n" in line.topics and re.match(r"set (?:it )?up\b", clause.strip()):
         return f"set up the recurring field sync ({tidy(line.body)})"
+    if "n" in line.topics and len(clause.split()) <= 5 and _SEND_IT_RE.match(clause.strip()):
+        return "send the field sync invite"  # "let me send it … I'll get it out today": "it" is the sync invite
     if (
         "n" in line.topics
         and re.match(r"(?:adds?|invites?|forwards?)\b", clause.strip())
