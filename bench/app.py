@@ -1,10 +1,16 @@
-"""App benchmark: `streamlit run` start to first page (title rendered in Chromium), and click-to-drafts
-time for a sample, offline. Medians of a few runs. Usage: .venv/bin/python bench/app.py [--runs 3]"""
+"""App benchmark in Chromium, offline: `streamlit run` start to first page (title rendered), click Draft to the
+drafts for a sample, and a 200 KB paste in the notes box: select-all + Delete until the box is empty (issue 13:
+< 2 s). Medians of a few runs. `--before DIR`: the same figures for another checkout in the same run (e.g.
+`git archive <commit> | tar -x -C DIR`), so before/after compare on the same machine load.
+
+Usage: .venv/bin/python bench/app.py [--runs 3] [--before DIR]"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -13,19 +19,37 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop  # noqa: E402
+from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, stop  # noqa: E402
 
 SAMPLE = ROOT / "examples" / "health-fabrikam-mfg.md"
+PASTE_CHARS = 199_000  # just under the default 200 KB notes limit
 
 
-def one_run(browser, tmp: Path) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def start(checkout: Path, tmp: Path, port: int) -> subprocess.Popen[bytes]:
+    """`streamlit run` of `checkout`'s streamlit_app.py, its ftdraft package first on the path."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FTDRAFT_ENGINE")}
+    env.update(
+        FTDRAFT_DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+        PYTHONPATH=str(checkout),
+    )
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(checkout / "streamlit_app.py"),
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    return subprocess.Popen(cmd, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def one_run(browser, checkout: Path, tmp: Path) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     port = free_port()
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(120_000)
+    expect.set_options(timeout=120_000)
     started = time.perf_counter()
-    proc = start_app(tmp, port)
+    proc = start(checkout, tmp, port)
     try:
         while True:  # the server is up when the page loads; retry until it answers
             try:
@@ -38,7 +62,7 @@ def one_run(browser, tmp: Path) -> tuple[float, float]:  # type: ignore[no-untyp
         expect(page.get_by_role("heading", name="ftdraft").first).to_be_visible()
         first_page = time.perf_counter() - started
 
-        box = page.get_by_label("Paste your account-team call notes")
+        box = page.get_by_label("Paste your account-team call notes", exact=True)
         box.fill(SAMPLE.read_text(encoding="utf-8"))
         box.blur()
         page.wait_for_timeout(300)  # let the save-on-change round trip finish before timing the click
@@ -46,30 +70,52 @@ def one_run(browser, tmp: Path) -> tuple[float, float]:  # type: ignore[no-untyp
         page.get_by_role("button", name="Draft", exact=True).click()
         expect(page.get_by_role("tab", name="FTOP entry")).to_be_visible()
         to_drafts = time.perf_counter() - clicked
+
+        text = (SAMPLE.read_text(encoding="utf-8") * 200)[:PASTE_CHARS]
+        box.fill(text)
+        page.wait_for_timeout(300)
+        box.focus()
+        cleared = time.perf_counter()
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        page.wait_for_function(
+            "() => document.querySelector('textarea[aria-label=\"Paste your account-team call notes\"]').value === ''",
+            polling=20,
+        )
+        select_delete = time.perf_counter() - cleared
     finally:
         page.close()
         stop(proc)
-    return first_page, to_drafts
+    return first_page, to_drafts, select_delete
+
+
+def measure(browser, checkout: Path, runs: int, label: str) -> None:  # type: ignore[no-untyped-def]
+    starts, drafts, deletes = [], [], []
+    for i in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            s, d, x = one_run(browser, checkout, Path(tmp))
+        starts.append(s)
+        drafts.append(d)
+        deletes.append(x)
+        print(f"{label} run {i + 1}: first page {s:.2f} s, click to drafts {d:.2f} s, select-all+delete {x:.2f} s")
+    print(f"{label}: app start to first page: median {statistics.median(starts):.2f} s over {runs} runs")
+    print(f"{label}: click to drafts ({SAMPLE.name}, offline): median {statistics.median(drafts):.2f} s")
+    print(f"{label}: {PASTE_CHARS:,}-character paste, select-all + Delete: median {statistics.median(deletes):.2f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="another checkout to measure in the same run")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    starts, drafts = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for i in range(args.runs):
-            with tempfile.TemporaryDirectory() as tmp:
-                s, d = one_run(browser, Path(tmp))
-            starts.append(s)
-            drafts.append(d)
-            print(f"run {i + 1}: start to first page {s:.2f} s, click to drafts {d:.2f} s", flush=True)
+        if args.before:
+            measure(browser, args.before.resolve(), args.runs, "before")
+        measure(browser, ROOT, args.runs, "now")
         browser.close()
-    print(f"app start to first page: median {statistics.median(starts):.2f} s over {args.runs} runs")
-    print(f"click to drafts ({SAMPLE.name}, offline): median {statistics.median(drafts):.2f} s over {args.runs} runs")
 
 
 if __name__ == "__main__":
