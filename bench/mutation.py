@@ -56,7 +56,7 @@ AREAS: dict[str, Area] = {
         ),
         ("-k", "not postgresql and not two_processes"),
     ),
-    "export": Area(("ftdraft/export.py",), ("tests/test_export.py", "tests/test_export_regressions.py")),
+    "export": Area(("ftdraft/export.py",), ("tests/test_export.py", "tests/test_export_units.py")),
     "guards": Area(
         ("ftdraft/guards/*",),
         ("tests/test_guards.py", "tests/test_injection.py", "tests/test_guards_regressions.py"),
