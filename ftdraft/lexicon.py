@@ -195,7 +195,9 @@ class CueSet:
 
     def __init__(self, cues: dict[str, Cue]) -> None:
         self.cues = cues
-        self.prefixes = tuple(sorted({p for cue in cues.values() for p in cue.prefixes or ()}))
+        # every alternative's own prefix: a cue with one unprefixed alternative (cue.prefixes None) keeps the
+        # prefixes of its others, which would otherwise never be tested
+        self.prefixes = tuple(sorted({p for cue in cues.values() for p, _ in cue.alternatives if p is not None}))
         # prefix -> the (key, alternative) pairs behind it, in the cues' order; alternatives with no prefix
         # are searched on every text
         self._by_prefix: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
@@ -295,6 +297,21 @@ COMPETITORS: dict[str, str] = {
 COMPETITOR_RES: dict[str, Cue] = {c: Cue(p) for c, p in COMPETITORS.items()}
 
 
+# A process walkthrough the notes still plan or did not get to: the agenda item stays open (issue 10, "never an
+# activity the notes say happened", and never one they say did not). Examples in tests/test_drafts_quality.py.
+PROCESS_PENDING = Cue(
+    r"\b(?:need(?:s|ed)? to|will|(?:i|we)['’]ll|going to|should|must|plan(?:ning)? to|next time|todo|to-do"
+    r"|didn['’]t get to|did not get to|not yet|ran out of time|no time (?:for|to)|skipped|postponed)\b"
+)
+
+
+def process_walkthrough_pending(text: str) -> bool:
+    """Whether a FastTrack-process line (agenda item a) says the walkthrough is still to happen ("Need to walk
+    the team through the FT process next time", "Didn't get to the process walkthrough") rather than that it
+    happened or that the team knows the process. Source: issue 10, "Open items"."""
+    return PROCESS_PENDING.found(text.lower())
+
+
 def _re(*words: str) -> Cue:
     return Cue("|".join(words))
 
@@ -316,6 +333,15 @@ TOPIC_RES: dict[str, Cue] = {
         r"familiar with (?:fasttrack|ft)\b",
         r"understand(?:s|ing)? (?:of )?(?:fasttrack|ft)\b",
         r"rfa ?-> ?assignment",
+        # a walkthrough said to have happened, in the common phrasings (tests/test_drafts_quality.py, WALKTHROUGHS)
+        r"rfa ?(?:→|=>|>|, ?) ?assignment",
+        r"(?:took|taken|talked|ran|run|gone|went|walked|brought|stepped) (?:\w+ ){0,4}?through (?:the |our |how )?"
+        r"(?:rfa|process|fasttrack|ft\b|engagement)",
+        r"(?:went|gone|ran) over (?:the |our |how )?(?:rfa|process|fasttrack|ft\b|engagement)",
+        r"(?:process|rfa|fasttrack|ft) (?:walk-?through|run-?through|overview|intro(?:duction)?)",
+        r"(?:walk-?through|run-?through|overview) of (?:the |our |how )?(?:rfa|process|fasttrack|ft\b|engagement)",
+        r"(?:fasttrack|ft) engagement model",
+        r"how (?:fasttrack|ft) (?:engages|works)",
     ),
     "b": _re(r"offerings?\b", r"service description", r"ftc offering", r"new offering"),
     "d": _re(

@@ -26,6 +26,7 @@ from draft_checks import (
 from factories import contoso_engagement, contoso_facts, fact, sparse_engagement, sparse_facts
 from labelled_corpus import keywords_match
 
+from ftdraft import lexicon as lx
 from ftdraft.config import Settings
 from ftdraft.drafts import render_drafts
 from ftdraft.drafts.text import expand, question, shorthands, statement
@@ -361,3 +362,58 @@ def test_the_sync_draft_follows_the_kind_the_notes_settle(name: str) -> None:
         assert "Field sync: still to be agreed" in bundle.drafts.ftop.text
     else:
         assert sync.invite is not None and sync.invite.rrule.startswith("FREQ=")
+
+
+# ---------------------------------------------------------------- a FastTrack-process walkthrough that happened
+
+WALK_ASK = "Walk the account team through the FastTrack process"
+KESTREL = CORPUS / "rfa-kestrel-freight.md"
+WALKTHROUGHS = [  # said to have happened: the agenda item is answered, never an open item
+    "Walked through RFA → assignment → kickoff → remediation/migration guidance.",
+    "Walked Dmitri and Harriet through the FT process.",
+    "Took them through RFA → assignment → kickoff.",
+    "Gave the team a walkthrough of the FastTrack process.",
+    "Ran through the FT process with the team.",
+    "Went over how FastTrack engages: RFA, assignment, kickoff.",
+    "Explained the FT process (RFA → assignment → kickoff).",
+    "Covered the FastTrack process: RFA → assignment → kickoff.",
+    "Process walk-through: done",
+    "Talked them through the RFA → assignment → kickoff flow.",
+    "Did a quick run-through of the RFA process.",
+    "Presented the FastTrack engagement model (RFA, assignment, kickoff).",
+]
+NOT_YET = [  # counter-examples: still planned or skipped, so the item stays open
+    "Need to walk the team through the FT process next time.",
+    "Will walk Dmitri through the FastTrack process on Friday.",
+    "Didn't get to the FT process walkthrough.",
+    "Ran out of time before the process walkthrough.",
+]
+
+
+def kestrel_with(line: str) -> DraftBundle:
+    lines = KESTREL.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, x in enumerate(lines) if "Walked through RFA" in x)
+    lines[at] = "- Harriet has worked with FT on her last account; Dmitri hadn't. " + line
+    return build_bundle("\n".join(lines), engine="offline", settings=settings())
+
+
+@pytest.mark.parametrize("line", WALKTHROUGHS)
+def test_a_walkthrough_said_to_have_happened_is_no_open_item(line: str) -> None:
+    bundle = kestrel_with(line)
+    assert WALK_ASK not in bundle.drafts.follow_up.body and WALK_ASK not in bundle.drafts.ftop.text
+    assert next(a for a in bundle.facts.agenda if a.item == "a").answered
+
+
+@pytest.mark.parametrize("line", NOT_YET)
+def test_a_walkthrough_still_to_happen_stays_open(line: str) -> None:
+    bundle = kestrel_with(line)
+    assert WALK_ASK in bundle.drafts.follow_up.body
+    assert not next(a for a in bundle.facts.agenda if a.item == "a").answered
+
+
+@pytest.mark.parametrize("line", WALKTHROUGHS + NOT_YET)
+def test_the_topic_cue_set_finds_what_each_cue_alone_finds(line: str) -> None:
+    # CueSet once skipped every prefixed alternative of a cue that also had an unprefixed one
+    lowered = line.lower()
+    assert lx.TOPICS.keys_in(lowered) == {k for k, cue in lx.TOPIC_RES.items() if cue.regex.search(lowered)}
+    assert "a" in lx.TOPICS.keys_in(lowered)

@@ -8,6 +8,7 @@ import re
 from functools import cached_property, lru_cache
 from typing import Any
 
+from .. import lexicon as lx
 from ..schemas import ActionItem, CallFacts, Engagement, Fact
 from .core import Addressees, Roster, base_context, due, one_line, team_addressees
 from .sync import rhythm_context
@@ -171,6 +172,8 @@ class Call:
         """Agenda items the facts answer ("n/a" and "none" included), so their template open items go."""
         f = self.facts
         keys = {key for key, _, name in TOPICS if getattr(f, name)}
+        if all(lx.process_walkthrough_pending(x.text) for x in f.fasttrack_process):
+            keys.discard("a")  # a walkthrough still planned ("next time") is no walkthrough that happened
         if f.intents:
             keys.add("c")
         if f.asks:

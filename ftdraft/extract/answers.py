@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .. import lexicon as lx
 from ..agenda import agenda_for
 from ..schemas import (
     AgendaAnswer,
@@ -111,7 +112,7 @@ def _agenda(lines: list[Line], facts: CallFacts, engagement: Engagement, typed: 
 
     timeline_keys = {_fact_key(f) for f in facts.timeline}
     by_item: dict[str, list] = {
-        "a": facts.fasttrack_process,
+        "a": [f for f in facts.fasttrack_process if not lx.process_walkthrough_pending(f.text)],  # done, not planned
         "b": hits("b"),
         "c": [
             Fact(text=f"{i.workload}: {i.status}" + (f" ({i.reason})" if i.reason else ""), sources=i.sources)
