@@ -111,3 +111,23 @@ def test_a_chat_first_name_takes_the_speakers_full_name() -> None:
 )
 def test_initials(name: str, initials: set[str]) -> None:
     assert initials <= sp.initials(name)
+
+
+def test_a_context_roster_is_present_when_the_notes_name_them_and_absent_when_they_decline_or_are_not_named() -> None:
+    """The engagement's roster starts absent; a plain mention in the notes makes a person present, a cue ("declined")
+    keeps them absent even when a later line names them again, and a roster member the notes never name stays absent."""
+    from ftdraft.schemas import Person
+
+    team = [
+        Person(name="Nadia Brooks", role="ATS", email="nadia.brooks@example.com"),
+        Person(name="Omar Haddad", role="TAM", email="omar.haddad@example.com"),
+        Person(name="Ben Carter", role="AE", email="ben.carter@example.com"),
+        Person(name="Lena Fischer", role="CSM", email="lena.fischer@example.com"),
+    ]
+    notes = HEAD + (
+        "Attendees: Nadia Brooks (ATS), Omar Haddad (TAM), me (FM)\nDeclined: Ben Carter (AE)\n\n"
+        "Actions\n- Ben Carter to confirm the license count\n"
+    )
+    facts = extract_facts(notes, Engagement(account_team=team))[1]
+    presence = {a.name: a.present for a in facts.attendees if a.role != "FM"}
+    assert presence == {"Nadia Brooks": True, "Omar Haddad": True, "Ben Carter": False, "Lena Fischer": False}

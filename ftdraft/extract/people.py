@@ -98,6 +98,7 @@ class People:
         # compared with the attendees who could be the same, not with everyone (long notes name many people)
         self._by_first: dict[str, list[int]] = {}
         self._unnamed: list[int] = []
+        self._declined: set[int] = set()  # ids of attendees a note cue marked absent ("declined", "PTO")
         for p in engagement.account_team:
             self._add(Attendee(**p.model_dump(), present=False), keep_presence=True)
         if engagement.fta:
@@ -197,11 +198,14 @@ class People:
             first = name.split()[0].lower()
             email = next((e for e in line.emails() if first in e.lower()), None)
         existing = self._same_as(Attendee(name=name, role=role)) if name else None  # type: ignore[arg-type]
-        was = existing.present if existing is not None else None
+        # only a cue in the notes ("declined") sticks; a roster from the context starts absent until the notes name them
+        was_declined = existing is not None and id(existing) in self._declined
         person = self._add(
             Attendee(name=name, role=role, email=email, present=present is not False, sources=[line.source()]),  # type: ignore[arg-type]
         )
-        if was is False and present is None:
+        if present is False:
+            self._declined.add(id(person))
+        elif was_declined and present is None:
             person.present = False  # a later mention with no cue (a signature) does not undo "declined"
         if alias:
             self.aliases[alias.lower()] = person
