@@ -188,7 +188,10 @@ _TABLE_COLUMNS: dict[str, re.Pattern[str]] = {
 }
 
 
-_NO_RE = re.compile(r"^(?:no|n|absent|out|oof|ooo|declined|x|-)$", re.I)
+# A "present" cell that says no, alone or with a reason ("no (PTO)", "No - sick"); other words in the cell ("PTO",
+# "joined late") are kept after the person for the presence cues of ftdraft/data/presence.toml.
+_NO_RE = re.compile(r"^(?:no|n|absent|out|oof|ooo|declined|x|-|–|—|✗|✘|nein|non)(?![\w'’])", re.I)
+_YES_RE = re.compile(r"^(?:yes|y|present|attended|joined|✓|✔|ja|oui|s[ií])$", re.I)
 
 
 def _table_row_text(header: list[str], cells: list[str]) -> tuple[str, bool]:
@@ -208,7 +211,8 @@ def _table_row_text(header: list[str], cells: list[str]) -> tuple[str, bool]:
     if cols.get("action"):
         return cols["action"], True
     if cols.get("name") and cols.get("role"):
-        absent = " - absent" if _NO_RE.match(cols.get("present", "").strip()) else ""
+        cell = cols.get("present", "").strip()
+        absent = " - absent" if _NO_RE.match(cell) else f" - {cell}" if cell and not _YES_RE.match(cell) else ""
         return f"Attendees: {cols['name']} ({cols['role']}){absent}", False
     if cols.get("workload"):
         rest = ", ".join(c for c in (cols.get("status", ""), cols.get("notes", "")) if c)

@@ -473,6 +473,19 @@ _CHAT_SPEAKER_RE = re.compile(r"^\[[^\]]{3,40}\]\s*([^\W\d_][^:]{1,60}?):")
 _POST_HEADER_RE = re.compile(r"^([^\W\d_][^\d]{3,60}?)\s{2,}\d{1,2}/\d{1,2}/\d{2,4}\b")
 
 
+# Where a roster entry starts: the line's start or a list separator ("ats: ruth / tam: ben", "…, csm rk (reza)").
+_ROSTER_BEFORE_RE = re.compile(r"(?:^|[,;/|(\[:=+&•*·]|(?:^|\s)[-–—>]|\band)\s*$")
+# Where it ends: the line's end, a separator, a trailing initial ("ruth a. /") or another role code.
+_ROSTER_AFTER_RE = re.compile(
+    rf"\s*(?:[a-z]\.\s*)?(?:$|[,;/|()\[\].:=+&!?·]|[-–—>]|\band\b|(?i:{_ROLE_CODES})\b)", re.I
+)
+
+
+def _roster_end(text: str, pos: int) -> bool:
+    """Whether a lowercase roster entry may end at pos: a separator, the line's end, or a presence cue ("out")."""
+    return bool(_ROSTER_AFTER_RE.match(text, pos)) or presence_in(text[pos:]) is not None
+
+
 def _lower_names(text: str, roles: tuple[sp.Span, ...]) -> list[sp.Span]:
     """Names in all-lowercase notes, read only next to a role ("jürgen weiß ATS", "ats hb (hollis brandt)")."""
     out: list[sp.Span] = []
@@ -489,13 +502,22 @@ def _lower_names(text: str, roles: tuple[sp.Span, ...]) -> list[sp.Span]:
         )
 
     for role in roles:
-        # right of the role: "ats hb (hollis brandt)", "ats = priya nair"
+        # right of the role: "ats hb (hollis brandt)", "ats = priya nair"; only in a roster position (the role
+        # starts the line or a list item, the name ends one), so "AE changed twice this yr" and "via the AE
+        # relationship" name nobody
         after = [w for w in words if w[0] >= role.end and w[2].lower() not in ("is", "was")]
-        if after and _bond(text[role.end : after[0][0]], _RIGHT_GAPS) and ok(after[0][2]):
+        if (
+            after
+            and _bond(text[role.end : after[0][0]], _RIGHT_GAPS)
+            and ok(after[0][2])
+            and _ROSTER_BEFORE_RE.search(text, 0, role.start)
+        ):
             group = [after[0]]
             if len(after) > 1 and text[group[-1][1] : after[1][0]] == " " and ok(after[1][2]):
                 group.append(after[1])
             paren = _PAREN_NAME_RE.match(text, group[0][1])
+            if not paren and not _roster_end(text, group[-1][1]):
+                continue
             if paren and all(ok(w) for w in paren.group(1).split()):
                 out.append(sp.Span("NAME", group[0][0], paren.end(), text[group[0][0] : paren.end()],
                                    sp.title_name(paren.group(1)), group[0][2]))  # fmt: skip
@@ -508,6 +530,8 @@ def _lower_names(text: str, roles: tuple[sp.Span, ...]) -> list[sp.Span]:
             group = [before[-1]]
             if len(before) > 1 and text[before[-2][1] : group[0][0]] == " " and ok(before[-2][2]):
                 group.insert(0, before[-2])
+            if not (_ROSTER_BEFORE_RE.search(text, 0, group[0][0]) and _roster_end(text, role.end)):
+                continue
             out.append(sp.Span("NAME", group[0][0], group[-1][1], text[group[0][0] : group[-1][1]],
                                sp.title_name(" ".join(w[2] for w in group))))  # fmt: skip
     return out
@@ -556,12 +580,16 @@ def find_people_spans(lines: list[Line], people: People) -> None:
         names = [n for n in names if not any(r.start < n.end and n.start < r.end for r in roles)]
         names.sort(key=lambda n: n.start)
         pairs: list[tuple[sp.Span, sp.Span]] = []
-        used: set[int] = set()
+        used: set[tuple[int, int]] = set()  # by position: the left and right readers can find one name twice
         for role in roles:
             left = next((n for n in reversed(names) if n.end <= role.start), None)
             right = next((n for n in names if n.start >= role.end), None)
-            lb = _bond(text[left.end : role.start], _LEFT_GAPS) if left and id(left) not in used else 0
-            rb = _bond(text[role.end : right.start], _RIGHT_GAPS) if right and id(right) not in used else 0
+            lb = _bond(text[left.end : role.start], _LEFT_GAPS) if left and (left.start, left.end) not in used else 0
+            rb = (
+                _bond(text[role.end : right.start], _RIGHT_GAPS)
+                if right and (right.start, right.end) not in used
+                else 0
+            )
             gap = text[role.end : right.start] if right is not None else ""
             if (
                 rb
@@ -580,7 +608,7 @@ def find_people_spans(lines: list[Line], people: People) -> None:
                 continue
             person = left if lb >= rb else right
             assert person is not None
-            used.add(id(person))
+            used.add((person.start, person.end))
             pairs.append((person, role))
         for role in roles:  # "TAM = ??", "ATS: TBD": the role is named, the person is not
             if not any(r is role for _, r in pairs) and _UNKNOWN_AFTER_RE.match(text, role.end):
@@ -592,6 +620,8 @@ def find_people_spans(lines: list[Line], people: People) -> None:
             end = max(person.end, role.end)
             paren = text.find(")", end - 1, end + 1)
             nxt = min(pairs[k + 1][0].start, pairs[k + 1][1].start) if k + 1 < len(pairs) else len(text)
+            # a cue after the next role is that role's ("tam is tom walsh, ae couldn't make it")
+            nxt = min([nxt] + [r.start for r in roles if r.start >= end])
             tail = re.split(r"(?<=[.;])\s|\s·\s", text[end:nxt], maxsplit=1)[0]
             between = text[role.end : person.start] if role.end <= person.start else ""
             present = presence_in(between + " " + tail) if between.strip() not in ("", ":", "=") else presence_in(tail)

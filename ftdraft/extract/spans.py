@@ -112,11 +112,20 @@ def is_name_word(word: str) -> bool:
 
 
 def title_name(text: str) -> str:
-    """A lowercase name as it should be shown: "ana-lucía ferreira" -> "Ana-Lucía Ferreira"; particles stay."""
+    """A lowercase name as it should be shown: "ana-lucía ferreira" -> "Ana-Lucía Ferreira", "ben o'neill" ->
+    "Ben O'Neill"; particles stay."""
     parts = []
     for w in text.split():
-        parts.append(w if w.lower() in particles() else "-".join(p[:1].upper() + p[1:] for p in w.split("-")))
+        parts.append(w if w.lower() in particles() else "-".join(_title_part(p) for p in w.split("-")))
     return " ".join(parts)
+
+
+_ELIDED_RE = re.compile(r"^([^\W\d_]['’])([^\W\d_])")  # "o'neill", "d'souza": the letter after the mark is upper
+
+
+def _title_part(part: str) -> str:
+    part = part[:1].upper() + part[1:]
+    return _ELIDED_RE.sub(lambda m: m.group(1) + m.group(2).upper(), part)
 
 
 @lru_cache(maxsize=8192)

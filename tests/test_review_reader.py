@@ -1,0 +1,92 @@
+"""The reader problems a new-user review found (issue 8 follow-ups), each as the review's reproduction and variants
+of it: ghost people from a role next to ordinary words, the customer name, "FTA: none", attendance in tables and
+other languages, lowercase shorthand with several owners on one line. Runs the real engine (extract_facts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ftdraft.extract import extract_facts
+from ftdraft.schemas import CallFacts, Engagement
+
+HEAD = "Account team sync - Fernhill Insurance - 2026-11-24\n"
+
+
+def _facts(body: str, head: str = HEAD) -> CallFacts:
+    return extract_facts(head + body, Engagement())[1]
+
+
+def _team(body: str, head: str = HEAD) -> set[tuple[str | None, str, bool]]:
+    return {(a.name, a.role, a.present) for a in _facts(body, head).attendees if a.role != "FM"}
+
+
+# --- item 2: a ROLE next to ordinary lowercase words is not a name ---------------------------------------------
+
+LOWER_HEAD = "birchfield ag coop - health - AT call wed, today\n"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'hb says acct is "managed-ish", AE changed twice this yr. so: no idea what they want',
+        "- hb to try cust via the AE relationship asap",
+        "- hb to try cust via the ae relationship asap",
+        "the tam changed again, nobody knows who",
+        "their csm team handles renewals",
+        "talked to the ae side about it last week",
+        "we went over the ats backlog with them",
+    ],
+)
+def test_a_role_next_to_ordinary_words_names_nobody(line: str) -> None:
+    body = "ats hb (hollis brandt), csm rk (reza karimi)\n" + line
+    names = {name for name, _, _ in _team(body, LOWER_HEAD)}
+    assert names == {"Hollis Brandt", "Reza Karimi"}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("ats: ruth a. / tam: ben o'neill / fta: jo dunleavy",
+         {("Ruth", "ATS", True), ("Ben O'Neill", "TAM", True), ("Jo Dunleavy", "FTA", True)}),
+        ("ats is priya nair, tam is tom walsh, ae couldn't make it",
+         {("Priya Nair", "ATS", True), ("Tom Walsh", "TAM", True)}),
+        ("ats hb (hollis brandt), csm rk (reza karimi)",
+         {("Hollis Brandt", "ATS", True), ("Reza Karimi", "CSM", True)}),
+        ("jürgen weiß ats, ana-lucía ferreira tam",
+         {("Jürgen Weiß", "ATS", True), ("Ana-Lucía Ferreira", "TAM", True)}),
+        ("- ats: priya nair (out today)", {("Priya Nair", "ATS", False)}),
+    ],
+)  # fmt: skip
+def test_a_lowercase_roster_still_reads(line: str, expected: set[tuple[str, str, bool]]) -> None:
+    assert _team(line, LOWER_HEAD) == expected
+
+
+# --- item 7: attendance in a table's present column and in other languages --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "present"),
+    [
+        ("no (PTO)", False),
+        ("No - sick", False),
+        ("no", False),
+        ("PTO", False),
+        ("declined", False),
+        ("out sick", False),
+        ("yes", True),
+        ("joined late", True),
+        ("", True),
+    ],
+)
+def test_a_tables_present_column(cell: str, present: bool) -> None:
+    body = f"| Name | Role | Joined? |\n|---|---|---|\n| Olu Adeyemi | ATS | yes |\n| Petra Lindgren | TAM | {cell} |\n"
+    assert _team(body) == {("Olu Adeyemi", "ATS", True), ("Petra Lindgren", "TAM", present)}
+
+
+@pytest.mark.parametrize(
+    "cue",
+    ["war krank", "ist krankgeschrieben", "était malade", "estaba enfermo", "was ziek", "var syg", "was off sick"],
+)
+def test_ill_in_other_languages_is_absent(cue: str) -> None:
+    body = f"Teilnehmer: Jonas Becker (ATS), Miriam Schulte (TAM), me (FM). Karl Weiss (AE) {cue}."
+    assert _team(body) == {("Jonas Becker", "ATS", True), ("Miriam Schulte", "TAM", True), ("Karl Weiss", "AE", False)}
