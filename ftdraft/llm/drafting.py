@@ -222,10 +222,11 @@ def _fold(text: str | None) -> str:
 def check_recipients(
     name: str, proposed: list[Recipient], engagement: Engagement, allowed_extra: list[Recipient]
 ) -> tuple[list[Recipient], list[Check]]:
-    """Keep recipients that are on the roster (rewritten exactly as the roster has them); drop the rest
-    with a finding. A recipient matches by email, else by name; a known name with a different email gets
-    the roster's email (a model or an injected line must not redirect mail). Role-only placeholders are
-    kept only when the template version has the same placeholder."""
+    """Keep recipients that are on the roster (rewritten exactly as the roster has them) and have an email
+    address; drop the rest with a finding. A recipient matches by email, else by name; a known name with a
+    different email gets the roster's email (a model or an injected line must not redirect mail). A roster
+    person without an address, or a role-only placeholder, is never a recipient (issue 10, "Recipients": they
+    are named or asked about in the body)."""
     people = roster_people(engagement)
     kept: list[Recipient] = []
     checks: list[Check] = []
@@ -239,6 +240,18 @@ def check_recipients(
             match = _recipient(by_name[0])
         elif not r.name and not r.email:
             match = next((a for a in allowed_extra if not a.name and not a.email and a.role == r.role), None)
+        if match is not None and not match.email:  # issue 10: To/Cc hold only people with an address
+            checks.append(
+                Check(
+                    draft=name,
+                    severity="warning",
+                    rule="recipient_without_address",
+                    text=match.display,
+                    suggestion="Removed: no email address on file. The body names them instead; add their "
+                    "address to the engagement to put them in To/Cc.",
+                )
+            )
+            continue
         if match is None:
             checks.append(
                 Check(
@@ -263,8 +276,91 @@ def _email(name: str, out: EmailOut, template: Email, engagement: Engagement) ->
     cc = [r for r in cc if r not in to]
     if not to:  # nobody valid left to send it to: the roster-derived recipients of the template
         to, cc = list(template.to), [r for r in (cc or template.cc) if r not in template.to]
-    email = Email(audience=template.audience, to=to, cc=cc, subject=out.subject, body=out.body)
+    body = with_sign_off(with_unaddressed(out.body, template.body, engagement), engagement)
+    email = Email(audience=template.audience, to=to, cc=cc, subject=out.subject, body=body)
     return email, checks + more
+
+
+# ---------------------------------------------------------------- the FM and the people in the body
+
+
+def fm_sign_name(engagement: Engagement) -> str:
+    """The name the FM signs with: FTDRAFT_FM_NAME / the engagement's FM, else the visible placeholder
+    '[your name]' (issue 10, "The FM's identity")."""
+    from ..drafts.core import FM_PLACEHOLDER
+
+    fm = engagement.fm
+    return " ".join(fm.name.split()) if fm is not None and fm.name and fm.name.strip() else FM_PLACEHOLDER
+
+
+def unaddressed_people(engagement: Engagement) -> list[Person]:
+    """Roster people (not the FM) who have a name but no email address: named in a body, never in To/Cc."""
+    return [p for p in roster_people(engagement) if p.name and p.name.strip() and not p.email and p.role != "FM"]
+
+
+def model_emails(out: BaseModel) -> list[EmailOut]:
+    if isinstance(out, EmailOut):
+        return [out]
+    if isinstance(out, IntroRequestOut):
+        return [out.email]
+    return []
+
+
+# "Owner: TBD", a step led by "FM to/will" (not "add the FM to the channel"), a person written as unknown
+_THIRD_PERSON_FM_RE = re.compile(r"\bOwner: TBD\b|^\s*(?:[-•*]\s*)?FM (?:to|will)\b|\bname unknown\b", re.MULTILINE)
+
+
+def rule_problems(name: str, out: BaseModel, template: Any, engagement: Engagement) -> list[str]:
+    """What a model reply breaks of the drafts' rules (issue 10), as errors the model is asked to fix (once,
+    then the template stands): a recipient without an email address or a role placeholder in to/cc (the
+    follow-up's recipients are not the model's), the FM's steps in the third person or an owner "TBD", a person
+    written as "name unknown". Empty when the reply keeps the rules."""
+    problems: list[str] = []
+    for email in model_emails(out):
+        if name != "follow_up":
+            for line in [*email.to, *email.cc]:
+                r = parse_recipient(line)
+                person = next(
+                    (p for p in roster_people(engagement) if r.name and p.name and _fold(p.name) == _fold(r.name)),
+                    None,
+                )
+                if not r.email and not (person and person.email):
+                    who = r.name or line
+                    problems.append(
+                        f"{who} has no email address, so must not be in to/cc: name them in the body instead "
+                        f"(e.g. 'please forward this to {who}'); a role nobody holds is asked about in the body"
+                    )
+        if m := _THIRD_PERSON_FM_RE.search(email.body):
+            problems.append(
+                f"'{m.group(0)}' in the body: write the FM's own steps as 'I'll …', and never address or name a "
+                "person as unknown (ask about the role instead)"
+            )
+    return problems
+
+
+def with_unaddressed(body: str, template_body: str, engagement: Engagement) -> str:
+    """The body still naming everyone the template names for lack of an address: the template's lines that
+    name a person the model's body left out ("Please forward this to Sam Ito (FTA).", "[Before sending: …]")
+    go back in after the greeting, so nobody without an address drops out of the email."""
+    missing = [p.name for p in unaddressed_people(engagement) if p.name and p.name in template_body]
+    missing = [n for n in missing if n not in body]
+    if not missing:
+        return body
+    lines = [ln for ln in template_body.splitlines() if any(n in ln for n in missing)]
+    head, sep, rest = body.partition("\n")
+    if sep and re.match(r"\s*(?:hi|hello|dear|hey)\b", head, re.IGNORECASE):
+        return head + "\n\n" + "\n".join(lines) + "\n" + rest
+    return "\n".join(lines) + "\n\n" + body
+
+
+def with_sign_off(body: str, engagement: Engagement) -> str:
+    """The body signed by the FM: unchanged when it already names the FM (full or first name, or the
+    placeholder when the FM is unknown), else with a 'Thanks,' sign-off in the FM's name appended."""
+    sign = fm_sign_name(engagement)
+    tail = body.rstrip()[-200:]
+    if sign in tail or sign.split()[0] in tail.split():
+        return body
+    return body.rstrip("\n") + f"\n\nThanks,\n{sign}\n"
 
 
 # ---------------------------------------------------------------- merge: model prose onto the template
@@ -287,7 +383,8 @@ def merge(name: str, parsed: BaseModel, template: Any, engagement: Engagement) -
     if name == "follow_up":
         assert isinstance(parsed, EmailOut) and isinstance(template, Email)
         # recipients were never the model's to write: the template's roster-derived ones stand
-        return template.model_copy(update={"subject": parsed.subject, "body": parsed.body}), []
+        body = with_sign_off(with_unaddressed(parsed.body, template.body, engagement), engagement)
+        return template.model_copy(update={"subject": parsed.subject, "body": body}), []
     if name == "ftop":
         assert isinstance(parsed, FtopOut) and isinstance(template, FtopEntry)
         _head, tail = split_ftop(template.text)
@@ -384,6 +481,9 @@ def shared_prefix(engagement: Engagement, facts: CallFacts) -> SharedPrefix:
     )
     head = render(
         "llm/draft.user.j2",
+        fm=fm_sign_name(engagement),
+        fm_email=(engagement.fm.email if engagement.fm and engagement.fm.email else None),
+        unaddressed=[recipient_text(p) for p in unaddressed_people(engagement)],
         roster=roster or ["(nobody: leave to and cc empty)"],
         engagement_json=dumps(context),
         facts_json=dumps(facts_for_drafting(facts)),
@@ -469,7 +569,11 @@ def draft_one(
     schema = SCHEMAS[name]
 
     def parse(reply: ChatReply) -> BaseModel:
-        return parse_follow_up(reply) if schema is None else parse_structured(reply, schema)
+        out = parse_follow_up(reply) if schema is None else parse_structured(reply, schema)
+        problems = rule_problems(name, out, template, engagement)
+        if problems:
+            raise InvalidOutput("; ".join(problems))
+        return out
 
     try:
         outcome = call_model(
