@@ -90,3 +90,30 @@ def test_a_tables_present_column(cell: str, present: bool) -> None:
 def test_ill_in_other_languages_is_absent(cue: str) -> None:
     body = f"Teilnehmer: Jonas Becker (ATS), Miriam Schulte (TAM), me (FM). Karl Weiss (AE) {cue}."
     assert _team(body) == {("Jonas Becker", "ATS", True), ("Miriam Schulte", "TAM", True), ("Karl Weiss", "AE", False)}
+
+
+# --- item 6: "FTA: none" is no FTA; an unknown TAM/AE/CSM is no attendee marked absent ----------------------------
+
+
+def _read(body: str) -> tuple[Engagement, CallFacts]:
+    return extract_facts(HEAD + body, Engagement())
+
+
+@pytest.mark.parametrize("none", ["none", "None", "n/a", "nobody", "- none", "= none"])
+def test_fta_none_is_no_fta(none: str) -> None:
+    engagement, facts = _read(f"ATS: Kenji Watanabe-Hollis\nFTA: {none}\n")
+    assert engagement.fta is None
+    assert [a.role for a in facts.attendees if a.role != "FM"] == ["ATS"]
+
+
+@pytest.mark.parametrize("unknown", ["??", "TBD", "unknown", "tbc", "? (none on the invite)"])
+@pytest.mark.parametrize("role", ["TAM", "AE", "CSM"])
+def test_an_unknown_role_is_on_the_team_but_no_absent_attendee(role: str, unknown: str) -> None:
+    engagement, facts = _read(f"ATS: Kenji Watanabe-Hollis\n{role}: {unknown}\n")
+    assert [(a.name, a.role) for a in facts.attendees if a.role != "FM"] == [("Kenji Watanabe-Hollis", "ATS")]
+    assert (None, role) in [(p.name, p.role) for p in engagement.account_team]
+
+
+def test_an_unknown_fta_stays_unknown_not_none() -> None:
+    engagement, _ = _read("ATS: Kenji Watanabe-Hollis\nFTA: TBD\n")
+    assert engagement.fta is not None and engagement.fta.name is None

@@ -99,6 +99,8 @@ class People:
         self._by_first: dict[str, list[int]] = {}
         self._unnamed: list[int] = []
         self._declined: set[int] = set()  # ids of attendees a note cue marked absent ("declined", "PTO")
+        # roles the notes name with nobody in them yet ("TAM = ??", "CSM: TBD"): no attendee, so never "absent"
+        self.unfilled: list[Person] = []
         for p in engagement.account_team:
             self._add(Attendee(**p.model_dump(), present=False), keep_presence=True)
         if engagement.fta:
@@ -461,13 +463,17 @@ def presence_in(text: str) -> bool | None:
 _LOWER_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _NOT_LOWER_NAME_WORDS = frozenset(_NOT_LOWER_NAMES) | {
     "aligned", "assigned", "is", "was", "no", "and", "thinks", "says", "knows", "said", "has", "had", "for", "with",
+    "none", "nobody", "unknown", "vacant", "tbd", "tbc", "na", "changed", "changes", "relationship", "side", "team",
 }  # fmt: skip
 _PAREN_NAME_RE = re.compile(r"\s*\(([^\W\d_]+(?:['’\-][^\W\d_]+)*(?: [^\W\d_]+(?:['’\-][^\W\d_]+)*){1,3})\)")
 # Two capitalised words in a row (Latin capitals, accented ones too; is_name_word checks each hit).
 _TWO_WORDS_RE = re.compile(r"(?<![\w'’-])([A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]+) (?=([A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:['’\-][^\W\d_]+)*)\b)")
 _INVERTED_RE = re.compile(r"(?:^|[;:]\s*)([A-Z][^\W\d_]*(?:['’\-][^\W\d_]+)*),\s*$")
 _CODES_RE = re.compile(rf"\b(?:{_ROLE_CODES})\b")
-_UNKNOWN_AFTER_RE = re.compile(r"\s*(?:=|:|\bis\b|-)?\s*(?:\?+|tbd\b|tbc\b|unknown\b|none\b|vacant\b)", re.I)
+_UNKNOWN_AFTER_RE = re.compile(
+    r"\s*(?:=|:|\bis\b|-)?\s*(?:\?+|tbd\b|tbc\b|unknown\b|none\b|vacant\b|n/a\b|nobody\b|no one\b)", re.I
+)
+_NO_ONE_RE = re.compile(r"none|n/a|nobody|no one", re.I)  # "FTA: none": the role is not on this engagement
 _ALIAS_AFTER_RE = re.compile(r"\s*=\s*([A-Z][A-Za-z\-]{1,5})\b")
 _CHAT_SPEAKER_RE = re.compile(r"^\[[^\]]{3,40}\]\s*([^\W\d_][^:]{1,60}?):")
 _POST_HEADER_RE = re.compile(r"^([^\W\d_][^\d]{3,60}?)\s{2,}\d{1,2}/\d{1,2}/\d{2,4}\b")
@@ -495,6 +501,7 @@ def _lower_names(text: str, roles: tuple[sp.Span, ...]) -> list[sp.Span]:
         low = w.lower()
         return (
             w.islower()
+            and len(w) > 1  # "n/a", "x": a single letter is no name (initials come in twos: "hb")
             and low not in _NOT_LOWER_NAME_WORDS
             and low not in sp.not_names()
             and low not in sp.role_titles()
@@ -610,9 +617,10 @@ def find_people_spans(lines: list[Line], people: People) -> None:
             assert person is not None
             used.add((person.start, person.end))
             pairs.append((person, role))
-        for role in roles:  # "TAM = ??", "ATS: TBD": the role is named, the person is not
-            if not any(r is role for _, r in pairs) and _UNKNOWN_AFTER_RE.match(text, role.end):
-                people.add_spanned(None, role.value, line, False)
+        for role in roles:  # "TAM = ??", "ATS: TBD": the role is named, the person is not; "FTA: none": no FTA
+            if not any(r is role for _, r in pairs) and (unknown := _UNKNOWN_AFTER_RE.match(text, role.end)):
+                if not _NO_ONE_RE.search(unknown.group(0)) and all(u.role != role.value for u in people.unfilled):
+                    people.unfilled.append(Person(role=role.value, sources=[line.source()]))  # type: ignore[arg-type]
         pairs.sort(key=lambda pr: min(pr[0].start, pr[1].start))
         lead = text[: min(pairs[0][0].start, pairs[0][1].start)] if pairs else ""
         all_absent = presence_in(lead) is False or bool(line.label and _ABSENT_LABEL_RE.match(line.label))
