@@ -11,9 +11,9 @@ from pathlib import Path
 
 from ..agenda import AGENDA
 from ..schemas import FTOP_HEADINGS, REASONS_BY_STATUS
+from ..templating import PROMPTS_DIR  # the checkout's prompts/ or, installed, ftdraft/prompts/
 from .patterns import L1_LABELS
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 # Template logic ({% if %}, {{ var }}, {# #}) is not prose: only the literal text around it counts.
 TEMPLATE_TAG_RE = re.compile(r"{[{%#].*?[}%#]}", re.DOTALL)
 _WORD_RE = re.compile(r"[^\W\d_][\w'’.&-]*", re.UNICODE)
