@@ -618,9 +618,13 @@ def find_people_spans(lines: list[Line], people: People) -> None:
             used.add((person.start, person.end))
             pairs.append((person, role))
         for role in roles:  # "TAM = ??", "ATS: TBD": the role is named, the person is not; "FTA: none": no FTA
-            if not any(r is role for _, r in pairs) and (unknown := _UNKNOWN_AFTER_RE.match(text, role.end)):
-                if not _NO_ONE_RE.search(unknown.group(0)) and all(u.role != role.value for u in people.unfilled):
-                    people.unfilled.append(Person(role=role.value, sources=[line.source()]))  # type: ignore[arg-type]
+            unknown = None if any(r is role for _, r in pairs) else _UNKNOWN_AFTER_RE.match(text, role.end)
+            if (
+                unknown
+                and not _NO_ONE_RE.search(unknown.group(0))
+                and all(u.role != role.value for u in people.unfilled)
+            ):
+                people.unfilled.append(Person(role=role.value, sources=[line.source()]))  # type: ignore[arg-type]
         pairs.sort(key=lambda pr: min(pr[0].start, pr[1].start))
         lead = text[: min(pairs[0][0].start, pairs[0][1].start)] if pairs else ""
         all_absent = presence_in(lead) is False or bool(line.label and _ABSENT_LABEL_RE.match(line.label))
