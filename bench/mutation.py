@@ -92,6 +92,9 @@ EQUIVALENT: dict[str, str] = {
     "ftdraft.store.xǁStoreǁ__init____mutmut_27": _NO_ROW_LEAVES,
     "ftdraft.store.xǁStoreǁ__init____mutmut_29": _NO_ROW_LEAVES,
     "ftdraft.store.xǁStoreǁ__init____mutmut_30": _NO_ROW_LEAVES,
+    "ftdraft.store.xǁStoreǁdelete__mutmut_8": "ON DELETE CASCADE removes the items with the engagement row anyway",
+    "ftdraft.store.xǁStoreǁblank__mutmut_10": "through the API the customer column is set only with a setup or drafts",
+    "ftdraft.store.x_store_message__mutmut_2": "database_url() of a URL object gives the same host and database",
     "ftdraft.store.x__now__mutmut_1": "now(None) equals now(UTC) on a UTC clock (this VM, CI); SQLite keeps no zone",
 }
 
