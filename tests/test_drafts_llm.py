@@ -114,3 +114,21 @@ def test_the_fm_in_the_third_person_is_reasked(server: StubServer) -> None:
     reask = server.requests_for("draft:follow_up")[1].body["messages"][-1]["content"]
     assert "write the FM's own steps as 'I'll …'" in reask
     assert "FM to send" not in bundle.drafts.follow_up.body and "Owner: TBD" not in bundle.drafts.follow_up.body
+
+
+def test_a_body_signed_with_another_name_is_signed_by_the_fm(server: StubServer) -> None:
+    # the canned drafts close "Thanks,\nAlex": with the FM unknown, the placeholder replaces the invented name
+    bundle = run(server, contoso_engagement(fm=None))
+    body = bundle.drafts.sync_rhythm.email.body
+    assert bundle.provenance["sync_rhythm"].engine == "llm"
+    assert body.rstrip().endswith("Thanks,\n[your name]") and "Alex" not in body and body.count("Thanks,") == 1
+
+
+def test_a_name_the_template_says_in_passing_is_not_put_back(server: StubServer) -> None:
+    # Jun Park (FTA) has no address in this roster but the sync email names him in its ask, not as an addressee:
+    # only the addressing lines go back in, so the model's sync draft stays the model's
+    fta = contoso_engagement().fta
+    assert fta is not None
+    bundle = run(server, contoso_engagement(fta=fta.model_copy(update={"email": None})))
+    assert bundle.provenance["sync_rhythm"].engine == "llm"
+    assert "could you add me and Jun Park" not in bundle.drafts.sync_rhythm.email.body

@@ -338,28 +338,44 @@ def rule_problems(name: str, out: BaseModel, template: Any, engagement: Engageme
     return problems
 
 
+# The lines of prompts/offline/_macros.j2 "addressing" that name the people without an address.
+_ADDRESSING_RE = re.compile(r"\s*(?:Please forward this to |\[Before sending: no email address on file for )")
+
+
 def with_unaddressed(body: str, template_body: str, engagement: Engagement) -> str:
-    """The body still naming everyone the template names for lack of an address: the template's lines that
-    name a person the model's body left out ("Please forward this to Sam Ito (FTA).", "[Before sending: …]")
-    go back in after the greeting, so nobody without an address drops out of the email."""
+    """The body still naming everyone the template addresses in its body for lack of an address: the
+    template's addressing lines ("Please forward this to Sam Ito (FTA).", "[Before sending: no email address on
+    file for …]") that name a person the model's body left out go back in after the greeting."""
     missing = [p.name for p in unaddressed_people(engagement) if p.name and p.name in template_body]
     missing = [n for n in missing if n not in body]
     if not missing:
         return body
-    lines = [ln for ln in template_body.splitlines() if any(n in ln for n in missing)]
+    lines = [ln for ln in template_body.splitlines() if _ADDRESSING_RE.match(ln) and any(n in ln for n in missing)]
+    if not lines:
+        return body
     head, sep, rest = body.partition("\n")
     if sep and re.match(r"\s*(?:hi|hello|dear|hey)\b", head, re.IGNORECASE):
         return head + "\n\n" + "\n".join(lines) + "\n" + rest
     return "\n".join(lines) + "\n\n" + body
 
 
+_CLOSING_RE = re.compile(
+    r"\s*(?:thanks|thank you|many thanks|best|best regards|kind regards|regards|cheers|all the best)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def with_sign_off(body: str, engagement: Engagement) -> str:
     """The body signed by the FM: unchanged when it already names the FM (full or first name, or the
-    placeholder when the FM is unknown), else with a 'Thanks,' sign-off in the FM's name appended."""
+    placeholder when the FM is unknown); a closing signed with another name gets the FM's; else a 'Thanks,'
+    sign-off in the FM's name is appended."""
     sign = fm_sign_name(engagement)
     tail = body.rstrip()[-200:]
     if sign in tail or sign.split()[0] in tail.split():
         return body
+    lines = body.rstrip().splitlines()
+    if len(lines) >= 2 and _CLOSING_RE.match(lines[-2]) and len(lines[-1].split()) <= 4:
+        return "\n".join([*lines[:-1], sign]) + "\n"  # signed with another name: only the FM signs
     return body.rstrip("\n") + f"\n\nThanks,\n{sign}\n"
 
 
