@@ -117,3 +117,51 @@ def test_an_unknown_role_is_on_the_team_but_no_absent_attendee(role: str, unknow
 def test_an_unknown_fta_stays_unknown_not_none() -> None:
     engagement, _ = _read("ATS: Kenji Watanabe-Hollis\nFTA: TBD\n")
     assert engagement.fta is not None and engagement.fta.name is None
+
+
+# --- item 3: the customer from a title, subject or label, never a sentence or a workload; a mail's Date: ----------
+
+TEAMS_CHAT = """[12/3/2026 10:02 AM] Hannah Whitcombe: FT intro for Larkspur Foods, thx all for joining
+[12/3/2026 10:02 AM] Hannah Whitcombe: I'm the FM. roll call?
+[12/3/2026 10:03 AM] Diego Marchetti: Diego, ATS
+[12/3/2026 10:10 AM] Hannah Whitcombe: RFA 77120 is for Intune. where are they?
+"""
+
+FORWARDED = """---------- Forwarded message ---------
+From: Sam Okafor <sam.okafor@example.com>
+Date: Thu, Dec 10, 2026 at 3:12 PM
+Subject: Fwd: Brightwater Utilities - notes from today
+To: Grace Kim <grace.kim@example.com>
+
+Grace - forwarding my notes from today's call with the account team, you're the FM now.
+
+Present: Sam Okafor (ATS), Tomasz Nowicki (TAM).
+- SharePoint: no intent, they use Box company-wide.
+"""
+
+
+@pytest.mark.parametrize(
+    ("notes", "customer"),
+    [
+        (TEAMS_CHAT, "Larkspur Foods"),
+        (TEAMS_CHAT.replace("FT intro for Larkspur Foods, thx all", "kickoff re: Larkspur Foods"), "Larkspur Foods"),
+        ("call w/ at re: pinecrest schools (rfa 80331) 12/14\nats: ruth a.\nteams - in prog\n", "Pinecrest Schools"),
+        ("call w/ at for pinecrest schools - 12/14\nteams - in prog\n", "Pinecrest Schools"),
+        ("sync notes 12/14\nteams - in prog, rollout done\n", None),
+        ("Notes 12/14\nWe talked through Teams. Next: intune?\n", None),
+        (FORWARDED, "Brightwater Utilities"),
+        (FORWARDED.replace("-- Forwarded message --", "-- Original Message --"), "Brightwater Utilities"),
+    ],
+)
+def test_the_customer_name(notes: str, customer: str | None) -> None:
+    engagement, _ = extract_facts(notes, Engagement())
+    assert (engagement.customer or None) == customer
+
+
+def test_a_forwarded_mails_date_is_the_call_date() -> None:
+    engagement, facts = extract_facts(FORWARDED, Engagement())
+    assert str(engagement.call_date) == "2026-12-10"
+    assert {(a.name, a.role) for a in facts.attendees if a.role != "FM"} == {
+        ("Sam Okafor", "ATS"),
+        ("Tomasz Nowicki", "TAM"),
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import cache
 
 from ..dates import WEEKDAY_WORDS, day_first_habit, find_absolute_date, named_weekdays, other_reading, states_year
 from ..schemas import (
@@ -17,6 +18,7 @@ from ..schemas import (
 from .lines import Line
 from .people import People
 from .scope import scope_workloads as _scope_workloads  # noqa: F401  (moved to scope.py; kept for old callers)
+from .spans import load_data, not_names
 from .text import FIELD_ROLES
 
 RFA_ID_RE = re.compile(r"\bRFA\s*(?:#|no\.?|number|id)?\s*:?\s*(\d{3,})", re.IGNORECASE)
@@ -147,6 +149,8 @@ def _customer_from_header(text: str) -> str | None:
         r"|^(?:voice memo|note to self|meeting notes|meeting chat|ticket\b|transcri)",
         re.IGNORECASE,
     )
+    if len(parts) > 1 and parts[0].lower() in _product_words():
+        return None  # "teams - in prog, rollout done": a workload's line, not a title
     for part in parts:
         part = part.strip("🌴🔁👉📌✅☑☐*_#~ ")  # decoration around a title
         if noise.search(part):
@@ -159,12 +163,38 @@ def _customer_from_header(text: str) -> str | None:
             candidate,
             flags=re.IGNORECASE,
         ).strip(" :-,")
-        if candidate and not noise.search(candidate) and len(candidate.split()) <= 5:
+        if candidate and not noise.search(candidate) and len(candidate.split()) <= 5 and _may_be_customer(candidate):
             if any(c.isupper() for c in candidate):
                 return candidate
             # "margie's travel" -> "Margie's Travel" (str.title would give "Margie'S")
             return " ".join(word[:1].upper() + word[1:] for word in candidate.split())
+    # "FT intro for Larkspur Foods, thx all", "call w/ at re: pinecrest schools (rfa 80331) 12/14"
+    if (m := _TITLE_FOR_RE.search(text)) and _may_be_customer(name := m.group("name").strip(" .,:-")):
+        return name if any(c.isupper() for c in name) else " ".join(w[:1].upper() + w[1:] for w in name.split())
     return None
+
+
+# The customer named after "re:" or "for" in a title line.
+_TITLE_FOR_RE = re.compile(
+    r"(?:^|\s)(?:re\s*:|for)\s+(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|&|of|and|de|du|la|the)){0,4}"
+    r"|[a-z][\w&'’-]*(?:\s+[a-z][\w&'’-]*){0,3}(?=\s*(?:\(|$|[-–—|,]|\d)))"
+)
+# A sentence is no customer name ("I'm the FM. roll call?"), nor a workload or agenda word ("teams - in prog").
+_SENTENCE_RE = re.compile(r"[.?!](?:\s|$)|\b(?:i|i['’]m|i['’]ll|we|you|thx|thanks)\b", re.IGNORECASE)
+
+
+@cache
+def _product_words() -> frozenset[str]:
+    """Workload and product words of ftdraft/data/not_names.toml ("teams", "exo"), lowercase."""
+    return frozenset(w for g in load_data("not_names")["group"] if g["kind"] == "products" for w in g["words"])
+
+
+def _may_be_customer(candidate: str) -> bool:
+    """Whether a title part can be a customer name: no sentence, not only workload, product or agenda words.
+    Source: review item 3 (issue 8 follow-ups): the customer comes from a title, subject or "Customer:" label."""
+    if _SENTENCE_RE.search(candidate.rstrip(".")):
+        return False
+    return not all(w.lower() in not_names() for w in re.findall(r"[^\W\d_]+", candidate))
 
 
 def _complete_engagement(engagement: Engagement, people: People, workloads: list[str]) -> Engagement:

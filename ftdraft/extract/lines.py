@@ -267,6 +267,9 @@ def read_parts(raws: list[str]) -> list[Placed | None]:
     "Name   1/21/2027 3:40 PM" post headers name the speaker, each later message a later part.
     part: 0 = the oldest text."""
     first = next((no for no, r in enumerate(raws, start=1) if r.strip()), 0)
+    if first and "message" in raws[first - 1].lower() and _SEPARATOR_RE.match(raws[first - 1]):
+        # a forwarded mail: "---------- Forwarded message ---------" over its From:/Date:/Subject: block
+        first = next((no for no, r in enumerate(raws[first:], start=first + 1) if r.strip()), 0)
     thread = bool(first) and _starts_pasted_mail(raws[first - 1].strip(), raws, first)
     out: list[tuple[str, int, str | None, date | None, bool] | None] = []  # raw, age, speaker, ref, header
     segment, speaker, ref = 0, None, None
