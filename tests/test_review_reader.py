@@ -165,3 +165,37 @@ def test_a_forwarded_mails_date_is_the_call_date() -> None:
         ("Sam Okafor", "ATS"),
         ("Tomasz Nowicki", "TAM"),
     }
+
+
+# --- item 8: lowercase shorthand: several owners' actions on one line, the FTA of a lowercase roster -------------
+
+SHORTHAND = """call w/ at re: pinecrest schools (rfa 80331) 12/14
+ats: ruth a. / tam: ben o'neill / fta: jo dunleavy
+teams - in prog, rollout to staff done, students in jan
+{todo}
+sync: biweekly mon, ben adds me
+"""
+
+
+@pytest.mark.parametrize(
+    "todo",
+    [
+        "todo: ruth -> intro to it dir (carla mendes) fri. jd + me -> draft tech plan by 12/21. ben: ?? (nothing)",
+        "todo: ruth: intro to it dir (carla mendes) fri. jd + me: draft tech plan by 12/21. ben: nothing",
+        "actions: ruth - intro to it dir (carla mendes) fri. jd + me - draft tech plan by 12/21. ben - n/a",
+    ],
+)
+def test_several_owners_on_one_shorthand_line(todo: str) -> None:
+    _, facts = extract_facts(SHORTHAND.format(todo=todo), Engagement())
+    owned = {(a.owner, a.action, a.due_text) for a in facts.action_items}
+    assert ("Ruth", "intro to it dir (carla mendes)", "fri") in owned
+    assert ("Jo Dunleavy", "draft tech plan", "12/21") in owned
+    assert ("FM", "draft tech plan", "12/21") in owned
+    assert not any(a.owner and a.owner.startswith("Ben") for a in facts.action_items if "sync" not in a.action)
+    assert not any("ruth" in a.action.lower() for a in facts.action_items)
+
+
+def test_the_fta_of_a_lowercase_roster() -> None:
+    engagement, facts = extract_facts(SHORTHAND.format(todo=""), Engagement())
+    assert engagement.fta is not None and engagement.fta.name == "Jo Dunleavy"
+    assert ("Jo Dunleavy", "FTA", True) in {(a.name, a.role, a.present) for a in facts.attendees}

@@ -83,7 +83,7 @@ def action_section_lines(notes: str) -> set[int]:
 _WANTS_ME_RE = re.compile(r"\s+(?:wants|asked|needs|would like)\s+(?:me|us|the FM)\s+to\s+", re.I)
 _PREFIX_RE = re.compile(
     r"^(?:[☐☑✅✔□■▢]\s*|\[\s?[xX✓ ]?\s?\]\s*|\d{1,2}\s*[.)|]\s*|\d{1,2}\s+(?=[^\W\d_]))*"
-    r"(?:(?:AI|TODO|To-?do|Action|ACTION)\b\s*[:\-–]?\s*)?"
+    r"(?:(?:AI|TODO|To-?do|Action|ACTION)\b\s*[:\-–]?\s*|(?i:todo|to-do|ai|action items?|actions?)\s*:\s*)?"
 )
 _AGENDA_ITEM_RE = re.compile(r"^[a-n](?:/[a-n])*\.\s")  # "n. sync – …": a covered agenda item, not a done action
 _PREFIX_AI_RE = re.compile(r"^\W*(?:AI|TODO|Action)\b")
@@ -103,6 +103,8 @@ _OBJECT_BEFORE = frozenset(
      "was", "are", "were", "be", "been", "introduce", "intro", "join", "joins", "forward", "forwards", "brief",
      "call", "calls", "help", "helps", "owe", "give", "gives", "show", "shows", "pair", "cc'd"}
 )  # fmt: skip
+# An owner's part that gives no action: "ben: ?? (nothing)", "tam: -", "ae: n/a".
+_NOTHING_RE = re.compile(r"[\s?!.\-–—()]*(?:(?:nothing|none|n/a|tbd)[\s?!.\-–—()]*)?", re.I)
 _QUESTION_WORDS = frozenset({"when", "what", "where", "why", "how", "who", "does", "do", "is", "are", "did", "which"})
 _ARROW_RE = re.compile(r"\s*(?:->|→|=>|—|–|\s-)\s*")
 _NO_OWNER_RE = re.compile(r"\b(?:someone|somebody|no owner(?: yet)?|owner tbd|tbd owner|nobody)\b", re.I)
@@ -328,6 +330,9 @@ class OwnerReader:
                                     line, ref, "")  # fmt: skip
         if items:
             return items
+        # 3. several owners on one action line, one sentence each: "ruth -> intro … fri. jd + me -> draft … by 12/21"
+        if actiony and len(whos) > 1 and (per := self._owner_per_sentence(text, whos, line, ref)) is not None:
+            return per
         # 4. owner first: "Name: …", "Name - …", "AI Name – …", "jd + me: …", "Kasia checks …" (action lines)
         lead = _leading_whos(text, whos)
         if lead and not actiony and line.label and line.label in sp.role_titles():
@@ -357,6 +362,28 @@ class OwnerReader:
         if actiony and _NO_OWNER_RE.search(text):
             return self._make([], text, line, ref, "")
         return None
+
+    def _owner_per_sentence(self, text: str, whos: list[Who], line: Line, ref: date | None) -> list[ActionItem] | None:
+        """Each sentence's own owner-first action when two or more sentences of a line start with an owner and a
+        separator; None otherwise. A sentence that gives its owner nothing ("ben: ?? (nothing)") adds no action."""
+        sentences = _sentences(text)
+        if len(sentences) < 2:
+            return None
+        items: list[ActionItem] = []
+        owned = 0
+        for start, sentence in sentences:
+            local = [Who(w.start - start, w.end - start, w.label, w.role, w.known)
+                     for w in whos if start <= w.start < start + len(sentence)]  # fmt: skip
+            lead = _leading_whos(sentence, local)
+            sep = _owner_sep(sentence, lead[-1].end, strict=True) if lead else None
+            if not lead or sep is None:
+                continue
+            owned += 1
+            body = sentence[sep:]
+            if _NOTHING_RE.fullmatch(body):
+                continue
+            items += self._make(lead, body, line, ref, "")
+        return items if owned > 1 else None
 
     def _verb_forms(
         self,
