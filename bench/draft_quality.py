@@ -35,6 +35,13 @@ SHORT = {
     "no_address": "noaddr",
     "unknown_recipient": "unk",
     "fm_third_person": "fm3",
+    "ftop_mention": "ftop",
+    "parked_promise": "park",
+    "raw_open": "rawoi",
+    "repeat": "rep",
+    "broken_text": "broken",
+    "fm_placeholder": "fmname",
+    "field_ask": "fldask",
 }
 
 

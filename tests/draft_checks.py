@@ -19,7 +19,22 @@ CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 TARGETS = CORPUS / "targets"
 EXAMPLES = ROOT / "examples"
 
-DEFECTS = ("duplicate", "echo", "answered_open", "no_address", "unknown_recipient", "fm_third_person")
+DEFECTS = (
+    "duplicate",
+    "echo",
+    "answered_open",
+    "no_address",
+    "unknown_recipient",
+    "fm_third_person",
+    # the new-user review (/work/notes/review.md, items 4, 9, 11-17)
+    "ftop_mention",
+    "parked_promise",
+    "raw_open",
+    "repeat",
+    "broken_text",
+    "fm_placeholder",
+    "field_ask",
+)
 
 # A raw note line pasted into a draft: a second bullet after the first, markdown bold, a checkbox, an arrow,
 # a shorthand question mark followed by more shorthand ("FRP? nobody sure, check").
@@ -180,6 +195,152 @@ def _fm_first_person(bundle: DraftBundle, report: Report) -> None:
                 report.add("fm_third_person", f"{name}: {line.strip()}")
 
 
+# Review item 9: the field has no FTOP access, and FTOP data is never passed on (domain.md, "Privacy").
+_FTOP = re.compile(r"\bFTOP\b")
+# Review item 4: an ask the notes park or rule out of FastTrack's scope.
+_PARKED = re.compile(
+    r"\b(?:out of|outside(?: of)?|not in|not)\s+(?:the\s+)?(?:fasttrack|ft)?(?:'s)?\s*scope\b|\bparked\b|\bnot now\b"
+    r"|\bnot (?:a )?fasttrack\b",
+    re.IGNORECASE,
+)
+# Review item 12: the FM's own to-dos ("Walk the account team through…", "Ask for background…") and raw chat
+# lines ("Sync? Who can answer this?", "I'm the FM. roll call?") are no open items for the field.
+_FM_TODO = re.compile(r"^\s*-\s*(?:Walk the account team|Ask (?:for|what|whether|if|who|how|about)\b)")
+_CHAT = re.compile(r"\bI'?m the FM\b|\broll ?call\b", re.IGNORECASE)
+_WHO_ANSWERS = re.compile(r"\s*(?:Who can answer this\?|Answer from: .*|I'll find out\.)\s*$")
+# Review item 11: open items the notes answer (compete "none known" or named; migration source named).
+_COMPETE_NOTED = re.compile(r"\b(?:compete|competition|competitors?)\b\s*(?:[:=–—-]|beyond|in play)", re.IGNORECASE)
+_SOURCE_NOTED = re.compile(
+    r"\bmigration source\s*[:=–—-]|\b(?:on|off|from)\s+(?:zimbra|gmail|google workspace|lotus notes|"
+    r"exchange 20\d\d|sp ?20\d\d|sharepoint 20\d\d|groupwise|box|dropbox)\b",
+    re.IGNORECASE,
+)
+# Review items 14/15: labels stacked ("Licensing: Political: …"), a stray "?", an arrow typed as " - " between two
+# products, a sentence cut inside its bracket ("Zoom for telehealth (clinical."), "I'll FTOP note", "I'll Send".
+_HEADING_LABEL = (
+    r"(?:Political(?: changes)?|Politics|Timeline|Licen[cs]ing|Licen[cs]es|Compete|Competing products|Partner|"
+    r"Environment|(?:Additional |Other )?tenants|Migration(?: source)?|Asks|Risks|Org chart|Field sync|Sync)"
+)
+# "Open item: Licenses: e3? E5?" is the FTOP entry's own prefix before the item's topic, not a stacked label
+_STACKED = re.compile(rf"^\s*-?\s*(?!Open item:)[A-Z][\w ,/&'-]{{1,40}}: {_HEADING_LABEL}\s*(?::|[–-] )", re.IGNORECASE)
+_BROKEN = re.compile(
+    r"\s\?(?:\s|$)|\bI'll FTOP\b|\bI'll (?:Send|Set|Share|Follow|Check|Ask|Book|Review|Schedule|Add|Confirm|Draft)\b"
+)
+# "Political changes: Politics – …", "Partner: Partenaire – …": the note's label said again under the heading
+_LABELS_ECHO = re.compile(r"^\s*-?\s*([A-Z][a-z]{3})[\w ]*: \1\w*\s*[–-] ", re.IGNORECASE)
+_FIELD_ROLES = {"ATS", "TAM", "AE", "CSM", "TSP", "SSP", "ADE", "FTA"}
+_STOP = frozenset(
+    "a an and the of to for in on at by with is are was were be it its this that they their them we our us i "
+    "me my you your as or not no from about into per so but if has have had do does did will would can could "
+    "should may might now for".split()
+)
+
+
+def _unbalanced(line: str) -> bool:
+    """A line that opens a bracket it never closes: "Zoom for telehealth (clinical."."""
+    return line.count("(") > line.count(")")
+
+
+def source_texts(bundle: DraftBundle) -> list[str]:
+    """Every note line the facts cite (what the notes say, as the bundle carries it)."""
+    f = bundle.facts
+    groups: list[list] = [
+        f.action_items, f.open_items, f.asks, f.intents, f.fasttrack_process, f.environment, f.licenses,
+        f.compete, f.migration_source, f.partner, f.additional_tenants, f.political_changes, f.timeline, f.risks,
+    ]  # fmt: skip
+    out: list[str] = []
+    for group in groups:
+        for item in group:
+            out += [s.text for s in getattr(item, "sources", []) if s.text]
+    return out
+
+
+def _ftop_mentions(d: Drafts, report: Report) -> None:
+    for name, email in emails(d):
+        for line in content_lines(email.body):
+            if _FTOP.search(line):
+                report.add("ftop_mention", f"{name}: {line.strip()}")
+
+
+def _parked_promises(bundle: DraftBundle, report: Report) -> None:
+    parked = [
+        set(_WORDS.findall(a.text.lower())) - _STOP
+        for a in bundle.facts.asks
+        if _PARKED.search(" ".join([a.text, *(s.text for s in a.sources)]))
+    ]
+    for line in content_lines(bundle.drafts.follow_up.body):
+        if "will follow up" not in line:
+            continue
+        words = set(_WORDS.findall(line.split(":")[0].lower())) - _STOP
+        if any(words and len(words & p) >= 0.6 * min(len(words), len(p)) for p in parked if p):
+            report.add("parked_promise", line.strip())
+
+
+def _raw_open_items(bundle: DraftBundle, report: Report) -> None:
+    for line in _section(bundle.drafts.follow_up.body, "Open items"):
+        asked = _WHO_ANSWERS.sub("", _BULLET.sub("", line.strip()))
+        words = [w for w in _WORDS.findall(asked.lower()) if w not in _STOP]
+        if _FM_TODO.match(line) or _CHAT.search(line) or (asked.endswith("?") and len(words) < 2):
+            report.add("raw_open", line.strip())
+
+
+def _answered_in_notes(bundle: DraftBundle, report: Report) -> None:
+    lines = source_texts(bundle)
+    compete = any(_COMPETE_NOTED.search(t) for t in lines)
+    source = any(_SOURCE_NOTED.search(t) for t in lines)
+    for line in _section(bundle.drafts.follow_up.body, "Open items"):
+        low = line.lower()
+        if (compete and "competing" in low and "products" in low) or (source and "migration source" in low):
+            report.add("answered_open", f"notes answer it: {line.strip()}")
+
+
+def _content_words(line: str) -> set[str]:
+    return {w for w in _WORDS.findall(fact_key(line)) if w not in _STOP and len(w) > 2}
+
+
+def _repeats(name: str, text: str, report: Report) -> None:
+    """One fact said twice in one draft in other words: a line whose content words (3 or more) all sit in
+    another line of the draft ("Competing products: Defender: using crowdstrike" after "Defender: … Using
+    crowdstrike, happy with it")."""
+    seen: list[set[str]] = []
+    for line in content_lines(text):
+        if not _BULLET.match(line):  # a fact is a bullet line; the greeting, sign-off and flags are not
+            continue
+        words = _content_words(line)
+        if len(words) >= 3 and any(words <= other or (len(other) >= 3 and other <= words) for other in seen):
+            report.add("repeat", f"{name}: {line.strip()}")
+        if len(words) >= 3:
+            seen.append(words)
+
+
+def _broken_text(name: str, text: str, report: Report) -> None:
+    for line in content_lines(text):
+        if _STACKED.search(line) or _BROKEN.search(line) or _LABELS_ECHO.search(line) or _unbalanced(line):
+            report.add("broken_text", f"{name}: {line.strip()}")
+
+
+def _fm_placeholder(bundle: DraftBundle, report: Report) -> None:
+    """The notes name the FM ("Bianca Lowenthal, FM"), yet an email signs "[your name]"."""
+    named = any(a.role == "FM" and a.name and a.name.strip() for a in bundle.facts.attendees)
+    if not named:
+        return
+    for name, email in emails(bundle.drafts):
+        if "[your name]" in email.body:
+            report.add("fm_placeholder", name)
+
+
+def _field_asks(bundle: DraftBundle, report: Report) -> None:
+    """An ask a field member raised ("Yuki asked for…", Yuki the CSM) filed under "Customer asks"."""
+    people = [*bundle.engagement.account_team, *bundle.facts.attendees]
+    if bundle.engagement.fta:
+        people.append(bundle.engagement.fta)
+    firsts = {p.name.split()[0].lower() for p in people if p.name and p.name.split() and p.role in _FIELD_ROLES}
+    for line in _section(bundle.drafts.follow_up.body, "Customer asks"):
+        words = _WORDS.findall(line.lower())
+        if words and words[0] in firsts:
+            report.add("field_ask", line.strip())
+
+
 def check_bundle(bundle: DraftBundle) -> Report:
     """Every defect in one bundle's drafts (see DEFECTS)."""
     report = Report()
@@ -189,9 +350,18 @@ def check_bundle(bundle: DraftBundle) -> Report:
     for name, text in texts:
         _duplicates(name, text, report)
         _echoes(name, text, report)
+        _broken_text(name, text, report)
     _answered_open_items(bundle, report)
     _recipients(d, report)
     _fm_first_person(bundle, report)
+    _ftop_mentions(d, report)
+    _parked_promises(bundle, report)
+    _raw_open_items(bundle, report)
+    _answered_in_notes(bundle, report)
+    for name, email in emails(d):
+        _repeats(name, email.body, report)
+    _fm_placeholder(bundle, report)
+    _field_asks(bundle, report)
     return report
 
 

@@ -300,7 +300,7 @@ def test_follow_up_asks_say_who_routes_out_of_scope_ones() -> None:
     assert "- Teams Rooms guidance: outside FastTrack's scope; Tom Becker will route it to the right team." in body
     facts = contoso_facts(asks=[Ask(text="Licensing true-up help.", in_scope=False)])
     body = render_draft("follow_up", contoso_engagement(), facts).body
-    assert "- Licensing true-up help: outside FastTrack's scope; who can route it to the right team?" in body
+    assert "- Licensing true-up help: outside FastTrack's scope; Priya, could you route it to the right team?" in body
 
 
 def test_follow_up_open_items_with_owner() -> None:

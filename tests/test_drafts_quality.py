@@ -32,7 +32,17 @@ from ftdraft.drafts import render_drafts
 from ftdraft.drafts.text import expand, question, shorthands, statement
 from ftdraft.export import invite_to_ics
 from ftdraft.pipeline import build_bundle
-from ftdraft.schemas import ActionItem, AgendaAnswer, Ask, DraftBundle, OpenItem, Person, Source, SyncRhythm
+from ftdraft.schemas import (
+    ActionItem,
+    AgendaAnswer,
+    Ask,
+    DraftBundle,
+    OpenItem,
+    Person,
+    ServiceIntent,
+    Source,
+    SyncRhythm,
+)
 
 NOTES = corpus_notes()
 TARGET_NOTES = sorted(p.stem for p in TARGETS.glob("*.md") if p.name != "README.md")
@@ -107,7 +117,8 @@ def test_a_33000_word_note_gives_a_follow_up_under_80_lines() -> None:
     bundle = build_bundle(notes, engine="offline", settings=settings())
     assert len(bundle.drafts.follow_up.body.splitlines()) < 80
     assert check_bundle(bundle).total == 0
-    assert "FTOP" in bundle.drafts.follow_up.body  # the rest is left to the FTOP entry, and the email says so
+    # the rest is left to the FM, and the email says so without pointing the field at FTOP (no field access)
+    assert "FTOP" not in bundle.drafts.follow_up.body and "our next sync" in bundle.drafts.follow_up.body
 
 
 # ---------------------------------------------------------------- the three notes with target drafts
@@ -177,7 +188,7 @@ def test_everyone_addressed_leaves_no_note_about_addresses_and_no_gap() -> None:
 def test_the_fms_own_steps_are_first_person_in_the_email_and_named_in_ftop() -> None:
     facts = contoso_facts(action_items=[ActionItem(owner="FM", action="Send the FastTrack service description")])
     d = render_drafts(contoso_engagement(), facts)
-    assert "- I'll Send the FastTrack service description – Due: date to confirm" in d.follow_up.body
+    assert "- I'll send the FastTrack service description – Due: date to confirm" in d.follow_up.body
     assert "- Alex Morgan – Send the FastTrack service description" in d.ftop.text
     assert "Owner: TBD" not in d.follow_up.body
 
@@ -223,7 +234,7 @@ def test_a_full_summary_keeps_risks_timeline_and_politics_before_tenants() -> No
     for kept in ("Risks and current issues:", "Timeline:", "Political changes:"):
         assert kept in summary
     assert "Additional tenants:" not in summary
-    assert "(The full detail is in my FTOP engagement note" in summary
+    assert "I'll keep track of the rest and bring it to our next sync" in summary
     typed = AgendaAnswer(item="i", title="Additional tenants", answered=True, answer="One tenant only.",
                          sources=[Source(origin="agenda")])  # fmt: skip
     body = render_drafts(contoso_engagement(), contoso_facts(**many, agenda=[typed])).follow_up.body
@@ -407,7 +418,8 @@ def test_a_walkthrough_said_to_have_happened_is_no_open_item(line: str) -> None:
 @pytest.mark.parametrize("line", NOT_YET)
 def test_a_walkthrough_still_to_happen_stays_open(line: str) -> None:
     bundle = kestrel_with(line)
-    assert WALK_ASK in bundle.drafts.follow_up.body
+    assert WALK_ASK in bundle.drafts.ftop.text  # the FM's own to-do: open in FTOP, no question for the field
+    assert WALK_ASK not in bundle.drafts.follow_up.body
     assert not next(a for a in bundle.facts.agenda if a.item == "a").answered
 
 
@@ -417,3 +429,32 @@ def test_the_topic_cue_set_finds_what_each_cue_alone_finds(line: str) -> None:
     lowered = line.lower()
     assert lx.TOPICS.keys_in(lowered) == {k for k, cue in lx.TOPIC_RES.items() if cue.regex.search(lowered)}
     assert "a" in lx.TOPICS.keys_in(lowered)
+
+
+# ---------------------------------------------------------------- Service Intent notes state their status
+
+
+@pytest.mark.parametrize("name", [p.stem for p in NOTES])
+def test_every_service_intent_note_states_its_status(name: str) -> None:
+    bundle = corpus_bundle(name)
+    assert not [c for c in bundle.checks if c.rule == "intent_note.no_status"]
+    for n in bundle.drafts.ftop.service_intent_notes:
+        line = next(x for x in bundle.drafts.ftop.text.splitlines() if x.startswith(f"- {n.workload} — "))
+        assert line.count(n.status) >= 1 and not line.startswith(f"- {n.workload} — {n.status}: {n.status}"), line
+
+
+def test_a_note_without_its_status_is_led_by_status_and_reason_shown_once() -> None:
+    intents = [
+        ServiceIntent(
+            workload="Teams", status="Blocked", reason="Legal/Regulatory", note="Works council sign-off after Q1."
+        ),
+        ServiceIntent(
+            workload="OneDrive", status="No Intent", reason="Using Competitive Solution", note="Staying on Box."
+        ),
+    ]
+    ftop = render_drafts(contoso_engagement(), contoso_facts(intents=intents)).ftop
+    teams, onedrive = ftop.service_intent_notes[:2]
+    assert teams.note == "Blocked (Legal/Regulatory): Works council sign-off after Q1."  # the note alone now says it
+    assert "- Teams — Blocked (Legal/Regulatory): Works council sign-off after Q1." in ftop.text
+    assert onedrive.note == "Staying on Box."  # 'staying' already says No Intent: unchanged
+    assert "- OneDrive — No Intent (Using Competitive Solution): Staying on Box." in ftop.text

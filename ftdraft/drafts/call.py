@@ -9,8 +9,8 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from .. import lexicon as lx
-from ..schemas import ActionItem, CallFacts, Engagement, Fact
-from .core import Addressees, Roster, base_context, due, one_line, team_addressees
+from ..schemas import ActionItem, CallFacts, Engagement, Fact, Person
+from .core import Addressees, Roster, base_context, due, first_name, one_line, team_addressees
 from .sync import rhythm_context
 from .text import (
     Ledger,
@@ -18,6 +18,7 @@ from .text import (
     heading_only,
     is_none_answer,
     question,
+    sentence_case,
     sentences,
     statement,
     status_prefix,
@@ -32,6 +33,33 @@ _OUT_OF_SCOPE = re.compile(
     re.IGNORECASE,
 )
 _ROUTE = re.compile(r"\broute\b|\brouting\b", re.IGNORECASE)
+# An ask the notes put aside for now ("Parked.", "telehealth in teams, not now"): nothing for FastTrack to chase.
+_PARKED = re.compile(r"\bparked\b|\bnot now\b|\bnot for now\b|\blater, not now\b|\bon hold\b", re.IGNORECASE)
+# "Out of FT scope" said in the ask's own note line, after the ask ("Customer asked about Teams Phone. Out of FT
+# scope, and moot until the network is fixed. Parked."); the reader's scope cue may miss the "FT" between.
+_SCOPE_IN_LINE = re.compile(
+    r"\b(?:out of|outside(?: of)?|not in)\s+(?:the\s+)?(?:fasttrack|ft)?(?:'s)?\s*scope\b|\bnot (?:a )?fasttrack\b",
+    re.IGNORECASE,
+)
+# "Yuki asked for…", "Sofia asked if…": an ask a field member raised, not the customer.
+_ASKER = re.compile(r"^([A-Z][\w'’-]+)(?: [A-Z][\w'’-]+)?\s+(?:asked|wants|would like|requested|raised)\b")
+# The FM's own FTOP bookkeeping in an action ("FTOP note and send the guide"): the field never sees FTOP (domain.md,
+# "Privacy"), so the follow-up keeps only the rest of the action.
+FTOP_TASK = re.compile(
+    r"^(?:update |write |do |add )?(?:the |an? |my )?FTOP(?: note| entry)?(?: with [^,;]*)?"
+    r"\s*(?:[,;]\s*)?(?:and\s+|then\s+)?",
+    re.IGNORECASE,
+)
+# A note line that answers agenda item f or g even when the reader filed it elsewhere: "compete - none known",
+# "No competitors beyond Zimbra itself", "Migration source: n/a", "mail is on Zimbra today", "moving off sp2016"
+# (review item 11: an open item never asks what the notes answer).
+COMPETE_NOTED = re.compile(r"\b(?:compete|competition|competitors?)\b\s*(?:[:=–—-]|beyond|in play)", re.IGNORECASE)
+SOURCE_NOTED = re.compile(
+    r"\bmigration source\s*[:=–—-]|\b(?:on|off|from)\s+(?:zimbra|gmail|google workspace|lotus notes|groupwise|"
+    r"exchange 20\d\d|sp ?20\d\d|sharepoint 20\d\d|box|dropbox)\b",
+    re.IGNORECASE,
+)
+_ROLE_WORDS = {"ATS", "TAM", "AE", "CSM", "TSP", "SSP", "ADE", "FTA"}
 _NOT_STATED = re.compile(r"\bnot (?:stated|discussed|covered|mentioned)\b", re.IGNORECASE)
 _INTRO = re.compile(r"\bintro", re.IGNORECASE)
 # The FM's own "send the recap" actions are done by sending the follow-up itself (targets: FTOP, not the email).
@@ -109,6 +137,10 @@ class Call:
         self.engagement = engagement
         self.facts = facts
         self.roster = Roster.of(engagement)
+        if not self.roster.fm_name and (named := fm_from_notes(facts)):
+            # The notes name the FM ("Bianca Lowenthal, FM"): the drafts sign with that name, as the FTOP does.
+            fm = engagement.fm or Person(role="FM")
+            self.roster = Roster(self.roster.team, self.roster.fta, fm.model_copy(update={"name": named}))
         self.typed_topics: set[str] = set()  # agenda items the FM typed: the summary keeps them first
 
     @cached_property
@@ -183,7 +215,28 @@ class Call:
         if self.engagement.customer_contacts:
             keys.add("j")
         keys |= {a.item for a in f.agenda if a.answered and one_line(a.answer)}
+        lines = self.note_lines
+        if "f" not in keys and any(COMPETE_NOTED.search(t) for t in lines):
+            keys.add("f")
+        if "g" not in keys and any(SOURCE_NOTED.search(t) for t in lines):
+            keys.add("g")
         return keys
+
+    @cached_property
+    def note_lines(self) -> list[str]:
+        """Every distinct note line a fact cites, in order: what the notes say, whatever heading the reader chose."""
+        f = self.facts
+        groups: list[list[Any]] = [
+            f.action_items, f.open_items, f.asks, f.intents, f.fasttrack_process, f.environment, f.licenses,
+            f.compete, f.migration_source, f.partner, f.additional_tenants, f.political_changes, f.timeline, f.risks,
+        ]  # fmt: skip
+        seen: dict[str, None] = {}
+        for group in groups:
+            for item in group:
+                for src in item.sources:
+                    if src.text:
+                        seen.setdefault(src.text, None)
+        return list(seen)
 
     @cached_property
     def open_items(self) -> list[dict[str, Any]]:
@@ -205,6 +258,7 @@ class Call:
                 owner_name = m.group(1) or m.group(2) or m.group(3)
                 raw = _ASK_OWNER.sub("", raw)
             text = question(raw)
+            text += ")" * (text.count("(") - text.count(")"))  # "(Kate thinks yes (granitemillsca)" closed
             if len(words_key(text).split()) < 4 and o.sources:
                 text = with_context(text, o.sources[0].text)
             parts = sentences(text)
@@ -219,6 +273,7 @@ class Call:
                     "owner": None if mine else roster.resolve(owner_name),
                     "mine": mine,
                     "template": o.agenda_item is not None and not o.sources,
+                    "agenda_item": o.agenda_item,
                 }
             )
         return out
@@ -230,15 +285,38 @@ class Call:
         ledger = Ledger()
         for a in self.facts.asks:
             raw = one_line(a.text)
-            in_scope = a.in_scope and not _OUT_OF_SCOPE.search(raw)  # the notes may say so in the ask itself
-            raw = _OUT_OF_SCOPE.sub("", raw)
+            line = " ".join(one_line(src.text) for src in a.sources)  # the ask's note line says more than the ask
+            in_scope = a.in_scope and not _OUT_OF_SCOPE.search(raw) and not _SCOPE_IN_LINE.search(line)
+            parked = bool(_PARKED.search(raw) or _PARKED.search(line))
+            raw = _PARKED.sub("", _OUT_OF_SCOPE.sub("", raw)).strip(" ,;:-–—")
             text = statement(raw).rstrip(".") or question(raw).rstrip(".")
             if text and not heading_only(text) and ledger.claim(text):
                 routed = resolve(a.routed_to)
                 if routed is None and not in_scope:  # "Ravi to route it to the Copilot Studio specialists"
                     routed = next((s["owner"] for s in self.actions if s["owner"] and _ROUTE.search(s["action"])), None)
-                out.append({"text": text, "in_scope": in_scope, "routed_to": routed})
+                asker = _ASKER.match(text)
+                person = self.roster.find(asker.group(1)) if asker else None
+                from_field = bool(person and person.role in _ROLE_WORDS and not self.roster.is_fm(person.name))
+                out.append(
+                    {
+                        "text": text,
+                        "in_scope": in_scope,
+                        "parked": parked and in_scope,  # out of scope says more than parked
+                        "routed_to": routed,
+                        "ats": self.ats_name,
+                        "from_field": from_field,
+                    }
+                )
         return out
+
+    @cached_property
+    def ats_name(self) -> str | None:
+        """The ATS's name, who routes an out-of-scope ask when the notes name no one (domain.md: the field passes
+        on customer asks FastTrack does not cover); None when the roster has no named ATS."""
+        for p in self.roster.by_role("ATS"):
+            if one_line(p.name):
+                return first_name(one_line(p.name))
+        return None
 
     @cached_property
     def intro_actions(self) -> list[ActionItem]:
@@ -288,6 +366,7 @@ class Call:
             ledger.claim(ask["text"])
         titles = {key: (title, name) for key, title, name in TOPICS}
         out: dict[str, list[str]] = {}
+        moved: dict[str, list[str]] = {}  # sentences whose own label names another topic, filed under it
         nones: list[str] = []
         answers = {a.item: a for a in f.agenda if a.answered and one_line(a.answer)}
         for key in CLAIM_ORDER:
@@ -308,11 +387,15 @@ class Call:
             for x in facts:
                 if is_none_answer(x.text):
                     continue
-                for sentence in _split(statement(one_line(x.text), title)):
-                    if ledger.claim(sentence):
-                        lines.append(sentence)
+                text = closed_brackets(one_line(x.text), x.sources[0].text if x.sources else "")
+                for sentence in _split(statement(text, title)):
+                    target, sentence = refiled(key, sentence)
+                    if sentence and ledger.claim(sentence):
+                        (lines if target == key else moved.setdefault(target, [])).append(sentence)
             if lines:
                 out[key] = lines
+        for key, lines in moved.items():
+            out[key] = out.get(key, []) + lines
         if nones:
             out["-"] = [NONE_NAMES[k] for k in sorted(nones)]
         return out
@@ -330,6 +413,50 @@ class Call:
     @cached_property
     def rhythm(self) -> dict[str, Any]:
         return rhythm_context(self.facts, self.roster, self.actions)
+
+
+# A sentence that opens with a topic's label ("Political: the CIO now reports to the CFO", "Timeline: …"): it
+# belongs under that topic, whichever fact it came with (review item 14). Keys: the four-letter start of the label.
+_TOPIC_LABEL = re.compile(
+    r"^(Political(?: changes)?|Politics|Timelines?|Risks?|Compete|Competition|Competitors?|Licen[cs](?:es|ing)|"
+    r"Partners?|Environment|(?:Other |Additional )?tenants?|Migration(?: source)?)\s*(?::|\s[–—-])\s+(?=\S)",
+    re.IGNORECASE,
+)
+_LABEL_TOPIC = {
+    "poli": "k", "time": "l", "risk": "r", "comp": "f", "lice": "e", "part": "h", "envi": "d", "tena": "i",
+    "othe": "i", "addi": "i", "migr": "g",
+}  # fmt: skip
+
+
+def refiled(key: str, sentence: str) -> tuple[str, str]:
+    """(topic key, sentence) for a summary sentence: one that opens with a topic's label goes under that topic,
+    without the label ("Licensing" fact "Political: the CIO …" → ("k", "The CIO …"))."""
+    m = _TOPIC_LABEL.match(sentence)
+    if not m:
+        return key, sentence
+    target = _LABEL_TOPIC.get(m.group(1).lower()[:4], key)
+    return target, sentence_case(sentence[m.end() :])
+
+
+def closed_brackets(text: str, source: str) -> str:
+    """A fact the reader cut inside a bracket ("Zoom for telehealth (clinical.") completed from its note line
+    ("… (clinical, staying)"), or without the open bracket when the line does not have it."""
+    if text.count("(") <= text.count(")"):
+        return text
+    head = text.rstrip(" .")
+    at = source.lower().find(head.lower())
+    if at >= 0 and (end := source.find(")", at + len(head))) >= 0:
+        return source[at : end + 1]
+    return head.rsplit("(", 1)[0].rstrip(" ,;") + "."
+
+
+def fm_from_notes(facts: CallFacts) -> str:
+    """The FM's name when the notes name exactly one FM among the attendees ("Bianca Lowenthal, FM"), else ''.
+    Used only when no FM name is set (FTDRAFT_FM_NAME, the context file or the app's sidebar): the drafts then sign
+    with the name the FTOP participants already show (review item 16)."""
+    names = {one_line(a.name) for a in facts.attendees if a.role == "FM" and one_line(a.name)}
+    names = {n for n in names if n.casefold() not in ("fm", "me", "i")}
+    return names.pop() if len(names) == 1 else ""
 
 
 def with_context(text: str, source: str) -> str:
@@ -357,4 +484,5 @@ def action_text(text: str) -> str:
     """An action as prose: no bullet or markup, shorthand expanded, no parenthetical question, no full stop."""
     body = strip_markup(one_line(text))
     body = re.sub(r"\s*\([^()]*\?[^()]*\)", "", body)
+    body = re.sub(r"\s+\?+(?=\s|$)", "", body)  # "(Sunita Rao-Kellerman) ?": the note's doubt, no question
     return expand(body).strip(" .;,-–")

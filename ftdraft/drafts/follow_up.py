@@ -3,10 +3,11 @@ answers them, the next steps (the FM's own as "I'll …"), the customer's asks a
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..schemas import Email
-from .call import TOPICS
+from .call import FTOP_TASK, TOPICS
 from .core import email, field_safe, join_words
 from .text import sentences
 
@@ -67,7 +68,9 @@ def summary_lines(call: Call, *, limit: int = MAX_SUMMARY) -> tuple[list[str], b
             cut |= len(facts) > MAX_SENTENCES
             rank = 0 if key in call.typed_topics else TOPIC_RANK.get(key, 9)  # what the FM typed is kept
             ranked.append((rank, f"{title}: " + " ".join(facts[:MAX_SENTENCES])))
-    contacts = call.contacts
+    # a contact the next steps (the intro) or a summary line already name is not listed again (each fact once)
+    said = " ".join([*(a["action"] for a in call.actions), *(line for _, line in ranked)])
+    contacts = [c for c in call.contacts if c.split(" (")[0] not in said]
     if contacts:
         ranked.append((6, "Customer contacts: " + join_words(contacts) + "."))
     if "-" in statements:
@@ -85,21 +88,91 @@ def shared_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     index: dict[tuple[str, Any, Any], int] = {}
     for step in steps:
         key = (step["action"].casefold(), step["due"], step["due_text"])
-        if step["mine"] or not step["owner"] or key not in index:
-            if not step["mine"] and step["owner"]:
+        if not (step["mine"] or step["owner"]) or key not in index:
+            if step["mine"] or step["owner"]:
                 index[key] = len(out)
             out.append(dict(step))
             continue
         kept = out[index[key]]
-        kept["owner"] = f"{kept['owner']} and {step['owner']}"
+        if kept["mine"] and step["mine"]:
+            continue
+        if kept["mine"] or step["mine"]:  # the FM and a field member: "Jo Dunleavy and I – review the plan"
+            other = step["owner"] if kept["mine"] else kept["owner"]
+            kept.update(mine=False, owner=f"{other} and I")
+        elif step["owner"] not in kept["owner"]:
+            kept["owner"] = f"{kept['owner']} and {step['owner']}"
     return out
+
+
+# Template open items (an agenda item the notes leave open) as the question the field is asked, not the FM's own
+# to-do ("Ask what the migration source environment is."); None: the FM's own task, no question for the field
+# (a: the FM walks the team through the process; n: the follow-up's "Field team sync" section asks it). Keys are
+# agenda.AGENDA's; source: review item 12 (/work/notes/review.md).
+FIELD_QUESTIONS: dict[str, str | None] = {
+    "a": None,
+    "c": "What is the customer's intent per workload, and why is any workload blocked or without intent?",
+    "d": "Could you share some background on the customer's environment?",
+    "e": "Which licenses does the customer have (SKUs and seat counts)?",
+    "f": "Are any competing or third-party products in play?",
+    "g": "What is the migration source environment?",
+    "h": "Is a partner or FastTrack Ready Partner engaged?",
+    "i": "Are there additional tenants FastTrack should know about?",
+    "j": "Who are the customer contacts FastTrack will work with (role, technology owned)?",
+    "k": "Are there political or organizational changes at the customer?",
+    "l": "What is the customer's timeline, and are there risks or current issues?",
+    "m": "Do the customer or you have any asks of FastTrack?",
+    "n": None,
+}
+# A verb the notes capitalised at the start of the FM's own step ("Send the monthly invite"): "I'll send …".
+_LEADING_VERB = re.compile(
+    r"^(?:Send|Set|Share|Follow|Check|Ask|Book|Review|Schedule|Add|Confirm|Draft|Walk|Join|Update|Prepare|Create|"
+    r"Reach|Get|Email|Call|Loop|Forward|Invite|Write|Organi[sz]e|Arrange|Run|Provide|Chase|Find|Look|Pull|Do)\b"
+)
+
+
+def field_open_items(call: Call) -> list[dict[str, Any]]:
+    """The open items as the field reads them: template items asked as questions (the FM's own to-dos left to
+    FTOP), raw chat lines ("Sync?", "I'm the FM. roll call?") left out, usage figures never."""
+    out = []
+    for o in call.open_items:
+        if o["template"] and o.get("agenda_item") in FIELD_QUESTIONS:
+            asked = FIELD_QUESTIONS[o["agenda_item"]]
+            if asked is None:
+                continue
+            o = {**o, "text": asked}
+        elif is_chatter(o["text"]):
+            continue
+        if field_safe(o["text"]):
+            out.append(o)
+    return out
+
+
+def is_chatter(text: str) -> bool:
+    """A raw chat or shorthand line that asks the field nothing: "Sync?", "I'm the FM. roll call?"."""
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", text) if len(w) > 1]
+    return bool(re.search(r"\bI'?m the FM\b|\broll ?call\b", text, re.IGNORECASE)) or len(words) < 2
+
+
+def field_step(step: dict[str, Any]) -> dict[str, Any] | None:
+    """A next step as the field reads it: the FM's FTOP bookkeeping left out ("I'll FTOP note and send the guide"
+    → "I'll send the guide"; a step that is only FTOP bookkeeping goes), "I'll Send" → "I'll send"."""
+    action = step["action"]
+    if step["mine"]:
+        action = FTOP_TASK.sub("", action).strip(" ,;")
+        if not action:
+            return None
+        if _LEADING_VERB.match(action):
+            action = action[0].lower() + action[1:]
+    return {**step, "action": action}
 
 
 def render_follow_up(call: Call) -> Email:
     lines, cut = summary_lines(call)
-    open_items = [o for o in call.open_items if field_safe(o["text"])]
-    steps = shared_steps([a for a in call.actions if field_safe(a["action"]) and not a["recap"]])
-    asks = [a for a in call.asks if field_safe(a["text"])]
+    open_items = field_open_items(call)
+    fielded = (field_step(a) for a in call.actions if field_safe(a["action"]) and not a["recap"])
+    steps = shared_steps([a for a in fielded if a is not None])
+    asks = [a for a in call.asks if field_safe(a["text"]) and not a["from_field"]]
+    field_asks = [a for a in call.asks if field_safe(a["text"]) and a["from_field"]]
     more: dict[str, Any] = {
         "summary": cut,
         "open_items": max(0, len(open_items) - MAX_OPEN_ITEMS),
@@ -115,6 +188,7 @@ def render_follow_up(call: Call) -> Email:
         open_items=open_items[:MAX_OPEN_ITEMS],
         actions=steps[:MAX_STEPS],
         asks=asks[:MAX_ASKS],
+        field_asks=field_asks[:MAX_ASKS],
         more=more,
         more_in_ftop=any(more.values()),
         rhythm=call.rhythm,

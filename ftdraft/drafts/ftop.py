@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..guards.coaching import STATUS_WORDS as COACHING_STATUS_WORDS
 from ..schemas import CallFacts, Engagement, FtopEntry, NextAction, ServiceIntentNote
 from ..templating import render, render_lines
 from .call import TOPICS
@@ -31,13 +32,26 @@ def participants(facts: CallFacts, roster: Roster) -> list[str]:
     return out
 
 
+def states_status(status: str, reason: str | None, note: str) -> str:
+    """The note stating its status in clear words, as guards.coaching reads it (its STATUS_WORDS, or the status
+    itself): unchanged when it does, else led by 'Status (Reason): ' (domain.md, Service Intent notes: the
+    status and why). The FTOP line then shows the status once (prompts/offline/ftop.j2)."""
+    words = COACHING_STATUS_WORDS.get(status)
+    if status.lower() in note.lower() or (words is not None and words.search(note)):
+        return note
+    return f"{status}" + (f" ({reason})" if reason else "") + f": {note}"
+
+
 def intent_notes(call: Call) -> list[ServiceIntentNote]:
     """One Service Intent note per workload: the extracted ones, then every workload in scope (or red area)
-    the call did not cover, as Status Unknown with a note that says so."""
+    the call did not cover, as Status Unknown with a note that says so. Each note states its status."""
     engagement: Engagement = call.engagement
     notes = [
         ServiceIntentNote(
-            workload=i["workload"], status=i["status"], reason=i["reason"], note=i["ftop_note"] or "Not recorded."
+            workload=i["workload"],
+            status=i["status"],
+            reason=i["reason"],
+            note=states_status(i["status"], i["reason"], i["ftop_note"] or "Not recorded."),
         )
         for i in call.intents
     ]
@@ -85,13 +99,16 @@ def render_ftop(call: Call) -> FtopEntry:
             " or a new one to set up"
         )
     elif rhythm["kind"]:
-        sync = statement(rhythm["text"])
+        sync = statement(rhythm["text"], "Field sync")
         if sync and ledger.claim(sync):
             discussion.append(f"Field sync: {sync}")
     if facts.teams_channel and (channel := statement(one_line(facts.teams_channel.text))) and ledger.claim(channel):
         discussion.append(f"Teams channel: {channel}")
     questions = [q.strip() for q in render_lines("offline/ftop_questions.j2", asks=call.asks)]
-    fm = roster.fm_name or "FM"  # the owner as the facts write it (guards.consistency compares the two)
+    # the owner as the facts write it (guards.consistency compares the two): the set FM name, else "FM" (a name
+    # only the notes give signs the emails, while the facts keep "FM")
+    fm = one_line(call.engagement.fm.name) if call.engagement.fm and call.engagement.fm.name else ""
+    fm = fm or "FM"
     actions = [{**a, "owner": fm if a["mine"] else a["owner"]} for a in call.actions]
     entry = FtopEntry(
         participants=participants(facts, roster),

@@ -53,6 +53,7 @@ def named_contacts(call: Call) -> list[str]:
         if m and not _NOT_A_CONTACT.match(m.group(1)):
             named = expand(m.group(1)).strip(" .;,")
             named = re.split(r"\s+(?:by|before|on|asap)\b", named, maxsplit=1)[0]
+            named = re.sub(r"\s+\?+(?=\s|$)", "", named).strip(" .;,?")  # "… (Sunita) ?": the note's doubt
             if named and any(ch.isupper() for ch in named):
                 return [named]
     return []

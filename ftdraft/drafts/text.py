@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -165,6 +166,21 @@ def sentence_case(text: str) -> str:
     return text if text[-1] in ".!?)" else text + "."
 
 
+def _stems(text: str) -> set[str]:
+    plain = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return {w[:4] for w in _WORDS.findall(plain) if len(w) >= 4}
+
+
+@lru_cache(maxsize=4096)
+def same_topic(note_label: str, heading: str) -> bool:
+    """The note's own label names the heading's topic, in any of its forms or languages that share the word's
+    start: "Politics" / "Political changes", "Licences" / "Licensing", "Compétition" / "Competing products",
+    "Partenaire" / "Partner", "Sync" / "Field sync" (review item 15: no label echo under a heading)."""
+    a, b = words_key(note_label), words_key(heading)
+    return bool(a and b) and (a in b or b in a or bool(_stems(note_label) & _stems(heading)))
+
+
 @lru_cache(maxsize=8192)
 def statement(text: str, label: str = "") -> str:
     """One fact as a clean statement: no bullet, markup, status or topic label, question marks or parenthetical
@@ -174,7 +190,7 @@ def statement(text: str, label: str = "") -> str:
     body = _CHAT_PREFIX.sub("", strip_markup(text))
     body = _STATUS_LABEL.sub("", body)
     m = _LABEL.match(body)
-    if m and label and (words_key(m.group(1)) in words_key(label) or words_key(label) in words_key(m.group(1))):
+    if m and label and same_topic(m.group(1), label):
         body = body[m.end() :]
     if is_none_answer(body) or _STATUS_WHOLE.match(body):
         return ""
