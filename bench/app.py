@@ -72,7 +72,7 @@ def one_run(browser, checkout: Path, tmp: Path) -> tuple[float, float, float, fl
         page.wait_for_timeout(300)  # let the save-on-change round trip finish before timing the click
         clicked = time.perf_counter()
         page.get_by_role("button", name="Draft", exact=True).click()
-        expect(page.get_by_role("tab", name="FTOP entry")).to_be_visible()
+        expect(page.get_by_role("tab", name="FTOP Entry")).to_be_visible()
         to_drafts = time.perf_counter() - clicked
 
         text = (SAMPLE.read_text(encoding="utf-8") * 200)[:PASTE_CHARS]

@@ -77,13 +77,13 @@ PARTS: dict[str, tuple[Part, ...]] = {
 PART_BY_KEY: dict[str, Part] = {p.key: p for parts in PARTS.values() for p in parts}
 
 DRAFT_TITLES: dict[str, str] = {
-    "prep": "Prep checklist",
-    "internal_invite": "Internal invite",
-    "intro_request": "Intro request",
-    "teams_channel": "Teams channel ask",
-    "follow_up": "Follow-up email",
-    "ftop": "FTOP entry",
-    "sync_rhythm": "Sync rhythm",
+    "prep": "Prep Checklist",
+    "internal_invite": "Internal Invite",
+    "intro_request": "Intro Request",
+    "teams_channel": "Teams Channel Ask",
+    "follow_up": "Follow-up Email",
+    "ftop": "FTOP Entry",
+    "sync_rhythm": "Sync Rhythm",
 }
 
 

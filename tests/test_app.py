@@ -121,7 +121,7 @@ def test_whole_flow_offline_survives_a_restart(db: str) -> None:
     assert plain(prep[0].label).startswith(plain(ticked_label).split(" (")[0]) and prep[0].value is True
     assert [c.value for c in prep[1:]] == [False] * (len(prep) - 1)
     assert [b.label for b in again.sidebar.button if "Contoso Pharma" in plain(b.label)], "listed in the sidebar"
-    assert any(t.label.startswith("FTOP entry") for t in again.tabs)
+    assert any(t.label.startswith("FTOP Entry") for t in again.tabs)
     assert [d.label for d in again.get("download_button")], "downloads are offered"
 
 

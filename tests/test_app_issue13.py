@@ -69,7 +69,7 @@ def test_hand_edited_draft_shows_what_the_facts_changed_and_flags_follow_the_fac
 
     assert at.text_area(key=body_key).value == mine, "the FM's edit is never overwritten silently"
     banner = " ".join(seen(at.warning))
-    assert "You edited Follow-up email by hand" in banner and "Facts saved" in banner
+    assert "You edited Follow-up Email by hand" in banner and "Facts saved" in banner
     assert not any(m.endswith("the drafts now use them.") for m in seen(at.success))
     stale = [m for m in seen(at.warning) if "facts changed since" in m]
     assert len(stale) == 1 and re.search(r"\+ .*Teams Rooms.*(2026-12-04|Dec|12/4|4 Dec)", stale[0]), stale
@@ -122,13 +122,13 @@ def test_every_draft_tab_is_there_and_an_empty_one_offers_to_draft_anyway(db: st
     eid = engagement_id(at)
     draft_notes(at, eid, CONTOSO)
     labels = [plain(t.label) for t in at.tabs]
-    assert "Teams channel ask (none)" in labels and "FTOP entry" in labels and "Sync rhythm" in labels
+    assert "Teams Channel Ask (none)" in labels and "FTOP Entry" in labels and "Sync Rhythm" in labels
     assert any("do not mention a dedicated Teams channel" in m for m in seen(at.info))
     regen = [b.label for b in at.button if b.key and b.key.startswith(f"{eid}:regen:")]
-    assert "Regenerate FTOP entry" in regen and "Regenerate Follow-up email" in regen, regen
+    assert "Regenerate FTOP Entry" in regen and "Regenerate Follow-up Email" in regen, regen
     at.button(key=f"{eid}:anyway:teams_channel").click().run()
     assert not at.exception
-    assert "Teams channel ask" in [plain(t.label) for t in at.tabs]
+    assert "Teams Channel Ask" in [plain(t.label) for t in at.tabs]
     assert at.text_area(key=f"{eid}:draft:teams_channel.body").value.strip()
     assert Store(db).get(eid).bundle.drafts.teams_channel is not None  # type: ignore[union-attr]
 
@@ -183,7 +183,7 @@ def test_regenerate_one_draft_through_the_model_keeps_the_other_edits(
         monkeypatch.setenv("FTDRAFT_MAX_RETRIES", "0")
         at = open_app(eid)
         at.radio(key="engine_choice").set_value("llm").run()
-        assert at.button(key=f"{eid}:regen:follow_up").label == "Regenerate Follow-up email with the model"
+        assert at.button(key=f"{eid}:regen:follow_up").label == "Regenerate Follow-up Email with the model"
         at.button(key=f"{eid}:regen:follow_up").click().run()
         assert not at.exception
         assert srv.steps() == ["draft:follow_up"], "that draft only: no extraction, no other draft"
@@ -196,7 +196,7 @@ def test_regenerate_one_draft_through_the_model_keeps_the_other_edits(
         at.button(key=f"{eid}:regen:intro_request").click().run()  # the server fails: that part falls back
         assert not at.exception
         assert "draft:intro_request" in srv.steps()
-        assert any("Fell back to the templates: Intro request" in m for m in seen(at.success))
+        assert any("Fell back to the templates: Intro Request" in m for m in seen(at.success))
         assert "fell back" in " ".join(seen(at.caption))
         assert at.text_area(key=f"{eid}:draft:intro_request.email.body").value.strip()
         assert at.text_area(key=ftop_key).value == ftop_edit

@@ -117,19 +117,19 @@ def test_paste_draft_download_reload(app: str, browser, tmp_path: Path) -> None:
     expect(page.get_by_text("Drafted in").first).to_be_visible(timeout=60_000)
 
     # The follow-up email and the FTOP text are on the page.
-    page.get_by_role("tab", name="Follow-up email").click()
-    panel = page.get_by_role("tabpanel", name="Follow-up email")
+    page.get_by_role("tab", name="Follow-up Email").click()
+    panel = page.get_by_role("tabpanel", name="Follow-up Email")
     body = panel.get_by_label("Body")
     expect(body).to_be_visible()
     follow_up = body.input_value()
     assert "Marcus" in follow_up and "Open items" in follow_up and "Next steps" in follow_up
-    page.get_by_role("tab", name="FTOP entry").click()
-    ftop = page.get_by_role("tabpanel", name="FTOP entry").get_by_label("FTOP entry", exact=True)
+    page.get_by_role("tab", name="FTOP Entry").click()
+    ftop = page.get_by_role("tabpanel", name="FTOP Entry").get_by_label("FTOP entry", exact=True)
     expect(ftop).to_be_visible()
     assert "Fabrikam" in ftop.input_value() and "Participants" in ftop.input_value()
 
     # Download the follow-up .eml and parse it.
-    page.get_by_role("tab", name="Follow-up email").click()
+    page.get_by_role("tab", name="Follow-up Email").click()
     with page.expect_download() as dl:
         panel.get_by_role("button", name="Download .eml").click()
     path = tmp_path / dl.value.suggested_filename
@@ -145,12 +145,12 @@ def test_paste_draft_download_reload(app: str, browser, tmp_path: Path) -> None:
     box = page.get_by_label("Paste your account-team call notes")
     expect(box).to_have_value(notes, timeout=30_000)
     assert page.url == url
-    expect(page.get_by_role("tab", name="FTOP entry")).to_be_visible()
+    expect(page.get_by_role("tab", name="FTOP Entry")).to_be_visible()
 
     shot = tmp_path / "screenshot.png"
     # Streamlit scrolls an inner container, so a "full page" is only the viewport: grow the viewport
     # to the content's height first.
-    page.get_by_role("tab", name="Follow-up email").click()
+    page.get_by_role("tab", name="Follow-up Email").click()
     height = page.evaluate(
         "Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer], section')]"
         ".map(e => e.scrollHeight), document.body.scrollHeight)"

@@ -70,20 +70,20 @@ def test_no_request_leaves_the_app_and_the_layout_is_what_an_fm_expects(app: str
     expect(page.get_by_text("Drafted in").first).to_be_visible(timeout=60_000)
 
     # Every draft tab, an empty one saying why and offering to draft it anyway.
-    for name in ("Intro request", "Teams channel ask (none)", "Follow-up email", "FTOP entry", "Sync rhythm"):
+    for name in ("Intro Request", "Teams Channel Ask (none)", "Follow-up Email", "FTOP Entry", "Sync Rhythm"):
         expect(page.get_by_role("tab", name=name)).to_be_visible()
-    page.get_by_role("tab", name="Teams channel ask (none)").click()
-    panel = page.get_by_role("tabpanel", name="Teams channel ask (none)")
+    page.get_by_role("tab", name="Teams Channel Ask (none)").click()
+    panel = page.get_by_role("tabpanel", name="Teams Channel Ask (none)")
     expect(panel.get_by_text("do not mention a dedicated Teams channel")).to_be_visible()
-    expect(panel.get_by_role("button", name="Draft the Teams channel ask anyway")).to_be_visible()
+    expect(panel.get_by_role("button", name="Draft the Teams Channel Ask anyway")).to_be_visible()
 
     # Copy buttons visible on the draft without opening or hovering anything; Regenerate names the draft as titled.
-    page.get_by_role("tab", name="Follow-up email").click()
-    panel = page.get_by_role("tabpanel", name="Follow-up email")
+    page.get_by_role("tab", name="Follow-up Email").click()
+    panel = page.get_by_role("tabpanel", name="Follow-up Email")
     copy = panel.get_by_test_id("stCode").first.get_by_role("button")
     expect(copy).to_be_visible()
     assert copy.evaluate("b => getComputedStyle(b).visibility") == "visible"
-    expect(panel.get_by_role("button", name="Regenerate Follow-up email")).to_be_visible()
+    expect(panel.get_by_role("button", name="Regenerate Follow-up Email")).to_be_visible()
 
     # Every flag of the bundle is on the page (the FM's name and the missing addresses here).
     expect(page.get_by_text("Your name is unknown").first).to_be_visible()
@@ -113,8 +113,8 @@ def test_hand_edited_draft_warns_when_the_facts_change(app: str, browser) -> Non
     page.get_by_role("button", name="Draft", exact=True).click()
     expect(page.get_by_text("Drafted in").first).to_be_visible(timeout=60_000)
 
-    page.get_by_role("tab", name="Follow-up email").click()
-    body = page.get_by_role("tabpanel", name="Follow-up email").get_by_label("Body")
+    page.get_by_role("tab", name="Follow-up Email").click()
+    body = page.get_by_role("tabpanel", name="Follow-up Email").get_by_label("Body")
     mine = body.input_value() + "\nP.S. typed by the FM."
     body.fill(mine)
     body.blur()
@@ -124,8 +124,8 @@ def test_hand_edited_draft_warns_when_the_facts_change(app: str, browser) -> Non
     answer.fill("Hybrid AD, Okta for SSO")
     page.get_by_role("button", name="Save facts and update drafts").click()
     expect(page.get_by_text("by hand: your text is kept").first).to_be_visible(timeout=30_000)
-    page.get_by_role("tab", name="Follow-up email *").click()
-    panel = page.get_by_role("tabpanel", name="Follow-up email *")
+    page.get_by_role("tab", name="Follow-up Email *").click()
+    panel = page.get_by_role("tabpanel", name="Follow-up Email *")
     expect(panel.get_by_text("You edited this draft by hand and the facts changed since.")).to_be_visible()
     expect(panel.get_by_text("Hybrid AD, Okta for SSO").first).to_be_visible()
     assert panel.get_by_label("Body").input_value() == mine, "the FM's text is never overwritten"

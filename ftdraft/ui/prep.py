@@ -19,7 +19,7 @@ def precall_section(store: Store, eid: str, rec: Record) -> None:
     prep, invite = ws.precall_drafts(rec.engagement, rec.bundle)
     left, right = st.columns([1, 2], gap="large")
     with left:
-        st.subheader("Prep checklist")
+        st.subheader("Prep Checklist")
         show_flash("prep")
         if not prep.items:
             st.caption("Choose the motion in the setup to see its checklist.")
@@ -36,7 +36,7 @@ def precall_section(store: Store, eid: str, rec: Record) -> None:
                 wrap=True,  # the full item, on as many lines as it needs (issue 13: items were cut off)
             )
     with right:
-        st.subheader("Internal invite")
+        st.subheader("Internal Invite")
         edits = rec.edits
         shown_draft = ws.apply_edits_to("internal_invite", invite, edits)
         recipients_line(shown_draft.email)
