@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,11 +52,14 @@ def main() -> None:
     parser.add_argument("--excerpt", help="print this note's follow-up and FTOP (name without extension)")
     args = parser.parse_args()
 
-    header = f"{'note':36} {'fu':>4} {'(tgt)':>6} {'ftop':>5} {'(tgt)':>6} " + " ".join(
-        f"{SHORT[d]:>6}" for d in DEFECTS
+    header = (
+        f"{'note':36} {'fu':>4} {'(tgt)':>6} {'ftop':>5} {'(tgt)':>6} "
+        + " ".join(f"{SHORT[d]:>6}" for d in DEFECTS)
+        + f" {'sync':>5} {'guard':>6}"
     )
     print(header)
     totals = dict.fromkeys(DEFECTS, 0)
+    warnings: Counter[str] = Counter()  # the guardrails' findings on the offline drafts, by rule
     for path in corpus_notes():
         name = path.stem
         bundle = build_bundle(path.read_text(encoding="utf-8"), engine="offline")
@@ -66,7 +70,10 @@ def main() -> None:
         fu_t = str(len(target_section(name, 1))) if has_target else "-"
         ftop_t = str(len(target_section(name, 2))) if has_target else "-"
         counts = " ".join(f"{report.counts[d]:>6}" for d in DEFECTS)
-        print(f"{name[:36]:36} {fu:>4} {fu_t:>6} {ftop:>5} {ftop_t:>6} {counts}")
+        rhythm = bundle.facts.sync_rhythm
+        kind = {"join_existing": "join", "propose": "prop", "unknown": "unk"}.get(rhythm.kind, "?") if rhythm else "-"
+        warnings.update(c.rule for c in bundle.checks)
+        print(f"{name[:36]:36} {fu:>4} {fu_t:>6} {ftop:>5} {ftop_t:>6} {counts} {kind:>5} {len(bundle.checks):>6}")
         for d in DEFECTS:
             totals[d] += report.counts[d]
         if args.details:
@@ -76,6 +83,7 @@ def main() -> None:
         if args.excerpt == name:
             print("---- follow-up\n" + bundle.drafts.follow_up.body + "---- ftop\n" + bundle.drafts.ftop.text)
     print(f"{'total':36} {'':>4} {'':>6} {'':>5} {'':>6} " + " ".join(f"{totals[d]:>6}" for d in DEFECTS))
+    print("guard findings by rule: " + (", ".join(f"{r} {n}" for r, n in warnings.most_common()) or "none"))
 
     sample = ROOT / "examples" / "rfa-contoso-pharma.md"
     long = build_bundle(repeated_notes(sample, 33_000), engine="offline")
