@@ -1,5 +1,5 @@
 """Words and numbers a draft may use without the notes: the domain's base vocabulary, common sentence words, and
-what the offline templates, the agenda and drafts.py write themselves."""
+what the offline templates, the agenda and the drafts package write themselves."""
 
 from __future__ import annotations
 
@@ -89,10 +89,9 @@ def template_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     texts += list(FTOP_HEADINGS) + [r for rs in REASONS_BY_STATUS.values() for r in rs] + list(L1_LABELS)
     texts += list(calendar.month_name) + list(calendar.month_abbr) + list(calendar.day_name) + list(calendar.day_abbr)
     texts += template_literals(PROMPTS_DIR / "offline")
-    try:  # words drafts.py writes from Python (labels such as "(name unknown)", cadence words)
-        drafts_py = Path(__file__).parent.with_name("drafts.py").read_text(encoding="utf-8")
-        texts += re.findall(r'"([^"\n]{1,200})"', drafts_py)
-    except OSError:
-        pass
+    # words the drafts package writes from Python (labels such as "(name unknown)", cadence words); the package
+    # ships its sources, so this holds in the wheel too
+    for module in sorted((Path(__file__).parents[1] / "drafts").glob("*.py")):
+        texts += re.findall(r'"([^"\n]{1,200})"', module.read_text(encoding="utf-8"))
     joined = "\n".join(texts)
     return frozenset(_words_in(joined)), frozenset(_numbers_in(joined))
