@@ -402,7 +402,16 @@ class OwnerReader:
             found.append((offset + sm.end(), offset + sm.start(), [Who(0, 0, None, None, True)]))  # no owner
         if not local and not found and (last_known is None or not _PRONOUN_RE.search(sentence)):
             return None  # nobody named in the sentence and no "he'll …" to refer back
+        # Whether a person's position lies inside a clause already found (any(f[1] <= x < f[0] for f in found)),
+        # kept linear: the people come in order of position, so it is whether the furthest clause start among the
+        # entries that begin at or before x passes x. The "someone" entries join as x reaches them.
+        pending = sorted((f[1], f[0]) for f in found)
+        absorbed = 0
+        reach = -1
         for k, w in enumerate(local):
+            while absorbed < len(pending) and pending[absorbed][0] <= w.start:
+                reach = max(reach, pending[absorbed][1])
+                absorbed += 1
             if w.start > 0 and text[w.start - 1] == "@":
                 continue
             if k and local[k - 1].known and _GROUP_JOIN_RE.fullmatch(text[local[k - 1].end : w.start]):
@@ -416,12 +425,13 @@ class OwnerReader:
             if m := _WANTS_ME_RE.match(text, end):
                 fm = Who(w.start, end, self.people.fm_name or "FM", "FM", True)
                 found.append((m.end(), w.start, [fm]))
+                reach = max(reach, m.end())
                 continue
             m = verb_re().match(text, end)
             if m is None:
                 continue
-            if any(f[1] <= w.start < f[0] for f in found):
-                continue
+            if reach > w.start:
+                continue  # inside a clause found before
             before = text[max(offset, w.start - 40) : w.start].rstrip(" @*[]☐(").lower()
             word_before = _LAST_WORD_RE.search(before)
             article = word_before is not None and word_before.group(1) in ("the", "our", "their")
@@ -431,6 +441,7 @@ class OwnerReader:
                 continue  # "add me and Sandeep to …", "from Colleen by …": an object, not the owner
             owners = group
             found.append((m.end(), w.start, owners))
+            reach = max(reach, m.end())
         low = sentence.lower()
         pronoun = "he" in low or "they" in low
         for m in _PRONOUN_RE.finditer(sentence) if pronoun else ():
@@ -449,8 +460,17 @@ class OwnerReader:
         found.sort()
         items: list[ActionItem] = []
         stop = offset + len(sentence)
+        # each clause ends where the first later entry that starts after it begins: the least such match start,
+        # found from the end backwards with the later entries' starts kept sorted (a scan per clause was quadratic)
+        ends = [stop] * len(found)
+        starts_after: list[int] = []
+        for k in range(len(found) - 1, -1, -1):
+            j = bisect.bisect_right(starts_after, found[k][0])
+            if j < len(starts_after):
+                ends[k] = min(starts_after[j], stop)
+            bisect.insort(starts_after, found[k][1])
         for k, (clause_start, _, owners) in enumerate(found):
-            clause_end = min([f[1] for f in found[k + 1 :] if f[1] > clause_start] + [stop])
+            clause_end = ends[k]
             clause = text[clause_start:clause_end].rstrip(" ,;")
             clause = _TRAILING_AND_RE.sub("", clause)
             later = _LATER_DUE_RE.match(text, clause_end)
