@@ -345,12 +345,15 @@ def test_an_unknown_sync_asks_and_has_no_invite(text: str, checking: str | None)
         assert not _EXISTS.search(text_), text_
         assert "I'll set up" not in text_ and "I'll send an invite" not in text_
     if checking:
-        for text_ in (sync.email.body, sync_section(d.follow_up.body), d.ftop.text):
+        for text_ in (sync_section(d.follow_up.body), d.ftop.text):
             assert checking in text_, text_
     else:
         assert "is checking" not in sync.email.body + d.follow_up.body + d.ftop.text
     if checking == "Tom Becker is checking":
         assert [r.name for r in sync.email.to] == ["Tom Becker"]  # the question goes to whoever is looking
+        assert "thanks for checking whether there is an existing account-team sync" in sync.email.body
+    elif checking:
+        assert checking in sync.email.body
 
 
 KINDS = {"join": "join_existing", "propose": "propose", "unknown": "unknown"}

@@ -95,8 +95,8 @@ def render_ftop(call: Call) -> FtopEntry:
     if rhythm["kind"] == "unknown":  # nothing settled: the entry records it as open, not as a meeting
         looking = {None: "", "I": "; I'm checking"}.get(rhythm["checker"], f"; {rhythm['checker']} is checking")
         discussion.append(
-            f"Field sync: still to be agreed{looking} whether there is an existing account-team sync to join"
-            " or a new one to set up"
+            "Field sync: still to be agreed (join an existing account-team sync or set up a new one)"
+            + (f"{looking} whether one exists" if looking else "")
         )
     elif rhythm["kind"]:
         sync = statement(rhythm["text"], "Field sync")

@@ -202,7 +202,8 @@ def render_sync(call: Call) -> SyncRhythmDraft:
         return SyncRhythmDraft(email=email("offline/sync_join_email.j2", "account_team", who, **context), invite=None)
     if rhythm is not None and rhythm.kind == "unknown":
         # Nothing settled: ask (join one or set one up), and no recurring invite for a meeting nobody agreed.
-        ask = email("offline/sync_unknown_email.j2", "account_team", who, **context)
+        to_checker = roster.in_team(person) and bool(person.name) and one_line(person.name) == ctx["checker"]
+        ask = email("offline/sync_unknown_email.j2", "account_team", who, **context, to_checker=to_checker)
         return SyncRhythmDraft(email=ask, invite=None)
     draft = email(
         "offline/sync_propose_email.j2",
