@@ -584,13 +584,28 @@ def find_people_spans(lines: list[Line], people: People) -> None:
         without_codes = _CODES_RE.sub("", text)
         if not _UPPER_RE.search(without_codes):  # no capital letter but role codes: lowercase notes
             names += _lower_names(text, roles)
-        names = [n for n in names if not any(r.start < n.end and n.start < r.end for r in roles)]
+        # a name overlapping a role is dropped: the furthest role end among the roles starting before the name's
+        # end passes its start (one bisect per name; comparing every name with every role was quadratic)
+        by_start = sorted(roles, key=lambda r: r.start)
+        role_starts = [r.start for r in by_start]
+        reach: list[int] = []
+        for r in by_start:
+            reach.append(max(reach[-1], r.end) if reach else r.end)
+        names = [n for n in names if not ((i := bisect.bisect_left(role_starts, n.end)) and reach[i - 1] > n.start)]
         names.sort(key=lambda n: n.start)
+        name_starts = [n.start for n in names]
+        name_ends = [n.end for n in names]
+        ends_in_order = all(a <= b for a, b in zip(name_ends, name_ends[1:], strict=False))
         pairs: list[tuple[sp.Span, sp.Span]] = []
         used: set[tuple[int, int]] = set()  # by position: the left and right readers can find one name twice
         for role in roles:
-            left = next((n for n in reversed(names) if n.end <= role.start), None)
-            right = next((n for n in names if n.start >= role.end), None)
+            if ends_in_order:  # the last name ending by the role's start, the first starting after its end
+                i = bisect.bisect_right(name_ends, role.start)
+                left = names[i - 1] if i else None
+            else:
+                left = next((n for n in reversed(names) if n.end <= role.start), None)
+            j = bisect.bisect_left(name_starts, role.end)
+            right = names[j] if j < len(names) else None
             lb = _bond(text[left.end : role.start], _LEFT_GAPS) if left and (left.start, left.end) not in used else 0
             rb = (
                 _bond(text[role.end : right.start], _RIGHT_GAPS)
