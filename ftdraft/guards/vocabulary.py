@@ -3,6 +3,7 @@ what the offline templates, the agenda and the drafts package write themselves."
 
 from __future__ import annotations
 
+import ast
 import calendar
 import contextlib
 import re
@@ -81,6 +82,13 @@ def template_literals(folder: Path) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _has_docstring(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) or not node.body:
+        return False
+    first = node.body[0]
+    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+
+
 def template_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     """Words and numbers the offline templates and the agenda write themselves (the drafts' own vocabulary)."""
     texts = [" ".join(BASE_VOCAB)]
@@ -92,6 +100,12 @@ def template_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     # words the drafts package writes from Python (labels such as "(name unknown)", cadence words); the package
     # ships its sources, so this holds in the wheel too
     for module in sorted((Path(__file__).parents[1] / "drafts").glob("*.py")):
-        texts += re.findall(r'"([^"\n]{1,200})"', module.read_text(encoding="utf-8"))
+        tree = ast.parse(module.read_text(encoding="utf-8"))  # string constants only: never comments or docstrings
+        docs = {id(n.body[0].value) for n in ast.walk(tree) if _has_docstring(n)}  # type: ignore[attr-defined]
+        texts += [
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and len(n.value) <= 200 and id(n) not in docs
+        ]
     joined = "\n".join(texts)
     return frozenset(_words_in(joined)), frozenset(_numbers_in(joined))
