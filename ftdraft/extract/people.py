@@ -632,8 +632,9 @@ def find_people_spans(lines: list[Line], people: People) -> None:
             assert person is not None
             used.add((person.start, person.end))
             pairs.append((person, role))
+        paired = {id(r) for _, r in pairs}  # by identity, as "r is role" (a scan of the pairs per role was quadratic)
         for role in roles:  # "TAM = ??", "ATS: TBD": the role is named, the person is not; "FTA: none": no FTA
-            unknown = None if any(r is role for _, r in pairs) else _UNKNOWN_AFTER_RE.match(text, role.end)
+            unknown = None if id(role) in paired else _UNKNOWN_AFTER_RE.match(text, role.end)
             if (
                 unknown
                 and not _NO_ONE_RE.search(unknown.group(0))
