@@ -411,9 +411,8 @@ def test_tab_separated_rows_from_onenote() -> None:
 
 
 def test_long_single_line_is_fast() -> None:
-    import time
+    from test_extract_property import GROWTH_LIMIT, work_growth
 
     line = ("Priya to send the deck by Friday, Teams blocked by proxy ?? " * 2000)[:100_000]
-    start = time.perf_counter()
-    _run("AT sync 2026-12-01\n" + line)
-    assert time.perf_counter() - start < 2.0
+    _run("AT sync 2026-12-01\n" + line)  # the whole line reads (timings: bench/long_inputs.py)
+    assert work_growth("AT sync 2026-12-01\n" + line) < GROWTH_LIMIT  # work, not a clock: linear in the length
