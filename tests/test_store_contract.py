@@ -288,7 +288,7 @@ def test_a_store_is_usable_from_another_thread(store: Store) -> None:
     assert len(seen) == 1 and getattr(seen[0], "id", None) == eid
 
 
-def test_postgresql_connections_give_up_after_ten_seconds_unless_the_url_says() -> None:
+def test_pg_connections_give_up_after_ten_seconds_unless_the_url_says() -> None:
     def cparams(url: str) -> dict[str, object]:
         engine = make_engine(url)
         captured: dict[str, object] = {}
