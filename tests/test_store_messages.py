@@ -43,6 +43,7 @@ def driver_error(text: str) -> OperationalError:
         ("server closed the connection unexpectedly", "unreachable"),
         ('connection to server at "10.0.0.5", port 5432 failed: No route to host', "unreachable"),
         ("the database system is starting up", "unreachable"),
+        ("the database system is shutting down", "unreachable"),
         ("UNIQUE constraint failed: engagement_items.key", "other"),
     ],
 )
