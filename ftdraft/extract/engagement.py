@@ -199,15 +199,10 @@ def _may_be_customer(candidate: str) -> bool:
 
 def _complete_engagement(engagement: Engagement, people: People, workloads: list[str]) -> Engagement:
     team = [Person(**a.model_dump(exclude={"present"})) for a in people.attendees if a.role in FIELD_ROLES]
-    # a role the notes name with nobody in it ("TAM = ??") stays on the team as "the TAM (name unknown)"
-    team += [u for u in people.unfilled if u.role in FIELD_ROLES and all(t.role != u.role for t in team)]
-    fta_unfilled = next((u for u in people.unfilled if u.role == "FTA"), None)
     fta = next((a for a in people.attendees if a.role == "FTA"), None)
     updates: dict[str, object] = {"account_team": team, "workloads": workloads, "customer_contacts": people.customer}
     if engagement.fta is None and fta is not None:
         updates["fta"] = Person(**fta.model_dump(exclude={"present"}))
-    elif engagement.fta is None and fta_unfilled is not None:
-        updates["fta"] = fta_unfilled
     return engagement.model_copy(update=updates)
 
 

@@ -268,8 +268,11 @@ def read_parts(raws: list[str]) -> list[Placed | None]:
     part: 0 = the oldest text."""
     first = next((no for no, r in enumerate(raws, start=1) if r.strip()), 0)
     if first and "message" in raws[first - 1].lower() and _SEPARATOR_RE.match(raws[first - 1]):
-        # a forwarded mail: "---------- Forwarded message ---------" over its From:/Date:/Subject: block
-        first = next((no for no, r in enumerate(raws[first:], start=first + 1) if r.strip()), 0)
+        # a forwarded mail: "---------- Forwarded message ---------" over its From:/Date:/Subject: block is the
+        # notes, unless it signs off and the FM's own notes follow (then it is a pasted mail, skipped as before)
+        signed = next((no for no, r in enumerate(raws, start=1) if _SIGN_OFF_RE.match(r.strip())), 0)
+        if not (signed and any(r.strip() for r in raws[signed + 1 :])):
+            first = next((no for no, r in enumerate(raws[first:], start=first + 1) if r.strip()), 0)
     thread = bool(first) and _starts_pasted_mail(raws[first - 1].strip(), raws, first)
     out: list[tuple[str, int, str | None, date | None, bool] | None] = []  # raw, age, speaker, ref, header
     segment, speaker, ref = 0, None, None

@@ -99,8 +99,6 @@ class People:
         self._by_first: dict[str, list[int]] = {}
         self._unnamed: list[int] = []
         self._declined: set[int] = set()  # ids of attendees a note cue marked absent ("declined", "PTO")
-        # roles the notes name with nobody in them yet ("TAM = ??", "CSM: TBD"): no attendee, so never "absent"
-        self.unfilled: list[Person] = []
         for p in engagement.account_team:
             self._add(Attendee(**p.model_dump(), present=False), keep_presence=True)
         if engagement.fta:
@@ -635,12 +633,8 @@ def find_people_spans(lines: list[Line], people: People) -> None:
         paired = {id(r) for _, r in pairs}  # by identity, as "r is role" (a scan of the pairs per role was quadratic)
         for role in roles:  # "TAM = ??", "ATS: TBD": the role is named, the person is not; "FTA: none": no FTA
             unknown = None if id(role) in paired else _UNKNOWN_AFTER_RE.match(text, role.end)
-            if (
-                unknown
-                and not _NO_ONE_RE.search(unknown.group(0))
-                and all(u.role != role.value for u in people.unfilled)
-            ):
-                people.unfilled.append(Person(role=role.value, sources=[line.source()]))  # type: ignore[arg-type]
+            if unknown and not _NO_ONE_RE.search(unknown.group(0)):
+                people.add_spanned(None, role.value, line, False)
         pairs.sort(key=lambda pr: min(pr[0].start, pr[1].start))
         lead = text[: min(pairs[0][0].start, pairs[0][1].start)] if pairs else ""
         all_absent = presence_in(lead) is False or bool(line.label and _ABSENT_LABEL_RE.match(line.label))
