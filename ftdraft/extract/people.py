@@ -479,15 +479,23 @@ _POST_HEADER_RE = re.compile(r"^([^\W\d_][^\d]{3,60}?)\s{2,}\d{1,2}/\d{1,2}/\d{2
 
 # Where a roster entry starts: the line's start or a list separator ("ats: ruth / tam: ben", "…, csm rk (reza)").
 _ROSTER_BEFORE_RE = re.compile(r"(?:^|[,;/|(\[:=+&•*·]|(?:^|\s)[-–—>]|\band)\s*$")
+_ROSTER_BEFORE_SEP_RE = re.compile(r"(?:[,;/|(\[:=+&•*·]|\s[-–—>]|\band)\s*$")  # in a window: no line start
 # Where it ends: the line's end, a separator, a trailing initial ("ruth a. /") or another role code.
 _ROSTER_AFTER_RE = re.compile(
     rf"\s*(?:[a-z]\.\s*)?(?:$|[,;/|()\[\].:=+&!?·]|[-–—>]|\band\b|(?i:{_ROLE_CODES})\b)", re.I
 )
 
 
+def _roster_start(text: str, pos: int) -> bool:
+    """Whether a lowercase roster entry may start at pos: the line's start or after a separator. Only the 12
+    characters before pos are searched: a long line with many roles stays linear."""
+    lo = max(0, pos - 12)
+    return bool(_ROSTER_BEFORE_RE.search(text[lo:pos])) if lo == 0 else bool(_ROSTER_BEFORE_SEP_RE.search(text[lo:pos]))
+
+
 def _roster_end(text: str, pos: int) -> bool:
     """Whether a lowercase roster entry may end at pos: a separator, the line's end, or a presence cue ("out")."""
-    return bool(_ROSTER_AFTER_RE.match(text, pos)) or presence_in(text[pos:]) is not None
+    return bool(_ROSTER_AFTER_RE.match(text, pos)) or presence_in(text[pos : pos + 60]) is not None
 
 
 def _lower_names(text: str, roles: tuple[sp.Span, ...]) -> list[sp.Span]:
@@ -515,7 +523,7 @@ def _lower_names(text: str, roles: tuple[sp.Span, ...]) -> list[sp.Span]:
             after
             and _bond(text[role.end : after[0][0]], _RIGHT_GAPS)
             and ok(after[0][2])
-            and _ROSTER_BEFORE_RE.search(text, 0, role.start)
+            and _roster_start(text, role.start)
         ):
             group = [after[0]]
             if len(after) > 1 and text[group[-1][1] : after[1][0]] == " " and ok(after[1][2]):
@@ -535,7 +543,7 @@ def _lower_names(text: str, roles: tuple[sp.Span, ...]) -> list[sp.Span]:
             group = [before[-1]]
             if len(before) > 1 and text[before[-2][1] : group[0][0]] == " " and ok(before[-2][2]):
                 group.insert(0, before[-2])
-            if not (_ROSTER_BEFORE_RE.search(text, 0, group[0][0]) and _roster_end(text, role.end)):
+            if not (_roster_start(text, group[0][0]) and _roster_end(text, role.end)):
                 continue
             out.append(sp.Span("NAME", group[0][0], group[-1][1], text[group[0][0] : group[-1][1]],
                                sp.title_name(" ".join(w[2] for w in group))))  # fmt: skip
