@@ -15,6 +15,7 @@ from app_support import engagement_id, open_app
 from streamlit.testing.v1 import AppTest
 
 from ftdraft.cli import main
+from ftdraft.config import get_settings
 from ftdraft.schemas import DraftBundle
 from ftdraft.store import Store
 
@@ -168,9 +169,21 @@ def test_app_bad_input_matrix(db: str) -> None:
     eid = engagement_id(at)
     store = Store(db)
     last_bundle = None
+    limit = get_settings().max_notes_bytes
+    kept = ""
     for case in CASES:
         text = _text(case)
         at.text_area(key=f"{eid}:notes").input(text).run()
+        if len(text) > limit:
+            # the box takes no more than the limit (issue 13): the paste is refused whole, the notes already there
+            # stay, and the page says the limit next to the box
+            assert not at.exception, (case.id, at.exception)
+            assert at.text_area(key=f"{eid}:notes").value == kept, f"{case.id}: the notes already there stay"
+            assert any(f"Up to {limit // 1000} KB" in c.value for c in at.caption), f"{case.id}: the limit is said"
+            record = store.get(eid)
+            assert record is not None and record.notes == kept, f"{case.id}: nothing is lost"
+            continue
+        kept = text
         at.button(key=f"{eid}:draft").click().run()
         assert not at.exception, (case.id, at.exception)
         record = store.get(eid)
