@@ -133,6 +133,8 @@ def _draft(args: argparse.Namespace) -> int:
         return EXIT_NO_MODEL
     errors = [c for c in bundle.checks if c.severity == "error"]
     if args.strict and errors:
+        for c in errors:  # each named, so the FM knows what to fix
+            print(f"ftdraft: error: {c.rule} in {c.draft}: {' '.join(c.text.split())[:100]}", file=sys.stderr)
         print(f"ftdraft: {len(errors)} guardrail error(s); fix the drafts or run without --strict.", file=sys.stderr)
         return EXIT_CHECKS
     return 0

@@ -56,6 +56,17 @@ def check_notes(text: str, max_bytes: int = DEFAULT_MAX_NOTES_BYTES) -> str:
     return text
 
 
+def check_has_words(text: str, name: str = "The notes") -> str:
+    """The text, or an InputError when it holds no letter or digit in any script (only emoji or symbols): there is
+    nothing to draft from, and the customer would be named after the emoji. The app refuses the same notes
+    (ui/notes.py); source: review item 22."""
+    if not any(ch.isalnum() for ch in text):
+        raise InputError(
+            f"{name} have no letters or digits (only emoji or symbols?). Put the call notes in as text and try again."
+        )
+    return text
+
+
 def read_notes_file(path: str | Path, max_bytes: int = DEFAULT_MAX_NOTES_BYTES) -> str:
     p = Path(path)
     if not p.exists():
@@ -71,7 +82,7 @@ def read_notes_file(path: str | Path, max_bytes: int = DEFAULT_MAX_NOTES_BYTES) 
     text = decode_notes(p.read_bytes(), p.name)
     if not text.strip():
         raise InputError(f"{p.name} is empty. Put your call notes in it and try again.")
-    return check_notes(text, max_bytes)
+    return check_has_words(check_notes(text, max_bytes), f"The notes in {p.name}")
 
 
 def _load_mapping(path: str | Path, what: str) -> dict[str, Any]:

@@ -388,10 +388,10 @@ class Call:
                 if is_none_answer(x.text):
                     continue
                 text = closed_brackets(one_line(x.text), x.sources[0].text if x.sources else "")
-                for sentence in _split(statement(text, title)):
-                    target, sentence = refiled(key, sentence)
-                    if sentence and ledger.claim(sentence):
-                        (lines if target == key else moved.setdefault(target, [])).append(sentence)
+                for whole in _split(statement(text, title)):
+                    for target, sentence in refiled(key, whole):
+                        if sentence and ledger.claim(sentence):
+                            (lines if target == key else moved.setdefault(target, [])).append(sentence)
             if lines:
                 out[key] = lines
         for key, lines in moved.items():
@@ -417,25 +417,30 @@ class Call:
 
 # A sentence that opens with a topic's label ("Political: the CIO now reports to the CFO", "Timeline: …"): it
 # belongs under that topic, whichever fact it came with (review item 14). Keys: the four-letter start of the label.
-_TOPIC_LABEL = re.compile(
-    r"^(Political(?: changes)?|Politics|Timelines?|Risks?|Compete|Competition|Competitors?|Licen[cs](?:es|ing)|"
-    r"Partners?|Environment|(?:Other |Additional )?tenants?|Migration(?: source)?)\s*(?::|\s[–—-])\s+(?=\S)",
-    re.IGNORECASE,
+_LABEL_WORDS = (
+    r"(Political(?: changes)?|Politics|Timelines?|Risks?|Compete|Competition|Competitors?|Licen[cs](?:es|ing)|"
+    r"Partners?|Environment|(?:Other |Additional )?tenants?|Migration(?: source)?)\s*(?::|\s[–—-])\s+(?=\S)"
 )
+_TOPIC_LABEL = re.compile("^" + _LABEL_WORDS, re.IGNORECASE)
+# "… reports to the CFO. Timeline: …": a label after a full stop the sentence splitter kept (after a capital)
+_EMBEDDED_LABEL = re.compile(r"(?<=[.;])\s+(?=" + _LABEL_WORDS.replace("(", "(?:", 1) + ")", re.IGNORECASE)
 _LABEL_TOPIC = {
     "poli": "k", "time": "l", "risk": "r", "comp": "f", "lice": "e", "part": "h", "envi": "d", "tena": "i",
     "othe": "i", "addi": "i", "migr": "g",
 }  # fmt: skip
 
 
-def refiled(key: str, sentence: str) -> tuple[str, str]:
-    """(topic key, sentence) for a summary sentence: one that opens with a topic's label goes under that topic,
-    without the label ("Licensing" fact "Political: the CIO …" → ("k", "The CIO …"))."""
-    m = _TOPIC_LABEL.match(sentence)
-    if not m:
-        return key, sentence
-    target = _LABEL_TOPIC.get(m.group(1).lower()[:4], key)
-    return target, sentence_case(sentence[m.end() :])
+def refiled(key: str, sentence: str) -> list[tuple[str, str]]:
+    """(topic key, sentence) pairs for a summary sentence: a part that opens with a topic's label goes under that
+    topic, without the label ("Licensing" fact "Political: the CIO …" → [("k", "The CIO …")])."""
+    out = []
+    for part in _EMBEDDED_LABEL.split(sentence):
+        m = _TOPIC_LABEL.match(part) if part else None
+        if part and not m:
+            out.append((key, part))
+        elif m:
+            out.append((_LABEL_TOPIC.get(m.group(1).lower()[:4], key), sentence_case(part[m.end() :])))
+    return out
 
 
 def closed_brackets(text: str, source: str) -> str:

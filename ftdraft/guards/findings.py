@@ -9,7 +9,7 @@ from .audience import audience_checks
 from .coaching import intent_checks
 from .consistency import consistency_checks
 from .grounding import build_corpus, grounding_checks
-from .headers import header_checks
+from .headers import context_header_checks, header_checks
 from .injection import injection_checks, leak_markers, notes_checks
 from .recipients import build_roster, roster_checks
 
@@ -34,6 +34,7 @@ def check_bundle(
     checks = audience_checks(drafts, bundle.facts)
     checks += injection_checks(drafts, canaries, secrets)
     checks += header_checks(drafts)
+    checks += context_header_checks(bundle.engagement)
     if notes is not None or context is not None or trusted_facts:
         corpus = build_corpus(bundle, notes, agenda_answers, context, trusted_facts)
         checks += roster_checks(drafts, build_roster(bundle, context, corpus))

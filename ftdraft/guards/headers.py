@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..schemas import Check, Drafts
+from ..schemas import Check, Drafts, Engagement
 from .parts import _clip
 from .recipients import recipients_of
 
@@ -21,6 +21,11 @@ HEADER_HOSTILE_RE = re.compile(
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\U000e0000-\U000e007f]"
 )
 NAME_LIMIT = 120  # export.HEADER_NAME_LIMIT: a longer name is cut in headers
+# A header field written into a name ("Acme Bcc: x@evil.example"): once a line break is added before it (or a
+# client decodes one), it is a header of its own. Names only: a job title may say "Reports to: CIO".
+HEADER_FIELD_RE = re.compile(
+    r"(?:^|[\s,;<>\"'])(?:bcc|cc|to|from|reply-to|sender|subject|content-type|mime-version)\s*:", re.IGNORECASE
+)
 
 
 def _header_texts(drafts: Drafts) -> Iterator[tuple[str, str, str]]:
@@ -37,6 +42,30 @@ def _header_texts(drafts: Drafts) -> Iterator[tuple[str, str, str]]:
     for name, r in recipients_of(drafts):
         if r.name:
             yield name, "recipient name", r.name
+
+
+def context_header_checks(engagement: Engagement) -> list[Check]:
+    """Errors for the engagement's own header-bound fields (the customer, people's names and addresses), which
+    may come from a --context file or the app's setup: CR/LF and other controls, encoded-words, or a header field
+    ("Bcc:") in a name. The drafts flatten line breaks, so the draft checks alone would miss them; `--strict`
+    fails on these as on the same text in the notes (review item 21; security cases 1 and 10 of issue 11)."""
+    fields: list[tuple[str, str | None]] = [("customer", engagement.customer)]
+    people = [*engagement.account_team, *engagement.customer_contacts]
+    people += [p for p in (engagement.fta, engagement.fm) if p is not None]
+    for p in people:
+        fields += [(f"{p.role} name", p.name), (f"{p.role} address", p.email)]
+    checks: list[Check] = []
+    for what, text in fields:
+        if not text:
+            continue
+        if ENCODED_WORD_RE.search(text) or HEADER_HOSTILE_RE.search(text) or HEADER_FIELD_RE.search(text):
+            checks.append(Check(
+                draft="context", severity="error", rule="header.injection", text=_clip(" ".join(text.split())),
+                suggestion=f"The engagement's {what} holds a line break, an encoded-word or a header field (a way to "
+                "add hidden recipients or headers): the exports write it as plain text. Correct it in the context "
+                "file or the engagement setup.",
+            ))  # fmt: skip
+    return checks
 
 
 def header_checks(drafts: Drafts) -> list[Check]:
