@@ -370,6 +370,27 @@ def _repeats(name: str, text: str, report: Report) -> None:
             seen.append(words)
 
 
+def _said_twice(bundle: DraftBundle, report: Report) -> None:
+    """The follow-up's known repeats (review item 13): a role asked in the opening and again as an open item; the
+    teammate's "add me to the sync" as a next step and in the sync line; a summary topic line whose words (past its
+    two labels) sit in a workload's line ("Competing products: Defender: using crowdstrike")."""
+    body = bundle.drafts.follow_up.body
+    for role in re.findall(r"^Who is the ([A-Z]{2,4}) for ", body, re.MULTILINE):
+        if any(re.match(rf"- (?:Confirm|Ask|Find out) who the {role} is\b", x) for x in _section(body, "Open items")):
+            report.add("repeat", f"follow_up: who the {role} is, asked twice")
+    sync = " ".join(_section(body, "Field team sync"))
+    for step in _section(body, "Next steps"):
+        if re.search(r"\badd me\b.*\b(?:sync|call|meeting)\b", step, re.IGNORECASE) and "add me" in sync:
+            report.add("repeat", f"follow_up: {step.strip()}")
+    summary = _section(body, "Summary")
+    for line in summary:
+        words = {
+            w for w in _WORDS.findall(re.sub(r"^-\s*(?:[\w /&'-]{1,40}:\s*){1,2}", "", line).lower()) if len(w) > 3
+        }
+        if len(words) >= 2 and any(words <= set(_WORDS.findall(o.lower())) for o in summary if o != line):
+            report.add("repeat", f"follow_up: {line.strip()}")
+
+
 def _broken_text(name: str, text: str, report: Report) -> None:
     for line in content_lines(text):
         if _STACKED.search(line) or _BROKEN.search(line) or _LABELS_ECHO.search(line) or _unbalanced(line):
@@ -417,6 +438,7 @@ def check_bundle(bundle: DraftBundle) -> Report:
     _answered_in_notes(bundle, report)
     for name, email in emails(d):
         _repeats(name, email.body, report)
+    _said_twice(bundle, report)
     _fm_placeholder(bundle, report)
     _field_asks(bundle, report)
     return report

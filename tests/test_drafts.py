@@ -277,7 +277,8 @@ def test_follow_up_next_steps_are_owner_action_due_and_unknowns_are_flagged() ->
         in body
     )
     assert "- Owner to confirm – Book the Teams Rooms guidance session – Due: date to confirm" in body
-    assert "- Tom Becker – Add me to the Thursday account sync – Due: date to confirm" in body
+    # said once: in the field-sync line ("Tom Becker will add me"), not again as a next step (review item 13)
+    assert "Add me to the Thursday account sync" not in body and "Tom Becker will add me" in body
     assert "Owner: TBD" not in body and "FM to" not in body
 
 

@@ -363,3 +363,32 @@ def test_notes_with_emoji_and_words_still_draft(tmp_path: Path, capsys: pytest.C
     capsys.readouterr()
     notes.write_text("🎉 東京海上との打ち合わせ\n", encoding="utf-8")
     assert cli.main(["draft", str(notes), "--format", "json"]) == 0
+
+
+# ---------------------------------------------------------------- item 13: the review's own repeats
+
+
+def test_woodgrove_says_crowdstrike_and_the_tam_question_once() -> None:
+    body = of(EXAMPLES / "messy-woodgrove.txt").drafts.follow_up.body
+    assert body.lower().count("crowdstrike") == 1
+    assert body.count("Who is the TAM") == 1 and "Confirm who the TAM is" not in body
+
+
+def test_contoso_says_the_sync_add_and_the_routing_once() -> None:
+    body = of(EXAMPLES / "rfa-contoso-pharma.md").drafts.follow_up.body
+    assert body.lower().count("add me") == 1
+    assert len(re.findall(r"\broute\b", body)) == 1
+
+
+def test_the_repeat_check_finds_the_reviewed_repeats() -> None:  # the check itself can fail
+    b = of(EXAMPLES / "messy-woodgrove.txt")
+    body = b.drafts.follow_up.body
+    body = body.replace("\nOpen items\n", "\nOpen items\n- Confirm who the TAM is. Answer from: Lena Fischer.\n")
+    line = "- Defender: no plans for now: they use a competing product. Using crowdstrike, happy with it.\n"
+    body = body.replace(line, line + "- Competing products: Defender: using crowdstrike.\n")
+    body = body.replace("\nField team sync\n- ", "\nField team sync\n- Lena will add me to the sync. ")
+    body = body.replace(
+        "\nNext steps\n", "\nNext steps\n- Lena Fischer – add me to the Tuesday sync – Due: date to confirm\n"
+    )
+    b.drafts.follow_up.body = body
+    assert check_bundle(b).counts["repeat"] == 3

@@ -62,8 +62,11 @@ def summary_lines(call: Call, *, limit: int = MAX_SUMMARY) -> tuple[list[str], b
     if undiscussed:
         ranked.append((1, f"Not discussed on the call, intent to confirm: {join_words(undiscussed)}."))
     statements = call.topic_statements
+    said = [said_words(line) for _, line in ranked]
     for key, title, _ in TOPICS:
         facts = [s for s in statements.get(key, []) if field_safe(s)]
+        # "Competing products: Defender: using crowdstrike" after "Defender: … Using crowdstrike, happy with it."
+        facts = [s for s in facts if not ((w := said_words(s)) and any(w <= other for other in said))]
         if facts:
             cut |= len(facts) > MAX_SENTENCES
             rank = 0 if key in call.typed_topics else TOPIC_RANK.get(key, 9)  # what the FM typed is kept
@@ -130,11 +133,74 @@ _LEADING_VERB = re.compile(
 )
 
 
+# A step the "Field team sync" section states already: the teammate adding the FM to a sync, or the owner setting
+# it up ("Tom Becker – add me to the Thursday account sync" beside "Tom Becker will add me and Jun Park").
+_SYNC_STEP = re.compile(r"\b(?:sync|call|meeting|series|cadence|stand-?up)\b", re.IGNORECASE)
+_ADD_STEP = re.compile(r"\b(?:add|invite|forward|include|set up|send|schedule)\b", re.IGNORECASE)
+# "Confirm who the TAM is": the email's opening already asks who holds a role nobody holds.
+_WHO_IS = re.compile(r"^(?:Confirm|Ask|Find out) who the ([A-Z]{2,4}) is\b")
+# Words that carry no fact, for comparing what two summary lines say.
+_FILLER = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "are",
+        "was",
+        "were",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "from",
+        "into",
+        "about",
+        "have",
+        "has",
+        "had",
+        "not",
+        "now",
+        "its",
+        "our",
+        "using",
+        "use",
+        "uses",
+    ]  # noqa: SIM905
+)
+
+
+def said_words(line: str) -> set[str]:
+    """A summary line's fact words: no 'Topic:' or 'Workload:' labels, no filler."""
+    body = re.sub(r"^(?:[\w /&'-]{1,40}:\s*){1,2}", "", line)
+    return {w for w in re.findall(r"[a-z0-9]+", body.lower()) if len(w) > 2 and w not in _FILLER}
+
+
+def sync_step(step: dict[str, Any], rhythm: dict[str, Any]) -> bool:
+    """The step is the one the field-sync line already says (its adder or owner, a sync added to or set up)."""
+    who = step["owner"]
+    if not who or not _SYNC_STEP.search(step["action"]) or not _ADD_STEP.search(step["action"]):
+        return False
+    if rhythm.get("kind") == "join_existing" and not rhythm.get("unsure"):
+        return bool(who == rhythm.get("adder"))
+    return rhythm.get("kind") == "propose" and who == rhythm.get("owner")
+
+
+def routing_step(step: dict[str, Any], call: Call) -> bool:
+    """The step routes an out-of-scope ask that the "Customer asks" line already says the same person routes."""
+    routers = {a["routed_to"] for a in call.asks if not a["in_scope"] and a["routed_to"]}
+    return bool(step["owner"] in routers and re.search(r"\brout(?:e|es|ing)\b", step["action"], re.IGNORECASE))
+
+
 def field_open_items(call: Call) -> list[dict[str, Any]]:
     """The open items as the field reads them: template items asked as questions (the FM's own to-dos left to
     FTOP), raw chat lines ("Sync?", "I'm the FM. roll call?") left out, usage figures never."""
     out = []
+    asked_roles = set(call.team.unknown_roles)  # the opening asks "Who is the TAM for …?"
     for o in call.open_items:
+        if (m := _WHO_IS.match(o["text"])) and m.group(1) in asked_roles:
+            continue
         if o["template"] and o.get("agenda_item") in FIELD_QUESTIONS:
             asked = FIELD_QUESTIONS[o["agenda_item"]]
             if asked is None:
@@ -169,7 +235,12 @@ def field_step(step: dict[str, Any]) -> dict[str, Any] | None:
 def render_follow_up(call: Call) -> Email:
     lines, cut = summary_lines(call)
     open_items = field_open_items(call)
-    fielded = (field_step(a) for a in call.actions if field_safe(a["action"]) and not a["recap"])
+    rhythm = call.rhythm
+    fielded = (
+        field_step(a)
+        for a in call.actions
+        if field_safe(a["action"]) and not a["recap"] and not sync_step(a, rhythm) and not routing_step(a, call)
+    )
     steps = shared_steps([a for a in fielded if a is not None])
     asks = [a for a in call.asks if field_safe(a["text"]) and not a["from_field"]]
     field_asks = [a for a in call.asks if field_safe(a["text"]) and a["from_field"]]
