@@ -72,8 +72,8 @@ def summary_lines(call: Call, *, limit: int = MAX_SUMMARY) -> tuple[list[str], b
             rank = 0 if key in call.typed_topics else TOPIC_RANK.get(key, 9)  # what the FM typed is kept
             ranked.append((rank, f"{title}: " + " ".join(facts[:MAX_SENTENCES])))
     # a contact the next steps (the intro) or a summary line already name is not listed again (each fact once)
-    said = " ".join([*(a["action"] for a in call.actions), *(line for _, line in ranked)])
-    contacts = [c for c in call.contacts if c.split(" (")[0] not in said]
+    named = " ".join([*(a["action"] for a in call.actions), *(line for _, line in ranked)])
+    contacts = [c for c in call.contacts if c.split(" (")[0] not in named]
     if contacts:
         ranked.append((6, "Customer contacts: " + join_words(contacts) + "."))
     if "-" in statements:
