@@ -397,6 +397,19 @@ def _broken_text(name: str, text: str, report: Report) -> None:
             report.add("broken_text", f"{name}: {line.strip()}")
 
 
+def _lost_arrows(bundle: DraftBundle, report: Report) -> None:
+    """The note's "a -> b" written "a - b" in a draft (review item 15: "Drive - OneDrive")."""
+    pairs = {
+        (a.lower(), b.lower()) for t in source_texts(bundle) for a, b in re.findall(r"(\w+)\s*(?:->|=>)\s*(\w+)", t)
+    }
+    d = bundle.drafts
+    for name, text in [("follow_up", d.follow_up.body), ("ftop", d.ftop.text)]:
+        for line in content_lines(text):
+            low = line.lower()
+            if any(f"{a} - {b}" in low for a, b in pairs):
+                report.add("broken_text", f"{name}: {line.strip()}")
+
+
 def _fm_placeholder(bundle: DraftBundle, report: Report) -> None:
     """The notes name the FM ("Bianca Lowenthal, FM"), yet an email signs "[your name]"."""
     named = any(a.role == "FM" and a.name and a.name.strip() for a in bundle.facts.attendees)
@@ -439,6 +452,7 @@ def check_bundle(bundle: DraftBundle) -> Report:
     for name, email in emails(d):
         _repeats(name, email.body, report)
     _said_twice(bundle, report)
+    _lost_arrows(bundle, report)
     _fm_placeholder(bundle, report)
     _field_asks(bundle, report)
     return report

@@ -392,3 +392,13 @@ def test_the_repeat_check_finds_the_reviewed_repeats() -> None:  # the check its
     )
     b.drafts.follow_up.body = body
     assert check_bundle(b).counts["repeat"] == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "arrow"),
+    [("messy-woodgrove.txt", "march → everything on hold"), ("rfa-contoso-pharma.md", "Drive → OneDrive later")],
+)
+def test_the_notes_arrow_is_kept_where_the_reader_made_it_a_dash(name: str, arrow: str) -> None:
+    d = of(EXAMPLES / name).drafts
+    assert arrow in d.ftop.text
+    assert arrow.replace("→", "-") not in d.ftop.text + d.follow_up.body

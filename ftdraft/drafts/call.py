@@ -161,7 +161,7 @@ class Call:
         out: list[dict[str, Any]] = []
         by_text: dict[str, int] = {}
         for a in self.facts.action_items:
-            text = action_text(a.action)
+            text = action_text(arrows(a.action, [src.text for src in a.sources]))
             if not text:
                 continue
             owner_name, owner_role = a.owner, a.owner_role
@@ -252,7 +252,7 @@ class Call:
         for o in self.facts.open_items:
             if o.agenda_item and o.agenda_item in self.answered:
                 continue
-            raw = one_line(o.text)
+            raw = arrows(one_line(o.text), [src.text for src in o.sources])
             owner_name = o.owner
             if not owner_name and (m := _ASK_OWNER.search(raw)):
                 owner_name = m.group(1) or m.group(2) or m.group(3)
@@ -284,7 +284,7 @@ class Call:
         out = []
         ledger = Ledger()
         for a in self.facts.asks:
-            raw = one_line(a.text)
+            raw = arrows(one_line(a.text), [src.text for src in a.sources])
             line = " ".join(one_line(src.text) for src in a.sources)  # the ask's note line says more than the ask
             in_scope = a.in_scope and not _OUT_OF_SCOPE.search(raw) and not _SCOPE_IN_LINE.search(line)
             parked = bool(_PARKED.search(raw) or _PARKED.search(line))
@@ -337,7 +337,8 @@ class Call:
         for i in latest.values():
             workload = one_line(i.workload)
             words = REASON_WORDS.get(i.reason or "", "") or STATUS_WORDS.get(i.status, "")
-            note = " ".join(s for s in sentences(statement(one_line(i.note), workload)) if ledger.claim(s))
+            said = arrows(one_line(i.note), [src.text for src in i.sources])
+            note = " ".join(s for s in sentences(statement(said, workload)) if ledger.claim(s))
             by_workload[workload.casefold()] = {
                 "undiscussed": i.status == "Status Unknown" and not i.reason and bool(_NOT_STATED.search(i.note)),
                 "workload": workload,
@@ -388,6 +389,7 @@ class Call:
                 if is_none_answer(x.text):
                     continue
                 text = closed_brackets(one_line(x.text), x.sources[0].text if x.sources else "")
+                text = arrows(text, [src.text for src in x.sources])
                 for whole in _split(statement(text, title)):
                     for target, sentence in refiled(key, whole):
                         if sentence and ledger.claim(sentence):
@@ -441,6 +443,21 @@ def refiled(key: str, sentence: str) -> list[tuple[str, str]]:
         elif m:
             out.append((_LABEL_TOPIC.get(m.group(1).lower()[:4], key), sentence_case(part[m.end() :])))
     return out
+
+
+_ARROW_PAIR = re.compile(r"([\w'’]+)\s*(?:->|=>|→)\s*([\w'’]+)")
+
+
+def arrows(text: str, sources: list[str]) -> str:
+    """The note's arrows back where the reader turned them into a dash: "IT freeze until march - everything on
+    hold" from "… march -> everything on hold" reads "march → everything on hold" (review item 15; "→" is how an
+    FM writes a sequence, the shorthand file's own expansion of "->")."""
+    if " - " not in text or not any("->" in s or "=>" in s or "→" in s for s in sources):
+        return text
+    for source in sources:
+        for a, b in _ARROW_PAIR.findall(source):
+            text = re.sub(rf"\b({re.escape(a)})\s+[-–]\s+({re.escape(b)})\b", r"\1 → \2", text, flags=re.IGNORECASE)
+    return text
 
 
 def closed_brackets(text: str, source: str) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..guards.coaching import STATUS_WORDS as COACHING_STATUS_WORDS
 from ..schemas import CallFacts, Engagement, FtopEntry, NextAction, ServiceIntentNote
 from ..templating import render, render_lines
-from .call import TOPICS
+from .call import TOPICS, arrows
 from .core import Roster, one_line
 from .text import Ledger, statement
 
@@ -74,7 +74,11 @@ def render_ftop(call: Call) -> FtopEntry:
         ledger.claim(a["action"])
     for o in call.open_items:
         ledger.claim(o["text"])
-    ftc_actions = [s for x in facts.fasttrack_process if (s := statement(one_line(x.text), "FastTrack process"))]
+    ftc_actions = [
+        s
+        for x in facts.fasttrack_process
+        if (s := statement(arrows(one_line(x.text), [src.text for src in x.sources]), "FastTrack process"))
+    ]
     ftc_actions = [s for s in ftc_actions if ledger.claim(s)]
     statements = call.topic_statements
     discussion = [
