@@ -13,10 +13,11 @@ Alembic owns the schema (ftdraft/migrations/): opening a database upgrades it in
 from __future__ import annotations
 
 import builtins
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -96,6 +97,15 @@ class ItemRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+def _call_date(engagement_json: str | None) -> date | None:
+    """The call date saved in an engagement's JSON, or None (missing, unset, or not a date)."""
+    try:
+        value = json.loads(engagement_json or "{}").get("call_date")
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except (ValueError, AttributeError):
+        return None
+
+
 @dataclass
 class Summary:
     """A sidebar line: enough to find and reopen an engagement."""
@@ -105,6 +115,7 @@ class Summary:
     updated_at: datetime
     has_notes: bool
     has_drafts: bool
+    call_date: date | None = None  # the engagement's call date, when known
 
 
 @dataclass
@@ -458,6 +469,7 @@ class Store:
                 EngagementRow.updated_at,
                 func.length(EngagementRow.notes),
                 EngagementRow.bundle_json.is_not(None),
+                EngagementRow.engagement_json,
             ).where(EngagementRow.owner == self.owner, (EngagementRow.customer != "") | (EngagementRow.notes != ""))
             term = search.strip()
             if term:
@@ -465,8 +477,8 @@ class Store:
                 q = q.where(func.lower(EngagementRow.customer).like(f"%{escaped}%", escape="\\"))
             q = q.order_by(EngagementRow.updated_at.desc()).limit(limit)
             return [
-                Summary(id=i, customer=c, updated_at=u, has_notes=bool(n), has_drafts=bool(b))
-                for i, c, u, n, b in s.execute(q).all()
+                Summary(id=i, customer=c, updated_at=u, has_notes=bool(n), has_drafts=bool(b), call_date=_call_date(e))
+                for i, c, u, n, b, e in s.execute(q).all()
             ]
 
         return self._run("list the engagements", fn)

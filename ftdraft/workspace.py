@@ -593,7 +593,7 @@ def sidebar_label(customer: str, call_date: date | None, saved: datetime) -> str
         when = f"saved {saved.day} {saved:%b}"
     else:
         when = f"{call_date.day} {call_date:%b}" + ("" if call_date.year == saved.year else f" {call_date:%Y}")
-    return f"{short_label(customer or 'Untitled notes', 18)} · {when}"
+    return f"{short_label(customer or 'Untitled notes', 30)} · {when}"
 
 
 def has_words(notes: str) -> bool:

@@ -99,6 +99,13 @@ def test_list_searches_by_customer_newest_first_and_hides_blanks(store: Store) -
     assert store.blank() == blank  # an untouched blank engagement is reused, not piled up
 
 
+def test_list_carries_the_call_date_for_the_sidebar(store: Store) -> None:
+    dated = store.create(Engagement(customer="Contoso Pharma", call_date=date(2026, 11, 18)))
+    undated = store.create(Engagement(customer="Fabrikam Manufacturing"))
+    got = {s.id: s.call_date for s in store.list()}
+    assert got == {dated: date(2026, 11, 18), undated: None}
+
+
 def test_notes_without_customer_are_listed_and_named_by_the_draft(store: Store) -> None:
     eid = store.blank()
     notes = (ROOT / "examples" / "health-fabrikam-mfg.md").read_text()

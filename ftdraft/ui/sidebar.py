@@ -72,7 +72,7 @@ def sidebar(store: Store, settings: Settings, eid: str) -> EngineChoice:
         sb.caption("No saved engagements yet." if not search else "No customer matches.")
     for row in rows:
         label = row.customer or "Untitled notes"
-        entry = ws.sidebar_label(row.customer, getattr(row, "call_date", None), row.updated_at)
+        entry = ws.sidebar_label(row.customer, row.call_date, row.updated_at)
         c1, c2 = sb.columns([4, 1], vertical_alignment="center")
         c1.button(
             ws.md_escape(entry),
