@@ -402,3 +402,26 @@ def test_the_notes_arrow_is_kept_where_the_reader_made_it_a_dash(name: str, arro
     d = of(EXAMPLES / name).drafts
     assert arrow in d.ftop.text
     assert arrow.replace("→", "-") not in d.ftop.text + d.follow_up.body
+
+
+# ---------------------------------------------------------------- item 11: who answers, when the notes say
+
+
+@pytest.mark.parametrize(
+    ("name", "question", "who"),
+    [
+        ("health-sakuragawa-onenote.txt", "JP HQ tenant vs US tenant?", "Kenji"),  # "(Kenji checking)"
+        ("health-osprey-county.md", "sheriff's office might run its own tenant", "Nikhil"),  # his step
+    ],
+)
+def test_an_open_item_names_who_answers_it_when_the_notes_do(name: str, question: str, who: str) -> None:
+    open_items = _section(of(CORPUS / name).drafts.follow_up.body, "Open items")
+    line = next(x for x in open_items if question in x)
+    assert f"Answer from: {who}" in line and "Who can answer" not in line
+
+
+def test_a_step_on_another_subject_names_no_answerer() -> None:  # counter-example
+    item = OpenItem(text="Is Dunmore still on its own tenant?", sources=src(6, "Is Dunmore still on its own tenant?"))
+    step = ActionItem(action="route the Copilot Studio ask to the specialists", owner="Tom Becker", sources=src(7))
+    body = follow_up_of(open_items=[item], action_items=[step])
+    assert "- Is Dunmore still on its own tenant? Who can answer this?" in body

@@ -266,6 +266,12 @@ class Call:
                 text = " ".join(p for p in parts if not ledger.seen(p))
             if not text or not ledger.claim(text):
                 continue
+            if not owner_name:  # "(Kenji checking)" on the cited line, or a teammate's step on the same subject
+                line = " ".join(src.text for src in o.sources)
+                m = _ASK_OWNER.search(line)
+                owner_name = (m.group(1) or m.group(2) or m.group(3)) if m else None
+                if not owner_name and o.sources:  # a template item's subject is too broad to tie to a step
+                    owner_name = self.answerer(text)
             mine = roster.is_fm(owner_name)
             out.append(
                 {
@@ -277,6 +283,19 @@ class Call:
                 }
             )
         return out
+
+    def answerer(self, question_text: str) -> str | None:
+        """The teammate whose next step is about the open question's subject ("Other tenants: JP HQ tenant vs US
+        tenant?" and "Kenji: confirm the tenant setup with HQ" → Kenji), None when no step shares a subject
+        word with it (review item 11: "Who can answer this?" only when the notes name nobody)."""
+        words = _subject_words(question_text)
+        if not words:
+            return None
+        for a in self.actions:
+            finding_out = _FINDS_OUT.search(a["action"])  # a step that answers something, not one that routes
+            if a["owner"] and not a["mine"] and finding_out and words & _subject_words(a["action"]):
+                return str(a["owner"])
+        return None
 
     @cached_property
     def asks(self) -> list[dict[str, Any]]:
@@ -430,6 +449,23 @@ _LABEL_TOPIC = {
     "poli": "k", "time": "l", "risk": "r", "comp": "f", "lice": "e", "part": "h", "envi": "d", "tena": "i",
     "othe": "i", "addi": "i", "migr": "g",
 }  # fmt: skip
+
+
+_FINDS_OUT = re.compile(r"\b(?:check|confirm|find out|ask|get|verify|clarify|look into|pull|share)\b", re.IGNORECASE)
+# Words too common in open items and steps to tie one to the other.
+_COMMON = frozenset(
+    (  # noqa: SIM905
+        "confirm check whether their there customer about which where would could should other thinks think might "
+        "maybe sure know known still team account fasttrack answer question open items licenses licences partner "
+        "ready engaged owns side "
+        # workloads: every question and step of an engagement names them, so they tie nothing to anything
+        "teams exchange online sharepoint onedrive intune copilot defender windows purview viva entra office apps"
+    ).split()
+)
+
+
+def _subject_words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z][a-z'’]+", text.lower()) if len(w) >= 5 and w not in _COMMON}
 
 
 def refiled(key: str, sentence: str) -> list[tuple[str, str]]:
