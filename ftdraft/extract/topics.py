@@ -361,10 +361,13 @@ def _sync_lines(lines: list[Line]) -> list[Line]:
         if sync_topic and (noun or line.label):
             out[i] = line
         if sync_topic and len(re.findall(r"[^\W\d_]+", line.text)) <= 3 and not line.label:
-            for follow in lines[i + 1 : i + 4]:  # "🔁 sync" / "6 Field sync" / "SYNC" heads what follows
+            for k in range(i + 1, min(i + 4, len(lines))):  # "🔁 sync" / "6 Field sync" / "SYNC" heads what follows
+                follow = lines[k]
                 if follow.text.endswith(":") or len(follow.text.split()) <= 3:
                     break
-                out.setdefault(lines.index(follow), follow)
+                # split_lines numbers each line apart (`no`), so an equal line sits at k itself; only the agenda
+                # answers' lines (answers._retag, no = 0, a few lines) keep the first equal line's position
+                out.setdefault(k if follow.no else lines.index(follow), follow)
         elif noun and (
             _ADD_ME_RE.search(line.text)
             or _plural_day(line.text)
