@@ -425,3 +425,10 @@ def test_a_step_on_another_subject_names_no_answerer() -> None:  # counter-examp
     step = ActionItem(action="route the Copilot Studio ask to the specialists", owner="Tom Becker", sources=src(7))
     body = follow_up_of(open_items=[item], action_items=[step])
     assert "- Is Dunmore still on its own tenant? Who can answer this?" in body
+
+
+def test_a_competitor_sentence_in_a_licensing_fact_goes_under_competing_products() -> None:
+    text = "Business Premium today. No competitors beyond Zimbra itself; Google Meet with partners."
+    ftop = render_drafts(contoso_engagement(), contoso_facts(licenses=[Fact(text=text, sources=src(11, text))])).ftop
+    assert "- Competing products: No competitors beyond Zimbra itself" in ftop.text
+    assert "Licensing: No competitors" not in ftop.text

@@ -445,6 +445,7 @@ _LABEL_WORDS = (
 _TOPIC_LABEL = re.compile("^" + _LABEL_WORDS, re.IGNORECASE)
 # "… reports to the CFO. Timeline: …": a label after a full stop the sentence splitter kept (after a capital)
 _EMBEDDED_LABEL = re.compile(r"(?<=[.;])\s+(?=" + _LABEL_WORDS.replace("(", "(?:", 1) + ")", re.IGNORECASE)
+_COMPETE_OPENING = re.compile(r"^(?:no |the )?(?:competitors?|competing products?|compete)\b", re.IGNORECASE)
 _LABEL_TOPIC = {
     "poli": "k", "time": "l", "risk": "r", "comp": "f", "lice": "e", "part": "h", "envi": "d", "tena": "i",
     "othe": "i", "addi": "i", "migr": "g",
@@ -474,7 +475,9 @@ def refiled(key: str, sentence: str) -> list[tuple[str, str]]:
     out = []
     for part in _EMBEDDED_LABEL.split(sentence):
         m = _TOPIC_LABEL.match(part) if part else None
-        if part and not m:
+        if part and not m and key != "f" and _COMPETE_OPENING.match(part):
+            out.append(("f", part))  # "No competitors beyond Zimbra itself" in a licensing fact
+        elif part and not m:
             out.append((key, part))
         elif m:
             out.append((_LABEL_TOPIC.get(m.group(1).lower()[:4], key), sentence_case(part[m.end() :])))
