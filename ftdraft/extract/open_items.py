@@ -87,9 +87,8 @@ class PrefixedCues:
         """Whether a cue matches `lowered` (lowercased text)."""
         if None in self._groups and self._rx(None).search(lowered):
             return True
-        if not any(map(lowered.__contains__, self.starts)):
-            return False
-        return any(start in lowered and self._rx(start).search(lowered) for start in self.starts)
+        # only the starts the text holds (one C-level pass over them), each start's patterns searched in order
+        return any(self._rx(start).search(lowered) for start in filter(lowered.__contains__, self.starts))
 
 
 _OPEN_CUES = PrefixedCues("|".join(e["pattern"] for e in DATA["open"]))
