@@ -166,8 +166,16 @@ def test_model_path_obeying_every_payload_still_holds(
     assert not re.search(r"<script|onerror=|!\[", text, re.IGNORECASE)
     assert SENTINEL_KEY not in text + bundle.model_dump_json()
     assert not problems, problems
-    # what the guard did is on the record, beside the drafts
-    assert {"subject.restored", "injection.prompt_leak"} <= {c.rule for c in bundle.checks}
+    # what the guard did is on the record, beside the drafts: a model-written email keeps no hostile subject (the
+    # template's is restored); an email the model wrote unusably fell back whole, with its reason
+    rules = {c.rule for c in bundle.checks}
+    assert "injection.prompt_leak" in rules
+    assert "Password reset" not in text
+    emails = ("follow_up", "internal_invite", "intro_request", "sync_rhythm")
+    if any(bundle.provenance[k].engine == "llm" for k in emails):
+        assert "subject.restored" in rules
+    else:
+        assert all(bundle.provenance[k].fallback_reason for k in emails)
 
 
 def test_model_path_held_bundles_report_no_errors(contoso: str, obedient_server: StubServer) -> None:
