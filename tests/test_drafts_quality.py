@@ -461,3 +461,34 @@ def test_a_note_without_its_status_is_led_by_status_and_reason_shown_once() -> N
     assert "- Teams — Blocked (Legal/Regulatory): Works council sign-off after Q1." in ftop.text
     assert onedrive.note == "Staying on Box."  # 'staying' already says No Intent: unchanged
     assert "- OneDrive — No Intent (Using Competitive Solution): Staying on Box." in ftop.text
+
+
+# ---------------------------------------------------------------- the guardrails accept what the drafts write
+
+_RHYTHM_TOKEN = re.compile(r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri)days?|\d{1,2}[:,]?|America|Los_Angeles|Europe|Berlin)$")
+
+
+@pytest.mark.parametrize("name", [p.stem for p in NOTES])
+def test_the_sync_words_the_drafts_write_are_grounded(name: str) -> None:
+    # "on Tuesdays and Thursdays at 09:00 (America/Los_Angeles)": the reader's rhythm, from the notes' "Tue/Thu 9 PT"
+    bundle = corpus_bundle(name)
+    flagged = [c.text for c in bundle.checks if c.rule.startswith("grounding.") and _RHYTHM_TOKEN.match(c.text)]
+    assert flagged == []
+    assert not [c for c in bundle.checks if c.rule == "consistency.cadence"]  # "Monthly Enterprise Channel" too
+
+
+def test_a_sync_rhythm_the_notes_do_not_hold_is_still_flagged() -> None:
+    # counter-example: a rhythm whose source is not in the notes (a model's invention) grounds nothing
+    notes = (CORPUS / "rfa-sable-finch.txt").read_text(encoding="utf-8")
+    bundle = build_bundle(notes, engine="offline", settings=settings())
+    rhythm = bundle.facts.sync_rhythm
+    assert rhythm is not None and rhythm.time == "09:00"
+    invented = [Source(origin="notes", text="Zed runs a Friday stand-up")]
+    fake = rhythm.model_copy(update={"days": ["FR"], "weekday": "FR", "sources": invented})
+    from ftdraft.guards.grounding import build_corpus
+
+    corpus = build_corpus(bundle.model_copy(update={"facts": bundle.facts.model_copy(update={"sync_rhythm": fake})}),
+                          notes, None, None)  # fmt: skip
+    assert "fridays" not in corpus.words
+    real = build_corpus(bundle, notes, None, None)
+    assert "mondays" in real.words and "los_angeles" in real.words

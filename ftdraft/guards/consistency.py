@@ -90,7 +90,10 @@ def _same_owner(a: str, b: str, people: list[Person]) -> bool:
 
 
 _STATUS_IN_TEXT_RE = re.compile("|".join(re.escape(s) for s in L1_LABELS), re.IGNORECASE)
-_CADENCE_RE = re.compile(r"\b(bi-?weekly|every (?:other|two) weeks?|fortnightly|weekly|monthly)\b", re.IGNORECASE)
+# "Monthly Enterprise Channel" is an M365 Apps update channel, not a cadence (ftdraft/data/dates_rhythm.toml)
+_CADENCE_RE = re.compile(
+    r"\b(bi-?weekly|every (?:other|two) weeks?|fortnightly|weekly|monthly(?! enterprise channel))\b", re.IGNORECASE
+)
 
 
 def _cadence_of(word: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..sanitize import clean_text
-from ..schemas import Check, DraftBundle, Drafts, Engagement, Severity, Source
+from ..schemas import Check, DraftBundle, Drafts, Engagement, Severity, Source, SyncRhythm
 from .date_mentions import DateMention, _relative_dates, find_dates
 from .parts import iter_parts, sentences
 from .patterns import EMAIL_RE, URL_RE
@@ -37,6 +37,17 @@ class Corpus:
 
     def date_ok(self, d: DateMention) -> bool:
         return (d.month, d.day, d.year) in self.allowed_dates or (d.month, d.day, None) in self.allowed_dates
+
+
+_DAY_NAMES = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday"}
+
+
+def rhythm_words(rhythm: SyncRhythm) -> str:
+    """A sync rhythm as the drafts word it: each day singular and plural ("Tuesday Tuesdays"), the time
+    ("09:00") and the IANA zone ("America/Los_Angeles"). The reader normalised them from the notes ("9 PT",
+    "jeudis 10h"), so they are grounded when the rhythm's source is."""
+    days = [_DAY_NAMES[d] for d in [*rhythm.days, *([rhythm.weekday] if rhythm.weekday else [])] if d in _DAY_NAMES]
+    return " ".join([*days, *(f"{d}s" for d in days), rhythm.time or "", rhythm.timezone or ""])
 
 
 def build_corpus(
@@ -68,6 +79,9 @@ def build_corpus(
                     return True
         return False
 
+    rhythm = bundle.facts.sync_rhythm
+    if rhythm is not None and (trusted_facts or grounded_source(rhythm.sources)):
+        pieces.append(rhythm_words(rhythm))  # the notes' sync, in the words the drafts write it ("Tuesdays at 09:00")
     fact_dates: set[date] = set()
     if trusted_facts:
         pieces.append(bundle.facts.model_dump_json())
