@@ -38,7 +38,8 @@ def flag_unknown_fm(bundle: DraftBundle) -> DraftBundle:
     "[your name]"), and the people the drafts name in the body because they have no email address for To/Cc."""
     e = bundle.engagement
     flags: list[Flag] = []
-    if not (e.fm is not None and e.fm.name and e.fm.name.strip()):
+    # the drafts sign with the FM the notes name when no name is set: the flag is for a visible "[your name]" only
+    if not (e.fm is not None and e.fm.name and e.fm.name.strip()) and "[your name]" in bundle.drafts.model_dump_json():
         flags.append(
             Flag(
                 field="engagement.fm.name",

@@ -432,3 +432,15 @@ def test_a_competitor_sentence_in_a_licensing_fact_goes_under_competing_products
     ftop = render_drafts(contoso_engagement(), contoso_facts(licenses=[Fact(text=text, sources=src(11, text))])).ftop
     assert "- Competing products: No competitors beyond Zimbra itself" in ftop.text
     assert "Licensing: No competitors" not in ftop.text
+
+
+@pytest.mark.parametrize(
+    ("note", "placeholder"),
+    [(CORPUS / "health-tidewater-teams-chat.txt", False), (EXAMPLES / "rfa-contoso-pharma.md", True)],
+    ids=["the notes name the FM", "nobody names the FM"],
+)
+def test_the_unknown_fm_flag_only_when_the_drafts_show_the_placeholder(note: Path, placeholder: bool) -> None:
+    bundle = build_bundle(note.read_text(encoding="utf-8"), engine="offline", settings=Settings(_env_file=None))
+    shown = "[your name]" in bundle.drafts.model_dump_json()
+    flagged = any(f.field == "engagement.fm.name" for f in bundle.facts.flags)
+    assert (shown, flagged) == (placeholder, placeholder)
