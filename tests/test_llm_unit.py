@@ -122,7 +122,7 @@ def test_draft_prompt_carries_facts_without_sources_and_no_raw_notes() -> None:
     body = "\n".join(m.content for m in req.messages)
     assert '"sources"' not in body
     assert "Priya Raman <priya.raman@microsoft.com> (ATS)" in body  # the roster
-    assert "Recipients only from the roster" in body
+    assert "Recipients (to/cc): only roster people with an email" in body
     assert "<<<NOTES" not in body
     assert not any(line.strip() and line in body for line in NOTES.splitlines() if len(line) > 60)
     assert "sources" not in json.dumps(facts_for_drafting(facts))

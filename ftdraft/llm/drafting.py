@@ -437,8 +437,10 @@ DRAFTING_FACTS: tuple[str, ...] = ("action_items", "asks", "risks", "timeline")
 
 def facts_for_drafting(facts: CallFacts) -> dict[str, Any]:
     """The facts as the drafts see them: DRAFTING_FACTS only, compact (no sources, nulls, defaults)."""
-    data = facts.model_dump(mode="json", include=set(DRAFTING_FACTS), exclude_defaults=True)
-    return compact(data)
+    data = compact(facts.model_dump(mode="json", include=set(DRAFTING_FACTS), exclude_defaults=True))
+    for item in data.get("action_items", []):
+        item.pop("owner_role", None)  # the roster gives every owner's role once
+    return data
 
 
 FTOP_TAIL_RE = re.compile(r"^\s*(next actions|service intent)", re.IGNORECASE | re.MULTILINE)
@@ -490,7 +492,8 @@ class SharedPrefix:
 
 
 def shared_prefix(engagement: Engagement, facts: CallFacts) -> SharedPrefix:
-    roster = [recipient_text(p) for p in roster_people(engagement)]
+    # people with no address are listed once, under "No email known", not in the roster of recipients too
+    roster = [recipient_text(p) for p in roster_people(engagement) if p.email]
     # the roster already names the account team, FTA and FM
     context = compact(
         engagement.model_dump(mode="json", exclude={"account_team", "fta", "fm", "workloads"}, exclude_defaults=True)
