@@ -236,7 +236,7 @@ def test_agenda_answer_can_be_changed_and_cleared(db: str) -> None:
     at = open_app()
     eid = engagement_id(at)
     draft_notes(at, eid, CONTOSO)
-    ask = "Ask for background on the customer's environment"
+    ask = "background on the customer's environment"  # the follow-up asks it as a question to the field
     assert ask in at.text_area(key=f"{eid}:draft:follow_up.body").value, "d is open before the FM answers it"
 
     for answer in ("Hybrid AD, Okta for SSO", "Cloud-only, 4,000 seats"):  # answer d, then change the answer

@@ -63,19 +63,19 @@ def test_hand_edited_draft_shows_what_the_facts_changed_and_flags_follow_the_fac
     mine = at.text_area(key=body_key).value + "\nP.S. typed by the FM."
     at.text_area(key=body_key).input(mine).run()
     flags = [f.message for f in Store(db).get(eid).bundle.facts.flags]  # type: ignore[union-attr]
-    assert "No due date for: route to the Teams Rooms team" in flags
+    assert "No due date for: set up tech assessment with Fabrikam after intro" in flags
 
-    set_due(at, eid, "route to the Teams Rooms team", "2026-12-04")
+    set_due(at, eid, "set up tech assessment with Fabrikam", "2026-12-04")
 
     assert at.text_area(key=body_key).value == mine, "the FM's edit is never overwritten silently"
     banner = " ".join(seen(at.warning))
     assert "You edited Follow-up Email by hand" in banner and "Facts saved" in banner
     assert not any(m.endswith("the drafts now use them.") for m in seen(at.success))
     stale = [m for m in seen(at.warning) if "facts changed since" in m]
-    assert len(stale) == 1 and re.search(r"\+ .*Teams Rooms.*(2026-12-04|Dec|12/4|4 Dec)", stale[0]), stale
+    assert len(stale) == 1 and re.search(r"\+ .*tech assessment.*(2026-12-04|Dec|12/4|4 Dec)", stale[0]), stale
     bundle = Store(db).get(eid).bundle  # type: ignore[union-attr]
     flags = [f.message for f in bundle.facts.flags]
-    assert "No due date for: route to the Teams Rooms team" not in flags, "the flag went with the missing date"
+    assert "No due date for: set up tech assessment with Fabrikam after intro" not in flags, "the flag went with the date"
     assert "No due date for: add me to the Thursday account sync" in flags, "the others stay"
 
     at.button(key=f"{eid}:regen:follow_up").click().run()
