@@ -75,7 +75,7 @@ def test_hand_edited_draft_shows_what_the_facts_changed_and_flags_follow_the_fac
     assert len(stale) == 1 and re.search(r"\+ .*tech assessment.*(2026-12-04|Dec|12/4|4 Dec)", stale[0]), stale
     bundle = Store(db).get(eid).bundle  # type: ignore[union-attr]
     flags = [f.message for f in bundle.facts.flags]
-    assert "No due date for: set up tech assessment with Fabrikam after intro" not in flags, "the flag went with the date"
+    assert "No due date for: set up tech assessment with Fabrikam after intro" not in flags, "gone with the date"
     assert "No due date for: add me to the Thursday account sync" in flags, "the others stay"
 
     at.button(key=f"{eid}:regen:follow_up").click().run()
