@@ -139,6 +139,24 @@ class Record:
         return not (self.engagement.customer or self.notes.strip() or self.bundle)
 
 
+def _set_wal(cur: Any) -> None:
+    """PRAGMA journal_mode=WAL, retried while another process holds the file: switching a new database to WAL
+    can answer "database is locked" at once, without waiting for busy_timeout (two replicas creating the same
+    file together), so it is retried for up to the busy timeout."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL so readers never block the writer; busy_timeout so writers queue instead of failing;
     BEGIN IMMEDIATE so a read-then-write transaction never dies on a lock upgrade."""
@@ -148,7 +166,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode=WAL")
+        _set_wal(cur)
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
