@@ -586,6 +586,9 @@ def short_label(text: str, limit: int = 30) -> str:
     return cut.rstrip(" ,;:-–·") + "…"
 
 
+SIDEBAR_CHARS = 28  # what one sidebar button shows on one line at Streamlit's default sidebar width
+
+
 def sidebar_label(customer: str, call_date: date | None, saved: datetime) -> str:
     """A sidebar entry, "Customer · 14 Nov" (the call date, its year when not the year last saved; "saved 30 Nov"
     when the call date is unknown), the customer shortened at a word boundary to fit the sidebar."""
@@ -593,7 +596,12 @@ def sidebar_label(customer: str, call_date: date | None, saved: datetime) -> str
         when = f"saved {saved.day} {saved:%b}"
     else:
         when = f"{call_date.day} {call_date:%b}" + ("" if call_date.year == saved.year else f" {call_date:%Y}")
-    return f"{short_label(customer or 'Untitled notes', 30)} · {when}"
+    # the whole entry fits one sidebar line (~28 characters): the name gets what the date leaves
+    budget = max(8, SIDEBAR_CHARS - 3 - len(when))
+    name = short_label(customer or "Untitled notes", budget)
+    if len(name) > budget + 1:  # one word longer than the line: the only case cut inside a word
+        name = name[: budget - 1] + "…"
+    return f"{name} · {when}"
 
 
 def has_words(notes: str) -> bool:

@@ -109,7 +109,8 @@ def add_engagement(page, customer: str) -> str:  # type: ignore[no-untyped-def]
     field = page.get_by_label("Customer", exact=True)
     field.fill(customer)
     field.press("Enter")
-    expect(page.locator("section[data-testid='stSidebar']").get_by_text(customer)).to_be_visible()
+    # the sidebar entry is "Customer · date", the name cut at a word to fit one line: its first word shows
+    expect(page.locator("section[data-testid='stSidebar']").get_by_text(customer.split()[0])).to_be_visible()
     return str(page.url)
 
 
@@ -129,7 +130,7 @@ def test_two_fms_each_see_open_and_find_only_their_own_and_sign_out(app: str, br
     ben = sign_in(browser, app, "ben")
     expect(ben.get_by_label("Your name (FM)")).to_have_value("Ben Okafor")
     add_engagement(ben, "Fabrikam Manufacturing")
-    assert "Contoso Pharma" not in sidebar_text(ben)
+    assert "Contoso" not in sidebar_text(ben)
     # Search never crosses FMs.
     search = ben.get_by_label("Search by customer")
     search.fill("Contoso")
@@ -145,7 +146,7 @@ def test_two_fms_each_see_open_and_find_only_their_own_and_sign_out(app: str, br
     ana.reload()
     expect(ana.get_by_label("Customer", exact=True)).to_have_value("Contoso Pharma")
     text = sidebar_text(ana)
-    assert "Contoso Pharma" in text and "Fabrikam" not in text
+    assert "Contoso" in text and "Fabrikam" not in text
 
     # Signing out shows the sign-in step again; her engagement's address shows nothing of it.
     ana.get_by_role("button", name="Sign out").click()

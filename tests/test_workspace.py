@@ -28,3 +28,17 @@ def test_regenerate_replaces_one_draft_and_refreshes_stale_findings() -> None:
     assert after.drafts.follow_up.subject == bundle.drafts.follow_up.subject
     assert not any(c.rule == "stale_finding" for c in after.checks), "findings describe the drafts as they are now"
     assert after.provenance["follow_up"].engine == "offline"
+
+
+def test_sidebar_entries_fit_one_line_and_are_cut_at_a_word() -> None:
+    from datetime import date, datetime
+
+    from ftdraft.workspace import SIDEBAR_CHARS, sidebar_label
+
+    saved = datetime(2026, 11, 30)
+    assert sidebar_label("Contoso Pharma", date(2026, 11, 18), saved) == "Contoso Pharma · 18 Nov"
+    assert sidebar_label("Contoso Pharma", date(2025, 11, 18), saved) == "Contoso Pharma · 18 Nov 2025"
+    assert sidebar_label("Fabrikam Manufacturing", None, saved) == "Fabrikam… · saved 30 Nov"
+    for name in ("Contoso Pharmaceuticals International", "A" * 60, "Wide World Importers of Everything"):
+        for when in (date(2026, 11, 18), None):
+            assert len(sidebar_label(name, when, saved)) <= SIDEBAR_CHARS + 1, (name, when)
