@@ -660,6 +660,7 @@ def refresh_flags(bundle: DraftBundle) -> DraftBundle:
     page no longer carry a flag the FM's corrections removed): per-action owner/due flags are rebuilt from the
     action items as they are now, setup flags dropped once the setup answers them, the FM/email flags rebuilt
     (pipeline.flag_unknown_fm)."""
+    from .extract.engagement import action_flags
     from .pipeline import flag_unknown_fm
 
     e, facts = bundle.engagement, bundle.facts
@@ -670,18 +671,7 @@ def refresh_flags(bundle: DraftBundle) -> DraftBundle:
         and f.field not in ("engagement.fm.name", "engagement.emails")
         and _flag_holds(f, e, facts)
     ]
-    for i, item in enumerate(facts.action_items):
-        if item.owner is None:
-            kept.append(
-                Flag(field=f"action_items[{i}].owner", message=f"No owner for: {item.action}", sources=item.sources)
-            )
-        if item.due is None:
-            why = f' ("{item.due_text}" could not be resolved)' if item.due_text else ""
-            kept.append(
-                Flag(
-                    field=f"action_items[{i}].due", message=f"No due date for: {item.action}{why}", sources=item.sources
-                )
-            )
+    kept.extend(action_flags(facts.action_items))
     fresh = bundle.model_copy(update={"facts": facts.model_copy(update={"flags": kept})})
     return flag_unknown_fm(fresh)
 

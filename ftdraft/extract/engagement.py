@@ -10,6 +10,7 @@ from functools import cache
 
 from ..dates import WEEKDAY_WORDS, day_first_habit, find_absolute_date, named_weekdays, other_reading, states_year
 from ..schemas import (
+    ActionItem,
     CallFacts,
     Engagement,
     Flag,
@@ -231,7 +232,15 @@ def _flags(engagement: Engagement, facts: CallFacts) -> list[Flag]:
                     sources=person.sources,
                 )
             )
-    for i, item in enumerate(facts.action_items):
+    flags.extend(action_flags(facts.action_items))
+    return flags
+
+
+def action_flags(items: list[ActionItem]) -> list[Flag]:
+    """A flag per action item with no owner ("No owner for: …") and per one with no due date ("No due date
+    for: …", saying which words could not be resolved); fields "action_items[i].owner" / "….due"."""
+    flags: list[Flag] = []
+    for i, item in enumerate(items):
         if item.owner is None:
             flags.append(
                 Flag(field=f"action_items[{i}].owner", message=f"No owner for: {item.action}", sources=item.sources)
