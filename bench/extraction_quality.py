@@ -213,42 +213,45 @@ def property_pass_rate(scenarios: int = 200, seed: int = 8) -> str:
     return f"{passed}/{scenarios} scenarios read back both ways = {passed / scenarios:.0%}"
 
 
+def print_report(title: str, report: Report) -> None:
+    """One set's figures under its title, one metric a line."""
+    print(title)
+    for key, label in METRICS:
+        print(f"  {label:<48} {getattr(report, key).figure()}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="list every miss (tuned and outside corpora only)")
     args = parser.parse_args(argv)
     cases = load_cases()
     report = evaluate(cases)
-    print(f"Extraction quality over {len(cases)} labelled notes (offline engine)")
-    for key, label in METRICS:
-        print(f"  {label:<48} {getattr(report, key).figure()}")
+    print_report(f"Extraction quality over {len(cases)} labelled notes (offline engine)", report)
     # Notes marked heldout were written and labelled after the first tuning round, and scored blind once
     # (figures in the commit that added them); the misses they showed were then fixed with general rules,
     # so today they are no longer unseen notes.
     heldout = [c for c in cases if c.expected.get("heldout")]
     if heldout:
         held = evaluate(heldout)
-        print(f"Of which the {len(heldout)} late notes (scored blind once, since tuned on)")
-        for key, label in METRICS:
-            print(f"  {label:<48} {getattr(held, key).figure()}")
+        print_report(f"Of which the {len(heldout)} late notes (scored blind once, since tuned on)", held)
     blind = load_cases(BLIND) if BLIND.is_dir() else []
     blind_report = evaluate(blind) if blind else None
     if blind_report is not None:
-        print(f"Blind set: {len(blind)} notes in tests/fixtures/blind, never tuned on")
-        for key, label in METRICS:
-            print(f"  {label:<48} {getattr(blind_report, key).figure()}")
+        print_report(f"Blind set: {len(blind)} notes in tests/fixtures/blind, never tuned on", blind_report)
     tuned2 = load_cases(TUNED2) if TUNED2.is_dir() else []
     tuned2_report = evaluate(tuned2) if tuned2 else None
     if tuned2_report is not None:
-        print(f"Second tuned set: {len(tuned2)} notes in tests/fixtures/tuned2 (blind round 2, learned from)")
-        for key, label in METRICS:
-            print(f"  {label:<48} {getattr(tuned2_report, key).figure()}")
+        print_report(
+            f"Second tuned set: {len(tuned2)} notes in tests/fixtures/tuned2 (blind round 2, learned from)",
+            tuned2_report,
+        )
     outside = load_cases(OUTSIDE) if OUTSIDE.is_dir() else []
     outside_report = evaluate(outside) if outside else None
     if outside_report is not None:
-        print(f"Outside corpus: {len(outside)} notes in tests/fixtures/corpus (written independently of the code)")
-        for key, label in METRICS:
-            print(f"  {label:<48} {getattr(outside_report, key).figure()}")
+        print_report(
+            f"Outside corpus: {len(outside)} notes in tests/fixtures/corpus (written independently of the code)",
+            outside_report,
+        )
         print("  Intent L1 confusion, outside corpus:")
         print(l1_confusion(outside_report))
     print(f"Property test (tests/test_reader_property.py): {property_pass_rate()}")
