@@ -8,9 +8,13 @@ about time.
    prompt tokens per bundle, >= 50% shared prefix, the notes in 1 request.
 2. Latency, the whole `ftdraft draft --engine llm` process against a server adding L per request:
    sequential rounds (a round = requests sent together; target <= 3) and wall time outside the model
-   (process wall time minus rounds x L; target <= 1 L), median of --runs.
+   (process wall time minus rounds x L; target <= 1 L), median of --runs, and the timeline of the median
+   run: process start -> first request at the stub, each round's answer -> the next round's requests,
+   last answer -> process exit (the stub records each request's arrival; its answer leaves L later).
+   `--before DIR`: the same figures for another checkout (e.g. `git archive <commit> | tar -x -C DIR`), its
+   runs alternated with this tree's so both see the same machine load.
 
-    .venv/bin/python bench/llm_path.py [--latency 0.4] [--runs 5]
+    .venv/bin/python bench/llm_path.py [--latency 0.4] [--runs 5] [--before DIR] [--latency-only]
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from factories import contoso_engagement, contoso_facts  # noqa: E402
-from openai_stub_server import CannedReplies, Recorded, StubServer, estimate_tokens, stub_settings  # noqa: E402
+from openai_stub_server import CannedReplies, StubServer, estimate_tokens, stub_settings  # noqa: E402
 from personalities import OpenAI  # noqa: E402
 
 from ftdraft.pipeline import build_bundle  # noqa: E402
@@ -45,11 +50,16 @@ def carries_notes(request_text: str, note_lines: list[str]) -> bool:
     return bool(lines) and hits >= len(lines) / 2
 
 
-def rounds(requests: list[Recorded], latency: float) -> int:
-    """Sequential rounds: a request that arrives at least 0.9 L after the previous one starts a new round
-    (it waited for an answer); requests sent together are one round."""
-    times = sorted(r.at for r in requests)
-    return sum(1 for i, t in enumerate(times) if i == 0 or t - times[i - 1] >= 0.9 * latency)
+def rounds(arrivals: list[float], latency: float) -> list[list[float]]:
+    """Request arrival times (sorted) grouped into sequential rounds: a request that arrives at least 0.9 L
+    after the previous one starts a new round (it waited for an answer); requests sent together are one round."""
+    groups: list[list[float]] = []
+    for t in arrivals:
+        if groups and t - groups[-1][-1] < 0.9 * latency:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+    return groups
 
 
 def tokens_figures(notes: str) -> None:
@@ -77,45 +87,98 @@ def tokens_figures(notes: str) -> None:
     print(f"  completion tokens per bundle        {t.completion_tokens if t else 0:,}")
 
 
-def latency_figures(latency: float, runs: int) -> None:
+@dataclass
+class Run:
+    """One CLI process: wall time (s), the stub's request arrival times (time.monotonic(), sorted), the moment
+    the process was started and the moment it had exited."""
+
+    wall: float
+    started: float
+    ended: float
+    arrivals: list[float]
+
+
+def timeline(run: Run, latency: float) -> list[tuple[str, float]]:
+    """Where a run's wall time outside the model went, as (segment, seconds); the segments add up to the wall
+    time minus rounds x L. A request's answer leaves the stub L after it arrived (the stub waits L, then
+    writes the reply at once), so "answered" below is arrival + L.
+
+    - start -> first request: interpreter start, imports and the extraction request built and sent;
+    - per later round: last answer of the previous round -> first request of this round (the work between);
+    - per round: its spread (first -> last arrival: requests sent together do not leave at the same instant);
+    - last answer -> process exit: parsing, guardrails, output, interpreter teardown."""
+    groups = rounds(run.arrivals, latency)
+    if not groups:
+        return [("start -> exit (no request)", run.ended - run.started)]
+    out = [("start -> first request arrives", groups[0][0] - run.started)]
+    for i, group in enumerate(groups):
+        if i:
+            out.append((f"round {i} answered -> round {i + 1} arrives", group[0] - (groups[i - 1][-1] + latency)))
+        if len(group) > 1:
+            out.append((f"round {i + 1} spread ({len(group)} requests)", group[-1] - group[0]))
+    out.append(("last answer -> process exit", run.ended - (groups[-1][-1] + latency)))
+    return out
+
+
+def run_cli(argv: list[str], env: dict[str, str], cwd: str, server: StubServer) -> Run:
+    server.requests.clear()
+    started = time.monotonic()
+    proc = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True)
+    ended = time.monotonic()
+    assert proc.returncode == 0 and " fell back" not in proc.stderr, proc.stderr
+    return Run(ended - started, started, ended, sorted(r.at for r in server.requests))
+
+
+def latency_figures(latency: float, runs: int, before: Path | None) -> None:
+    """The CLI process against the stub adding `latency` per request, `runs` times; with `before`, the same
+    for that checkout (its ftdraft first on PYTHONPATH), runs alternated so both see the same machine load."""
     canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=[])
-    walls, outside, counts = [], [], []
+    trees = {"after": None, "before": before} if before else {"now": None}
+    results: dict[str, list[Run]] = {label: [] for label in trees}
+    offline: dict[str, list[float]] = {label: [] for label in trees}
     with StubServer(canned, latency=latency) as server, tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTDRAFT_", "AZURE_"))}
-        env.update(OPENAI_API_KEY=KEY, OPENAI_BASE_URL=server.base_url, FTDRAFT_MODEL="stub-model")
-        argv = [sys.executable, "-m", "ftdraft", "draft", str(SAMPLE), "--context", str(CONTEXT), "--engine", "llm"]
-        offline = [sys.executable, "-m", "ftdraft", "draft", str(SAMPLE), "--context", str(CONTEXT)]
-        subprocess.run(argv, env=env, cwd=tmp, capture_output=True, check=True)  # warm the file cache
-        off = []
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTDRAFT_", "AZURE_"))}
+        base.update(OPENAI_API_KEY=KEY, OPENAI_BASE_URL=server.base_url, FTDRAFT_MODEL="stub-model")
+        base.pop("PYTHONPATH", None)
+        envs = {label: dict(base, **({"PYTHONPATH": str(tree)} if tree else {})) for label, tree in trees.items()}
+        common = [sys.executable, "-m", "ftdraft", "draft", str(SAMPLE), "--context", str(CONTEXT), "--engine"]
+        for label in trees:  # warm the file cache (and each tree's .pyc files)
+            run_cli([*common, "llm"], envs[label], tmp, server)
         for _ in range(runs):
-            t = time.perf_counter()
-            subprocess.run([*offline, "--engine", "offline"], env=env, cwd=tmp, capture_output=True, check=True)
-            off.append(time.perf_counter() - t)
-        for _ in range(runs):
-            server.requests.clear()
-            t = time.perf_counter()
-            proc = subprocess.run(argv, env=env, cwd=tmp, capture_output=True, text=True)
-            wall = time.perf_counter() - t
-            assert proc.returncode == 0 and " fell back" not in proc.stderr, proc.stderr
-            n = rounds(list(server.requests), latency)
-            walls.append(wall)
-            counts.append(n)
-            outside.append(wall - n * latency)
-    print(f"\nThe CLI process `ftdraft draft --engine llm`, L = {latency * 1000:.0f} ms per request ({runs} runs)")
-    print(f"  offline process wall time           {statistics.median(off) * 1000:.0f} ms")
-    print(f"  model process wall time             {statistics.median(walls) * 1000:.0f} ms")
-    print(f"  sequential rounds                   {max(counts)}   (target <= 3)")
-    print(f"  wall time outside the model         {statistics.median(outside) * 1000:.0f} ms = "
-          f"{statistics.median(outside) / latency:.2f} L   (target <= 1 L)")  # fmt: skip
+            for label in trees:
+                t = time.perf_counter()
+                subprocess.run([*common, "offline"], env=envs[label], cwd=tmp, capture_output=True, check=True)
+                offline[label].append(time.perf_counter() - t)
+                results[label].append(run_cli([*common, "llm"], envs[label], tmp, server))
+    for label, tree in trees.items():
+        runs_ = results[label]
+        walls = [r.wall for r in runs_]
+        counts = [len(rounds(r.arrivals, latency)) for r in runs_]
+        outside = [r.wall - n * latency for r, n in zip(runs_, counts, strict=True)]
+        median = sorted(runs_, key=lambda r: r.wall)[len(runs_) // 2]
+        name = f" [{label}: {tree}]" if tree else (f" [{label}]" if before else "")
+        head = f"The CLI process `ftdraft draft --engine llm`, L = {latency * 1000:.0f} ms per request ({runs} runs)"
+        print(f"\n{head}{name}")
+        print(f"  offline process wall time           {statistics.median(offline[label]) * 1000:.0f} ms")
+        print(f"  model process wall time             {statistics.median(walls) * 1000:.0f} ms")
+        print(f"  sequential rounds                   {max(counts)}   (target <= 3)")
+        print(f"  wall time outside the model         {statistics.median(outside) * 1000:.0f} ms = "
+              f"{statistics.median(outside) / latency:.2f} L   (target <= 1 L)")  # fmt: skip
+        print(f"  timeline of the median run ({median.wall * 1000:.0f} ms), outside the model:")
+        for segment, seconds in timeline(median, latency):
+            print(f"    {segment:<38} {seconds * 1000:>6.0f} ms")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.4, help="seconds the server waits before each response")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", type=Path, help="another checkout whose CLI is measured in the same run")
+    parser.add_argument("--latency-only", action="store_true", help="skip the token figures")
     args = parser.parse_args()
-    tokens_figures(SAMPLE.read_text(encoding="utf-8"))
-    latency_figures(args.latency, args.runs)
+    if not args.latency_only:
+        tokens_figures(SAMPLE.read_text(encoding="utf-8"))
+    latency_figures(args.latency, args.runs, args.before.resolve() if args.before else None)
     return 0
 
 
