@@ -7,7 +7,10 @@ No LLM library is imported here: the offline path must start fast with no key an
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -162,7 +165,6 @@ def app_command(args: argparse.Namespace) -> list[str]:
 
 
 def _app(args: argparse.Namespace) -> int:
-    import os
     import subprocess
 
     cmd = app_command(args)
@@ -172,7 +174,31 @@ def _app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script and `python -m ftdraft`; returns the exit code."""
+    """Entry point of the console script and `python -m ftdraft`; returns the exit code.
+
+    Called without argv (the console script, `python -m ftdraft`), the process is ftdraft's own: the cyclic
+    garbage collector stays off for the run (one short run that makes no cycles worth collecting; its passes
+    over every imported module cost ~0.1 s), and once stdout and stderr are flushed the process ends with
+    os._exit, skipping the interpreter's teardown of ~2,000 modules (0.1-0.3 s); every file ftdraft writes is
+    closed by then. Called with argv (tests, other programs), it returns the code and changes nothing."""
+    own_process = argv is None
+    if own_process:
+        gc.disable()
+    code = _main(argv)
+    if own_process:
+        exit_now(code)
+    return code
+
+
+def exit_now(code: int) -> NoReturn:
+    """Flush stdout and stderr, then end the process at once with `code` (no atexit handlers, no teardown)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that closed the pipe: nothing left to tell
+            stream.flush()
+    os._exit(code)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "schema":

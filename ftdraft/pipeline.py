@@ -147,11 +147,14 @@ def _model_bundle(
     on_follow_up_token: TokenSink | None,
 ) -> DraftBundle:
     """The model path: one extraction call with the notes, then every draft from the facts in parallel.
-    Everything shares one time budget (Settings.total_budget); each part falls back on its own. The rules
-    engine, the guardrails and the openai SDK load while the extraction request is in flight."""
-    from . import guards
+    Everything shares one time budget (Settings.total_budget); each part falls back on its own.
+
+    Only what the extraction request needs is imported before it leaves; the rules engine, the drafting
+    round (offline drafts, prompt templates, schemas) and the guardrails load while it is in flight, the
+    openai SDK too when a reply will stream (on_follow_up_token; otherwise every request goes through the
+    standard library and the SDK is never imported), and the guardrails' caches warm while the draft
+    requests are in flight."""
     from .llm import Budget, total_usage
-    from .llm.drafting import draft_with_model, prepare_drafting
     from .llm.extraction import extract_with_model
 
     budget = Budget(settings.total_budget)
@@ -169,9 +172,13 @@ def _model_bundle(
         agenda_answers,
         settings=settings,
         budget=budget,
-        while_waiting=prepare_drafting,
+        while_waiting=_prepare_drafting,
         rules_facts=rules,
+        prepare_model=on_follow_up_token is not None,
     )
+    from . import guards
+    from .llm.drafting import draft_with_model
+
     fact_checks: list[Check] = []
     if extraction.engine == "llm" and not extraction.fallback_reason:
         # A model can obey orders pasted in the notes: its owners, dates and statuses must be what the cited
@@ -185,7 +192,13 @@ def _model_bundle(
         facts, fact_checks = guards.check_model_facts(notes, facts, offline_facts, engagement)
     say("Writing the drafts with the model")
     drafts, provenance, checks = draft_with_model(
-        model, engagement, facts, settings=settings, budget=budget, on_follow_up_token=on_follow_up_token
+        model,
+        engagement,
+        facts,
+        settings=settings,
+        budget=budget,
+        on_follow_up_token=on_follow_up_token,
+        while_waiting=_warm_guards,
     )
     provenance = {"extraction": extraction, **provenance}
     say("Drafts ready")
@@ -198,6 +211,22 @@ def _model_bundle(
         checks=[*fact_checks, *checks],
         tokens=total_usage(provenance),
     )
+
+
+def _prepare_drafting() -> None:
+    from .llm.drafting import prepare_drafting
+
+    prepare_drafting()
+
+
+def _warm_guards() -> None:
+    """The guardrails' cached set-up (the system prompt's sentences, the templates' vocabulary) built ahead
+    of guard_bundle; only what is cached, since anything else would be built twice."""
+    from . import guards
+
+    for setup in (guards.system_prompt_fingerprints, guards.template_vocabulary):
+        if hasattr(setup, "cache_info"):  # functools.lru_cache
+            setup()
 
 
 def redraft(

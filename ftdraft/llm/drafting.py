@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -540,15 +541,18 @@ def build_request(
 
 def prepare_drafting() -> None:
     """What the drafting round needs before its first request, done while the extraction request is in
-    flight: the offline drafts engine and the guardrails imported, the draft prompts compiled."""
+    flight: the offline drafts engine and the guardrails imported, every prompt template (the offline
+    drafts' and the model's) compiled, the draft replies' strict schemas built."""
     from .. import drafts, guards  # noqa: F401  (imported for their load time)
     from ..templating import environment
+    from .jsonschema import strict_schema_text
 
     env = environment()
-    for name in ("llm/draft.system.j2", "llm/draft.user.j2", "llm/draft_task.user.j2", "llm/reask.user.j2"):
+    for name in env.list_templates(filter_func=lambda path: path.startswith(("offline/", "llm/"))):
         env.get_template(name)
-    for name in MODEL_DRAFTS:
-        env.get_template(f"llm/draft_{name}.task.j2")
+    for schema in SCHEMAS.values():
+        if schema is not None:
+            strict_schema_text(schema)
 
 
 def reask_message(errors: str) -> str:
@@ -626,16 +630,20 @@ def draft_with_model(
     settings: Settings,
     budget: Budget,
     on_follow_up_token: TokenSink | None = None,
+    while_waiting: Callable[[], Any] | None = None,
 ) -> tuple[Drafts, dict[str, Provenance], list[Check]]:
-    """Every draft in parallel, each with its own fallback, in one round trip. The follow-up runs on the
-    caller's thread so its token callback does too (Streamlit can only write to the page from the script
-    thread); the others run on one thread each. Every request starts with the same SharedPrefix."""
+    """Every draft in parallel, each with its own fallback, in one round trip. A streamed follow-up
+    (on_follow_up_token) runs on the caller's thread so its token callback does too (Streamlit can only
+    write to the page from the script thread); every other draft runs on a thread of its own, and then
+    while_waiting runs on the caller's thread while the requests are in flight (the pipeline readies the
+    guardrails). Every request starts with the same SharedPrefix."""
     from ..drafts import render_drafts
 
     templates = render_drafts(engagement, facts)
     names = [n for n in MODEL_DRAFTS if getattr(templates, n) is not None]
     prefix = shared_prefix(engagement, facts)
-    others = [n for n in names if n != "follow_up"]
+    here = "follow_up" if on_follow_up_token is not None and "follow_up" in names else None
+    others = [n for n in names if n != here]
     results: dict[str, DraftResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, len(others)), thread_name_prefix="ftdraft-draft") as pool:
         futures = {
@@ -652,9 +660,9 @@ def draft_with_model(
             )
             for n in others
         }
-        if "follow_up" in names:
-            results["follow_up"] = draft_one(
-                "follow_up",
+        if here is not None:
+            results[here] = draft_one(
+                here,
                 model,
                 engagement,
                 facts,
@@ -664,10 +672,13 @@ def draft_with_model(
                 on_token=on_follow_up_token,
                 prefix=prefix,
             )
+        if while_waiting is not None:
+            while_waiting()
         results.update({n: f.result() for n, f in futures.items()})
 
-    drafts = templates.model_copy(update={n: r.draft for n, r in results.items()})
-    provenance = {n: r.provenance for n, r in results.items()}
+    order = [n for n in names if n == "follow_up"] + [n for n in names if n != "follow_up"]  # the JSON's order
+    drafts = templates.model_copy(update={n: results[n].draft for n in order})
+    provenance = {n: results[n].provenance for n in order}
     provenance["prep"] = Provenance(engine="offline")
     for n in MODEL_DRAFTS:
         provenance.setdefault(n, Provenance(engine="offline"))  # a draft the facts don't call for

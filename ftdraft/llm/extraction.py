@@ -81,9 +81,13 @@ def extract_with_model(
     budget: Budget,
     while_waiting: Callable[[], Any] | None = None,
     rules_facts: list[CallFacts] | None = None,
+    prepare_model: bool = True,
 ) -> tuple[Engagement, CallFacts, Provenance]:
     """(engagement, facts, provenance): the model's facts when valid, else the rules engine's, with the reason.
-    while_waiting: work to do while the request is in flight (the pipeline prepares the drafting round).
+
+    The request leaves first; while it is in flight (on this thread, in this order) the rules engine reads the
+    notes, `model.prepare()` runs when prepare_model (e.g. the openai SDK for a streamed reply later; the CLI
+    streams nothing and skips it), then while_waiting (the pipeline prepares the drafting round).
     rules_facts: a list that receives the rules engine's facts for the notes (what the guardrails compare
     the model's facts with), so they are not read twice."""
     started = time.monotonic()
@@ -103,10 +107,11 @@ def extract_with_model(
         engagement, offline_facts = extract_facts(notes, engagement, agenda_answers)
         if rules_facts is not None:
             rules_facts.append(offline_facts)
-        # e.g. the SDK the drafting round needs, imported while the request is in flight; a client that
-        # cannot be built fails the drafts' calls later, each with its reason
-        with contextlib.suppress(Exception):
-            model.prepare()
+        if prepare_model:
+            # e.g. the SDK a streamed draft needs, imported while the request is in flight; a client that
+            # cannot be built fails the drafts' calls later, each with its reason
+            with contextlib.suppress(Exception):
+                model.prepare()
         if while_waiting is not None:
             while_waiting()
         error = future.exception()  # waits for the model
