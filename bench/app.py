@@ -1,7 +1,13 @@
-"""App benchmark in Chromium, offline: `streamlit run` start to first page (title rendered), click Draft to the
-drafts for a sample, and a 200 KB paste in the notes box: select-all + Delete until the box is empty (issue 13:
-< 2 s). Medians of a few runs. `--before DIR`: the same figures for another checkout in the same run (e.g.
+"""App benchmark in Chromium, offline, on a fresh database: `streamlit run` start to the first page, click Draft
+to the drafts for a sample, and a 200 KB paste in the notes box: select-all + Delete until the box is empty (issue
+13: < 2 s). Medians of a few runs. `--before DIR`: the same figures for another checkout in the same run (e.g.
 `git archive <commit> | tar -x -C DIR`), so before/after compare on the same machine load.
+
+"First page" is the page an FM can use: the notes box and the Draft button visible (since 30 Nov; until then it
+was the title only, which Streamlit draws before the rest of the page: that figure is still printed, as
+"title"). "Click to drafts" is the click on Draft until the draft tabs show; the bench clicks ~0.3 s after the
+notes are saved, so anything the page does in the background after its first page (page.py warm_up) may still
+be running then.
 
 Usage: .venv/bin/python bench/app.py [--runs 3] [--before DIR]"""
 
@@ -45,7 +51,7 @@ def start(checkout: Path, tmp: Path, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(cmd, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def one_run(browser, checkout: Path, tmp: Path) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
+def one_run(browser, checkout: Path, tmp: Path) -> tuple[float, float, float, float, float]:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     port = free_port()
@@ -64,6 +70,9 @@ def one_run(browser, checkout: Path, tmp: Path) -> tuple[float, float, float, fl
                     raise RuntimeError("streamlit did not start") from None
                 time.sleep(0.05)
         expect(page.get_by_role("heading", name="ftdraft").first).to_be_visible()
+        title = time.perf_counter() - started
+        expect(page.get_by_label("Paste your account-team call notes", exact=True)).to_be_visible()
+        expect(page.get_by_role("button", name="Draft", exact=True)).to_be_visible()
         first_page = time.perf_counter() - started
 
         box = page.get_by_label("Paste your account-team call notes", exact=True)
@@ -92,26 +101,30 @@ def one_run(browser, checkout: Path, tmp: Path) -> tuple[float, float, float, fl
     finally:
         page.close()
         stop(proc)
-    return first_page, to_drafts, paste, select_delete
+    return title, first_page, to_drafts, paste, select_delete
 
 
 def measure(browser, checkout: Path, runs: int, label: str) -> None:  # type: ignore[no-untyped-def]
-    starts, drafts, pastes, deletes = [], [], [], []
+    titles, starts, drafts, pastes, deletes = [], [], [], [], []
     for i in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
-            s, d, v, x = one_run(browser, checkout, Path(tmp))
+            t, s, d, v, x = one_run(browser, checkout, Path(tmp))
+        titles.append(t)
         starts.append(s)
         drafts.append(d)
         pastes.append(v)
         deletes.append(x)
         print(
-            f"{label} run {i + 1}: first page {s:.2f} s, click to drafts {d:.2f} s, "
-            f"paste {v:.2f} s, select-all+delete {x:.2f} s"
+            f"{label} run {i + 1}: title {t:.2f} s, first page {s:.2f} s, click to drafts {d:.2f} s, "
+            f"paste {v:.2f} s, select-all+delete {x:.2f} s",
+            flush=True,
         )
-    print(f"{label}: app start to first page: median {statistics.median(starts):.2f} s over {runs} runs")
-    print(f"{label}: click to drafts ({SAMPLE.name}, offline): median {statistics.median(drafts):.2f} s")
-    print(f"{label}: {PASTE_CHARS:,}-character paste: median {statistics.median(pastes):.2f} s")
-    print(f"{label}: then select-all + Delete until empty: median {statistics.median(deletes):.2f} s")
+    med = statistics.median
+    print(f"{label}: app start to first page (notes box and Draft button): median {med(starts):.2f} s over {runs} runs")
+    print(f"{label}: app start to the title only (the old definition): median {med(titles):.2f} s")
+    print(f"{label}: click to drafts ({SAMPLE.name}, offline): median {med(drafts):.2f} s")
+    print(f"{label}: {PASTE_CHARS:,}-character paste: median {med(pastes):.2f} s")
+    print(f"{label}: then select-all + Delete until empty: median {med(deletes):.2f} s", flush=True)
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ def overflowing(page, selector: str) -> list[str]:  # type: ignore[no-untyped-de
 def test_no_request_leaves_the_app_and_the_layout_is_what_an_fm_expects(app: str, browser) -> None:  # noqa: F811
     from playwright.sync_api import expect
 
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, permissions=["clipboard-read", "clipboard-write"])
     page.set_default_timeout(30_000)
     expect.set_options(timeout=30_000)  # a loaded machine: the first run of the page can take seconds
     hosts: list[str] = []
@@ -57,8 +57,13 @@ def test_no_request_leaves_the_app_and_the_layout_is_what_an_fm_expects(app: str
     assert items.count() >= 5
     assert not overflowing(page, "[data-testid=stCheckbox]"), overflowing(page, "[data-testid=stCheckbox]")
 
-    # The notes box states its limit, and takes no more than it.
+    # The notes box states its limit, and takes no more than it; the upload box states the same limit, not
+    # Streamlit's own "1MB per file".
     expect(page.get_by_text("Up to 200 KB of notes: the box takes no more.")).to_be_visible()
+    uploader = page.get_by_test_id("stFileUploader")
+    expect(uploader).to_contain_text("up to 200 KB")
+    expect(uploader.get_by_text("per file")).to_be_hidden()
+    assert "MB" not in uploader.inner_text(), uploader.inner_text()
     box = page.get_by_label("Paste your account-team call notes", exact=True)
     box.fill("a" * 200_100)
     assert len(box.input_value()) <= 200_000
@@ -77,12 +82,17 @@ def test_no_request_leaves_the_app_and_the_layout_is_what_an_fm_expects(app: str
     expect(panel.get_by_text("do not mention a dedicated Teams channel")).to_be_visible()
     expect(panel.get_by_role("button", name="Draft the Teams Channel Ask anyway")).to_be_visible()
 
-    # Copy buttons visible on the draft without opening or hovering anything; Regenerate names the draft as titled.
+    # Copy buttons visible on the draft without opening or hovering anything, and a click puts the body as
+    # shown on the clipboard; Regenerate names the draft as titled.
     page.get_by_role("tab", name="Follow-up Email").click()
     panel = page.get_by_role("tabpanel", name="Follow-up Email")
-    copy = panel.get_by_test_id("stCode").first.get_by_role("button")
+    copy = panel.get_by_role("button", name="Copy email body")
     expect(copy).to_be_visible()
     assert copy.evaluate("b => getComputedStyle(b).visibility") == "visible"
+    copy.click()
+    expect(panel.get_by_role("button", name="Copied")).to_be_visible()
+    clipboard = page.evaluate("navigator.clipboard.readText()")
+    assert clipboard.strip() == panel.get_by_label("Body").input_value().strip() and "Next steps" in clipboard
     expect(panel.get_by_role("button", name="Regenerate Follow-up Email")).to_be_visible()
 
     # Every flag of the bundle is on the page (the FM's name and the missing addresses here).

@@ -130,9 +130,14 @@ def forget_stale(eid: str, names: Any) -> None:
     st.session_state[k(eid, "stale")] = stale
 
 
-# Page-wide style, a constant (never user or model text): a code box's copy button shows without hovering,
-# so each draft's copy button is visible as the page opens (issue 13).
-STYLE = "<style>[data-testid='stCode'] button { visibility: visible !important; opacity: 1 !important; }</style>"
+# Page-wide style, a constant (never user or model text). Streamlit's upload box states its own size limit in
+# whole megabytes ("1MB per file") while the notes limit is far smaller (200 KB): that line is hidden in our
+# uploader only (its container's key class), whose label states the real limit (issue 13).
+UPLOAD_KEY = "notes_upload"
+STYLE = (
+    f"<style>.st-key-{UPLOAD_KEY} [data-testid='stFileUploaderDropzoneInstructions'] "
+    "{ display: none !important; }</style>"
+)
 
 
 def page_style() -> None:

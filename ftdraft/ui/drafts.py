@@ -170,7 +170,7 @@ def drafts_section(store: Store, settings: Settings, rec: Record, choice: Engine
             _draft_tab(store, settings, rec, shown, name, model)
     st.download_button(
         "Download all drafts (.md)",
-        bundle_to_markdown(shown).encode("utf-8"),
+        lambda: bundle_to_markdown(shown).encode("utf-8"),  # built on click (deferred), not on every run
         file_name=ws.filename(shown.engagement.customer, "drafts", "md"),
         mime="text/markdown",
         key=k(eid, "dl:all:md"),
@@ -208,23 +208,23 @@ def _draft_tab(store: Store, settings: Settings, rec: Record, shown: DraftBundle
         part_editors(store, eid, draft, name, edits)
         st.download_button(
             "Download .txt",
-            ftop_text(shown).encode("utf-8"),
+            lambda: ftop_text(shown).encode("utf-8"),
             file_name=ws.filename(shown.engagement.customer, "ftop", "txt"),
             mime="text/plain",
             key=k(eid, "dl:ftop:txt"),
             on_click="ignore",
             icon=":material/description:",
         )
-        copy_block("FTOP entry", draft_shown.text)
+        copy_block("FTOP entry", draft_shown.text, k(eid, "copy:ftop"))
     else:
         email = ws.email_of(draft_shown)
         recipients_line(email)
         part_editors(store, eid, draft, name, edits)
         invite = getattr(draft_shown, "invite", None)
         downloads(rec, name.replace("_", "-"), email, invite, name)
-        copy_block("email body", email.body)
+        copy_block("email body", email.body, k(eid, f"copy:{name}:body"))
         if name == "intro_request":
-            copy_block("customer blurb", draft_shown.customer_blurb)
+            copy_block("customer blurb", draft_shown.customer_blurb, k(eid, "copy:blurb"))
     title = ws.DRAFT_TITLES[name]
     help_text = "Your edits to it are discarded; other drafts keep theirs."
     if model:

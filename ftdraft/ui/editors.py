@@ -4,6 +4,7 @@ FM types, recipients, copy buttons, guardrail findings and .eml/.ics downloads."
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -51,10 +52,61 @@ def recipients_line(email: Any) -> None:
     st.text(f"To: {to}" + (f"\nCc: {cc}" if cc else ""))
 
 
-def copy_block(label: str, text: str) -> None:
-    """The text in a code box whose copy button sits at its top right: nothing to open first (issue 13)."""
-    st.caption(f"Copy: {label} (button at the box's top right)")
-    st.code(text, language=None, wrap_lines=True, height=min(160, 24 * (text.count(chr(10)) + 2)))
+# A copy button of our own (issue 13: visible on each draft without opening or hovering anything). It replaces
+# st.code's copy icon: st.code made the browser load and parse Streamlit's 1.5 MB syntax highlighter before the
+# page was usable. The text travels as component data and only ever reaches the clipboard (never the DOM as HTML).
+# Constant code (never user or model text); clipboard API where the page is a secure context (https, localhost),
+# else the older execCommand("copy") on a hidden textarea.
+COPY_JS = """
+export default function (component) {
+  const { data, parentElement } = component;
+  const button = parentElement.querySelector("button");
+  button.textContent = data.label;
+  button.title = data.help;
+  button.onclick = async () => {
+    let done = false;
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(data.text);
+        done = true;
+      }
+    } catch (e) {}
+    if (!done) {
+      const area = document.createElement("textarea");
+      area.value = data.text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      done = document.execCommand("copy");
+      area.remove();
+    }
+    button.textContent = done ? "Copied" : "Copy failed: select the text and press Ctrl+C";
+    setTimeout(() => { button.textContent = data.label; }, 1500);
+  };
+}
+"""
+COPY_CSS = """
+button {
+  font-family: var(--st-font); font-size: 0.875rem; line-height: 1.6; color: var(--st-text-color);
+  background: var(--st-background-color); border: 1px solid var(--st-border-color);
+  border-radius: var(--st-base-radius, 0.5rem); padding: 0.25rem 0.75rem; min-height: 2.25rem; cursor: pointer;
+}
+button:hover { border-color: var(--st-primary-color); color: var(--st-primary-color); }
+"""
+_copy_button = st.components.v2.component(
+    "ftdraft_copy", html="<button type='button'></button>", css=COPY_CSS, js=COPY_JS
+)
+
+
+def copy_block(label: str, text: str, key: str) -> None:
+    """A "Copy <label>" button that puts `text` on the clipboard; `key` is unique on the page."""
+    _copy_button(
+        data={"text": text, "label": f"Copy {label}", "help": f"Copy the {label} as shown above, ready to paste"},
+        key=key,
+        width="content",
+    )
 
 
 def checks_for(bundle: DraftBundle, name: str) -> None:
@@ -65,19 +117,21 @@ def checks_for(bundle: DraftBundle, name: str) -> None:
 
 
 def downloads(rec: Record, what: str, email: Any, invite: Any, key: str) -> None:
-    from ftdraft.export import email_to_eml, invite_to_ics
+    """.eml / .ics download buttons. The files are built when the FM clicks (Streamlit's deferred download data),
+    not on every run of the page: the page shows sooner and never imports icalendar until an .ics is wanted."""
+    from ftdraft import export
 
     customer = rec.engagement.customer or (rec.bundle.engagement.customer if rec.bundle else "")
     cols = st.columns(3)
     files: tuple[tuple[Any, Callable[[Any], bytes], str, str, str], ...] = (
-        (email, email_to_eml, "eml", "message/rfc822", ":material/mail:"),
-        (invite, invite_to_ics, "ics", "text/calendar", ":material/event:"),
+        (email, export.email_to_eml, "eml", "message/rfc822", ":material/mail:"),
+        (invite, export.invite_to_ics, "ics", "text/calendar", ":material/event:"),
     )
     for col, (part, to_file, ext, mime, icon) in zip(cols, files, strict=False):
         if part is not None:
             col.download_button(
                 f"Download .{ext}",
-                to_file(part),
+                partial(to_file, part),
                 file_name=ws.filename(customer, what, ext),
                 mime=mime,
                 key=k(rec.id, f"dl:{key}:{ext}"),

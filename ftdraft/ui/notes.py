@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from ftdraft import workspace as ws
@@ -18,6 +17,7 @@ from ftdraft.ui.common import (
     ATTENDEE_ROLES,
     LABELS,
     STATUSES,
+    UPLOAD_KEY,
     boundary,
     bump,
     guarded,
@@ -121,15 +121,18 @@ def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineC
         )
         st.caption(f"Up to {kb(settings.max_notes_bytes)} of notes: the box takes no more.")
         up_key = k(eid, "upload")
-        st.file_uploader(
-            f"...or upload a .txt / .md file (up to {kb(settings.max_notes_bytes)})",
-            type=["txt", "md"],
-            max_upload_size=max(1, -(-settings.max_notes_bytes // 1_000_000)),
-            help=f"Notes files up to {kb(settings.max_notes_bytes)}; a bigger file is refused with a message.",
-            key=up_key,
-            on_change=_on_upload,
-            args=(store, eid, up_key, settings.max_notes_bytes),
-        )
+        # Streamlit's own "<n>MB per file" line is hidden in this container (common.STYLE): the label states
+        # the notes limit, and a bigger file is refused with a message (_on_upload).
+        with st.container(key=UPLOAD_KEY):
+            st.file_uploader(
+                f"...or upload a .txt / .md file (up to {kb(settings.max_notes_bytes)})",
+                type=["txt", "md"],
+                max_upload_size=max(1, -(-settings.max_notes_bytes // 1_000_000)),
+                help=f"Notes files up to {kb(settings.max_notes_bytes)}; a bigger file is refused with a message.",
+                key=up_key,
+                on_change=_on_upload,
+                args=(store, eid, up_key, settings.max_notes_bytes),
+            )
         label = "Draft again from the notes" if rec.bundle else "Draft"
         clicked = st.button(
             label, type="primary", key=k(eid, "draft"), icon=":material/auto_awesome:", disabled=not can_draft
@@ -149,7 +152,10 @@ def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineC
     return rec
 
 
-def _editor(rows: list[dict[str, Any]], columns: tuple[str, ...], key: str, config: dict[str, Any]) -> pd.DataFrame:
+def _editor(rows: list[dict[str, Any]], columns: tuple[str, ...], key: str, config: dict[str, Any]) -> Any:
+    """One facts table (a pandas DataFrame back, as the FM edited it)."""
+    import pandas as pd  # imported when a table is shown, not with the page (warmed in the background: page.py)
+
     frame = pd.DataFrame(rows, columns=["_i", *columns])
     disabled = [c for c in ("source", "as_written") if c in columns]
     return st.data_editor(

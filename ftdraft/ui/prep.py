@@ -42,4 +42,4 @@ def precall_section(store: Store, eid: str, rec: Record) -> None:
         recipients_line(shown_draft.email)
         part_editors(store, eid, invite, "internal_invite", edits)
         downloads(rec, "internal-invite", shown_draft.email, shown_draft.invite, "internal_invite")
-        copy_block("invite email body", shown_draft.email.body)
+        copy_block("invite email body", shown_draft.email.body, k(eid, "copy:internal_invite:body"))

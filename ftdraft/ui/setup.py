@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from ftdraft import workspace as ws
@@ -106,27 +105,15 @@ def team_section(store: Store, eid: str, rec: Record) -> None:
     base_key = k(eid, "team:base")
     if base_key not in st.session_state:
         st.session_state[base_key] = ws.team_rows(rec.engagement)
-    base = pd.DataFrame(st.session_state[base_key], columns=list(ws.TEAM_COLUMNS))
-    edited = st.data_editor(
-        base,
-        key=k(eid, f"team:{rev(eid, 'team')}"),
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "name": st.column_config.TextColumn("Name"),
-            "role": st.column_config.SelectboxColumn("Role", options=ROLES, default="other"),
-            "email": st.column_config.TextColumn("Email"),
-        },
-    )
-    team, problems = ws.rows_to_team(edited.to_dict("records"))
-    for p in problems:
-        st.warning(ws.md_escape(p))
-    if team != rec.engagement.account_team:
-        with boundary():
-            save_setup(store, eid, rec.engagement.model_copy(update={"account_team": team}))
-            rec.engagement = rec.engagement.model_copy(update={"account_team": team})
-
+    if not st.session_state[base_key]:
+        # Nobody yet: no empty table (a table needs pandas and the browser's data grid, ~1 s of the first page);
+        # the roster box below takes typed lines as well as pasted ones, and the table shows once someone is in.
+        st.caption(
+            "Nobody yet: type or paste one person per line below, then add them. The team then shows here "
+            "as a table you can edit."
+        )
+    else:
+        _team_table(store, eid, rec, st.session_state[base_key])
     with st.form(k(eid, "roster_form"), border=False):
         st.text_area(
             "Paste a roster",
@@ -159,6 +146,36 @@ def team_section(store: Store, eid: str, rec: Record) -> None:
                 say("success", roster_message(rec.engagement.account_team, team), "team")
         st.rerun()
     show_flash("team")
+
+
+def _team_table(store: Store, eid: str, rec: Record, rows: list[dict[str, Any]]) -> None:
+    """The account team as an editable table; a change the FM makes is saved (and the drafts follow)."""
+    import pandas as pd  # only here and in the facts tables: the first page of a new engagement needs neither
+
+    edited = st.data_editor(
+        pd.DataFrame(rows, columns=list(ws.TEAM_COLUMNS)),
+        key=k(eid, f"team:{rev(eid, 'team')}"),
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": st.column_config.TextColumn("Name"),
+            "role": st.column_config.SelectboxColumn("Role", options=ROLES, default="other"),
+            "email": st.column_config.TextColumn("Email"),
+        },
+    )
+    team, problems = ws.rows_to_team(edited.to_dict("records"))
+    for p in problems:
+        st.warning(ws.md_escape(p))
+    saved = rec.engagement.account_team
+    # Compared as the table shows them: people filled in from the notes carry sources and titles the table does
+    # not, and comparing those made every run after a draft save the team and re-draft (~0.3 s) for nothing.
+    if team != ws.rows_to_team(ws.team_rows(rec.engagement))[0]:
+        as_shown = {(p.name, p.role, p.email): p for p in saved}
+        team = [as_shown.get((p.name, p.role, p.email), p) for p in team]  # unchanged people keep their sources
+        with boundary():
+            save_setup(store, eid, rec.engagement.model_copy(update={"account_team": team}))
+            rec.engagement = rec.engagement.model_copy(update={"account_team": team})
 
 
 def roster_message(before: list[Person], after: list[Person]) -> str:
