@@ -22,6 +22,7 @@ from typing import cast
 
 from .. import lexicon as lx
 from ..schemas import REASONS_BY_STATUS, IntentReason, IntentStatus
+from ..substrings import Substrings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LEXICON_PATH = DATA / "intents.toml"
@@ -228,16 +229,16 @@ def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float
 
     Reasons that do not apply to the workload (ReasonCues.workloads) score 0."""
     lex = lexicon()
-    index = _cue_index()
+    index = cue_index()
     text = text[:MAX_TEXT].lower()
     # a status-only strong cue is nearly a label ("blocked", "TBD", "intent is real"): it counts 3; a strong
     # reason cue counts 2. Only the cues whose literal prefix occurs in the text (found for all cues at once, in
-    # C) and the cues with none are tried: the same count as trying every cue of every status and reason.
+    # one pass) and the cues with none are tried: the same count as trying every cue of every status and reason.
     status_hits: dict[str, int] = dict.fromkeys(lex.statuses, 0)
     reason_hits: dict[str, int] = dict.fromkeys(lex.reasons, 0)
     tried: set[int] = set()
     seen: dict[tuple[str, bool], bool] = {}  # a pattern listed twice (a competitor: cue and strong) runs once
-    for group in (index.open, *map(index.by_prefix.__getitem__, filter(text.__contains__, index.prefixes))):
+    for group in (index.open, *map(index.by_prefix.__getitem__, index.finder.present(text))):
         for i in group:
             if i in tried:
                 continue
@@ -272,15 +273,18 @@ class _Entry:
 
 
 @dataclass(frozen=True)
-class _CueIndex:
+class CueIndex:
     entries: tuple[_Entry, ...]
     prefixes: tuple[str, ...]  # every literal prefix of any cue
+    finder: Substrings  # which of the prefixes occur in a text, in one pass
     by_prefix: dict[str, tuple[int, ...]]  # prefix -> the entries that prefix (or one of their branches') starts
     open: tuple[int, ...]  # entries with no literal prefix: tried on every text
 
 
 @lru_cache(maxsize=1)
-def _cue_index() -> _CueIndex:
+def cue_index() -> CueIndex:
+    """Every cue of the lexicon (intents.toml) as _cue_scores counts it, indexed by its literal prefix(es); built
+    once per process."""
     lex = lexicon()
     entries: list[_Entry] = []
     for s, c in lex.statuses.items():
@@ -300,9 +304,10 @@ def _cue_index() -> _CueIndex:
                 by_prefix.setdefault(p, []).append(i)
         else:
             open_.append(i)
-    return _CueIndex(
+    return CueIndex(
         entries=tuple(entries),
         prefixes=tuple(by_prefix),
+        finder=Substrings(by_prefix),
         by_prefix={p: tuple(ids) for p, ids in by_prefix.items()},
         open=tuple(open_),
     )
