@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -580,15 +582,18 @@ def draft_one(
     budget: Budget,
     on_token: TokenSink | None = None,
     prefix: SharedPrefix | None = None,
+    on_sent: Callable[[], None] | None = None,
 ) -> DraftResult:
     """One draft through the model, or the template version with the reason it fell back. Model failures
     never escape; a bug in ftdraft does (tests must see it). The streamed follow-up reaches `on_token`
-    without a think block and without its Subject line."""
+    without a think block and without its Subject line. on_sent: see ChatRequest.on_sent."""
     started = time.monotonic()
     stream = name == "follow_up" and on_token is not None
     on_token = BodyOnly(on_token) if on_token is not None else None
     max_tokens = settings.reply_tokens("draft", model.reasoning)
     request = build_request(name, engagement, facts, template, stream=stream, prefix=prefix, max_tokens=max_tokens)
+    if on_sent is not None:
+        request = replace(request, on_sent=on_sent)
     schema = SCHEMAS[name]
 
     def parse(reply: ChatReply) -> BaseModel:
@@ -622,6 +627,10 @@ def draft_one(
     )
 
 
+def _set_on_done(event: threading.Event, _done: object) -> None:
+    event.set()
+
+
 def draft_with_model(
     model: ChatModel,
     engagement: Engagement,
@@ -635,8 +644,8 @@ def draft_with_model(
     """Every draft in parallel, each with its own fallback, in one round trip. A streamed follow-up
     (on_follow_up_token) runs on the caller's thread so its token callback does too (Streamlit can only
     write to the page from the script thread); every other draft runs on a thread of its own, and then
-    while_waiting runs on the caller's thread while the requests are in flight (the pipeline readies the
-    guardrails). Every request starts with the same SharedPrefix."""
+    while_waiting runs on the caller's thread once their requests are out, while they are in flight (the
+    pipeline readies the guardrails). Every request starts with the same SharedPrefix."""
     from ..drafts import render_drafts
 
     templates = render_drafts(engagement, facts)
@@ -645,6 +654,7 @@ def draft_with_model(
     here = "follow_up" if on_follow_up_token is not None and "follow_up" in names else None
     others = [n for n in names if n != here]
     results: dict[str, DraftResult] = {}
+    sent = {n: threading.Event() for n in others}
     with ThreadPoolExecutor(max_workers=max(1, len(others)), thread_name_prefix="ftdraft-draft") as pool:
         futures = {
             n: pool.submit(
@@ -657,6 +667,7 @@ def draft_with_model(
                 settings=settings,
                 budget=budget,
                 prefix=prefix,
+                on_sent=sent[n].set if while_waiting is not None else None,
             )
             for n in others
         }
@@ -673,6 +684,10 @@ def draft_with_model(
                 prefix=prefix,
             )
         if while_waiting is not None:
+            for n, future in futures.items():
+                future.add_done_callback(partial(_set_on_done, sent[n]))
+            for event in sent.values():
+                event.wait()  # every request is out: while_waiting no longer holds one up
             while_waiting()
         results.update({n: f.result() for n, f in futures.items()})
 

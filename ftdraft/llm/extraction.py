@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from ..agenda import AGENDA_BY_KEY, agenda_for
@@ -85,9 +87,10 @@ def extract_with_model(
 ) -> tuple[Engagement, CallFacts, Provenance]:
     """(engagement, facts, provenance): the model's facts when valid, else the rules engine's, with the reason.
 
-    The request leaves first; while it is in flight (on this thread, in this order) the rules engine reads the
-    notes, `model.prepare()` runs when prepare_model (e.g. the openai SDK for a streamed reply later; the CLI
-    streams nothing and skips it), then while_waiting (the pipeline prepares the drafting round).
+    The request leaves first (this thread waits until it is written); while it is in flight, on this thread
+    and in this order, the rules engine reads the notes, `model.prepare()` runs when prepare_model (e.g. the
+    openai SDK for a streamed reply later; the CLI streams nothing and skips it), then while_waiting (the
+    pipeline prepares the drafting round).
     rules_facts: a list that receives the rules engine's facts for the notes (what the guardrails compare
     the model's facts with), so they are not read twice."""
     started = time.monotonic()
@@ -100,8 +103,12 @@ def extract_with_model(
     def parse(reply: ChatReply) -> CallFacts:
         return parse_structured(reply, CallFacts, prepare=fill_agenda_titles)
 
+    sent = threading.Event()
+    request = replace(request, on_sent=sent.set)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftdraft-extract") as pool:
         future = pool.submit(call_model, model, request, parse, settings=settings, budget=budget, reask=reask_message)
+        future.add_done_callback(lambda _done: sent.set())
+        sent.wait()  # the request is out (or already answered): the work below no longer holds it up
         from ..extract import extract_facts  # the rules engine loads while the request is in flight
 
         engagement, offline_facts = extract_facts(notes, engagement, agenda_answers)

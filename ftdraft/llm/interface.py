@@ -43,13 +43,17 @@ class Message:
 class ChatRequest:
     """One model call. `step` names the pipeline step ("extract", "draft:ftop"): servers see it as the
     X-Ftdraft-Step header, which makes their logs (and our stub servers' scripts) readable.
-    `max_tokens`: the reply's token cap for this step (None: the adapter's default)."""
+    `max_tokens`: the reply's token cap for this step (None: the adapter's default).
+    `on_sent`: called (once or more, from the sending thread) when an attempt has been written to the server
+    or has failed before that; adapters that cannot tell call it just before sending. The caller starts its
+    own work only then, so that work does not hold up the request (one interpreter lock for all threads)."""
 
     step: str
     messages: tuple[Message, ...]
     schema: type[Any] | None = None  # a pydantic model: the reply must be this model as JSON
     stream: bool = False
     max_tokens: int | None = None
+    on_sent: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
     def with_messages(self, *extra: Message) -> ChatRequest:
         return replace(self, messages=self.messages + extra)

@@ -37,6 +37,8 @@ class LangChainChatModel(ChatModel):
                 Message("system", schema_instructions(request.schema)),
             )
         lc_messages = [kinds[m.role](content=m.content) for m in messages]
+        if request.on_sent is not None:
+            request.on_sent()  # langchain does not say when the request is out: just before it is sent
         try:
             if request.stream:
                 parts: list[str] = []

@@ -199,7 +199,7 @@ class OpenAIChatModel(ChatModel):
         else:
             url = (endpoint.base_url or "https://api.openai.com/v1").rstrip("/") + "/chat/completions"
             headers["Authorization"] = f"Bearer {self._secret or 'unset'}"
-        data = post_json(url, headers, kwargs, timeout)
+        data = post_json(url, headers, kwargs, timeout, on_sent=request.on_sent)
         choices = data.get("choices") or []
         usage = usage_of(data.get("usage"))
         if not choices:
@@ -249,6 +249,8 @@ class OpenAIChatModel(ChatModel):
     ) -> ChatReply:
         kwargs = self._kwargs(request, mode, timeout)
         cap = kwargs[self.max_tokens_param]
+        if request.on_sent is not None:
+            request.on_sent()  # the SDK does not say when the request is out: just before it is sent
         if not stream:
             completion = self._client.chat.completions.create(**kwargs)
             if not completion.choices:

@@ -14,6 +14,7 @@ import os
 import ssl
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,15 +62,56 @@ def tls_context(url: str) -> ssl.SSLContext | None:
     return ssl.create_default_context(cafile=cafile)
 
 
-def post_json(url: str, headers: dict[str, str], body: dict[str, Any], timeout: float) -> dict[str, Any]:
-    """POST `body` as JSON to `url` and return the JSON reply. Raises RawStatusError, RawTimeout,
-    RawConnectionError or RawUnreadable."""
+def signalling(base: type[http.client.HTTPConnection], on_sent: Callable[[], None]) -> type[http.client.HTTPConnection]:
+    """`base` (HTTPConnection or HTTPSConnection) calling on_sent once the request is written, as it starts to
+    wait for the response."""
+
+    class Connection(base):  # type: ignore[valid-type,misc]
+        def getresponse(self) -> http.client.HTTPResponse:
+            on_sent()
+            return super().getresponse()
+
+    return Connection
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, on_sent: Callable[[], None]) -> None:
+        super().__init__()
+        self.on_sent = on_sent
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(signalling(http.client.HTTPConnection, self.on_sent), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, on_sent: Callable[[], None], context: ssl.SSLContext | None) -> None:
+        super().__init__(context=context)
+        self.on_sent = on_sent
+        self.tls = context
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(signalling(http.client.HTTPSConnection, self.on_sent), req, context=self.tls)
+
+
+def post_json(
+    url: str,
+    headers: dict[str, str],
+    body: dict[str, Any],
+    timeout: float,
+    on_sent: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """POST `body` as JSON to `url` and return the JSON reply. on_sent: called once the request is written
+    (also when it fails before that). Raises RawStatusError, RawTimeout, RawConnectionError or RawUnreadable."""
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     req = urllib.request.Request(url, data=data, method="POST")
     for name, value in {"Content-Type": "application/json", "Accept": "application/json", **headers}.items():
         req.add_header(name, value)
+    sent = on_sent or (lambda: None)
+    # the default opener's handlers, with HTTP(S) connections that say when the request is out (proxies from
+    # the environment are honoured as by urlopen)
+    opener = urllib.request.build_opener(_HTTPHandler(sent), _HTTPSHandler(sent, tls_context(url)))
     try:
-        with urllib.request.urlopen(req, timeout=timeout, context=tls_context(url)) as resp:
+        with opener.open(req, timeout=timeout) as resp:
             raw = resp.read()
     except urllib.error.HTTPError as exc:
         text = exc.read().decode("utf-8", "replace")
@@ -86,6 +128,8 @@ def post_json(url: str, headers: dict[str, str], body: dict[str, Any], timeout: 
         raise RawConnectionError(str(exc.reason)) from exc.reason if isinstance(exc.reason, BaseException) else None
     except (ConnectionError, OSError, http.client.HTTPException) as exc:
         raise RawConnectionError(str(exc)) from exc
+    finally:
+        sent()
     try:
         value = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
