@@ -89,6 +89,24 @@ def test_draft_as_a_real_process(notes: Path, fmt: str) -> None:
         assert "### FTOP entry (internal)" in proc.stdout
 
 
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [((str(CONTOSO), "--engine", "llm"), cli.EXIT_NO_MODEL), ((str(CONTOSO), "--call-date", "18/11/2026"), 2)],
+    ids=["no-key-exit-4", "bad-date-exit-2"],
+)
+def test_a_real_process_exits_with_mains_code_and_everything_flushed(args: tuple[str, ...], code: int) -> None:
+    """The process ends with os._exit once stdout and stderr are flushed: the code and every line still arrive."""
+    proc = run("draft", *args)
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stderr.endswith("\n")
+    if code == cli.EXIT_NO_MODEL:
+        assert DraftBundle.model_validate_json(proc.stdout).drafts.ftop.text, "the whole JSON arrived"
+        assert proc.stderr.splitlines()[-1].startswith("ftdraft: --engine llm, but the model wrote nothing")
+        assert sum(" fell back: No API key" in line for line in proc.stderr.splitlines()) >= 6
+    else:
+        assert proc.stdout == "" and "--call-date '18/11/2026' is not a date" in proc.stderr
+
+
 def test_console_script_is_installed_and_works() -> None:
     script = Path(sys.executable).parent / "ftdraft"
     proc = subprocess.run(
@@ -178,6 +196,10 @@ def test_engine_llm_reaches_the_model(tmp_path: Path) -> None:
         assert b.provenance["extraction"].engine == "llm" and b.provenance["extraction"].model == "stub-model"
         extract = server.requests_for("extract")
         assert len(extract) == 1 and "Account team sync - Contoso Pharma" in extract[0].messages_text
+        # nothing streams on the command line: every request goes through the standard library, no SDK loads
+        assert len(server.requests) == 6, server.steps()
+        assert all((r.header("user-agent") or "").startswith("Python-urllib") for r in server.requests)
+        assert all(b.provenance[n].engine == "llm" for n in ("follow_up", "internal_invite", "ftop", "sync_rhythm"))
 
         steps_before = len(server.steps())
         offline = subprocess.run(
