@@ -35,45 +35,95 @@ def _split_top(pattern: str) -> list[str]:
     return out
 
 
-def _literal_prefix(alternative: str) -> str | None:
-    """The literal text every match of one alternative starts with, or None when it cannot be read off."""
-    s = alternative
-    while True:  # leading anchors and lookbehinds constrain, they do not consume
-        if s.startswith(("\\b", "\\B")):
-            s = s[2:]
-        elif s.startswith("^"):
-            s = s[1:]
-        elif s.startswith(("(?<!", "(?<=")):
-            s = s[_group_end(s) + 1 :]
-        else:
-            break
-    if s.startswith("(?:"):
-        # "(?:has|have) not": every match starts with what the group's alternatives share ("ha")
-        end = _group_end(s)
-        if end + 1 < len(s) and s[end + 1] in "?*{":
-            return None  # an optional group: the match may start after it
-        inner = [_literal_prefix(alt) for alt in _split_top(s[3:end])]
-        if any(p is None for p in inner):
+_ZERO_WIDTH_RE = re.compile(r"\\[bBAZ]|\^|\$|\(\?<?[=!]")
+# A part with more variants than this, after the first, cuts the starts before it: each start is one more substring
+# test on every text, and "by jan" .. "by dec" test no better than "by ".
+_MAX_STARTS = 8
+
+
+def literal_starts(alternative: str) -> tuple[str, ...] | None:
+    """Literal texts (lowercased) one of which every match of one alternative holds (it starts with one, or with a
+    longer text that holds one), or None when they cannot be read off: "(?:took|ran) (?:\\w+ )?through" ->
+    ("ran ", "took "); "(?:fasttrack|ft) engagement" -> ("fasttrack engagement", "ft engagement"). A text holding
+    none of them cannot match (the callers deal with case-folding traps), so a few substring tests stand in for the
+    regex on most texts. Source: Python's re syntax; tests/test_lexicon.py checks every cue on the notes' lines."""
+    found = _starts(alternative)
+    if found is None:
+        return None
+    starts = {t.lower() for t in found[0]}
+    if not starts or any(not t.strip() for t in starts):
+        return None
+    # a start that holds a shorter one adds no test: where it occurs, the shorter one does
+    return tuple(sorted(t for t in starts if not any(u != t and u in t for u in starts)))
+
+
+def _starts(s: str) -> tuple[set[str], bool] | None:
+    """(the literal texts every match of `s` starts with, whether each is a whole match), or None when no literal
+    text starts every match. Zero-width assertions (\\b, ^, lookarounds) are skipped: they consume nothing, so the
+    literal text around them is still consecutive in the match. An optional part ("x?", "(?:the )?") gives a start
+    with it and one without."""
+    alternatives = _split_top(s)
+    if len(alternatives) > 1:
+        found = [_starts(alt) for alt in alternatives]
+        if any(x is None for x in found):
             return None
-        shared = _common_prefix(inner)  # type: ignore[arg-type]
-        return shared if shared.strip() else None
-    prefix: list[str] = []
-    i = 0
+        return {t for x in found for t in x[0]}, all(x[1] for x in found)  # type: ignore[index]
+    starts, i = {""}, 0
+
+    def cut() -> tuple[set[str], bool] | None:  # the starts so far, with more of the match unknown after them
+        return (starts, False) if starts != {""} else None
+
     while i < len(s):
+        if (z := _ZERO_WIDTH_RE.match(s, i)) is not None:
+            i = z.end() if not z.group(0).startswith("(") else i + _group_end(s[i:]) + 1
+            continue
         ch = s[i]
-        if ch == "\\" and i + 1 < len(s) and not s[i + 1].isalnum():
-            ch, i = s[i + 1], i + 2  # an escaped punctuation mark ("\\?") is that literal character
+        if ch == "(" and (s.startswith("(?:", i) or not s.startswith("(?", i)):
+            end = i + _group_end(s[i:])
+            inner = _starts(s[i + (3 if s[i + 1] == "?" else 1) : end])
+            texts, whole, nxt = (inner[0], inner[1], end + 1) if inner is not None else (set(), False, end + 1)
+        elif ch == "[" and (chars := _class_chars(s, i)) is not None:
+            texts, whole, nxt = chars[0], True, chars[1]  # "[cs]", "['’]", "[1-5]": one text per character
+        elif ch == "\\" and i + 1 < len(s) and not s[i + 1].isalnum():
+            texts, whole, nxt = {s[i + 1]}, True, i + 2  # an escaped punctuation mark ("\\?") is that character
         elif ch in _META:
-            if ch in "?*{" and prefix:
-                prefix.pop()  # the quantifier makes the last literal optional
-            break
+            return cut()
         else:
-            i += 1
-        if i < len(s) and s[i] in "?*{":
-            break  # the next quantifier makes this literal optional: the prefix ends before it
-        prefix.append(ch)
-    text = "".join(prefix)
-    return text.lower() if text.strip() else None
+            texts, whole, nxt = {ch}, True, i + 1
+        quantifier = s[nxt] if nxt < len(s) else ""
+        if quantifier == "?" and texts:
+            texts, nxt = texts | {""}, nxt + 1 + (s[nxt + 1 : nxt + 2] == "?")  # "x?", "x??": with and without
+        elif quantifier in ("*", "+", "{") or not texts:
+            # "*", "{0,n}": the part may be absent; "+", "{n,}": there at least once, more may follow
+            if not texts or quantifier == "*" or s.startswith("{0", nxt) or s.startswith("{,", nxt):
+                return cut()
+            whole = False
+        if starts != {""} and len(starts) * len(texts) > _MAX_STARTS:
+            return cut()
+        starts = {a + b for a in starts for b in texts}
+        if not whole:
+            return starts, False
+        i = nxt
+    return starts, True
+
+
+def _class_chars(s: str, i: int) -> tuple[set[str], int] | None:
+    """The characters of a small character class opening at s[i] ("[cs]", "[ -]", "[1-5]") and the index after
+    it; None for a negated class, a class with an escape (\\w, \\s) or more than _MAX_STARTS characters."""
+    end = s.find("]", i + 2)
+    body = s[i + 1 : end]
+    if end < 0 or not body or body[0] == "^" or "\\" in body or "[" in body:
+        return None
+    chars: set[str] = set()
+    k = 0
+    while k < len(body):
+        if k + 2 < len(body) and body[k + 1] == "-":
+            chars.update(chr(c) for c in range(ord(body[k]), ord(body[k + 2]) + 1))
+            k += 3
+        else:
+            chars.add(body[k])
+            k += 1
+    return (chars, end + 1) if len(chars) <= _MAX_STARTS else None
 
 
 def _group_end(s: str) -> int:
@@ -92,14 +142,6 @@ def _group_end(s: str) -> int:
     return len(s) - 1
 
 
-def _common_prefix(texts: list[str]) -> str:
-    first, last = min(texts), max(texts)
-    n = 0
-    while n < min(len(first), len(last)) and first[n] == last[n]:
-        n += 1
-    return first[:n]
-
-
 # Characters that an IGNORECASE pattern matches to an ASCII letter but that str.lower() leaves alone (or turns into
 # two characters): in a text holding one, a missing lowercase prefix does not prove there is no match.
 _CASE_FOLD_TRAPS = ("ı", "ſ", "İ")
@@ -110,51 +152,60 @@ class Cue:
     """A case-insensitive cue regex with a cheap pre-check.
 
     Cue lists are long alternations; scanning every line with each is most of the engine's time. When every
-    alternative starts with literal text, a line containing none of those texts cannot match, and plain
-    substring tests (C speed) say so without running the regex. Otherwise it behaves as the compiled pattern.
+    alternative starts with literal text (one of a few: "(?:took|ran) through" starts with "took " or "ran "), a
+    line containing none of those texts cannot match, and plain substring tests (C speed) say so without running
+    the regex. Otherwise it behaves as the compiled pattern.
     """
 
-    __slots__ = ("regex", "prefixes", "pattern", "alternatives", "open_alternatives")
+    __slots__ = ("regex", "prefixes", "pattern", "alternatives", "open_alternatives", "_starts", "_by_start")
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern, re.IGNORECASE)
         self.pattern = pattern
         alternatives = _split_top(pattern)
-        found = [_literal_prefix(alt) for alt in alternatives]
+        found = [literal_starts(alt) for alt in alternatives]
         self.prefixes: tuple[str, ...] | None = (
-            None if any(p is None for p in found) else tuple(sorted(set(found)))  # type: ignore[arg-type]
+            None if any(p is None for p in found) else tuple(sorted({t for p in found for t in p}))  # type: ignore[union-attr]
         )
-        # Each alternative alone, behind its prefix: the whole alternation tries every branch at every position,
-        # while a line usually holds the prefix of one branch at most. An alternative with no literal prefix is
-        # searched on every text. The alternation matches where one of its alternatives does, so "any
+        # Each alternative alone, behind its literal starts: the whole alternation tries every branch at every
+        # position, while a line usually holds the start of one branch at most. An alternative with no literal
+        # start is searched on every text. The alternation matches where one of its alternatives does, so "any
         # alternative matches" is exactly "the pattern matches".
-        self.alternatives: tuple[tuple[str | None, re.Pattern[str]], ...] = tuple(
+        self.alternatives: tuple[tuple[tuple[str, ...] | None, re.Pattern[str]], ...] = tuple(
             (p, re.compile(alt, re.IGNORECASE)) for p, alt in zip(found, alternatives, strict=True)
         )
         self.open_alternatives = tuple(rx for p, rx in self.alternatives if p is None)
+        self._by_start: dict[str, list[re.Pattern[str]]] = {}
+        for starts, rx in self.alternatives:
+            for start in starts or ():
+                self._by_start.setdefault(start, []).append(rx)
+        self._starts = tuple(self._by_start)
 
-    def found(self, lowered: str, present: set[str] | None = None) -> bool:
-        """Whether the cue matches `lowered` (text already lowercased). `present`, when given, is the set of
-        prefixes (of a CueSet holding this cue) that occur in the text, found once for all its cues."""
-        if present is None and _has_trap(lowered):
+    def found(self, lowered: str) -> bool:
+        """Whether the cue matches `lowered` (text already lowercased): one substring pass over all the
+        alternatives' starts (in C), then only the alternatives behind the starts the text holds."""
+        if not lowered.isascii() and _has_trap(lowered):
             return self.regex.search(lowered) is not None
-        for prefix, rx in self.alternatives:
-            if (prefix is None or (prefix in present if present is not None else prefix in lowered)) and rx.search(
-                lowered
-            ):
+        for rx in self.open_alternatives:
+            if rx.search(lowered):
                 return True
+        for start in filter(lowered.__contains__, self._starts):
+            for rx in self._by_start[start]:
+                if rx.search(lowered):
+                    return True
         return False
 
     def could_match(self, text: str) -> bool:
-        """False only when the pattern cannot match `text`: no alternative's prefix occurs in it (lowercased) and
-        no alternative without a prefix matches."""
+        """False only when the pattern cannot match `text`: no alternative's start occurs in it (lowercased) and
+        no alternative without a start matches."""
         if _has_trap(text):
             return True
         lowered = text.lower()
         if self.prefixes is not None:
             return any(map(lowered.__contains__, self.prefixes))  # map: the loop runs in C
         return any(
-            prefix in lowered if prefix is not None else rx.search(text) is not None for prefix, rx in self.alternatives
+            any(map(lowered.__contains__, starts)) if starts is not None else rx.search(text) is not None
+            for starts, rx in self.alternatives
         )
 
     def may_match(self, lowered: str) -> bool:
@@ -167,8 +218,8 @@ class Cue:
         if self.prefixes is not None:
             return any(map(lowered.__contains__, self.prefixes))
         return any(
-            prefix in lowered if prefix is not None else rx.search(lowered) is not None
-            for prefix, rx in self.alternatives
+            any(map(lowered.__contains__, starts)) if starts is not None else rx.search(lowered) is not None
+            for starts, rx in self.alternatives
         )
 
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
@@ -191,31 +242,29 @@ def may_contain(lowered: str, *parts: str) -> bool:
 
 
 class CueSet:
-    """Named cues read together: which of them match a text, with one substring pass for all their prefixes."""
+    """Named cues read together: which of them match a text, with one substring pass for all their starts."""
 
     def __init__(self, cues: dict[str, Cue]) -> None:
         self.cues = cues
-        # every alternative's own prefix: a cue with one unprefixed alternative (cue.prefixes None) keeps the
-        # prefixes of its others, which would otherwise never be tested
-        self.prefixes = tuple(sorted({p for cue in cues.values() for p, _ in cue.alternatives if p is not None}))
-        # prefix -> the (key, alternative) pairs behind it, in the cues' order; alternatives with no prefix
-        # are searched on every text
+        # start -> the (key, alternative) pairs behind it, in the cues' order (an alternative with several starts
+        # sits behind each); alternatives with no start are searched on every text
         self._by_prefix: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
         self._open: list[tuple[str, re.Pattern[str]]] = []
         for key, cue in cues.items():
-            for prefix, rx in cue.alternatives:
-                if prefix is None:
+            for starts, rx in cue.alternatives:
+                if starts is None:
                     self._open.append((key, rx))
-                else:
-                    self._by_prefix.setdefault(prefix, []).append((key, rx))
+                for start in starts or ():
+                    self._by_prefix.setdefault(start, []).append((key, rx))
+        self.prefixes = tuple(sorted(self._by_prefix))
 
     def present_in(self, lowered: str) -> tuple[str, ...]:
-        """The prefixes that occur in `lowered`: with several texts joined, a superset of each text's prefixes."""
+        """The starts that occur in `lowered`: with several texts joined, a superset of each text's starts."""
         return tuple(filter(lowered.__contains__, self.prefixes))
 
     def keys_in(self, lowered: str, prefixes: tuple[str, ...] | None = None) -> set[str]:
         """The keys of the cues that match `lowered` (text already lowercased). `prefixes`, when given, holds
-        every prefix that occurs in `lowered` (present_in of a text containing it); only those are tested."""
+        every start that occurs in `lowered` (present_in of a text containing it); only those are tested."""
         if not lowered.isascii() and _has_trap(lowered):
             return {key for key, cue in self.cues.items() if cue.regex.search(lowered)}
         keys: set[str] = set()

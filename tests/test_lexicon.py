@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ftdraft import lexicon as lx
@@ -20,3 +22,77 @@ def test_every_reason_a_rule_names_fits_its_status(status: str, table: tuple) ->
     named = [reason for reason, _cue in table]
     assert named, "each status has rules"
     assert set(named) <= set(REASONS_BY_STATUS[status]), set(named) - set(REASONS_BY_STATUS[status])
+
+
+# Every cue's pre-checks against its own regex, on the tuned and outside notes' lines (and some rotated, so
+# words meet new neighbours) plus the case-folding traps: the literal starts must never hide a match.
+_NOTE_DIRS = (
+    "tests/fixtures/notes",
+    "tests/fixtures/corpus",
+    "tests/fixtures/tuned2",
+    "tests/fixtures/cases/reader",
+    "examples",
+)
+_TRAPS = ["ſync", "ıntune", "İNTUNE weekly", "SYNC", "Bi-Weekly sync", "ON-PREM", "Took them through the RFA process",
+          "we’ll walk them through", "Licences: E3", "3rd-party MDM", "by end of Jan", "m365 e3"]  # fmt: skip
+
+
+def _note_lines() -> list[str]:
+    root = Path(__file__).resolve().parent.parent
+    lines = [
+        t
+        for d in _NOTE_DIRS
+        for p in sorted((root / d).rglob("*"))
+        if p.suffix in (".md", ".txt")
+        for t in p.read_text("utf-8").splitlines()
+    ]
+    rotated = [" ".join(w[len(w) // 2 :] + w[: len(w) // 2]) for w in (t.split() for t in lines[::5]) if len(w) > 3]
+    return list(dict.fromkeys(lines + rotated + _TRAPS))
+
+
+def _all_cues() -> list[lx.Cue]:
+    cues = [v for v in vars(lx).values() if isinstance(v, lx.Cue)]
+    for table in (lx.TOPIC_RES, lx.WORKLOAD_RES, lx.COMPETITOR_RES):
+        cues += table.values()
+    for reasons in (lx.BLOCKED_REASONS, lx.NO_INTENT_REASONS, lx.IN_PROGRESS_REASONS):
+        cues += [cue for _reason, cue in reasons]
+    return cues
+
+
+def test_cue_prechecks_agree_with_the_regex_on_every_note_line() -> None:
+    lines = _note_lines()
+    assert len(lines) > 1500
+    cues = _all_cues()
+    for text in lines:
+        lowered = text.lower()
+        for cue in cues:
+            matches = cue.regex.search(lowered) is not None
+            assert cue.found(lowered) == matches, (cue.pattern, text)
+            assert cue.may_match(lowered) or not matches, (cue.pattern, text)
+            assert cue.could_match(text) or cue.regex.search(text) is None, (cue.pattern, text)
+        for cue_set in (lx.TOPICS, lx.WORKLOAD_CUES):
+            expected = {key for key, cue in cue_set.cues.items() if cue.regex.search(lowered)}
+            assert cue_set.keys_in(lowered) == expected, text
+            assert cue_set.keys_in(lowered, cue_set.present_in(f"x\n{lowered}\ny")) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("alternative", "starts"),
+    [
+        (r"(?:took|ran) (?:\w+ ){0,4}?through", ("ran ", "took ")),
+        (r"(?:fasttrack|ft) engagement model", ("fasttrack engagement model", "ft engagement model")),
+        (r"bi-?weekly", ("bi-weekly", "biweekly")),
+        (r"licen[cs]", ("licenc", "licens")),
+        (r"\bmov(?:e|es|ing|ed)\b(?! to\b)", ("move", "moving")),  # "moves", "moved" hold "move"
+        (r"(?<!slack )\bteams\b(?! channel)", ("teams",)),
+        (r"(?:the )?foo", ("foo",)),
+        (r"\bby (?:end of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", ("by ",)),  # past _MAX_STARTS
+        (r"(?:took|ran)+ x", ("ran", "took")),  # there at least once; what follows the repeats is unknown
+        (r"(?:took|ran)* x", None),
+        (r"x*y", None),
+        (r"[^a]b", None),
+        (r"\w+ing", None),
+    ],
+)
+def test_literal_starts(alternative: str, starts: tuple[str, ...] | None) -> None:
+    assert lx.literal_starts(alternative) == starts
