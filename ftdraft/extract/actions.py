@@ -75,6 +75,9 @@ _PRONOUN_OBJECT_RE = re.compile(r"(?:it|that|this|the (?:sync|meeting|call))\b")
 _ACTION_HINT_RE = re.compile(r"\s(?:to|will|shall|owns)\s|['’]ll\s")
 
 
+_UPPER_RE = re.compile(r"[A-Z]")
+
+
 def _may_act(text: str) -> bool:
     return ("to" in text or "ll" in text or "owns" in text) and _ACTION_HINT_RE.search(text) is not None
 
@@ -157,8 +160,9 @@ def _actions(
         for m in ASK_TO_RE.finditer(t) if lx.may_contain(lowered, "ask ") else ():
             add(m.group(1), m.group(2), line)
             matched_at.append(m.start(2))
-        found = list(ACTION_RE.finditer(t)) if _may_act(t) else []
-        if known_re is not None and _may_act(t) and not re.search(r"[A-Z]", t):  # the same verb form
+        may_act = _may_act(t)
+        found = list(ACTION_RE.finditer(t)) if may_act else []
+        if known_re is not None and may_act and not _UPPER_RE.search(t):  # the same verb form
             found += list(known_re.finditer(t))
         for m in found:
             token, clause = m.group(1), m.group(2)

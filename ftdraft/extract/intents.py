@@ -180,7 +180,7 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
         return last
 
     for line in lines:
-        if (
+        if heading is not None and (
             line.no > last_no + 1
             or line.header
             or line.in_actions

@@ -197,11 +197,13 @@ class OwnerReader:
         skipped at once (most lines)."""
         out: list[Who] = []
         taken: list[tuple[int, int]] = []
-        if not actiony:
-            lowered = text.lower()
-            words = _SHORT_WORD_RE.findall(lowered if len(lowered) == len(text) else text)
-            if self.short_forms().isdisjoint(words) and not sp.role_re().search(text):
-                return out
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            lowered = text  # a case mapping that changes length: compare word by word below instead
+        forms = self.short_forms()
+        no_forms = forms.isdisjoint(_SHORT_WORD_RE.findall(lowered))  # the same words, any case: lowered is text
+        if not actiony and no_forms and not sp.role_re().search(text):
+            return out
         for s in sp.find_names(text) if actiony else ():  # outside action lines the short forms below suffice
             label, role, known = self.resolve(s.value)
             if not known and s.alias:
@@ -218,11 +220,7 @@ class OwnerReader:
                 out.append(Who(r.start, r.end, label, role, known))
         out.sort(key=lambda w: w.start)
         taken = [(w.start, w.end) for w in out]
-        forms = self.short_forms()
-        lowered = text.lower()
-        if len(lowered) != len(text):
-            lowered = text  # a case mapping that changes length: compare word by word below instead
-        if forms.isdisjoint(_SHORT_WORD_RE.findall(lowered)):
+        if no_forms:
             return out  # no short form on the line (most lines): no word-by-word pass
         t = 0  # taken spans are in order, and so are the words: one pointer keeps this linear
         for m in _SHORT_WORD_RE.finditer(lowered):

@@ -99,6 +99,7 @@ _QUOTED_NICK_RE = re.compile(r"\s+[\"“']([^\W\d_][^\W\d_'’\-]*)[\"”']\s+")
 _CONTRACTION_RE = re.compile(r"['’](?:ll|d|m|s|re|ve)$")  # "I'll", "She'd", "Tom's" are not name words
 
 
+@lru_cache(maxsize=16384)  # notes repeat their words; the answer depends on the word and the shipped data only
 def is_name_word(word: str) -> bool:
     """A capitalised word that can be part of a name: an uppercase first letter and a lowercase letter after it
     ("Núñez", "McAllister", "Ní"; not "WYL", "ATS" or "Teams" — the last is a not-name)."""
