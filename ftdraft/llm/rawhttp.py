@@ -1,5 +1,6 @@
-"""One chat-completions POST with the standard library, for the first request of a run: it leaves before the
-openai SDK is imported (0.5 s+ of imports), and the SDK loads while the request is in flight.
+"""One chat-completions POST with the standard library, for the requests of a fresh process that do not stream:
+the first leaves before the openai SDK could be imported (0.5 s+ of imports), and a run that streams nothing
+(the CLI) never imports the SDK at all; one that streams loads it while the extraction request is in flight.
 
 Only plain (non-streamed) JSON requests; proxies from the environment are honoured as the SDK honours them
 (HTTP(S)_PROXY, NO_PROXY). Failures are raised in the shapes ftdraft.llm.openai_chat reads from the SDK's
