@@ -4,6 +4,7 @@
     .venv/bin/python bench/mutation.py extract --ref HEAD  # mutate what is committed (the default)
     .venv/bin/python bench/mutation.py guards --worktree   # mutate the working tree as it is now
     .venv/bin/python bench/mutation.py store --show        # also print each survivor's diff
+    .venv/bin/python bench/mutation.py export --retest     # new tests (from --ref/--worktree) on the survivors only
 
 Not part of CI: on 2 cores one area takes many minutes. Each area runs in its own copy of the repository
 (`git archive <ref>`, or the working tree) under $TMPDIR/ftdraft-mutation/<area>, so a run never touches the
@@ -15,6 +16,11 @@ Score = killed / (killed + survived), where "no tests" (no selected test reaches
 a timeout counts as killed, and the mutants in EQUIVALENT (each with the reason no test can tell it apart from
 the original) are left out. Target: >= 0.85 per area. Prints one line per area, then the survivors' names
 (with --show, their diffs) for review: each one is either killed by a new test or added to EQUIVALENT.
+
+--resume goes on with an interrupted run. --retest keeps the mutated source of the earlier run (the score stays
+for its commit), takes tests/ from --ref (or the working tree) and re-runs only the survivors: mutmut finds the
+new tests and records which functions they reach first. The area's test files must be the same as in that run
+(a change to the list makes mutmut start over).
 """
 
 from __future__ import annotations
@@ -56,7 +62,10 @@ AREAS: dict[str, Area] = {
         ),
         ("-k", "not postgresql and not two_processes"),
     ),
-    "export": Area(("ftdraft/export.py",), ("tests/test_export.py", "tests/test_export_units.py")),
+    "export": Area(
+        ("ftdraft/export.py",),
+        ("tests/test_export.py", "tests/test_export_units.py", "tests/test_mutants_export.py"),
+    ),
     "guards": Area(
         ("ftdraft/guards/*",),
         ("tests/test_guards.py", "tests/test_injection.py", "tests/test_guards_regressions.py"),
@@ -123,6 +132,26 @@ def snapshot(dest: Path, ref: str | None) -> None:
         tar.extractall(dest, filter="data")
 
 
+def refresh_tests(dest: Path, ref: str | None) -> None:
+    """Only tests/ of the copy, from `ref` (or the working tree): the mutated source stays as it was."""
+    shutil.rmtree(dest / "tests")
+    if ref is None:
+        shutil.copytree(ROOT / "tests", dest / "tests", ignore=shutil.ignore_patterns("__pycache__", "blind"))
+        return
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref, "tests"], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+
+
+def git_commit(ref: str) -> str:
+    """The short commit id `ref` names now (the score is for that commit, whatever HEAD becomes later)."""
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", ref], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
 def configure(dest: Path, area: Area, tests: list[str]) -> None:
     """[tool.mutmut] for this area, appended to the copy's pyproject.toml (never to the checkout's)."""
 
@@ -164,19 +193,26 @@ def score(statuses: dict[str, str]) -> tuple[int, int, int, float | None]:
 
 
 def run_area(
-    name: str, ref: str | None, workdir: Path, children: int, show: bool, resume: bool = False
+    name: str, ref: str | None, workdir: Path, children: int, show: bool, resume: bool = False, retest: bool = False
 ) -> tuple[str, float | None]:
     area = AREAS[name]
     dest = workdir / name
-    if not (resume and (dest / "mutants").exists()):
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    stamp = dest / "MUTATED_COMMIT"  # which commit the copy (and so the score) is for, kept across --resume
+    again: list[str] = []
+    if retest and (dest / "mutants").exists():
+        refresh_tests(dest, ref)
+        again = [m for m, status in results(dest, mutmut).items() if status in SURVIVED and m not in EQUIVALENT]
+    elif not (resume and (dest / "mutants").exists()):
         snapshot(dest, ref)
+        stamp.write_text("worktree" if ref is None else git_commit(ref), encoding="utf-8")
+    commit = stamp.read_text(encoding="utf-8").strip() if stamp.exists() else "unknown"
     tests = [t for t in area.tests if (dest / t).exists()]
     configure(dest, area, tests)
-    mutmut = str(Path(sys.executable).with_name("mutmut"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTDRAFT_"))}
     started = time.monotonic()
     run = subprocess.run(
-        [mutmut, "run", "--max-children", str(children)], cwd=dest, env=env, capture_output=True, text=True
+        [mutmut, "run", "--max-children", str(children), *again], cwd=dest, env=env, capture_output=True, text=True
     )
     minutes = (time.monotonic() - started) / 60
     statuses = results(dest, mutmut)
@@ -190,7 +226,7 @@ def run_area(
     verdict = "n/a" if value is None else f"{value:.3f} ({'meets' if value >= TARGET else 'below'} {TARGET})"
     print(
         f"{name:8} mutants {len(statuses):4}  killed {killed:4}  survived {survived:4}  equivalent {equivalent:3}"
-        f"  other {other:3}  score {verdict}  [{minutes:.1f} min, {ref or 'worktree'}, tests: {' '.join(tests)}]"
+        f"  other {other:3}  score {verdict}  [{minutes:.1f} min, {commit}, tests: {' '.join(tests)}]"
     )
     for mutant, status in sorted(statuses.items()):
         if status in SURVIVED and mutant not in EQUIVALENT:
@@ -210,14 +246,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ftdraft-mutation")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default: 2)")
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
-    parser.add_argument("--resume", action="store_true", help="reuse the area's copy and mutmut's finished results")
+    again = parser.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true", help="reuse the area's copy and mutmut's finished results")
+    again.add_argument("--retest", action="store_true", help="refresh the copy's tests/ and re-run the survivors")
     args = parser.parse_args(argv)
     unknown = [a for a in args.areas if a not in AREAS]
     if unknown:
         parser.error(f"unknown area {', '.join(unknown)}: choose from {', '.join(AREAS)}")
     ref = None if args.worktree else args.ref
     scores = [
-        run_area(a, ref, args.workdir, args.children, args.show, args.resume) for a in (args.areas or list(AREAS))
+        run_area(a, ref, args.workdir, args.children, args.show, args.resume, args.retest)
+        for a in (args.areas or list(AREAS))
     ]
     return 0 if all(v is not None and v >= TARGET for _, v in scores) else 1
 
