@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from itertools import accumulate
 from typing import Any
 
 _META = set("\\()[]{}?*+|.^$")
@@ -181,16 +184,26 @@ class Cue:
                 self._by_start.setdefault(start, []).append(rx)
         self._starts = tuple(self._by_start)
 
-    def found(self, lowered: str) -> bool:
+    @property
+    def starts(self) -> tuple[str, ...]:
+        """Every literal start of the alternatives that have one (for a StartIndex)."""
+        return self._starts
+
+    def found(self, lowered: str, present: Iterable[str] | None = None) -> bool:
         """Whether the cue matches `lowered` (text already lowercased): one substring pass over all the
-        alternatives' starts (in C), then only the alternatives behind the starts the text holds."""
+        alternatives' starts (in C), then only the alternatives behind the starts the text holds. `present`, when
+        given, is every start of this cue that `lowered` holds (a StartIndex's answer for a text that holds it);
+        then no substring test runs."""
         if not lowered.isascii() and _has_trap(lowered):
             return self.regex.search(lowered) is not None
         for rx in self.open_alternatives:
             if rx.search(lowered):
                 return True
-        for start in filter(lowered.__contains__, self._starts):
-            for rx in self._by_start[start]:
+        by_start = self._by_start
+        for start in filter(lowered.__contains__, self._starts) if present is None else present:
+            if start not in by_start:
+                continue
+            for rx in by_start[start]:
                 if rx.search(lowered):
                     return True
         return False
@@ -257,6 +270,11 @@ class CueSet:
                 for start in starts or ():
                     self._by_prefix.setdefault(start, []).append((key, rx))
         self.prefixes = tuple(sorted(self._by_prefix))
+
+    @property
+    def has_open(self) -> bool:
+        """Whether a cue has an alternative with no literal start (searched on every text)."""
+        return bool(self._open)
 
     def present_in(self, lowered: str) -> tuple[str, ...]:
         """The starts that occur in `lowered`: with several texts joined, a superset of each text's starts."""
@@ -686,3 +704,79 @@ UNCERTAIN_RE = _re(
     r"\bverify\b",
 )
 TEAMS_CHANNEL_RE = _re(r"teams channel", r"teams group", r"\bchannel for\b", r"dedicated (?:teams )?channel")
+
+
+class StartIndex:
+    """Which of many literal starts (of many cues) each line holds, found for all the lines in one regex pass.
+
+    Each stage used to test its cues' starts on every line, one substring test per start (hundreds per line). Here
+    the starts form one trie-shaped pattern inside a lookahead, so the scan tries every position once and finds the
+    longest start there; the shorter starts at that position are exactly those that are prefixes of it. So a line's
+    set is exactly {s for s in starts if s in line} (the lines are lowercased; the pattern is case-sensitive).
+    """
+
+    def __init__(self) -> None:
+        self._starts: set[str] = set()
+        self._rx: re.Pattern[str] | None = None
+        self._closure: dict[str, frozenset[str]] = {}
+
+    def add(self, starts: Iterable[str]) -> None:
+        """Registers starts (lowercase, no newline) to be found; the pattern is rebuilt on next use."""
+        new = set(starts) - self._starts
+        if new:
+            assert all(s and "\n" not in s for s in new), new
+            self._starts |= new
+            self._rx = None
+            self._closure = {}
+
+    def holds(self, starts: Iterable[str]) -> bool:
+        """Whether every one of `starts` is registered (a caller's `present` sets are then complete)."""
+        return self._starts.issuperset(starts)
+
+    def per_text(self, texts: list[str]) -> list[frozenset[str]]:
+        """For each text (lowercased, no newline), the registered starts it holds."""
+        if self._rx is None:
+            self._rx = re.compile(f"(?=({_trie_pattern(self._starts)}))")
+        out = [_NO_STARTS] * len(texts)
+        found: dict[int, set[str]] = {}
+        begins = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))  # where each text begins
+        closure = self._closure
+        for m in self._rx.finditer("\n".join(texts)):
+            longest = m.group(1)
+            if (shorter := closure.get(longest)) is None:
+                shorter = closure[longest] = frozenset(
+                    longest[:k] for k in range(1, len(longest) + 1) if longest[:k] in self._starts
+                )
+            found.setdefault(bisect_right(begins, m.start()) - 1, set()).update(shorter)
+        for i, starts in found.items():
+            out[i] = frozenset(starts)
+        return out
+
+
+_NO_STARTS: frozenset[str] = frozenset()
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of `words`, shaped as their trie ("ab|ac" -> "a(?:b|c)"): at each position the engine
+    follows one branch per character instead of trying every word; greedy, so it matches the longest word there."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+# The starts the line stages test on every line (split_lines reads them once per line: Line.starts).
+LINE_STARTS = StartIndex()
+LINE_STARTS.add(TOPICS.prefixes)
+LINE_STARTS.add(UNCERTAIN_RE.starts)

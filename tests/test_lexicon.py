@@ -96,3 +96,16 @@ def test_cue_prechecks_agree_with_the_regex_on_every_note_line() -> None:
 )
 def test_literal_starts(alternative: str, starts: tuple[str, ...] | None) -> None:
     assert lx.literal_starts(alternative) == starts
+
+
+def test_start_index_finds_exactly_the_starts_each_line_holds() -> None:
+    lines = [t.lower() for t in _note_lines()] + ["", "a", "??", "tbd??", "sync\nweekly"[:4]]
+    index = lx.StartIndex()
+    starts = [*lx.TOPICS.prefixes, *lx.UNCERTAIN_RE.starts, "a", "ab", "abc", "b"]  # nested starts too
+    index.add(starts)
+    assert index.holds(lx.TOPICS.prefixes)
+    assert not index.holds(["not registered"])
+    found = index.per_text(lines + ["abcab", "xab"])
+    for text, got in zip(lines + ["abcab", "xab"], found, strict=True):
+        assert got == {s for s in starts if s in text}, text
+    assert found[-2] == {"a", "ab", "abc", "b"}

@@ -75,6 +75,9 @@ class Line:
     done: bool = False  # a ticked OneNote ☑ / "[x]" item: done, not an open action
     ref_date: date | None = None  # what relative dates on this line resolve against (a reply's Sent:); None = call date
     part: int = 0  # 0 = the oldest text; later replies / inline corrections are higher and override earlier parts
+    # the cue starts (lexicon.LINE_STARTS) that lower() holds, found for all lines at once by split_lines; None when
+    # not read (then a stage tests the substrings itself)
+    starts: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _snippet: str | None = field(default=None, repr=False, compare=False)
     _emails: list[str] | None = field(default=None, repr=False, compare=False)
     _lower: str | None = field(default=None, repr=False, compare=False)
@@ -399,6 +402,7 @@ def split_lines(notes: str) -> list[Line]:
     table_header: list[str] | None = None
     raws = notes.splitlines()
     pending: list[tuple[Line, list[str]]] = []  # lines and the texts their topics are read from, after the loop
+    read: list[Line] = []  # the lines whose words are read (not a mail header or the title of a heading)
     parts = read_parts(raws)
     for no, (original, where) in enumerate(zip(raws, parts, strict=True), start=1):
         if where is None:
@@ -465,7 +469,6 @@ def split_lines(notes: str) -> list[Line]:
         else:
             line.body = text
         lowered = line.lower()
-        line.uncertain = lx.UNCERTAIN_RE.found(lowered)
         if not lines and not bullet and not line.label and len(text) < 120:
             line.header = True  # the title line names the meeting; its words ("sync") are not answers
         elif line.label and _label_workloads(line.label):
@@ -480,22 +483,29 @@ def split_lines(notes: str) -> list[Line]:
                     line.topics = set(_label_topics(line.label))
                 pending.append((line, texts))
         lines.append(line)
+        read.append(line)
+    for line, starts in zip(lines, lx.LINE_STARTS.per_text([line.lower() for line in lines]), strict=True):
+        line.starts = starts
+    for line in read:
+        line.uncertain = lx.UNCERTAIN_RE.found(line.lower(), line.starts)
     _read_topics(pending)
     return lines
 
 
-_TOPIC_BLOCK = 16
+_TOPIC_STARTS = frozenset(lx.TOPICS.prefixes)
 
 
 def _read_topics(pending: list[tuple[Line, list[str]]]) -> None:
-    """Each line's topics from its texts, read a block of lines at a time: a topic prefix absent from the block's
-    joined text is absent from each of its lines, so each line is only tested for the prefixes its block holds
-    (one pass of the ~115 prefixes per block instead of per line). The label's topics are already on the line."""
-    for start in range(0, len(pending), _TOPIC_BLOCK):
-        block = pending[start : start + _TOPIC_BLOCK]
-        present = lx.TOPICS.present_in("\n".join(t for _, texts in block for t in texts))
-        for line, texts in block:
-            line.topics |= set().union(*(lx.TOPICS.keys_in(t, present) for t in texts))
+    """Each line's topics from its texts. Only the topic starts the line holds (Line.starts, found for all lines at
+    once) are tested: a text holding no topic start matches no topic cue, since every topic alternative has a literal
+    start (lexicon.TOPICS has no open alternative); a non-ASCII line may hold a case-folding trap, so keys_in reads it
+    whole. The label's topics are already on the line."""
+    assert not lx.TOPICS.has_open
+    keys_in = lx.TOPICS.keys_in
+    for line, texts in pending:
+        present = _TOPIC_STARTS.intersection(line.starts) if line.starts is not None else lx.TOPICS.prefixes
+        if present or not line.lower().isascii():
+            line.topics |= set().union(*(keys_in(t, tuple(present)) for t in texts))
 
 
 class _MailBlock:
