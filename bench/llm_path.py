@@ -12,9 +12,11 @@ about time.
    run: process start -> first request at the stub, each round's answer -> the next round's requests,
    last answer -> process exit (the stub records each request's arrival; its answer leaves L later).
    `--before DIR`: the same figures for another checkout (e.g. `git archive <commit> | tar -x -C DIR`), its
-   runs alternated with this tree's so both see the same machine load.
+   runs alternated with this tree's so both see the same machine load. The processes keep their compiled
+   bytecode (.pyc) in a temporary cache, as an installed ftdraft does; `--no-bytecode` leaves that to the
+   environment (PYTHONDONTWRITEBYTECODE=1 makes every run compile ftdraft from source).
 
-    .venv/bin/python bench/llm_path.py [--latency 0.4] [--runs 5] [--before DIR] [--latency-only]
+    .venv/bin/python bench/llm_path.py [--latency 0.4] [--runs 5] [--before DIR] [--latency-only] [--no-bytecode]
 """
 
 from __future__ import annotations
@@ -129,9 +131,14 @@ def run_cli(argv: list[str], env: dict[str, str], cwd: str, server: StubServer) 
     return Run(ended - started, started, ended, sorted(r.at for r in server.requests))
 
 
-def latency_figures(latency: float, runs: int, before: Path | None) -> None:
+def latency_figures(latency: float, runs: int, before: Path | None, bytecode: bool = True) -> None:
     """The CLI process against the stub adding `latency` per request, `runs` times; with `before`, the same
-    for that checkout (its ftdraft first on PYTHONPATH), runs alternated so both see the same machine load."""
+    for that checkout (its ftdraft first on PYTHONPATH), runs alternated so both see the same machine load.
+
+    bytecode: the processes keep compiled bytecode (.pyc) in a temporary PYTHONPYCACHEPREFIX, written by the
+    warm-up run, as an installed ftdraft has it (pip compiles on install; a checkout writes __pycache__ on
+    first run). False: the environment decides; with PYTHONDONTWRITEBYTECODE=1 (as in some sandboxes) every
+    run compiles all of ftdraft from source (~0.1-0.15 s of CPU on this VM)."""
     canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=[])
     trees = {"after": None, "before": before} if before else {"now": None}
     results: dict[str, list[Run]] = {label: [] for label in trees}
@@ -140,9 +147,12 @@ def latency_figures(latency: float, runs: int, before: Path | None) -> None:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTDRAFT_", "AZURE_"))}
         base.update(OPENAI_API_KEY=KEY, OPENAI_BASE_URL=server.base_url, FTDRAFT_MODEL="stub-model")
         base.pop("PYTHONPATH", None)
+        if bytecode:
+            base.pop("PYTHONDONTWRITEBYTECODE", None)
+            base["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         envs = {label: dict(base, **({"PYTHONPATH": str(tree)} if tree else {})) for label, tree in trees.items()}
         common = [sys.executable, "-m", "ftdraft", "draft", str(SAMPLE), "--context", str(CONTEXT), "--engine"]
-        for label in trees:  # warm the file cache (and each tree's .pyc files)
+        for label in trees:  # warm the file cache (and write each tree's .pyc files, with bytecode)
             run_cli([*common, "llm"], envs[label], tmp, server)
         for _ in range(runs):
             for label in trees:
@@ -157,7 +167,11 @@ def latency_figures(latency: float, runs: int, before: Path | None) -> None:
         outside = [r.wall - n * latency for r, n in zip(runs_, counts, strict=True)]
         median = sorted(runs_, key=lambda r: r.wall)[len(runs_) // 2]
         name = f" [{label}: {tree}]" if tree else (f" [{label}]" if before else "")
-        head = f"The CLI process `ftdraft draft --engine llm`, L = {latency * 1000:.0f} ms per request ({runs} runs)"
+        head = f"The CLI process `ftdraft draft --engine llm`, L = {latency * 1000:.0f} ms per request ({runs} runs, "
+        head += (
+            "with .pyc" if bytecode else f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}"
+        )
+        head += ")"
         print(f"\n{head}{name}")
         print(f"  offline process wall time           {statistics.median(offline[label]) * 1000:.0f} ms")
         print(f"  model process wall time             {statistics.median(walls) * 1000:.0f} ms")
@@ -175,10 +189,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--before", type=Path, help="another checkout whose CLI is measured in the same run")
     parser.add_argument("--latency-only", action="store_true", help="skip the token figures")
+    parser.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="no .pyc cache of its own: the environment decides (see latency_figures)",
+    )
     args = parser.parse_args()
     if not args.latency_only:
         tokens_figures(SAMPLE.read_text(encoding="utf-8"))
-    latency_figures(args.latency, args.runs, args.before.resolve() if args.before else None)
+    latency_figures(args.latency, args.runs, args.before.resolve() if args.before else None, not args.no_bytecode)
     return 0
 
 
