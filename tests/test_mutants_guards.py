@@ -1,0 +1,119 @@
+"""Guardrail behaviour the other guard tests left open, found by mutation testing (issue 15, bench/mutation.py):
+the dates a text mentions (each form the notes and drafts use, and what is not a date), and the findings for
+header-bound text (long names, non-ASCII addresses, header fields in the engagement's own fields)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ftdraft.drafts import render_drafts
+from ftdraft.guards import find_dates
+from ftdraft.guards.headers import NAME_LIMIT, context_header_checks, header_checks
+from ftdraft.schemas import CallFacts, Check, Drafts, Email, Engagement, Person, Recipient
+
+# (text, [(month, day, year, text as written, span)]): one example per form, then what is not a date
+DATES = [
+    ("call 2026-11-18 then", [(11, 18, 2026, "2026-11-18", (5, 15))]),
+    ("2026-13-01 and 2026-12-32", []),  # no month 13, no day 32
+    ("2026-12-31", [(12, 31, 2026, "2026-12-31", (0, 10))]),
+    ("by Fri Nov 20, 2026 ok", [(11, 20, 2026, "Fri Nov 20, 2026", (3, 19))]),  # the weekday belongs to the date
+    ("Mon, Dec 1", [(12, 1, None, "Mon, Dec 1", (0, 10))]),
+    ("Thurs Jan 7", [(1, 7, None, "Thurs Jan 7", (0, 11))]),
+    ("Nov. 3rd", [(11, 3, None, "Nov. 3rd", (0, 8))]),
+    ("due Sept 30", [(9, 30, None, "Sept 30", (4, 11))]),
+    ("due September 30 2027", [(9, 30, 2027, "September 30 2027", (4, 21))]),
+    ("the 3rd of March 2027", [(3, 3, 2027, "3rd of March 2027", (4, 21))]),
+    ("12 Jan", [(1, 12, None, "12 Jan", (0, 6))]),
+    ("32 Jan", []),
+    ("11/20", [(11, 20, None, "11/20", (0, 5))]),
+    ("11/20/26", [(11, 20, 2026, "11/20/26", (0, 8))]),  # a two-digit year is this century's
+    ("1/5/99", [(1, 5, 2099, "1/5/99", (0, 6))]),
+    ("11/20/2026", [(11, 20, 2026, "11/20/2026", (0, 10))]),
+    ("12/31 and 13/1 and 12/32 and 0/5 and 5/0", [(12, 31, None, "12/31", (0, 5))]),
+    ("1/2/3/4", []),  # a path or a version, not a date
+    ("2026-11-18 Nov 18", [(11, 18, 2026, "2026-11-18", (0, 10)), (11, 18, None, "Nov 18", (11, 17))]),
+    ("version 10, 300 users", []),
+    ("no digits at all", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DATES, ids=[t for t, _ in DATES])
+def test_find_dates(text: str, expected: list[tuple[int, int, int | None, str, tuple[int, int]]]) -> None:
+    assert [(m.month, m.day, m.year, m.text, m.span) for m in find_dates(text)] == expected
+
+
+# ---------------------------------------------------------------- header-bound text
+
+
+def drafts_to(*people: Recipient) -> Drafts:
+    """Offline drafts of an engagement with nobody known, whose follow-up goes to `people`."""
+    drafts = render_drafts(Engagement(customer="Contoso"), CallFacts())
+    follow_up = Email(to=list(people), subject="Next steps", body="b\n")
+    return drafts.model_copy(update={"follow_up": follow_up})
+
+
+def follow_up_checks(*people: Recipient) -> list[Check]:
+    return [c for c in header_checks(drafts_to(*people)) if c.draft == "follow_up"]
+
+
+def test_a_name_is_long_only_past_the_header_limit() -> None:
+    assert follow_up_checks(Recipient(name="N" * NAME_LIMIT, email="n@contoso.com")) == []
+    long_name = "N" * (NAME_LIMIT + 1)
+    assert follow_up_checks(Recipient(name=long_name, email="n@contoso.com")) == [
+        Check(
+            draft="follow_up",
+            severity="warning",
+            rule="header.long_name",
+            text=long_name,
+            suggestion=f"Names are cut to {NAME_LIMIT} characters in the .eml and .ics headers: shorten it.",
+        )
+    ]
+
+
+def test_a_non_ascii_address_says_what_the_exports_do_with_it_once_per_draft() -> None:
+    idna = Recipient(name="Priya", email="priya@exämple.com")
+    dropped = Recipient(name="José", email="josé@example.com")
+    checks = follow_up_checks(idna, dropped, idna)
+    assert [(c.severity, c.rule, c.text, c.suggestion) for c in checks] == [
+        ("warning", "recipients.non_ascii_address", "priya@exämple.com",
+         "This address is written with its domain IDNA-encoded: check it in the account team."),
+        ("warning", "recipients.non_ascii_address", "josé@example.com",
+         "This address is left out of the .eml and .ics (a non-ASCII mailbox name needs SMTPUTF8): check it in the "
+         "account team."),
+    ]  # fmt: skip
+
+
+def test_an_encoded_word_in_a_name_is_an_error_and_a_plain_name_is_nothing() -> None:
+    checks = follow_up_checks(Recipient(name="=?utf-8?q?evil=40x.com?=", email="a@contoso.com"))
+    assert [(c.severity, c.rule, c.text) for c in checks] == [("error", "header.injection", "=?utf-8?q?evil=40x.com?=")]
+    assert checks[0].suggestion.startswith("The recipient name holds an encoded-word or control characters")
+    assert follow_up_checks(Recipient(name="Priya Raman", email="priya@contoso.com")) == []
+
+
+@pytest.mark.parametrize(
+    ("engagement", "what"),
+    [
+        (Engagement(customer="Acme Bcc: evil@x.example"), "customer"),
+        (Engagement(customer="Acme", account_team=[Person(name="Tom\r\nCc: x@evil.example", role="TAM")]), "TAM name"),
+        (Engagement(customer="Acme", fm=Person(name="Alex", role="FM", email="=?utf-8?q?a=40b?=")), "FM address"),
+        (Engagement(customer="Acme", fta=Person(name="Jun to: x", role="FTA")), "FTA name"),
+        (Engagement(customer="Acme", customer_contacts=[Person(name="Dana", role="customer", email="d\x00@x.com")]),
+         "customer address"),
+    ],
+    ids=["customer-bcc", "team-crlf", "fm-encoded-address", "fta-to-field", "contact-nul"],
+)  # fmt: skip
+def test_context_fields_that_could_become_headers_are_errors(engagement: Engagement, what: str) -> None:
+    checks = context_header_checks(engagement)
+    assert [(c.draft, c.severity, c.rule) for c in checks] == [("context", "error", "header.injection")]
+    assert checks[0].suggestion.startswith(f"The engagement's {what} holds a line break, an encoded-word")
+    assert "\r" not in checks[0].text and "\n" not in checks[0].text
+
+
+def test_ordinary_context_fields_are_fine() -> None:
+    engagement = Engagement(
+        customer="Contoso Pharma (EMEA)",
+        account_team=[Person(name="Tom Becker", role="TAM", email="tom@contoso.com", title="Reports to: CIO")],
+        customer_contacts=[Person(name="Dana Whitfield", role="customer")],
+        fm=Person(name="Alex Morgan", role="FM"),
+    )
+    assert context_header_checks(engagement) == []
