@@ -73,7 +73,11 @@ class PrefixedCues:
     def __init__(self, pattern: str) -> None:
         groups: dict[str | None, list[str]] = {}
         for alternative in _top_alternatives(pattern):
-            groups.setdefault(_literal_start(alternative), []).append(alternative)
+            # the starts lexicon.literal_starts reads ("(?:need|needs) to" -> "need to", "needs to"), else the
+            # literal text it begins with; an alternative with several starts sits behind each
+            starts = lx.literal_starts(alternative) or (_literal_start(alternative),)
+            for start in starts:
+                groups.setdefault(start, []).append(alternative)
         self.starts = tuple(start for start in groups if start is not None)
         self._groups = groups
         self._compiled: dict[str | None, re.Pattern[str]] = {}
@@ -83,16 +87,20 @@ class PrefixedCues:
             self._compiled[start] = re.compile("|".join(self._groups[start]), re.IGNORECASE)
         return self._compiled[start]
 
-    def found(self, lowered: str) -> bool:
-        """Whether a cue matches `lowered` (lowercased text)."""
+    def found(self, lowered: str, present: frozenset[str] | None = None) -> bool:
+        """Whether a cue matches `lowered` (lowercased text). `present`, when given, is every start of these cues
+        that `lowered` holds (Line.starts: lexicon.LINE_STARTS holds them); then no substring test runs."""
         if None in self._groups and self._rx(None).search(lowered):
             return True
         # only the starts the text holds (one C-level pass over them), each start's patterns searched in order
-        return any(self._rx(start).search(lowered) for start in filter(lowered.__contains__, self.starts))
+        if present is None:
+            return any(self._rx(start).search(lowered) for start in filter(lowered.__contains__, self.starts))
+        return any(self._rx(start).search(lowered) for start in present if start in self._groups)
 
 
 _OPEN_CUES = PrefixedCues("|".join(e["pattern"] for e in DATA["open"]))
 _HEDGED_CUES = PrefixedCues(next(e["pattern"] for e in DATA["open"] if e["name"] == "hedged"))
+lx.LINE_STARTS.add(_OPEN_CUES.starts)
 
 
 def _open_cue(lowered: str) -> bool:
@@ -184,7 +192,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
         if line.header or line.done:
             continue
         text = line.text
-        cued = line.uncertain or ("?" in text) or _open_cue(line.lower())
+        cued = line.uncertain or ("?" in text) or _OPEN_CUES.found(line.lower(), line.starts)
         if not cued:
             continue
         unknown_role = "?" in text  # "ATS = ??", "AE ?": the pattern needs a literal "?"
