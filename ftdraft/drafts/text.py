@@ -249,22 +249,32 @@ class Ledger:
     limit: int = 100
     keys: list[str] = field(default_factory=list)
     exact: set[str] = field(default_factory=set)
+    # the claimed keys joined by "\n" (no key holds one: keys are words joined by spaces), so "the text sits
+    # inside a claimed text" is one substring search; and the claimed keys long enough to sit inside the text
+    _joined: str = ""
+    _long: list[str] = field(default_factory=list)
 
     def seen(self, text: str) -> bool:
-        key = words_key(text)
+        return self._seen(words_key(text))
+
+    def _seen(self, key: str) -> bool:
         if not key:
             return True
         if key in self.exact:
             return True
         if len(self.keys) <= self.limit and len(key) >= 12:
-            return any((key in k or (len(k) >= 12 and k in key)) for k in self.keys)
+            return key in self._joined or any(k in key for k in self._long)
         return False
 
     def claim(self, text: str) -> bool:
         """True (and remembered) when the text is new to this draft; False for a repeat."""
-        if self.seen(text):
-            return False
         key = words_key(text)
+        if self._seen(key):
+            return False
         self.exact.add(key)
         self.keys.append(key)
+        if len(self.keys) <= self.limit + 1:  # past the limit the containment test is skipped: nothing to keep
+            self._joined += key + "\n"
+            if len(key) >= 12:
+                self._long.append(key)
         return True
