@@ -40,6 +40,7 @@ def cue_re() -> re.Pattern[str]:
 
 
 _EARLY_SEP_RE = re.compile(r"^[^:–—\-]{1,60}(?::|\s[-–—])")
+_EARLY_SEPS = (":", "-", "–", "—")
 # Substrings every verb form holds (cue_re's words, lowercase): a line with none of them skips the verb forms.
 _VERB_CUES = (" to ", "will ", "'ll ", "’ll ", " going to", " said ", " says ", " promised ", " confirmed ",
               " mentioned ", " offered ", " agreed ", " volunteered ", " committed ", " signed up", " can ",
@@ -261,7 +262,7 @@ class OwnerReader:
         if line.header:
             return None
         raw_text = line.text
-        ticked = line.done or _DONE_RE.match(line.raw.strip())
+        ticked = line.done or _DONE_RE.match(line.raw)  # the pattern skips leading whitespace itself
         if ticked and not _AGENDA_ITEM_RE.match(raw_text) and (line.in_actions or _PREFIX_AI_RE.search(raw_text)):
             return []  # a ticked action item is done; a ticked agenda item ("☑ n. sync – …") is covered, still read
         speaker = speaker_of(line)
@@ -275,7 +276,8 @@ class OwnerReader:
         if not (actiony or speaker or "@" in text or "->" in text or "→" in text):
             lowered = line.lower()
             if not any(map(lowered.__contains__, _VERB_CUES)):  # the loop runs in C
-                early = _EARLY_SEP_RE.match(text)
+                # the early separator is a ":" or a dash: a line with neither skips the regex
+                early = _EARLY_SEP_RE.match(text) if any(map(text.__contains__, _EARLY_SEPS)) else None
                 if early is None or (line.label is not None and line.label in sp.not_names()):
                     return None  # no verb, no lead "Name:" and no arrow: no owner form can apply (most lines)
         whos = self.whos(text, speaker, actiony or "@" in text)

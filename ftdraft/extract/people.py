@@ -568,7 +568,8 @@ def find_people_spans(lines: list[Line], people: People) -> None:
     people.notes_text = "\n".join(line.text for line in lines)
     for line in lines:
         speaker = speaker_of(line)
-        if speaker is None and (m := _POST_HEADER_RE.match(line.raw.strip())):
+        # the post header's date holds a "/": most lines have none and skip the regex
+        if speaker is None and "/" in line.raw and (m := _POST_HEADER_RE.match(line.raw.strip())):
             speaker = m.group(1).strip()
             people.note_speaker(speaker, line)
         elif speaker:
