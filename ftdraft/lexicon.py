@@ -160,7 +160,16 @@ class Cue:
     the regex. Otherwise it behaves as the compiled pattern.
     """
 
-    __slots__ = ("regex", "prefixes", "pattern", "alternatives", "open_alternatives", "_starts", "_by_start")
+    __slots__ = (
+        "regex",
+        "prefixes",
+        "pattern",
+        "alternatives",
+        "open_alternatives",
+        "_starts",
+        "_by_start",
+        "_prefix_set",
+    )
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern, re.IGNORECASE)
@@ -183,6 +192,7 @@ class Cue:
             for start in starts or ():
                 self._by_start.setdefault(start, []).append(rx)
         self._starts = tuple(self._by_start)
+        self._prefix_set = frozenset(self.prefixes or ())
 
     @property
     def starts(self) -> tuple[str, ...]:
@@ -221,14 +231,18 @@ class Cue:
             for starts, rx in self.alternatives
         )
 
-    def may_match(self, lowered: str) -> bool:
+    def may_match(self, lowered: str, present: frozenset[str] | None = None) -> bool:
         """could_match for a text already lowercased (a Line's lower()), so long lines are not lowercased again.
+        `present`, when given, is every registered start `lowered` holds (Line.starts; the cue's prefixes must be
+        in lexicon.LINE_STARTS): then one set test replaces the substring tests.
 
         In a lowercased text the traps are "ı", "ſ" and the combining dot that "İ" leaves ("i̇"): with one of
         them present this says True and the caller runs the regex on the original text."""
         if not lowered.isascii() and any(map(lowered.__contains__, _LOWERED_TRAPS)):
             return True
         if self.prefixes is not None:
+            if present is not None:
+                return not self._prefix_set.isdisjoint(present)
             return any(map(lowered.__contains__, self.prefixes))
         return any(
             any(map(lowered.__contains__, starts)) if starts is not None else rx.search(lowered) is not None
@@ -710,9 +724,10 @@ class StartIndex:
     """Which of many literal starts (of many cues) each line holds, found for all the lines in one regex pass.
 
     Each stage used to test its cues' starts on every line, one substring test per start (hundreds per line). Here
-    the starts form one trie-shaped pattern inside a lookahead, so the scan tries every position once and finds the
-    longest start there; the shorter starts at that position are exactly those that are prefixes of it. So a line's
-    set is exactly {s for s in starts if s in line} (the lines are lowercased; the pattern is case-sensitive).
+    the starts form one trie-shaped pattern (case-sensitive: the lines are lowercased): a search finds the leftmost
+    position where a start begins and, greedy, the longest start there; the shorter starts at that position are
+    exactly those that are prefixes of it; the next search begins one character later, so overlapping starts are
+    found too. A line's set is exactly {s for s in starts if s in line}.
     """
 
     def __init__(self) -> None:
@@ -736,20 +751,25 @@ class StartIndex:
     def per_text(self, texts: list[str]) -> list[frozenset[str]]:
         """For each text (lowercased, no newline), the registered starts it holds."""
         if self._rx is None:
-            self._rx = re.compile(f"(?=({_trie_pattern(self._starts)}))")
-        out = [_NO_STARTS] * len(texts)
+            self._rx = re.compile(_trie_pattern(self._starts))
+        search, closure, joined = self._rx.search, self._closure, "\n".join(texts)
+        begins = list(accumulate((len(t) + 1 for t in texts), initial=0))  # where each text begins (and the end)
         found: dict[int, set[str]] = {}
-        begins = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))  # where each text begins
-        closure = self._closure
-        for m in self._rx.finditer("\n".join(texts)):
-            longest = m.group(1)
+        i, pos = 0, 0
+        while (m := search(joined, pos)) is not None:
+            at = pos = m.start()
+            if at >= begins[i + 1]:
+                i = bisect_right(begins, at, i + 1) - 1  # the text this start is in (starts hold no newline)
+            longest = m.group()
             if (shorter := closure.get(longest)) is None:
                 shorter = closure[longest] = frozenset(
                     longest[:k] for k in range(1, len(longest) + 1) if longest[:k] in self._starts
                 )
-            found.setdefault(bisect_right(begins, m.start()) - 1, set()).update(shorter)
-        for i, starts in found.items():
-            out[i] = frozenset(starts)
+            found.setdefault(i, set()).update(shorter)
+            pos += 1
+        out = [_NO_STARTS] * len(texts)
+        for k, starts in found.items():
+            out[k] = frozenset(starts)
         return out
 
 

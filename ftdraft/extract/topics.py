@@ -34,20 +34,22 @@ def _facts(lines: list[Line], topic: str, exclude: set[str] | None = None) -> li
 
 
 _ANY_COMPETITOR = lx.Cue("|".join(lx.COMPETITORS.values()))
+for _cue in (_ANY_COMPETITOR, *lx.COMPETITOR_RES.values()):
+    lx.LINE_STARTS.add(_cue.prefixes or ())  # every competitor alternative has a literal start
 
 
 def _compete(lines: list[Line]) -> list[CompeteProduct]:
     products: dict[str, CompeteProduct] = {}
     for line in lines:
         lowered = line.lower()
-        if not (_ANY_COMPETITOR.may_match(lowered) and _ANY_COMPETITOR.regex.search(line.text)):
+        if not (_ANY_COMPETITOR.may_match(lowered, line.starts) and _ANY_COMPETITOR.regex.search(line.text)):
             continue
         explicit = bool(re.search(r"compet|3rd[ -]party|third[ -]party", lowered))
         migrating = bool(re.search(r"migrat|want(?:s)? off|moving off|source", lowered))
         if not explicit and migrating:
             continue
         for product, rx in lx.COMPETITOR_RES.items():
-            if rx.may_match(lowered) and rx.regex.search(line.text):  # rx.search without lowercasing per product
+            if rx.may_match(lowered, line.starts) and rx.regex.search(line.text):  # no lowercasing per product
                 if product == "Box" and not explicit and not re.search(r"\bbox (?:for|is|used)", lowered):
                     continue
                 seg = next((s for s in re.split(r",|;|\.\s", line.body) if rx.search(s)), line.text)
@@ -161,6 +163,8 @@ _SYNC_NOUN_RE = lx.Cue(  # each alternative starts with literal text: lines with
     r"|\breunión|\bréunion|\boverleg|\bmøde|\bstatus semanal|\bacct|\bcheck-in|\bcheckin|\bsynk"
     r"|\bmöte|\bavstämning|\briunione|\bspotkani|\bbesprechung|\btermin|\baccount review"
 )
+
+lx.LINE_STARTS.add(_SYNC_NOUN_RE.starts)
 
 
 def _time_and_zone(text: str) -> tuple[str | None, str | None]:
@@ -316,6 +320,14 @@ _ADD_ME_RE = re.compile(
     r"|\bme adiciona|\btilføj(?:er)? mig|\blägg(?:er)? till mig|\bdodaj(?:e)? mnie",
     re.IGNORECASE,
 )
+# Pre-checks for the regexes _sync_lines runs on each line with a sync noun: their literal starts, read from Line.starts
+# (every alternative of each has one, so a line holding none cannot match; may_match reads case-folding traps whole).
+_ADD_ME_CUE = lx.Cue(_ADD_ME_RE.pattern)
+_WEEKDAY_CUE = lx.Cue(_SYNC_WEEKDAY_RE.pattern)
+_CADENCE_CUE = lx.Cue("|".join(rx.pattern for _, rx in _CADENCE_RES))
+for _cue in (_ADD_ME_CUE, _WEEKDAY_CUE, _CADENCE_CUE):
+    assert _cue.prefixes is not None, _cue.pattern
+    lx.LINE_STARTS.add(_cue.prefixes)
 _NOT_BEFORE_RE = re.compile(r"\b(?:not|nicht|pas|no|niet|não|ikke|inte|nie)\s+(?:on\s+)?$", re.IGNORECASE)
 
 
@@ -357,7 +369,7 @@ def _sync_lines(lines: list[Line]) -> list[Line]:
             continue
         sync_topic = "n" in line.topics
         lowered = line.lower()
-        noun = _SYNC_NOUN_RE.may_match(lowered) and _SYNC_NOUN_RE.found(lowered)
+        noun = _SYNC_NOUN_RE.found(lowered, line.starts)  # exact: found reads a case-folding trap whole
         if sync_topic and (noun or line.label):
             out[i] = line
         if sync_topic and len(re.findall(r"[^\W\d_]+", line.text)) <= 3 and not line.label:
@@ -369,9 +381,9 @@ def _sync_lines(lines: list[Line]) -> list[Line]:
                 # answers' lines (answers._retag, no = 0, a few lines) keep the first equal line's position
                 out.setdefault(k if follow.no else lines.index(follow), follow)
         elif noun and (
-            _ADD_ME_RE.search(line.text)
-            or _plural_day(line.text)
-            or any(rx.search(line.text) for _, rx in _CADENCE_RES)
+            (_ADD_ME_CUE.may_match(lowered, line.starts) and _ADD_ME_RE.search(line.text))
+            or (_WEEKDAY_CUE.may_match(lowered, line.starts) and _plural_day(line.text))
+            or (_CADENCE_CUE.may_match(lowered, line.starts) and any(rx.search(line.text) for _, rx in _CADENCE_RES))
         ):
             out.setdefault(i, line)
     return [out[i] for i in sorted(out)]
