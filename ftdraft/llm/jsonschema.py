@@ -14,7 +14,6 @@ without json_schema support.
 
 from __future__ import annotations
 
-import copy
 import json
 from functools import lru_cache
 from typing import Any
@@ -151,8 +150,9 @@ def _compact_text(schema: type[BaseModel]) -> str:
 
 
 def strict_schema(schema: type[BaseModel]) -> dict[str, Any]:
-    """The JSON Schema OpenAI's strict mode accepts for `schema` (a fresh dict each call; built once)."""
-    return copy.deepcopy(json.loads(_strict_text(schema)))
+    """The JSON Schema OpenAI's strict mode accepts for `schema` (a fresh dict each call, parsed from the text
+    built once)."""
+    return json.loads(_strict_text(schema))
 
 
 def compact_schema_text(schema: type[BaseModel]) -> str:
