@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ftdraft.extract.lines import split_lines
+from ftdraft.extract.text import SENTENCE_SPLIT_RE
 
 CASES = Path(__file__).parent / "fixtures" / "cases" / "reader"
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
@@ -85,3 +90,33 @@ def test_quoted_reply_lines_are_older_than_the_reply() -> None:
     lines = split_lines(notes)
     reply, quoted = lines[-2], lines[-1]
     assert quoted.text == "Can you do Thursday?" and quoted.part < reply.part
+
+
+# The sentence splitter's regex jumps from sentence mark to sentence mark; it must split exactly where the plain
+# formulation (whitespace after "." or ";" before a letter, parenthesis or quote; after "!" or "?" before a capital)
+# does, outside parentheses.
+_PLAIN_SPLIT_RE = re.compile(r"(?:(?<=[.;])\s+(?=[A-Za-z(\"'])|(?<=[!?])\s+(?=[A-Z]))")
+
+
+def _plain_split(text: str) -> list[str]:
+    masked = re.sub(r"\([^()]*\)", lambda m: "(" + "x" * (len(m.group(0)) - 2) + ")", text)
+    out, start = [], 0
+    for m in _PLAIN_SPLIT_RE.finditer(masked):
+        out.append(text[start : m.start()])
+        start = m.end()
+    return [*out, text[start:]]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="aB. ;!?(')\"\t\nxZ1é", max_size=24))
+def test_sentence_split_is_the_plain_formulation(text: str) -> None:
+    assert SENTENCE_SPLIT_RE.split(text) == _plain_split(text)
+
+
+def test_sentence_split_keeps_parentheses_whole() -> None:
+    assert SENTENCE_SPLIT_RE.split("Licenses: ?? (E3 or E5? check). Partner: none. (S500 list? check) ok") == [
+        "Licenses: ?? (E3 or E5? check).",
+        "Partner: none.",
+        "(S500 list? check) ok",
+    ]
+    assert SENTENCE_SPLIT_RE.split("no marks here") == ["no marks here"]

@@ -26,7 +26,11 @@ _NAME = rf"{_WORD}(?: {_WORD}){{0,2}}"
 
 
 # After "?" a parenthesis continues the thought: "licenses: ?? (E3 or E5, check)" is one sentence.
-_SPLIT_AT_RE = re.compile(r"(?:(?<=[.;])\s+(?=[A-Za-z(\"'])|(?<=[!?])\s+(?=[A-Z]))")
+# A split is the whitespace after the sentence mark (group 1 or 2); the mark itself is matched first, so the engine
+# jumps from mark to mark (a pattern opening with a character class is searched by that class) instead of trying
+# two lookbehinds at every position. Marks are not whitespace, so the matches, and the pieces between them, are
+# those of "(?<=[.;])\s+(?=[A-Za-z(\"'])|(?<=[!?])\s+(?=[A-Z])".
+_SPLIT_AT_RE = re.compile(r"[.;!?](?:(?<=[.;])(\s+)(?=[A-Za-z(\"'])|(?<=[!?])(\s+)(?=[A-Z]))")
 
 
 _PARENS_RE = re.compile(r"\([^()]*\)")
@@ -37,13 +41,19 @@ class _SentenceSplitter:
 
     @staticmethod
     def split(text: str) -> list[str]:
-        if "(" not in text:
-            return _SPLIT_AT_RE.split(text)
-        masked = _PARENS_RE.sub(lambda m: "(" + "x" * (len(m.group(0)) - 2) + ")", text)
+        first = _SPLIT_AT_RE.search(text)
+        if first is None:
+            return [text]  # masking parentheses only removes split points
+        masked = text
+        if "(" in text:
+            masked = _PARENS_RE.sub(lambda m: "(" + "x" * (len(m.group(0)) - 2) + ")", text)
+            first = _SPLIT_AT_RE.search(masked)
         out, start = [], 0
-        for m in _SPLIT_AT_RE.finditer(masked):
-            out.append(text[start : m.start()])
-            start = m.end()
+        while first is not None:
+            gap = first.lastindex or 0
+            out.append(text[start : first.start(gap)])
+            start = first.end(gap)
+            first = _SPLIT_AT_RE.search(masked, start)
         out.append(text[start:])
         return out
 
