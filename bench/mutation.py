@@ -68,14 +68,36 @@ AREAS: dict[str, Area] = {
     ),
     "guards": Area(
         ("ftdraft/guards/*",),
-        ("tests/test_guards.py", "tests/test_injection.py", "tests/test_guards_regressions.py"),
+        (
+            "tests/test_guards.py",
+            "tests/test_injection.py",
+            "tests/test_guards_regressions.py",
+            "tests/test_mutants_guards.py",
+        ),
     ),
+    # The reader is also tested per stage (lines, people, owners, intents, open items, sync) and on the labelled
+    # fixture cases and review corpus (tests/fixtures/cases, review): those tests kill what test_extract misses.
     "extract": Area(
         ("ftdraft/extract/*",),
         (
             "tests/test_extract.py",
             "tests/test_extract_property.py",
             "tests/test_extract_regressions.py",
+            "tests/test_lines.py",
+            "tests/test_people_spans.py",
+            "tests/test_owners.py",
+            "tests/test_intents.py",
+            "tests/test_substrings.py",
+            "tests/test_open_items.py",
+            "tests/test_open_items_agenda.py",
+            "tests/test_sync.py",
+            "tests/test_sync_data.py",
+            "tests/test_lexicon_data.py",
+            "tests/test_reader_cases.py",
+            "tests/test_reader_cases_dates.py",
+            "tests/test_reader_sync_handover.py",
+            "tests/test_review_reader.py",
+            "tests/test_mutants_extract.py",
         ),
     ),
 }
