@@ -47,7 +47,7 @@ def test_first_page_imports_nothing_it_does_not_show(db: str, tmp_path: Path) ->
         at = open_app()
         assert at.button(key=engagement_id(at) + ":draft").label == "Draft"
         print(" ".join(m for m in ("pandas", "ftdraft.extract", "icalendar") if m in sys.modules))
-        page._import_for_drafting()
+        page.prepare_drafting()
         print(" ".join(m for m in page.WARM_MODULES if m not in sys.modules) or "all warm")
         """
     )
