@@ -9,8 +9,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ftdraft.extract import text as text_module
 from ftdraft.extract.lines import split_lines
-from ftdraft.extract.text import SENTENCE_SPLIT_RE
+from ftdraft.extract.text import SENTENCE_SPLIT_RE, tidy
 
 CASES = Path(__file__).parent / "fixtures" / "cases" / "reader"
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
@@ -107,7 +108,7 @@ def _plain_split(text: str) -> list[str]:
     return [*out, text[start:]]
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet="aB. ;!?(')\"\t\nxZ1é", max_size=24))
 def test_sentence_split_is_the_plain_formulation(text: str) -> None:
     assert SENTENCE_SPLIT_RE.split(text) == _plain_split(text)
@@ -120,3 +121,18 @@ def test_sentence_split_keeps_parentheses_whole() -> None:
         "(S500 list? check) ok",
     ]
     assert SENTENCE_SPLIT_RE.split("no marks here") == ["no marks here"]
+
+
+_SHORTHAND_PIECES = ["w/o", "W/", "w/", "b/c", "B/C", "bc", "r", "u", "ppl", "PPL", "cust", "cust.", "Cust", "didnt",
+                     "dont", "mgr", "mktg", "mig", "tmrw", "wks", "->", " -> ", " ", "  ", "in", "the", "ok", "a", "Z",
+                     "x", "\t", "İ", "ı", "ſ", "didnt"[:2] + "ı" + "dnt", "cuſt", ".", "-", ",", "é"]  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_SHORTHAND_PIECES), max_size=12))
+def test_tidy_skips_the_substitution_only_when_it_would_change_nothing(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    full = text_module._SPACES_RE.sub(
+        " ", text_module._ABBREVIATION_RE.sub(lambda m: text_module._EXPANSIONS[m.lastgroup or ""], text)
+    ).strip(" -–,;")
+    assert tidy(text) == full

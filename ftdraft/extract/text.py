@@ -177,10 +177,32 @@ _EXPANSIONS = {f"a{i}": expansion for i, (_, expansion) in enumerate(_ABBREVIATI
 _SPACES_RE = re.compile(r"\s+")
 
 
+# Text that every match of one of the shorthands holds: the case-insensitive ones (w/o, w/, b/c, ppl, cust, didnt,
+# dont) in the lowercased text, the others as written (bc, "r in"/"r the"/..., mgr, mktg, mig, tmrw, wks, ->; "u"
+# before a lowercase word is _SHORTHAND_U_RE). A text holding none has nothing to expand, and the substitution,
+# which tries its lookahead at every position, is skipped. Characters that an IGNORECASE pattern reads as an ASCII
+# letter although str.lower() does not make them one ("İ", "ı", "ſ") send the text through the substitution.
+_SHORTHAND_FOLDED = ("w/", "b/c", "ppl", "cust", "didnt", "dont")
+_SHORTHAND_AS_WRITTEN = ("bc", "r in", "r the", "r on", "r using", "r happy", "r not", "r ok", "mgr", "mktg", "mig",
+                         "tmrw", "wks", "->")  # fmt: skip
+_SHORTHAND_U_RE = re.compile(r"u [a-z]")
+_FOLD_TRAPS = ("İ", "ı", "ſ")
+
+
+def _may_hold_shorthand(text: str) -> bool:
+    return (
+        any(map(text.lower().__contains__, _SHORTHAND_FOLDED))
+        or any(map(text.__contains__, _SHORTHAND_AS_WRITTEN))
+        or _SHORTHAND_U_RE.search(text) is not None
+        or (not text.isascii() and any(map(text.__contains__, _FOLD_TRAPS)))
+    )
+
+
 @lru_cache(maxsize=8192)  # the same line text is tidied for several facts (topic, agenda answer, source)
 def tidy(text: str) -> str:
     """Expands note-taking shorthand so drafts read as prose; never changes names, numbers or dates."""
-    text = _ABBREVIATION_RE.sub(lambda m: _EXPANSIONS[m.lastgroup or ""], text)
+    if _may_hold_shorthand(text):
+        text = _ABBREVIATION_RE.sub(lambda m: _EXPANSIONS[m.lastgroup or ""], text)
     return _SPACES_RE.sub(" ", text).strip(" -–,;")
 
 
