@@ -11,6 +11,7 @@ This module imports nothing heavy itself: it is imported while the server starts
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import threading
@@ -38,6 +39,7 @@ def _load() -> None:
             engine.dispose()
     except Exception:
         log.debug("preload: database not opened", exc_info=True)
+    gc.freeze()  # as page.freeze_loaded(): the loaded modules leave the collector's full passes after each run
 
 
 def start() -> None:
