@@ -11,8 +11,8 @@ about time.
    (process wall time minus rounds x L; target <= 1 L), median of --runs, and the timeline of the median
    run: process start -> first request at the stub, each round's answer -> the next round's requests,
    last answer -> process exit (the stub records each request's arrival; its answer leaves L later).
-   `--before DIR`: the same figures for another checkout (e.g. `git archive <commit> | tar -x -C DIR`), its
-   runs alternated with this tree's so both see the same machine load. The processes keep their compiled
+   `--before DIR` (repeatable): the same figures for another checkout (e.g. `git archive <commit> | tar -x -C
+   DIR`), its runs alternated with this tree's so all see the same machine load. The processes keep their compiled
    bytecode (.pyc) in a temporary cache, as an installed ftdraft does; `--no-bytecode` leaves that to the
    environment (PYTHONDONTWRITEBYTECODE=1 makes every run compile ftdraft from source).
 
@@ -137,16 +137,17 @@ def run_cli(argv: list[str], env: dict[str, str], cwd: str, server: StubServer) 
     return Run(ended - started, started, ended, sorted(r.at for r in server.requests), cpu)
 
 
-def latency_figures(latency: float, runs: int, before: Path | None, bytecode: bool = True) -> None:
+def latency_figures(latency: float, runs: int, before: list[Path], bytecode: bool = True) -> None:
     """The CLI process against the stub adding `latency` per request, `runs` times; with `before`, the same
-    for that checkout (its ftdraft first on PYTHONPATH), runs alternated so both see the same machine load.
+    for each of those checkouts (its ftdraft first on PYTHONPATH), runs alternated so all see the same load.
 
     bytecode: the processes keep compiled bytecode (.pyc) in a temporary PYTHONPYCACHEPREFIX, written by the
     warm-up run, as an installed ftdraft has it (pip compiles on install; a checkout writes __pycache__ on
     first run). False: the environment decides; with PYTHONDONTWRITEBYTECODE=1 (as in some sandboxes) every
     run compiles all of ftdraft from source (~0.1-0.15 s of CPU on this VM)."""
     canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=[])
-    trees = {"after": None, "before": before} if before else {"now": None}
+    trees: dict[str, Path | None] = {"now": None}
+    trees.update({f"before {i + 1}" if len(before) > 1 else "before": tree for i, tree in enumerate(before)})
     results: dict[str, list[Run]] = {label: [] for label in trees}
     offline: dict[str, list[float]] = {label: [] for label in trees}
     with StubServer(canned, latency=latency) as server, tempfile.TemporaryDirectory() as tmp:
@@ -172,7 +173,7 @@ def latency_figures(latency: float, runs: int, before: Path | None, bytecode: bo
         counts = [len(rounds(r.arrivals, latency)) for r in runs_]
         outside = [r.wall - n * latency for r, n in zip(runs_, counts, strict=True)]
         median = sorted(runs_, key=lambda r: r.wall)[len(runs_) // 2]
-        name = f" [{label}: {tree}]" if tree else (f" [{label}]" if before else "")
+        name = f" [{label}: {tree}]" if tree else (f" [{label}: this tree]" if before else "")
         head = f"The CLI process `ftdraft draft --engine llm`, L = {latency * 1000:.0f} ms per request ({runs} runs, "
         head += (
             "with .pyc" if bytecode else f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}"
@@ -194,7 +195,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.4, help="seconds the server waits before each response")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--before", type=Path, help="another checkout whose CLI is measured in the same run")
+    parser.add_argument(
+        "--before", type=Path, action="append", default=[], help="another checkout to measure in the same run"
+    )
     parser.add_argument("--latency-only", action="store_true", help="skip the token figures")
     parser.add_argument(
         "--no-bytecode",
@@ -204,7 +207,7 @@ def main() -> int:
     args = parser.parse_args()
     if not args.latency_only:
         tokens_figures(SAMPLE.read_text(encoding="utf-8"))
-    latency_figures(args.latency, args.runs, args.before.resolve() if args.before else None, not args.no_bytecode)
+    latency_figures(args.latency, args.runs, [p.resolve() for p in args.before], not args.no_bytecode)
     return 0
 
 
