@@ -222,6 +222,11 @@ def clear_memo() -> None:
     _cue_scores.cache_clear()
 
 
+# In a lowercased text, the characters IGNORECASE matches to an ASCII letter the text itself does not hold ("ı",
+# "ſ", and the dot that "İ" leaves after its "i"): with one present, the entries indexed by their starts are tried.
+_LOWERED_TRAPS = ("ı", "ſ", "\u0307")
+
+
 @lru_cache(maxsize=512)
 def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
     """(status -> score of its status-only cues, reason -> score of its cues): 1 per cue found, 2 per strong reason
@@ -238,7 +243,9 @@ def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float
     reason_hits: dict[str, int] = dict.fromkeys(lex.reasons, 0)
     tried: set[int] = set()
     seen: dict[tuple[str, bool], bool] = {}  # a pattern listed twice (a competitor: cue and strong) runs once
-    for group in (index.open, *map(index.by_prefix.__getitem__, index.finder.present(text))):
+    trap = not text.isascii() and any(map(text.__contains__, _LOWERED_TRAPS))
+    always = index.open + index.started if trap else index.open
+    for group in (always, *map(index.by_prefix.__getitem__, index.finder.present(text))):
         for i in group:
             if i in tried:
                 continue
@@ -279,6 +286,9 @@ class CueIndex:
     finder: Substrings  # which of the prefixes occur in a text, in one pass
     by_prefix: dict[str, tuple[int, ...]]  # prefix -> the entries that prefix (or one of their branches') starts
     open: tuple[int, ...]  # entries with no literal prefix: tried on every text
+    # entries indexed by lexicon.literal_starts (lowercase starts): tried on every text holding a case-folding
+    # trap ("ı", "ſ", the dot "İ" leaves), where the regex's IGNORECASE can match what the lowercase text lacks
+    started: tuple[int, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -296,12 +306,19 @@ def cue_index() -> CueIndex:
         entries += [_Entry(cue, rc.status, r, 2, leaving, rc.workloads) for cue in rc.strong]
     by_prefix: dict[str, list[int]] = {}
     open_: list[int] = []
+    started: list[int] = []
     for i, e in enumerate(entries):
         if e.cue.prefix is not None:
             by_prefix.setdefault(e.cue.prefix, []).append(i)
         elif e.cue.prefixes is not None:
             for p in e.cue.prefixes:
                 by_prefix.setdefault(p, []).append(i)
+        elif starts := lx.literal_starts(e.cue.pattern):
+            # no single prefix, but every match starts with one of a few texts ("(?:is|are|went|now) live"):
+            # indexed under each of them; a text with a case-folding trap tries them all (see _cue_scores)
+            for p in starts:
+                by_prefix.setdefault(p, []).append(i)
+            started.append(i)
         else:
             open_.append(i)
     return CueIndex(
@@ -310,6 +327,7 @@ def cue_index() -> CueIndex:
         finder=Substrings(by_prefix),
         by_prefix={p: tuple(ids) for p, ids in by_prefix.items()},
         open=tuple(open_),
+        started=tuple(started),
     )
 
 
