@@ -136,3 +136,20 @@ def test_tidy_skips_the_substitution_only_when_it_would_change_nothing(pieces: l
         " ", text_module._ABBREVIATION_RE.sub(lambda m: text_module._EXPANSIONS[m.lastgroup or ""], text)
     ).strip(" -–,;")
     assert tidy(text) == full
+
+
+_DISCUSS_PIECES = ["we ", "They ", "did not ", "didn't ", "didnt ", "never ", "haven't ", "talk about", "discuss",
+                   "discussed", "cover", "get to", "not ", "yet ", "no ", "info", "details", "??", ": ", "tbd", "TBC",
+                   "?", "n/a", "unknown", "pas discuté", "nicht besprochen", "no se discutió", "ikke drøftet",
+                   "non discusso", "come up", "agreed", "sync", " ", "-", "x", "İ", "ſ"]  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_DISCUSS_PIECES), max_size=10))
+def test_not_discussed_pre_checks_never_hide_a_match(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    words = len(text.split())
+    expected = bool(words <= 12 and text_module._DID_NOT_DISCUSS_RE.search(text)) or bool(
+        words <= 6 and text_module._NOT_DISCUSSED_RE.search(text)
+    )
+    assert text_module._not_discussed_text(text) == expected

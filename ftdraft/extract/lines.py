@@ -51,6 +51,9 @@ _HEADING_RE = re.compile(
 )
 
 
+_HEADING_FIRST = frozenset("aAnNfFtToO#")  # what a _HEADING_RE match can start with
+
+
 _LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 /&+'’.\-]{0,40}?)\s*(?::|=|->)\s*(.*)$")
 
 
@@ -60,7 +63,7 @@ _ATTENDEE_LABEL_RE = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)  # slots: one Line per note line, built and read in every stage's loop
 class Line:
     no: int
     raw: str
@@ -291,7 +294,7 @@ def read_parts(raws: list[str]) -> list[Placed | None]:
     may_post = ":" in text and _ANY_POST_RE.search(text) is not None
     may_correct = "[" in text and _ANY_CORRECTION_RE.search(text) is not None
     if not (thread or may_chat or may_post or may_correct):
-        return _plain_parts(raws)
+        return _plain_parts(raws, text)
     for no, raw in enumerate(raws, start=1):
         stripped = raw.strip()
         if not thread:
@@ -372,8 +375,17 @@ _ANY_POST_RE = re.compile(r"\S\s{2,}(?:\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today)\
 _ANY_CORRECTION_RE = re.compile(r"^\s*\[[A-Z]{2,3}\]", re.MULTILINE)
 
 
-def _plain_parts(raws: list[str]) -> list[Placed | None]:
-    """read_parts for notes with no thread, chat or correction: only a mail pasted into them is skipped."""
+_MAY_START_MAIL_RE = re.compile(r"--|wrote:|from\s*:")
+
+
+def _plain_parts(raws: list[str], text: str) -> list[Placed | None]:
+    """read_parts for notes with no thread, chat or correction: only a mail pasted into them is skipped.
+
+    A mail starts only at a quote marker ("--" + "Original message", "On ... wrote:") or a "From:" header; notes
+    (`text`, the raws joined) holding none of "--", "wrote:", "from:" in any case have none (their letters fold to
+    no other character), and every line is read as it is."""
+    if _MAY_START_MAIL_RE.search(text.lower()) is None:
+        return list(map(Placed, raws))
     mail = _MailBlock()
     out: list[Placed | None] = []
     kept = 0
@@ -412,7 +424,7 @@ def split_lines(notes: str) -> list[Line]:
         if where.header and stripped:
             lines.append(_placed(Line(no=no, raw=original, text=" ".join(raw.split()), header=True), where))
             continue
-        cells = _cells(raw)
+        cells = _cells(raw) if "|" in raw or "\t" in raw else None  # a table row has a pipe or a tab
         if cells is None:
             table_header = None
         elif _TABLE_RULE_RE.match(stripped):
@@ -434,7 +446,7 @@ def split_lines(notes: str) -> list[Line]:
             text = " ".join((raw[bullet_m.end() :] if bullet_m else raw).split())
         if not text:
             continue
-        if _EMAIL_HEADER_RE.match(text) and (not lines or _looks_like_mail_header(text)):
+        if ":" in text and _EMAIL_HEADER_RE.match(text) and (not lines or _looks_like_mail_header(text)):
             if re.match(r"(?:sent|date|subject)\s*:", text, re.I):
                 # the mail's date and subject name the call and the customer; they answer no agenda item
                 lines.append(_placed(Line(no=no, raw=original, text=text, body=text, header=True), where))
@@ -449,7 +461,8 @@ def split_lines(notes: str) -> list[Line]:
             elif section_bullets:
                 in_actions = False
         heading_text = text.lstrip("#").strip()
-        if _HEADING_RE.match(heading_text):
+        # "#" or a heading word's a, n, f, t or o (letters that IGNORECASE folds onto no other character)
+        if heading_text[:1] in _HEADING_FIRST and _HEADING_RE.match(heading_text):
             in_actions, section_bullets = True, False
             section_indent = indent if bullet else -1
             continue
@@ -462,8 +475,10 @@ def split_lines(notes: str) -> list[Line]:
             in_actions = False
             continue
         line = _placed(Line(no=no, raw=original, text=text, in_actions=in_actions or is_action_row), where)
-        line.done = _may_be_ticked(raw) and _DONE_RE.match(raw) is not None
-        m = _LABEL_RE.match(text)
+        line.done = (
+            ("[" in raw[:12] or not raw[:12].isascii()) and _may_be_ticked(raw) and _DONE_RE.match(raw) is not None
+        )
+        m = _LABEL_RE.match(text) if ":" in text or "=" in text or "->" in text else None  # the label's mark
         if m and len(m.group(1).split()) <= 4 and not EMAIL_RE.search(m.group(1)):
             line.label, line.body = m.group(1).strip().lower(), m.group(2).strip()
         else:
@@ -486,13 +501,18 @@ def split_lines(notes: str) -> list[Line]:
         read.append(line)
     for line, starts in zip(lines, lx.LINE_STARTS.per_text([line.lower() for line in lines]), strict=True):
         line.starts = starts
+    uncertain = lx.UNCERTAIN_RE
     for line in read:
-        line.uncertain = lx.UNCERTAIN_RE.found(line.lower(), line.starts)
+        # every uncertainty cue has a literal start; a line with none matches only through a case-folding trap
+        if line.starts or not line.lower().isascii():
+            line.uncertain = uncertain.found(line.lower(), line.starts)
     _read_topics(pending)
     return lines
 
 
 _TOPIC_STARTS = frozenset(lx.TOPICS.prefixes)
+# split_lines and _read_topics skip a line holding none of these cues' starts: every alternative must have one
+assert not lx.TOPICS.has_open and not lx.UNCERTAIN_RE.open_alternatives
 
 
 def _read_topics(pending: list[tuple[Line, list[str]]]) -> None:
@@ -500,12 +520,18 @@ def _read_topics(pending: list[tuple[Line, list[str]]]) -> None:
     once) are tested: a text holding no topic start matches no topic cue, since every topic alternative has a literal
     start (lexicon.TOPICS has no open alternative); a non-ASCII line may hold a case-folding trap, so keys_in reads it
     whole. The label's topics are already on the line."""
-    assert not lx.TOPICS.has_open
     keys_in = lx.TOPICS.keys_in
     for line, texts in pending:
-        present = _TOPIC_STARTS.intersection(line.starts) if line.starts is not None else lx.TOPICS.prefixes
+        if line.starts is None:
+            present = lx.TOPICS.prefixes
+        elif line.starts:
+            present = tuple(_TOPIC_STARTS.intersection(line.starts))
+        elif line.lower().isascii():
+            continue  # no start of any cue, and no case-folding trap
+        else:
+            present = ()
         if present or not line.lower().isascii():
-            line.topics |= set().union(*(keys_in(t, tuple(present)) for t in texts))
+            line.topics |= set().union(*(keys_in(t, present) for t in texts))
 
 
 class _MailBlock:

@@ -276,13 +276,28 @@ _NOT_DISCUSSED_RE = re.compile(
 )
 
 
+# What every match holds, lowercased: of _DID_NOT_DISCUSS_RE, its verb; of _NOT_DISCUSSED_RE, a word of each of its
+# alternatives ("discuss", "discut", "besprochen", ...; "??"; ":" before "tbd"/"?"; "tbd"/"tbc"). On ASCII text (where
+# IGNORECASE is plain ASCII case) a text holding none cannot match, and the regexes are not run.
+_DID_NOT_DISCUSS_HINTS = ("talk about", "discuss", "cover", "get to")
+_NOT_DISCUSSED_HINTS = ("discuss", "discut", "besprochen", "besproken", "diskuterat", "omawiano", "agreed", "yet",
+                        "come up", "info", "details", "??", ":", "tbd", "tbc")  # fmt: skip
+
+
 def _not_discussed_text(text: str) -> bool:
     # the word counts first: both tests are pure, and most lines are too long for either regex to matter
     # (bounded splits: this runs on whole long lines too)
     words = len(text.split(None, 13))
-    if words <= 12 and _DID_NOT_DISCUSS_RE.search(text):
+    if words > 12:
+        return False
+    lowered = text.lower() if text.isascii() else None
+    if (lowered is None or any(map(lowered.__contains__, _DID_NOT_DISCUSS_HINTS))) and _DID_NOT_DISCUSS_RE.search(text):
         return True  # "We did not talk about a recurring sync"
-    return words <= 6 and bool(_NOT_DISCUSSED_RE.search(text))
+    return (
+        words <= 6
+        and (lowered is None or any(map(lowered.__contains__, _NOT_DISCUSSED_HINTS)))
+        and bool(_NOT_DISCUSSED_RE.search(text))
+    )
 
 
 _ANY_WORKLOAD = lx.Cue("|".join(lx.WORKLOADS.values()))
