@@ -29,3 +29,15 @@ def test_the_intent_lexicon_prefixes_on_a_real_statement() -> None:
     text = "staying on their on-prem exchange 2019 servers, just renewed; legal won't sign off on residency".lower()
     assert index.finder.present(text) == {p for p in index.prefixes if p in text}
     assert index.finder.present(text)  # the statement holds cue prefixes: the test is not vacuous
+
+
+def test_cues_indexed_by_their_starts_still_read_a_text_with_a_case_folding_trap() -> None:
+    # "(?:is|are|went|now) live" is indexed under "is live", "are live", ...; a dotless "ı" holds none of them,
+    # but the cue's regex (IGNORECASE) matches it, as it did when the cue was tried on every text
+    from ftdraft.extract.intent_reader import clear_memo, cue_scores
+
+    clear_memo()
+    plain, _ = cue_scores("teams is live for everyone")
+    trapped, _ = cue_scores("teams ıs lıve for everyone")
+    assert plain["In Progress"] >= 1
+    assert trapped["In Progress"] == plain["In Progress"]
