@@ -188,6 +188,15 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
     check"). A ticked (done) line, a title and an answer ("Partner? none", "n/a") give none. A line saying only that
     an agenda topic was not discussed gives none either: the unanswered agenda item asks for it."""
     items: list[OpenItem] = []
+    # owners are resolved against every attendee, and the same few names recur: each is resolved once (the
+    # attendees do not change while the open items are read)
+    owner_names: dict[str, str | None] = {}
+
+    def owner_name(token: str) -> str | None:
+        if token not in owner_names:
+            owner_names[token] = people.owner_name(token)[0]
+        return owner_names[token]
+
     for line in lines:
         if line.header or line.done:
             continue
@@ -197,7 +206,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             continue
         unknown_role = "?" in text  # "ATS = ??", "AE ?": the pattern needs a literal "?"
         for m in _ROLE_UNKNOWN_RE.finditer(text) if unknown_role else ():
-            who = people.owner_name(m.group(2))[0] if m.group(2) else None
+            who = owner_name(m.group(2)) if m.group(2) else None
             ask = f" (ask {who})" if who else ""
             items.append(
                 OpenItem(text=f"Confirm who the {m.group(1).upper()} is{ask}.", owner=None, sources=[line.source()])
@@ -249,7 +258,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             asked = _ASKED_RE.search(span) if any(map(span.__contains__, _ASKED_WORDS)) else None
             acting = ACTION_RE.search(span) if may_act(span) else None
             if asked or (acting and (people.find(acting.group(1)) or acting.group(1).lower() in ("me", "i"))):
-                owner = people.owner_name((asked or acting).group(1))[0]  # type: ignore[union-attr]
+                owner = owner_name((asked or acting).group(1))  # type: ignore[union-attr]
             item = tidy(span)
             # the line's label names the topic when the clause names none of its own ("Licenses: ... open.")
             label = line.label

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from .. import lexicon as lx
 from ..dates import WEEKDAY_CODES, WEEKDAY_WORDS, find_absolute_date
 from ..schemas import (
+    AttendeeRole,
     Cadence,
     CompeteProduct,
     Fact,
@@ -225,7 +226,26 @@ _ORGANIZER_LABEL_RE = re.compile(r"(?:organi[sz]er|owner|host|set up by|runs it|
 _FULL_NAME_RE = re.compile(r"^[^\W\d_][\w'’\-]+(?:\s+[^\W\d_][\w'’\-]+){1,3}$")
 
 
-def _person(token: str, people: People, line: Line, *, written: bool = False) -> str | None:
+class _Resolves(Protocol):
+    def resolve(self, token: str) -> tuple[str | None, AttendeeRole | None, bool]: ...
+
+
+class _MemoPeople:
+    """People.resolve remembered for one reading of the sync owner: the same words are resolved again and again, and
+    each resolve compares the word with every attendee. The attendees do not change while the owner is read, and
+    resolve only reads them, so a remembered answer is the answer."""
+
+    def __init__(self, people: People) -> None:
+        self._resolve = people.resolve
+        self._memo: dict[str, tuple[str | None, AttendeeRole | None, bool]] = {}
+
+    def resolve(self, token: str) -> tuple[str | None, AttendeeRole | None, bool]:
+        if (found := self._memo.get(token)) is None:
+            found = self._memo[token] = self._resolve(token)
+        return found
+
+
+def _person(token: str, people: _Resolves, line: Line, *, written: bool = False) -> str | None:
     """A sync owner as the notes write it, resolved to a known person; "I"/"me" = the line's speaker or the FM; a
     role title ("the Account Technology Strategist") = the person in that role. With `written`, a full name that is
     no attendee is kept as written (an owner outside the attendee list is kept, not dropped)."""
@@ -251,7 +271,7 @@ def _person(token: str, people: People, line: Line, *, written: bool = False) ->
     return None
 
 
-def _before(text: str, end: int, people: People, line: Line) -> str | None:
+def _before(text: str, end: int, people: _Resolves, line: Line) -> str | None:
     """The nearest person named before `end` (a name, a nickname, a role title), not the FM."""
     for role_span in reversed(sp.find_roles(text[:end])):
         label, role, known = people.resolve(role_span.value)
@@ -263,7 +283,7 @@ def _before(text: str, end: int, people: People, line: Line) -> str | None:
     return None
 
 
-def _sync_owner(candidates: list[Line], people: People, join: bool) -> str | None:
+def _sync_owner(candidates: list[Line], people: _Resolves, join: bool) -> str | None:
     """Who sets the sync up or adds the FM (corpus README, "Sync": owner = whoever sets the call up or adds the FM):
     an organizer label ("Sync.Organizer: Amara"), an explicit setter ("I'll send the invite", "Samantha sends the
     invite", "Lorraine: add me", "Filippo – aggiungermi", "he'll forward the invite"), then "(Claire Whitby)" closing
@@ -447,7 +467,7 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
         week_of_month=week_of_month_,
         time=time,
         timezone=timezone,
-        owner=_sync_owner(candidates, people, kind == "join_existing"),
+        owner=_sync_owner(candidates, _MemoPeople(people), kind == "join_existing"),
         text=summary,
         sources=sources,
     )
