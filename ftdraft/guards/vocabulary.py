@@ -81,7 +81,6 @@ def template_literals(folder: Path) -> list[str]:
     return [TEMPLATE_TAG_RE.sub(" ", p.read_text(encoding="utf-8", errors="replace")) for p in files]
 
 
-@lru_cache(maxsize=1)
 def _has_docstring(node: ast.AST) -> bool:
     if not isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) or not node.body:
         return False
@@ -89,6 +88,7 @@ def _has_docstring(node: ast.AST) -> bool:
     return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
 
 
+@lru_cache(maxsize=1)  # fixed for a process (the shipped templates and sources): read once, not per bundle
 def template_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     """Words and numbers the offline templates and the agenda write themselves (the drafts' own vocabulary)."""
     texts = [" ".join(BASE_VOCAB)]
