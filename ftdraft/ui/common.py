@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from ftdraft import workspace as ws
-from ftdraft.config import EngineChoice
+from ftdraft.config import EngineChoice, Settings
 from ftdraft.errors import FtdraftError
 from ftdraft.schemas import DraftBundle
 from ftdraft.store import Store
@@ -33,6 +33,11 @@ LABELS: dict[str, Any] = {
     "source": st.column_config.TextColumn("Source (note line)"),
 }
 STATUSES = ["In Progress", "Blocked", "No Intent", "Status Unknown", "Duplicate/Invalid"]
+
+
+def uses_model(settings: Settings, choice: EngineChoice) -> bool:
+    """Whether Draft and Regenerate go through the model: a model is chosen (llm/auto) and a key is set."""
+    return choice != "offline" and settings.has_key
 
 
 @st.cache_resource(show_spinner=False)

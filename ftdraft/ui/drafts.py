@@ -14,18 +14,13 @@ from ftdraft.config import EngineChoice, Settings
 from ftdraft.errors import FtdraftError
 from ftdraft.schemas import Check, DraftBundle, Fact, Provenance
 from ftdraft.store import Record, Store
-from ftdraft.ui.common import AFTER_CALL, boundary, bullets, forget_stale, guarded, k, say, show_flash
+from ftdraft.ui.common import AFTER_CALL, boundary, bullets, forget_stale, guarded, k, say, show_flash, uses_model
 from ftdraft.ui.editors import checks_for, copy_block, downloads, part_editors, recipients_line
 
 WHY_EMPTY = {
     "teams_channel": "The notes do not mention a dedicated Teams channel, so no ask was drafted.",
 }
 ASKED = Fact(text="The FM asked for a dedicated Teams channel.", sources=[ws.FORM])
-
-
-def uses_model(settings: Settings, choice: EngineChoice) -> bool:
-    """Whether Regenerate goes through the model: a model is chosen (llm/auto) and a key is set."""
-    return choice != "offline" and settings.has_key
 
 
 @guarded("drafts")
@@ -206,25 +201,26 @@ def _draft_tab(store: Store, settings: Settings, rec: Record, shown: DraftBundle
     draft_shown = getattr(shown.drafts, name)
     if name == "ftop":
         part_editors(store, eid, draft, name, edits)
-        st.download_button(
-            "Download .txt",
-            lambda: ftop_text(shown).encode("utf-8"),
-            file_name=ws.filename(shown.engagement.customer, "ftop", "txt"),
-            mime="text/plain",
-            key=k(eid, "dl:ftop:txt"),
-            on_click="ignore",
-            icon=":material/description:",
-        )
-        copy_block("FTOP entry", draft_shown.text, k(eid, "copy:ftop"))
+        with st.container(horizontal=True, gap="small"):
+            st.download_button(
+                "Download .txt",
+                lambda: ftop_text(shown).encode("utf-8"),
+                file_name=ws.filename(shown.engagement.customer, "ftop", "txt"),
+                mime="text/plain",
+                key=k(eid, "dl:ftop:txt"),
+                on_click="ignore",
+                icon=":material/description:",
+            )
+            copy_block("FTOP entry", draft_shown.text, k(eid, "copy:ftop"))
     else:
         email = ws.email_of(draft_shown)
         recipients_line(email)
         part_editors(store, eid, draft, name, edits)
         invite = getattr(draft_shown, "invite", None)
-        downloads(rec, name.replace("_", "-"), email, invite, name)
-        copy_block("email body", email.body, k(eid, f"copy:{name}:body"))
+        copies = [("email body", email.body, k(eid, f"copy:{name}:body"))]
         if name == "intro_request":
-            copy_block("customer blurb", draft_shown.customer_blurb, k(eid, "copy:blurb"))
+            copies.append(("customer blurb", draft_shown.customer_blurb, k(eid, "copy:blurb")))
+        downloads(rec, name.replace("_", "-"), email, invite, name, copies)
     title = ws.DRAFT_TITLES[name]
     help_text = "Your edits to it are discarded; other drafts keep theirs."
     if model:

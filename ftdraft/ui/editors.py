@@ -3,7 +3,7 @@ FM types, recipients, copy buttons, guardrail findings and .eml/.ics downloads."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -116,25 +116,31 @@ def checks_for(bundle: DraftBundle, name: str) -> None:
         {"error": st.error, "warning": st.warning}.get(c.severity, st.info)(ws.md_escape(message))
 
 
-def downloads(rec: Record, what: str, email: Any, invite: Any, key: str) -> None:
-    """.eml / .ics download buttons. The files are built when the FM clicks (Streamlit's deferred download data),
-    not on every run of the page: the page shows sooner and never imports icalendar until an .ics is wanted."""
+def downloads(
+    rec: Record, what: str, email: Any, invite: Any, key: str, copies: Sequence[tuple[str, str, str]] = ()
+) -> None:
+    """One row: the .eml / .ics download buttons, then the copy buttons (`copies`: label, text, widget key).
+    The files are built when the FM clicks (Streamlit's deferred download data), not on every run of the page:
+    the page shows sooner and never imports icalendar until an .ics is wanted. A row (one flex container) rather
+    than columns: three column blocks per draft were a fifth of the drafts page's elements."""
     from ftdraft import export
 
     customer = rec.engagement.customer or (rec.bundle.engagement.customer if rec.bundle else "")
-    cols = st.columns(3)
     files: tuple[tuple[Any, Callable[[Any], bytes], str, str, str], ...] = (
         (email, export.email_to_eml, "eml", "message/rfc822", ":material/mail:"),
         (invite, export.invite_to_ics, "ics", "text/calendar", ":material/event:"),
     )
-    for col, (part, to_file, ext, mime, icon) in zip(cols, files, strict=False):
-        if part is not None:
-            col.download_button(
-                f"Download .{ext}",
-                partial(to_file, part),
-                file_name=ws.filename(customer, what, ext),
-                mime=mime,
-                key=k(rec.id, f"dl:{key}:{ext}"),
-                on_click="ignore",
-                icon=icon,
-            )
+    with st.container(horizontal=True, gap="small"):
+        for part, to_file, ext, mime, icon in files:
+            if part is not None:
+                st.download_button(
+                    f"Download .{ext}",
+                    partial(to_file, part),
+                    file_name=ws.filename(customer, what, ext),
+                    mime=mime,
+                    key=k(rec.id, f"dl:{key}:{ext}"),
+                    on_click="ignore",
+                    icon=icon,
+                )
+        for label, text, copy_key in copies:
+            copy_block(label, text, copy_key)

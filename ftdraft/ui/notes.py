@@ -12,6 +12,7 @@ from ftdraft.config import EngineChoice, Settings
 from ftdraft.errors import FtdraftError, InputError
 from ftdraft.inputs import check_notes, decode_notes
 from ftdraft.pipeline import build_bundle, redraft
+from ftdraft.schemas import DraftBundle
 from ftdraft.store import Record, Store
 from ftdraft.ui.common import (
     ATTENDEE_ROLES,
@@ -27,6 +28,7 @@ from ftdraft.ui.common import (
     say,
     seed,
     show_flash,
+    uses_model,
 )
 
 
@@ -52,15 +54,50 @@ def _on_upload(store: Store, eid: str, key: str, max_bytes: int) -> None:
         say("info", f"Added {upload.name} below your notes; remove what you don't need.", "notes")
 
 
-def run_draft(store: Store, settings: Settings, rec: Record, choice: EngineChoice) -> None:
-    eid = rec.id
+def _notes_to_draft(store: Store, settings: Settings, eid: str) -> str:
+    """The notes in the box, saved before any drafting call (whatever happens next) and checked."""
     notes = st.session_state.get(k(eid, "notes")) or ""
-    store.save_notes(eid, notes)  # saved before any drafting call, whatever happens next
+    store.save_notes(eid, notes)
     check_notes(notes, settings.max_notes_bytes)
     if not ws.has_words(notes):
         raise InputError(
             "The notes have no letters or digits (only emoji or symbols?): paste the call notes as text, then Draft."
         )
+    return notes
+
+
+def _drafted(store: Store, rec: Record, bundle: DraftBundle, started: float) -> None:
+    eid = rec.id
+    store.save_bundle(eid, bundle)
+    filled = ws.fill_setup(rec.engagement, bundle.engagement)
+    if filled != rec.engagement:
+        store.save_engagement(eid, filled)
+        st.session_state.pop(k(eid, "team:base"), None)
+        bump(eid, "team")
+    bump(eid, "facts")
+    say(
+        "success", f"Drafted in {time.perf_counter() - started:.1f} s. Check the facts, then the drafts below.", "notes"
+    )
+
+
+@guarded("notes")
+def _on_draft(store: Store, settings: Settings, eid: str, choice: EngineChoice) -> None:
+    """Draft without a model, as the click's callback: Streamlit runs it before the page, so the one run that
+    follows draws every section (setup included) with what the draft filled in. No status box and no second
+    run: offline drafting takes a fraction of a second."""
+    rec = store.get(eid)
+    if rec is None:
+        return
+    notes = _notes_to_draft(store, settings, eid)
+    started = time.perf_counter()
+    bundle = build_bundle(notes, rec.engagement, rec.agenda or None, engine=choice, settings=settings)
+    _drafted(store, rec, bundle, started)
+
+
+def run_draft(store: Store, settings: Settings, rec: Record, choice: EngineChoice) -> None:
+    """Draft through the model, in the page: its steps in a status box, the follow-up streamed into it; then the
+    page runs again so every section, setup included, shows what the draft filled in."""
+    notes = _notes_to_draft(store, settings, rec.id)
     started = time.perf_counter()
     with st.status("Drafting...", expanded=True) as status:
         stream = st.empty()
@@ -89,17 +126,8 @@ def run_draft(store: Store, settings: Settings, rec: Record, choice: EngineChoic
             raise
         stream.empty()
         status.update(label="Drafts ready", state="complete", expanded=False)
-    store.save_bundle(eid, bundle)
-    filled = ws.fill_setup(rec.engagement, bundle.engagement)
-    if filled != rec.engagement:
-        store.save_engagement(eid, filled)
-        st.session_state.pop(k(eid, "team:base"), None)
-        bump(eid, "team")
-    bump(eid, "facts")
-    say(
-        "success", f"Drafted in {time.perf_counter() - started:.1f} s. Check the facts, then the drafts below.", "notes"
-    )
-    st.rerun()  # every section, setup included, now shows what the draft filled in
+    _drafted(store, rec, bundle, started)
+    st.rerun()
 
 
 def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineChoice, can_draft: bool) -> Record:
@@ -134,12 +162,22 @@ def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineC
                 args=(store, eid, up_key, settings.max_notes_bytes),
             )
         label = "Draft again from the notes" if rec.bundle else "Draft"
+        # Through the model: drafted in the page (progress and the streamed follow-up show). Without: in the
+        # click's callback (one run, no status box).
+        offline: dict[str, Any] = (
+            {} if uses_model(settings, choice) else {"on_click": _on_draft, "args": (store, settings, eid, choice)}
+        )
         clicked = st.button(
-            label, type="primary", key=k(eid, "draft"), icon=":material/auto_awesome:", disabled=not can_draft
+            label,
+            type="primary",
+            key=k(eid, "draft"),
+            icon=":material/auto_awesome:",
+            disabled=not can_draft,
+            **offline,
         )
         if rec.bundle:
             st.caption("Drafting again re-reads the notes: table edits are replaced, typed agenda answers are kept.")
-        if clicked:
+        if clicked and not offline:
             with boundary():
                 run_draft(store, settings, rec, choice)
     with right:

@@ -7,7 +7,7 @@ import streamlit as st
 from ftdraft import workspace as ws
 from ftdraft.store import Record, Store
 from ftdraft.ui.common import guarded, k, seed, show_flash
-from ftdraft.ui.editors import copy_block, downloads, part_editors, recipients_line
+from ftdraft.ui.editors import downloads, part_editors, recipients_line
 
 
 @guarded("prep")
@@ -41,5 +41,5 @@ def precall_section(store: Store, eid: str, rec: Record) -> None:
         shown_draft = ws.apply_edits_to("internal_invite", invite, edits)
         recipients_line(shown_draft.email)
         part_editors(store, eid, invite, "internal_invite", edits)
-        downloads(rec, "internal-invite", shown_draft.email, shown_draft.invite, "internal_invite")
-        copy_block("invite email body", shown_draft.email.body, k(eid, "copy:internal_invite:body"))
+        copy = ("invite email body", shown_draft.email.body, k(eid, "copy:internal_invite:body"))
+        downloads(rec, "internal-invite", shown_draft.email, shown_draft.invite, "internal_invite", [copy])
