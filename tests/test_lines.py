@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ftdraft.extract import lines as lines_module
 from ftdraft.extract import text as text_module
 from ftdraft.extract.lines import split_lines
 from ftdraft.extract.text import SENTENCE_SPLIT_RE, tidy
@@ -153,3 +154,29 @@ def test_not_discussed_pre_checks_never_hide_a_match(pieces: list[str]) -> None:
         words <= 6 and text_module._NOT_DISCUSSED_RE.search(text)
     )
     assert text_module._not_discussed_text(text) == expected
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", " ", "  ", "\t", "\n", "1/21/2027", "3:40", "today", "Yesterday", "x", ":"]), max_size=10
+    )
+)
+def test_teams_post_pre_check_is_the_plain_formulation(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    plain = re.compile(r"\S\s{2,}(?:\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today)\s+\d{1,2}:\d\d", re.IGNORECASE)
+    assert (lines_module._ANY_POST_RE.search(text) is None) == (plain.search(text) is None)
+
+
+def test_notes_without_a_mail_marker_keep_every_line_and_a_pasted_mail_is_still_skipped() -> None:
+    plain = "Contoso sync\n- Tom to send the deck\n\nfrom Google Workspace mostly\n"
+    assert [line.text for line in split_lines(plain)] == [
+        "Contoso sync",
+        "Tom to send the deck",
+        "from Google Workspace mostly",
+    ]
+    pasted = (
+        plain + "Thanks\n\nFrom: Mark Olsen\nSent: Monday\nSubject: hi\n\nsecret body\n\n## Actions\n- Ana to call\n"
+    )
+    texts = [line.text for line in split_lines(pasted)]
+    assert "secret body" not in texts and "Ana to call" in texts

@@ -371,10 +371,13 @@ def read_parts(raws: list[str]) -> list[Placed | None]:
 
 
 _ANY_CHAT_RE = re.compile(r"^\s*\[[^\]\n]*\d:\d\d", re.MULTILINE)
-_ANY_POST_RE = re.compile(r"\S\s{2,}(?:\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today)\s+\d{1,2}:\d\d", re.IGNORECASE)
+# "\S\s{2,}(?:date|yesterday|today)\s+time" written to open with a whitespace character, so the search jumps from
+# space to space: the lookbehind puts the \S before it (only whether one occurs is asked)
+_ANY_POST_RE = re.compile(r"\s(?<=\S\s)\s+(?:\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today)\s+\d{1,2}:\d\d", re.IGNORECASE)
 _ANY_CORRECTION_RE = re.compile(r"^\s*\[[A-Z]{2,3}\]", re.MULTILINE)
 
 
+_MAIL_FIRST = frozenset("-oOfF")  # what a line starting a mail begins with (_QUOTED_START_RE, _starts_pasted_mail)
 _MAY_START_MAIL_RE = re.compile(r"--|wrote:|from\s*:")
 
 
@@ -391,6 +394,11 @@ def _plain_parts(raws: list[str], text: str) -> list[Placed | None]:
     kept = 0
     for no, raw in enumerate(raws, start=1):
         stripped = raw.strip()
+        if not mail.inside and stripped[:1] not in _MAIL_FIRST:
+            # outside a mail, only a quote marker ("--", "On ... wrote:") or a "From:" line starts one
+            kept += bool(stripped)
+            out.append(Placed(raw))
+            continue
         if mail.skips(raw, stripped, starts=kept > 1 and _starts_pasted_mail(stripped, raws, no)):
             out.append(None)
             continue
