@@ -105,7 +105,11 @@ def rich_bundle() -> DraftBundle:
         health_red_areas=["Teams", "OneDrive"],
         fm=Person(name="Alex Morgan", role="FM", email="alex@microsoft.com"),
         account_team=[Person(name="Priya Raman", role="ATS", email="priya@contoso.com"), Person(role="TAM")],
-        customer_contacts=[Person(name="Dana Whitfield", role="customer", title="CIO")],
+        fta=Person(name="Jun Park", role="FTA"),
+        customer_contacts=[
+            Person(name="Dana Whitfield", role="customer", title="CIO"),
+            Person(name="Mark Olsen", role="customer"),
+        ],
         workloads=["Teams", "Exchange Online"],
         call_date=date(2026, 11, 18),
     )
@@ -117,6 +121,8 @@ def rich_bundle() -> DraftBundle:
         agenda=[
             AgendaAnswer(item="e", title="Licenses", answered=True, answer="E5 for all", sources=notes(6)),
             AgendaAnswer(item="c", title="", answered=False),
+            AgendaAnswer(item="d", title="Environment", answered=False, answer="maybe hybrid"),  # not confirmed
+            AgendaAnswer(item="x", title="", answered=False),  # an item no agenda has (a model's): no title
         ],
         intents=[
             ServiceIntent(
@@ -152,6 +158,11 @@ def rich_bundle() -> DraftBundle:
         timeline=[Fact(text="Go-live in March", sources=[Source(origin="context", lines=[2], text="March")])],
         licenses=[Fact(text="E5", sources=[*notes(6), Source(origin="agenda", text="E5")])],
         environment=[Fact(text="Hybrid *AD*", sources=[Source(origin="notes", text="Hybrid AD")])],
+        migration_source=[Fact(text="Gmail", sources=notes(17))],
+        partner=[Fact(text="Fabrikam Partners", sources=notes(18))],
+        additional_tenants=[Fact(text="A second tenant in Japan", sources=notes(19))],
+        political_changes=[Fact(text="New CIO in January", sources=notes(20))],
+        fasttrack_process=[Fact(text="Priya knows the process", sources=notes(21))],
         compete=[CompeteProduct(product="Zoom", text="Zoom for webinars", sources=notes(14))],
         sync_rhythm=SyncRhythm(
             kind="join_existing",
@@ -195,10 +206,10 @@ Generated 2026-11-20T12:00:00+00:00 · schema version {version}
 - **Health red areas:** Teams, OneDrive
 - **Call date:** 2026-11-18
 - **FM:** Alex Morgan (FM) &lt;alex\\@microsoft.com&gt;
-- **FTA:** none aligned / unknown
+- **FTA:** Jun Park (FTA)
 - **Workloads:** Teams, Exchange Online
 - **Account team:** Priya Raman (ATS) &lt;priya\\@contoso.com&gt;; (name unknown) (TAM)
-- **Customer contacts:** Dana Whitfield (customer) – CIO
+- **Customer contacts:** Dana Whitfield (customer) – CIO; Mark Olsen (customer)
 
 ## Facts from the call
 
@@ -210,7 +221,9 @@ Generated 2026-11-20T12:00:00+00:00 · schema version {version}
 ### Agenda
 
 - **c. {title_c}:** _not answered_
+- **d. Environment:** _not answered_
 - **e. Licenses:** E5 for all _(line 6)_
+- **x. :** _not answered_
 
 ### Service intent
 
@@ -250,9 +263,29 @@ Generated 2026-11-20T12:00:00+00:00 · schema version {version}
 
 - Hybrid \\*AD\\*
 
+### Migration source
+
+- Gmail _(line 17)_
+
+### Partner
+
+- Fabrikam Partners _(line 18)_
+
 ### Compete
 
 - **Zoom:** Zoom for webinars _(line 14)_
+
+### Additional tenants
+
+- A second tenant in Japan _(line 19)_
+
+### Political changes
+
+- New CIO in January _(line 20)_
+
+### FastTrack process
+
+- Priya knows the process _(line 21)_
 
 ### Sync rhythm
 
@@ -386,6 +419,18 @@ def test_bundle_markdown_is_written_whole() -> None:
     b = rich_bundle()
     expected = RICH_MD.format(version=b.schema_version, title_c=AGENDA_BY_KEY["c"].title)
     assert bundle_to_markdown(b) == expected
+
+
+@pytest.mark.parametrize(
+    ("rfa_id", "summary", "line"),
+    [("4471", None, "- **RFA:** #4471"), (None, "Teams rollout", "- **RFA:** Teams rollout")],
+)
+def test_the_rfa_line_shows_what_is_known(rfa_id: str | None, summary: str | None, line: str) -> None:
+    engagement = Engagement(customer="Contoso", motion="RFA", rfa_id=rfa_id, rfa_summary=summary)
+    md = bundle_to_markdown(DraftBundle(generated_at=NOW, engagement=engagement, facts=CallFacts(), drafts=drafts()))
+    shown = [ln for ln in md.splitlines() if ln.startswith("- **RFA:**")]
+    assert len(shown) == 1 and " ".join(shown[0].split()) == line
+    assert shown[0] == shown[0].rstrip()
 
 
 def test_bundle_markdown_of_an_empty_call() -> None:
