@@ -769,3 +769,45 @@ def test_an_invite_at_a_utc_time_needs_no_timezone_block() -> None:
 
     data = invite_to_ics(CalendarInvite(title="t", start=datetime(2026, 12, 1, 9, 0, tzinfo=UTC)), now=NOW)
     assert b"BEGIN:VTIMEZONE" not in data and b"DTSTART:20261201T090000Z" in data
+
+
+def test_a_placeholder_on_a_day_of_the_series_is_that_day() -> None:
+    """The placeholder is the first occurrence from the next business day on, that day included."""
+    from ftdraft.export import placeholder_start
+
+    assert placeholder_start(FRIDAY, "FREQ=WEEKLY;BYDAY=MO") == datetime(2026, 11, 23, 10, 0)
+
+
+def test_a_one_off_invite_names_who_has_no_address_and_keeps_its_text() -> None:
+    from ftdraft.export import HEADER_NAME_LIMIT, invite_to_ics
+
+    long_name = "N" * 130
+    invite = CalendarInvite(
+        title="Intro",
+        required=[Recipient(name="Priya", email="priya@contoso.com"), Recipient(name="Alicia")],
+        optional=[Recipient(name=long_name, role="AE")],
+        description="Agenda item X\n",
+    )
+    event = Calendar.from_ical(invite_to_ics(invite, today=FRIDAY, now=NOW)).walk("VEVENT")[0]
+    assert str(event["UID"]) == "b9a56326-3646-51d9-be76-69f923cfb087@ftdraft"  # the same in every version
+    assert str(event["DESCRIPTION"]) == (
+        "Agenda item X\n\nThe time (Mon Nov 23, 2026 10:00) is a placeholder: pick the real slot in Outlook before "
+        f"sending.\n\nAlso invite (no email address known): Alicia; {long_name[: HEADER_NAME_LIMIT - 1]}… (AE)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("rhythm", "line"),
+    [
+        (SyncRhythm(kind="unknown", text="no sync settled"), "- unknown – no sync settled"),
+        (
+            SyncRhythm(kind="propose", cadence="weekly", weekday="TH", text="weekly on Thursdays", sources=notes(4)),
+            "- propose: weekly, TH – weekly on Thursdays _(line 4)_",
+        ),
+    ],
+)
+def test_the_sync_rhythm_fact_says_what_is_known(rhythm: SyncRhythm, line: str) -> None:
+    md = bundle_to_markdown(
+        DraftBundle(generated_at=NOW, engagement=Engagement(), facts=CallFacts(sync_rhythm=rhythm), drafts=drafts())
+    )
+    assert f"### Sync rhythm\n\n{line}\n\n" in md
