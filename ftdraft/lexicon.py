@@ -41,7 +41,7 @@ def _split_top(pattern: str) -> list[str]:
 _ZERO_WIDTH_RE = re.compile(r"\\[bBAZ]|\^|\$|\(\?<?[=!]")
 # A part with more variants than this, after the first, cuts the starts before it: each start is one more substring
 # test on every text, and "by jan" .. "by dec" test no better than "by ".
-_MAX_STARTS = 8
+_MAX_STARTS = 16
 
 
 def literal_starts(alternative: str) -> tuple[str, ...] | None:
@@ -129,6 +129,80 @@ def _class_chars(s: str, i: int) -> tuple[set[str], int] | None:
     return (chars, end + 1) if len(chars) <= _MAX_STARTS else None
 
 
+def required_texts(alternative: str) -> tuple[tuple[str, ...], ...]:
+    """Sets of literal texts (lowercased) such that every match of one alternative holds one text of each set: the
+    runs of literal text the alternative always consumes, wherever they stand ("(?:took|ran) (?:\\w+ ){0,4}?through
+    the" -> (("ran ", "took "), ("through the",))). Optional or repeated parts and character sets that are not
+    small end a run; zero-width assertions do not. A line missing a set cannot match, however long the line."""
+    if len(_split_top(alternative)) > 1:
+        return ()
+    s, i = alternative, 0
+    runs: list[frozenset[str]] = []
+    run: set[str] = {""}
+
+    def flush() -> None:
+        nonlocal run
+        if run != {""} and all(t.strip() for t in run):
+            runs.append(frozenset(t.lower() for t in run))
+        run = {""}
+
+    while i < len(s):
+        if (z := _ZERO_WIDTH_RE.match(s, i)) is not None:
+            i = z.end() if not z.group(0).startswith("(") else i + _group_end(s[i:]) + 1
+            continue
+        ch = s[i]
+        texts: set[str] | None
+        if ch == "(" and (s.startswith("(?:", i) or not s.startswith("(?", i)):
+            end = i + _group_end(s[i:])
+            inner = _starts(s[i + (3 if s[i + 1] == "?" else 1) : end])
+            texts, nxt = (inner[0] if inner is not None and inner[1] else None), end + 1
+        elif ch == "(":
+            return tuple(tuple(sorted(r)) for r in runs)  # an inline flag or a named group: stop reading here
+        elif ch == "[":
+            chars = _class_chars(s, i)
+            end = s.find("]", i + 2)
+            texts, nxt = (chars[0] if chars else None), (chars[1] if chars else (end + 1 if end > 0 else len(s)))
+        elif ch == "\\" and i + 1 < len(s):
+            texts, nxt = ({s[i + 1]} if not s[i + 1].isalnum() else None), i + 2
+        elif ch in _META:
+            texts, nxt = None, i + 1  # ".", or a stray quantifier
+        else:
+            texts, nxt = {ch}, i + 1
+        quantifier = s[nxt] if nxt < len(s) else ""
+        if quantifier in ("?", "*", "+", "{"):
+            # skip the quantifier ("{m,n}", a lazy "?"); the part is optional or repeated: it ends the run, and only
+            # a part there at least once ("+", "{n,}") still adds its texts as a set of its own
+            once = quantifier == "+" or (quantifier == "{" and not s.startswith(("{0", "{,"), nxt))
+            close = s.find("}", nxt) if quantifier == "{" else nxt
+            nxt = (close if close > 0 else nxt) + 1
+            if nxt < len(s) and s[nxt] in "?+":
+                nxt += 1
+            flush()
+            if once and texts and all(t.strip() for t in texts):
+                runs.append(frozenset(t.lower() for t in texts))
+        elif texts is None or not texts or len(run) * len(texts) > _MAX_STARTS:
+            flush()
+            if texts and len(texts) <= _MAX_STARTS:
+                run = set(texts)
+        else:
+            run = {a + b for a in run for b in texts}
+        i = nxt
+    flush()
+    out = []
+    for r in runs:
+        kept = tuple(sorted(t for t in r if not any(u != t and u in t for u in r)))
+        if kept not in out:
+            out.append(kept)
+    return tuple(out)
+
+
+def _is_literal(alternative: str) -> bool:
+    """Whether an alternative matches exactly the texts _starts enumerates (no assertion, no open part): then a text
+    holds a match exactly when it holds one of its starts."""
+    found = _starts(alternative)
+    return found is not None and found[1] and _ZERO_WIDTH_RE.search(alternative) is None
+
+
 def _group_end(s: str) -> int:
     """The index of the parenthesis that closes the group opening at s[0]."""
     depth, i = 0, 0
@@ -187,10 +261,15 @@ class Cue:
             (p, re.compile(alt, re.IGNORECASE)) for p, alt in zip(found, alternatives, strict=True)
         )
         self.open_alternatives = tuple(rx for p, rx in self.alternatives if p is None)
-        self._by_start: dict[str, list[re.Pattern[str]]] = {}
+        # start -> the alternatives behind it, each with the other text sets every match holds and whether a start
+        # alone is a match (see CueSet)
+        self._by_start: dict[str, list[tuple[re.Pattern[str], tuple[tuple[str, ...], ...], bool]]] = {}
         for starts, rx in self.alternatives:
-            for start in starts or ():
-                self._by_start.setdefault(start, []).append(rx)
+            if starts is None:
+                continue
+            entry = (rx, tuple(r for r in required_texts(rx.pattern) if r != starts), _is_literal(rx.pattern))
+            for start in starts:
+                self._by_start.setdefault(start, []).append(entry)
         self._starts = tuple(self._by_start)
         self._prefix_set = frozenset(self.prefixes or ())
 
@@ -209,12 +288,12 @@ class Cue:
         for rx in self.open_alternatives:
             if rx.search(lowered):
                 return True
-        by_start = self._by_start
-        for start in filter(lowered.__contains__, self._starts) if present is None else present:
+        by_start, contains = self._by_start, lowered.__contains__
+        for start in filter(contains, self._starts) if present is None else present:
             if start not in by_start:
                 continue
-            for rx in by_start[start]:
-                if rx.search(lowered):
+            for rx, others, literal in by_start[start]:
+                if all(any(map(contains, texts)) for texts in others) and (literal or rx.search(lowered)):
                     return True
         return False
 
@@ -273,16 +352,20 @@ class CueSet:
 
     def __init__(self, cues: dict[str, Cue]) -> None:
         self.cues = cues
-        # start -> the (key, alternative) pairs behind it, in the cues' order (an alternative with several starts
-        # sits behind each); alternatives with no start are searched on every text
-        self._by_prefix: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        # start -> the alternatives behind it, in the cues' order (an alternative with several starts sits behind
+        # each), each with the other text sets every match holds and whether a start alone is a match; alternatives
+        # with no start are searched on every text
+        self._by_prefix: dict[str, list[tuple[str, re.Pattern[str], tuple[tuple[str, ...], ...], bool]]] = {}
         self._open: list[tuple[str, re.Pattern[str]]] = []
         for key, cue in cues.items():
             for starts, rx in cue.alternatives:
                 if starts is None:
                     self._open.append((key, rx))
-                for start in starts or ():
-                    self._by_prefix.setdefault(start, []).append((key, rx))
+                    continue
+                others = tuple(r for r in required_texts(rx.pattern) if r != starts)
+                literal = _is_literal(rx.pattern)
+                for start in starts:
+                    self._by_prefix.setdefault(start, []).append((key, rx, others, literal))
         self.prefixes = tuple(sorted(self._by_prefix))
 
     @property
@@ -303,9 +386,12 @@ class CueSet:
         for key, rx in self._open:
             if key not in keys and rx.search(lowered):
                 keys.add(key)
-        for prefix in filter(lowered.__contains__, self.prefixes if prefixes is None else prefixes):  # runs in C
-            for key, rx in self._by_prefix[prefix]:
-                if key not in keys and rx.search(lowered):
+        contains = lowered.__contains__
+        for prefix in filter(contains, self.prefixes if prefixes is None else prefixes):  # runs in C
+            for key, rx, others, literal in self._by_prefix[prefix]:
+                if key in keys or not all(any(map(contains, texts)) for texts in others):
+                    continue  # a text set every match holds is missing
+                if literal or rx.search(lowered):
                     keys.add(key)
         return keys
 
