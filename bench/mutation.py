@@ -108,6 +108,12 @@ _NO_ROW_LEAVES = "every Store method builds its result inside the transaction; n
 _ONE_STEP = (
     "with two revisions a database that has alembic_version below head is at the baseline: restamping it is a no-op"
 )
+_CODEC_CASE = "Python's codec names are case-insensitive ('UTF-8', 'IDNA', 'ASCII' are the same codecs)"
+_HEADER_NAME_LENGTH = "email.header.Header uses header_name only for its length: 'to' and 'TO' are as long as 'To'"
+_PERSON_FIELDS = "_person is given only Person and Attendee, which always have title and email: the default is unused"
+_NOFOLLOW_DEFAULT = "os.O_NOFOLLOW exists on every POSIX system (the default is for Windows)"
+_NO_O_BINARY = "os.O_BINARY exists only on Windows: on POSIX the term is 0 whatever the lookup"
+_ICS_NAME_CASE = "icalendar keeps property names in a case-insensitive dict and writes them upper-case"
 EQUIVALENT: dict[str, str] = {
     "ftdraft.store.xǁStoreǁdelete__mutmut_12": "typing.cast(None, x) is x at run time",
     "ftdraft.store.xǁStoreǁdelete__mutmut_20": "_mine() checked the owner of that primary key in this transaction",
@@ -127,6 +133,49 @@ EQUIVALENT: dict[str, str] = {
     "ftdraft.store.xǁStoreǁblank__mutmut_10": "through the API the customer column is set only with a setup or drafts",
     "ftdraft.store.x_store_message__mutmut_2": "database_url() of a URL object gives the same host and database",
     "ftdraft.store.x__now__mutmut_1": "now(None) equals now(UTC) on a UTC clock (this VM, CI); SQLite keeps no zone",
+    # export
+    "ftdraft.export.x_ascii_address__mutmut_6": "valid_email admits exactly one '@': partition and rpartition agree",
+    "ftdraft.export.x_ascii_address__mutmut_14": _CODEC_CASE,
+    "ftdraft.export.x_ascii_address__mutmut_16": _CODEC_CASE,
+    "ftdraft.export.x_write_exports__mutmut_27": _CODEC_CASE,
+    "ftdraft.export.x_write_exports__mutmut_56": _CODEC_CASE,
+    "ftdraft.export.x_write_exports__mutmut_62": _CODEC_CASE,
+    "ftdraft.export.x_write_exports__mutmut_69": _CODEC_CASE,
+    "ftdraft.export.x__phrase__mutmut_13": _HEADER_NAME_LENGTH,
+    "ftdraft.export.x__phrase__mutmut_14": _HEADER_NAME_LENGTH,
+    "ftdraft.export.x__phrase__mutmut_15": (
+        "every printable ASCII character outside RFC 5322 atext is an address special, so on a cleaned name "
+        "'atom and no specials' and 'atom or no specials' agree"
+    ),
+    "ftdraft.export.x__split_before_address__mutmut_13": (
+        "header_text leaves single spaces only (no tabs, no runs, nothing leading or trailing): split() == split(' ')"
+    ),
+    "ftdraft.export.x__fence__mutmut_11": "with no backtick in the text, max(3, 0 + 1) and max(3, 1 + 1) are both 3",
+    "ftdraft.export.x__person__mutmut_10": _PERSON_FIELDS,
+    "ftdraft.export.x__person__mutmut_19": _PERSON_FIELDS,
+    "ftdraft.export.x__write_no_follow__mutmut_8": _NOFOLLOW_DEFAULT,
+    "ftdraft.export.x__write_no_follow__mutmut_11": _NOFOLLOW_DEFAULT,
+    "ftdraft.export.x__write_no_follow__mutmut_14": _NOFOLLOW_DEFAULT,
+    "ftdraft.export.x__write_no_follow__mutmut_15": _NO_O_BINARY,
+    "ftdraft.export.x__write_no_follow__mutmut_21": _NO_O_BINARY,
+    "ftdraft.export.x__write_no_follow__mutmut_22": _NO_O_BINARY,
+    "ftdraft.export.x__write_no_follow__mutmut_23": "O_BINARY is Windows-only; the default 1 is O_WRONLY, already set",
+    "ftdraft.export.x__encoded__mutmut_1": (
+        "encoded-words hold no spaces and the callers strip each line: split() and split('\\n') give the same words"
+    ),
+    "ftdraft.export.x__encoded__mutmut_10": "email.charset.Charset lower-cases the name: 'UTF-8' is 'utf-8'",
+    "ftdraft.export.x_placeholder_start__mutmut_10": "time(10) and time(10, 0) are equal (minute defaults to 0)",
+    "ftdraft.export.x_invite_to_ics__mutmut_4": (
+        "icalendar writes DTSTAMP in UTC: a naive now() is the same instant on a UTC clock (this VM, CI)"
+    ),
+    "ftdraft.export.x_invite_to_ics__mutmut_5": "icalendar writes DATE-TIME values to the second: microseconds drop",
+    **{
+        f"ftdraft.export.x_invite_to_ics__mutmut_{n}": _ICS_NAME_CASE
+        for n in (43, 49, 56, 65, 73, 79, 86, 92, 99, 105, 113)
+    },
+    "ftdraft.export.x_bundle_to_markdown__mutmut_495": (
+        "bundle.md starts with '# ' and ends with a table row or the token line: neither strip changes it"
+    ),
 }
 
 COPIED = ("ftdraft", "tests", "prompts", "examples", "streamlit_app.py", "pyproject.toml")

@@ -155,7 +155,7 @@ def rich_bundle() -> DraftBundle:
             Ask(text="Pricing", in_scope=False),
         ],
         risks=[Fact(text="Proxy blocks https://teams.example and www.teams.example", sources=notes(12, 13))],
-        timeline=[Fact(text="Go-live in March", sources=[Source(origin="context", lines=[2], text="March")])],
+        timeline=[Fact(text="Go-live\tin  March", sources=[Source(origin="context", lines=[2], text="March")])],
         licenses=[Fact(text="E5", sources=[*notes(6), Source(origin="agenda", text="E5")])],
         environment=[Fact(text="Hybrid *AD*", sources=[Source(origin="notes", text="Hybrid AD")])],
         migration_source=[Fact(text="Gmail", sources=notes(17))],
