@@ -452,7 +452,9 @@ def states_year(words: str) -> bool:
     return bool(m and m.group("year"))
 
 
-_DAY_FIRST_RE = re.compile(r"(?<![\w/.,])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[.,]\d)")
+# "(?<![\w/.,])(\d{1,2})([/.])..." written to open with a digit (the lookbehind moved after it: the character before
+# the first digit is not a word character, "/", "." or ","), so the search jumps from digit to digit; same matches
+_DAY_FIRST_RE = re.compile(r"(\d(?<![\w/.,]\d)\d?)([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[.,]\d)")
 
 
 def day_first_habit(notes: str) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ftdraft import dates as dates_module
 from ftdraft.extract import lines as lines_module
 from ftdraft.extract import text as text_module
 from ftdraft.extract.lines import split_lines
@@ -180,3 +181,12 @@ def test_notes_without_a_mail_marker_keep_every_line_and_a_pasted_mail_is_still_
     )
     texts = [line.text for line in split_lines(pasted)]
     assert "secret body" not in texts and "Ana to call" in texts
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["1", "12", "3", "2026", "/", ".", ",", "a", " ", "_", "٣"]), max_size=9))
+def test_day_first_date_pattern_is_the_plain_formulation(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    plain = re.compile(r"(?<![\w/.,])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[.,]\d)")
+    found = [(m.span(), m.groups()) for m in dates_module._DAY_FIRST_RE.finditer(text)]
+    assert found == [(m.span(), m.groups()) for m in plain.finditer(text)]

@@ -634,7 +634,7 @@ def _topic_text(line: Line, topic: str) -> str:
     if line.label and topic in _label_topics(line.label):
         return line.body or line.text
     rx = lx.TOPIC_RES[topic]
-    hits = [s for s in _SENTENCE_SPLIT_RE.split(line.body or line.text) if rx.search(s.lower())]
+    hits = [s for s in _SENTENCE_SPLIT_RE.split(line.body or line.text) if rx.found(s.lower())]
     return " ".join(hits) if hits else (line.body or line.text)
 
 

@@ -39,21 +39,35 @@ for _cue in (_ANY_COMPETITOR, *lx.COMPETITOR_RES.values()):
     lx.LINE_STARTS.add(_cue.prefixes or ())  # every competitor alternative has a literal start
 
 
+_EXPLICIT_RE = re.compile(r"compet|3rd[ -]party|third[ -]party")
+_MIGRATING_RE = re.compile(r"migrat|want(?:s)? off|moving off|source")
+_BOX_USED_RE = re.compile(r"\bbox (?:for|is|used)")
+_SEGMENT_RE = re.compile(r",|;|\.\s")
+
+
+def _names(cue: lx.Cue, line: Line, lowered: str) -> bool:
+    """cue.regex.search(line.text), read through the line's starts: on ASCII text IGNORECASE is plain ASCII case,
+    so found() on the lowercased line is the search; other text is searched as written after may_match."""
+    if line.text.isascii():
+        return cue.found(lowered, line.starts)
+    return cue.may_match(lowered, line.starts) and cue.regex.search(line.text) is not None
+
+
 def _compete(lines: list[Line]) -> list[CompeteProduct]:
     products: dict[str, CompeteProduct] = {}
     for line in lines:
         lowered = line.lower()
-        if not (_ANY_COMPETITOR.may_match(lowered, line.starts) and _ANY_COMPETITOR.regex.search(line.text)):
+        if not _names(_ANY_COMPETITOR, line, lowered):
             continue
-        explicit = bool(re.search(r"compet|3rd[ -]party|third[ -]party", lowered))
-        migrating = bool(re.search(r"migrat|want(?:s)? off|moving off|source", lowered))
+        explicit = bool(_EXPLICIT_RE.search(lowered))
+        migrating = bool(_MIGRATING_RE.search(lowered))
         if not explicit and migrating:
             continue
         for product, rx in lx.COMPETITOR_RES.items():
-            if rx.may_match(lowered, line.starts) and rx.regex.search(line.text):  # no lowercasing per product
-                if product == "Box" and not explicit and not re.search(r"\bbox (?:for|is|used)", lowered):
+            if _names(rx, line, lowered):
+                if product == "Box" and not explicit and not _BOX_USED_RE.search(lowered):
                     continue
-                seg = next((s for s in re.split(r",|;|\.\s", line.body) if rx.search(s)), line.text)
+                seg = next((s for s in _SEGMENT_RE.split(line.body) if rx.search(s)), line.text)
                 if product in products:
                     products[product].sources.append(line.source())
                 else:
@@ -61,26 +75,34 @@ def _compete(lines: list[Line]) -> list[CompeteProduct]:
     return list(products.values())
 
 
+_RISK_RE = re.compile(
+    r"\brisks?\b|could block|might block|may block|could delay|\bfreeze\b|\bon hold\b|concern|\bissue",
+    re.IGNORECASE,
+)
+_TIMELINE_RE = re.compile(
+    r"timeline|\btarget|deadline|cut-?over|go-?live|end of q[1-4]|\bby (?:end of )?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\buntil\b|\bfy ?end|\bq[1-4]\b",
+    re.IGNORECASE,
+)
+# The same patterns read through their literal starts: on ASCII text, IGNORECASE is plain ASCII case, so a search of
+# the lowercased text is the search of the text (other text is searched as written)
+_RISK_CUE, _TIMELINE_CUE = lx.Cue(_RISK_RE.pattern), lx.Cue(_TIMELINE_RE.pattern)
+
+
+def _says(cue: lx.Cue, rx: re.Pattern[str], sentence: str) -> bool:
+    return cue.found(sentence.lower()) if sentence.isascii() else rx.search(sentence) is not None
+
+
 def _risks_and_timeline(lines: list[Line]) -> tuple[list[Fact], list[Fact]]:
-    risk_re = re.compile(
-        r"\brisks?\b|could block|might block|may block|could delay|\bfreeze\b|\bon hold\b|concern"
-        r"|\bissue",
-        re.IGNORECASE,
-    )
-    timeline_re = re.compile(
-        r"timeline|\btarget|deadline|cut-?over|go-?live|end of q[1-4]|\bby (?:end of )?"
-        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\buntil\b|\bfy ?end|\bq[1-4]\b",
-        re.IGNORECASE,
-    )
     risks, timeline = [], []
     for line in lines:
         if _not_discussed(line):
             continue
         sentences = [s for s in line.body_sentences() if not _not_discussed_text(s)]
-        said = [s for s in sentences if risk_re.search(s)]
+        said = [s for s in sentences if _says(_RISK_CUE, _RISK_RE, s)]
         if said or (line.label and "risk" in line.label):
             risks.append(Fact(text=_sentence(" ".join(said or sentences)), sources=[line.source()]))
-        said = [s for s in sentences if timeline_re.search(s)]
+        said = [s for s in sentences if _says(_TIMELINE_CUE, _TIMELINE_RE, s)]
         if (said or line.label == "timeline") and "k" not in line.topics:
             timeline.append(Fact(text=_sentence(" ".join(said or sentences)), sources=[line.source()]))
     return risks, timeline
