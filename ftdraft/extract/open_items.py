@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -87,25 +88,27 @@ class PrefixedCues:
             self._compiled[start] = re.compile("|".join(self._groups[start]), re.IGNORECASE)
         return self._compiled[start]
 
-    def found(self, lowered: str, present: frozenset[str] | None = None) -> bool:
-        """Whether a cue matches `lowered` (lowercased text). `present`, when given, is every start of these cues
-        that `lowered` holds (Line.starts: lexicon.LINE_STARTS holds them); then no substring test runs."""
+    def found(self, lowered: str, present: Iterable[str] | None = None) -> bool:
+        """Whether a cue matches `lowered` (lowercased text). `present`, when given, holds every start of these cues
+        that `lowered` holds (more do no harm: the regex decides), such as the starts of a line that `lowered` is
+        part of (Line.starts: lexicon.LINE_STARTS holds them); then only those are tested."""
         if None in self._groups and self._rx(None).search(lowered):
             return True
         # only the starts the text holds (one C-level pass over them), each start's patterns searched in order
-        if present is None:
-            return any(self._rx(start).search(lowered) for start in filter(lowered.__contains__, self.starts))
-        return any(self._rx(start).search(lowered) for start in present if start in self._groups)
+        starts = filter(lowered.__contains__, self.starts if present is None else present)
+        return any(self._rx(start).search(lowered) for start in starts if start in self._groups)
 
 
 _OPEN_CUES = PrefixedCues("|".join(e["pattern"] for e in DATA["open"]))
 _HEDGED_CUES = PrefixedCues(next(e["pattern"] for e in DATA["open"] if e["name"] == "hedged"))
 lx.LINE_STARTS.add(_OPEN_CUES.starts)
+_OPEN_STARTS = frozenset(_OPEN_CUES.starts)
 
 
-def _open_cue(lowered: str) -> bool:
-    """OPEN_RE.search on a lowercased text, without compiling or running the whole alternation."""
-    return _OPEN_CUES.found(lowered)
+def _open_cue(lowered: str, hint: frozenset[str] | None = None) -> bool:
+    """OPEN_RE.search on a lowercased text, without compiling or running the whole alternation. `hint`: the open-item
+    starts of a line whose lowercase holds `lowered` (a start in `lowered` is in the line)."""
+    return _OPEN_CUES.found(lowered, hint)
 
 
 def _hedged(lowered: str) -> bool:
@@ -151,12 +154,12 @@ def is_answer(text: str) -> bool:
     return ANSWER_RE.match(text) is not None
 
 
-def left_open(clause: str, following: str, topics: set[str]) -> bool:
+def left_open(clause: str, following: str, topics: set[str], hint: frozenset[str] | None = None) -> bool:
     """Whether a clause leaves its point open: it holds an open-cue ("nobody sure", "not confirmed", "didn't get to
     it"), or it is a question nothing in `following` answers ("who owns Teams?"; "Partner? none" is answered), or
-    it hedges ("maybe", "X thinks") a fact the agenda asks for."""
+    it hedges ("maybe", "X thinks") a fact the agenda asks for. `hint`: as for _open_cue, for the clause."""
     lowered = clause.lower()
-    if _open_cue(lowered) and not (_hedged(lowered) and not _open_cue(_HEDGED_RE.sub("", lowered))):
+    if _open_cue(lowered, hint) and not (_hedged(lowered) and not _open_cue(_HEDGED_RE.sub("", lowered))):
         return True
     if "?)" in clause and _INLINE_QUESTION_RE.search(clause):
         return True
@@ -213,6 +216,16 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             )
         rest_text = _ROLE_UNKNOWN_RE.sub("", text) if unknown_role else text
         clauses = _clauses(rest_text)
+        # the line's open-item starts stand in for a clause's when the clause is part of the line (a start in it is
+        # in the line); a clause rebuilt from parts is tested on its own
+        line_lower = line.lower()
+        line_open = _OPEN_STARTS.intersection(line.starts) if line.starts is not None else None
+
+        def hint(
+            part: str, line_lower: str = line_lower, line_open: frozenset[str] | None = line_open
+        ) -> frozenset[str] | None:
+            return line_open if line_open is not None and part in line_lower else None
+
         spans: list[list[int]] = []  # [start, end) clause ranges left open, adjacent ones joined
         for i, clause in enumerate(clauses):
             if spans and i < spans[-1][1]:
@@ -220,11 +233,11 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             lowered = clause.lower()
             following = " ".join(clauses[i + 1 : i + 2])
             cue_text = _STATUS_UNKNOWN_RE.sub("", lowered)  # "OneDrive – Status Unknown" is an intent, not a question
-            if not (lx.UNCERTAIN_RE.found(cue_text) or left_open(cue_text, following, line.topics)):
+            if not (lx.UNCERTAIN_RE.found(cue_text) or left_open(cue_text, following, line.topics, hint(cue_text))):
                 continue
-            if _REQUEST_RE.match(clause) and not _open_cue(lowered):
+            if _REQUEST_RE.match(clause) and not _open_cue(lowered, hint(lowered)):
                 continue  # "@Oskar can you ask the rep ...?" asks someone to act: an action, not an open question
-            if _not_discussed_text(clause) and any(rx.search(lowered) for rx in lx.TOPIC_RES.values()):
+            if _not_discussed_text(clause) and any(rx.found(lowered) for rx in lx.TOPIC_RES.values()):
                 continue  # "timeline?? not discussed": the unanswered agenda item asks for it
             # a short clause ("nobody sure", "Kasia to check", "Not confirmed.") says what is open about the one before
             start = i
@@ -243,7 +256,10 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             while (
                 end < len(clauses)
                 and len(clauses[end].split()) <= 6
-                and (_open_cue(clauses[end].lower()) or lx.UNCERTAIN_RE.found(clauses[end].lower()))
+                and (
+                    _open_cue(clauses[end].lower(), hint(clauses[end].lower()))
+                    or lx.UNCERTAIN_RE.found(clauses[end].lower())
+                )
             ):
                 end += 1
             if spans and spans[-1][1] == start:
@@ -252,7 +268,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
                 spans.append([start, end])
         for start, end in spans:
             span = " ".join(c.strip() for c in clauses[start:end])
-            if _not_discussed_text(span) and any(rx.search(span.lower()) for rx in lx.TOPIC_RES.values()):
+            if _not_discussed_text(span) and any(rx.found(span.lower()) for rx in lx.TOPIC_RES.values()):
                 continue
             owner = None
             asked = _ASKED_RE.search(span) if any(map(span.__contains__, _ASKED_WORDS)) else None
