@@ -401,20 +401,25 @@ def _sync_sentences(line: Line) -> list[str]:
     return said or [_window(line.text)]
 
 
+_LETTER_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
 def _sync_lines(lines: list[Line]) -> list[Line]:
     """The lines that speak of the sync: the sync topic's lines (with a sync noun or a label), the lines under a
     short "Sync" heading, and lines that add the FM to a meeting or name a recurring one ("Omar offered to add me to
     the Thursday account call", "the stand-up moves to Thursdays")."""
     out: dict[int, Line] = {}
     for i, line in enumerate(lines):
-        if line.header or _not_discussed(line):
+        if line.header:
             continue
         sync_topic = "n" in line.topics
         lowered = line.lower()
         noun = _SYNC_NOUN_RE.found(lowered, line.starts)  # exact: found reads a case-folding trap whole
+        if not (sync_topic or noun) or _not_discussed(line):
+            continue  # a line neither of the sync topic nor with a sync noun adds nothing
         if sync_topic and (noun or line.label):
             out[i] = line
-        if sync_topic and len(re.findall(r"[^\W\d_]+", line.text)) <= 3 and not line.label:
+        if sync_topic and len(_LETTER_WORD_RE.findall(line.text)) <= 3 and not line.label:
             for k in range(i + 1, min(i + 4, len(lines))):  # "🔁 sync" / "6 Field sync" / "SYNC" heads what follows
                 follow = lines[k]
                 if follow.text.endswith(":") or len(follow.text.split()) <= 3:
@@ -436,6 +441,8 @@ def _days(sentences: list[str]) -> list[Weekday]:
     Friday"); a weekday right before a date ("Thu Dec 10") or after "not" is no meeting day."""
     days: list[Weekday] = []
     for sentence in sentences:
+        if not _WEEKDAY_CUE.may_match(sentence.lower()):
+            continue  # no weekday's literal start (nor a case-folding trap): the weekday pattern cannot match
         found: list[Weekday] = []
         for m in _SYNC_WEEKDAY_RE.finditer(sentence):
             negated = _NOT_BEFORE_RE.search(sentence[max(0, m.start() - 16) : m.start()]) is not None
