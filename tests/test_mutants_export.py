@@ -727,7 +727,7 @@ def test_an_invite_is_written_as_this_ics() -> None:
             Recipient(name="Alicia Gomez", role="AE"),
             Recipient(role="TAM"),
         ],
-        optional=[Recipient(email="jun@contoso.com"), Recipient(name="Dana"), Recipient()],
+        optional=[Recipient(name="Dana"), Recipient(email="jun@contoso.com"), Recipient()],  # no address first
     )
     assert unfolded(invite_to_ics(invite, today=FRIDAY, now=NOW)) == [
         "BEGIN:VCALENDAR",
@@ -785,14 +785,19 @@ def test_a_one_off_invite_names_who_has_no_address_and_keeps_its_text() -> None:
     invite = CalendarInvite(
         title="Intro",
         required=[Recipient(name="Priya", email="priya@contoso.com"), Recipient(name="Alicia")],
-        optional=[Recipient(name=long_name, role="AE")],
+        optional=[Recipient(name=long_name, role="AE"), Recipient(name=long_name, email="n@contoso.com")],
         description="Agenda item X\n",
     )
     event = Calendar.from_ical(invite_to_ics(invite, today=FRIDAY, now=NOW)).walk("VEVENT")[0]
     assert str(event["UID"]) == "b9a56326-3646-51d9-be76-69f923cfb087@ftdraft"  # the same in every version
+    cut = long_name[: HEADER_NAME_LIMIT - 1] + "…"
+    assert [(str(a), a.params.get("CN")) for a in event["ATTENDEE"]] == [
+        ("mailto:priya@contoso.com", "Priya"),
+        ("mailto:n@contoso.com", cut),  # a name is cut in the invite as in the .eml headers
+    ]
     assert str(event["DESCRIPTION"]) == (
         "Agenda item X\n\nThe time (Mon Nov 23, 2026 10:00) is a placeholder: pick the real slot in Outlook before "
-        f"sending.\n\nAlso invite (no email address known): Alicia; {long_name[: HEADER_NAME_LIMIT - 1]}… (AE)."
+        f"sending.\n\nAlso invite (no email address known): Alicia; {cut} (AE)."
     )
 
 
