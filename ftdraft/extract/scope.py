@@ -11,24 +11,33 @@ from __future__ import annotations
 
 import re
 
+from .. import lexicon as lx
 from .lines import Line
 from .text import workloads_in
 
-SCOPE_RE = re.compile(
-    r"\b(?:rfa (?:was |is )?(?:for|asks? for|covers?|is about)"
-    r"|rfa\s*(?:#|no\.?|number)?\s*\d{3,}\s*(?:--|[-–—:|·(=])"  # "RFA #58213 · …", "RFA 62455 (…", "RFA 1 – …"
-    r"|rfa\s*(?:#|no\.?|number)?\s*\d{3,}\s+(?:is |was )?(?:for|covers?|asks? for|is about)\s"  # "RFA 80417 for …"
-    r"|red (?:usage )?areas? (?:were|are|was|is|include[sd]?)\s*:?"  # "the red areas were Intune and Windows"
-    r"|(?:röda?|røde?|rote?|rojas?|rosso|rossi|czerwone)(?: \w+)?\s*[:=]"  # "Röda områden: Teams, Intune"
-    r"|rfa\b[^.\n]{0,60}?\b(?:came in|was raised|was filed|arrived)\b[^.\n]{0,40}?\bfor\s"  # "RFA … came in … for"
-    r"|red(?: usage)?(?: areas?)?\s*[:=]"
-    r"|red (?:on|in|from) the (?:health |usage )?report\s*[:=]?"
-    r"|(?:rouge|rot|rojo|vermelho|rood)\s*[:=]"
-    r"|usage red areas?\s*[:=]?|in scope\s*[:=]"
-    r"|(?:rfa )?scope\s*[:=]|workloads?(?: in scope)?\s*[:=]|rfa\s*[:=])\s*"
-    r"([^.·|\n]+)",
-    re.IGNORECASE,
+# The statements that open a scope, each one alternative (all start with literal text).
+_SCOPE_OPENERS = (
+    r"rfa (?:was |is )?(?:for|asks? for|covers?|is about)",
+    r"rfa\s*(?:#|no\.?|number)?\s*\d{3,}\s*(?:--|[-–—:|·(=])",  # "RFA #58213 · …", "RFA 62455 (…", "RFA 1 – …"
+    r"rfa\s*(?:#|no\.?|number)?\s*\d{3,}\s+(?:is |was )?(?:for|covers?|asks? for|is about)\s",  # "RFA 80417 for …"
+    r"red (?:usage )?areas? (?:were|are|was|is|include[sd]?)\s*:?",  # "the red areas were Intune and Windows"
+    r"(?:röda?|røde?|rote?|rojas?|rosso|rossi|czerwone)(?: \w+)?\s*[:=]",  # "Röda områden: Teams, Intune"
+    r"rfa\b[^.\n]{0,60}?\b(?:came in|was raised|was filed|arrived)\b[^.\n]{0,40}?\bfor\s",  # "RFA … came in … for"
+    r"red(?: usage)?(?: areas?)?\s*[:=]",
+    r"red (?:on|in|from) the (?:health |usage )?report\s*[:=]?",
+    r"(?:rouge|rot|rojo|vermelho|rood)\s*[:=]",
+    r"usage red areas?\s*[:=]?",
+    r"in scope\s*[:=]",
+    r"(?:rfa )?scope\s*[:=]",
+    r"workloads?(?: in scope)?\s*[:=]",
+    r"rfa\s*[:=]",
 )
+SCOPE_RE = re.compile(r"\b(?:" + "|".join(_SCOPE_OPENERS) + r")\s*([^.·|\n]+)", re.IGNORECASE)
+# Every SCOPE_RE match holds a match of an opener: on an ASCII line (IGNORECASE is then plain ASCII case) the openers
+# read through the line's starts (Line.starts) say whether SCOPE_RE can match at all.
+_SCOPE_OPENER_CUE = lx.Cue("|".join(_SCOPE_OPENERS))
+assert _SCOPE_OPENER_CUE.prefixes is not None
+lx.LINE_STARTS.add(_SCOPE_OPENER_CUE.prefixes)
 
 # Prose names the red areas before saying so: "the usage report shows Exchange Online and Teams as red areas",
 # "the health report has Teams and OneDrive in red".
@@ -72,7 +81,8 @@ def scope_workloads(lines: list[Line]) -> tuple[list[str], list[Line]]:
     used: list[Line] = []
     for line in lines:
         lowered = line.lower()
-        spans = [m.group(1) for m in SCOPE_RE.finditer(line.text)] if may_scope(lowered) else []
+        opens = _SCOPE_OPENER_CUE.found(lowered, line.starts) if line.text.isascii() else may_scope(lowered)
+        spans = [m.group(1) for m in SCOPE_RE.finditer(line.text)] if opens else []
         if "red" in lowered:
             # the anchor first, then the words before it back to the clause start: a lazy prefix group
             # tried at every position made this quadratic on long lines
