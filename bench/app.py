@@ -1,7 +1,8 @@
 """App benchmark in Chromium, offline, on a fresh database: `streamlit run` start to the first page, click Draft
 to the drafts for a sample, and a 200 KB paste in the notes box: select-all + Delete until the box is empty (issue
 13: < 2 s). Medians of a few runs. `--before DIR`: the same figures for another checkout in the same run (e.g.
-`git archive <commit> | tar -x -C DIR`), so before/after compare on the same machine load.
+`git archive <commit> | tar -x -C DIR`), run in turn with this checkout (before, now, before, now...), so
+before/after compare on the same machine load even when it changes during the bench.
 
 "First page" is the page an FM can use: the notes box and the Draft button visible (since 30 Nov; until then it
 was the title only, which Streamlit draws before the rest of the page: that figure is still printed, as
@@ -104,27 +105,27 @@ def one_run(browser, checkout: Path, tmp: Path) -> tuple[float, float, float, fl
     return title, first_page, to_drafts, paste, select_delete
 
 
-def measure(browser, checkout: Path, runs: int, label: str) -> None:  # type: ignore[no-untyped-def]
-    titles, starts, drafts, pastes, deletes = [], [], [], [], []
+def measure(browser, checkouts: dict[str, Path], runs: int) -> None:  # type: ignore[no-untyped-def]
+    """`runs` rounds; each round runs every checkout once, in turn (before, now, before, now...), so a machine
+    whose load changes during the bench weighs on both alike. Prints each run, then the medians per checkout."""
+    figures: dict[str, list[tuple[float, float, float, float, float]]] = {label: [] for label in checkouts}
     for i in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            t, s, d, v, x = one_run(browser, checkout, Path(tmp))
-        titles.append(t)
-        starts.append(s)
-        drafts.append(d)
-        pastes.append(v)
-        deletes.append(x)
-        print(
-            f"{label} run {i + 1}: title {t:.2f} s, first page {s:.2f} s, click to drafts {d:.2f} s, "
-            f"paste {v:.2f} s, select-all+delete {x:.2f} s",
-            flush=True,
-        )
-    med = statistics.median
-    print(f"{label}: app start to first page (notes box and Draft button): median {med(starts):.2f} s over {runs} runs")
-    print(f"{label}: app start to the title only (the old definition): median {med(titles):.2f} s")
-    print(f"{label}: click to drafts ({SAMPLE.name}, offline): median {med(drafts):.2f} s")
-    print(f"{label}: {PASTE_CHARS:,}-character paste: median {med(pastes):.2f} s")
-    print(f"{label}: then select-all + Delete until empty: median {med(deletes):.2f} s", flush=True)
+        for label, checkout in checkouts.items():
+            with tempfile.TemporaryDirectory() as tmp:
+                t, s, d, v, x = one_run(browser, checkout, Path(tmp))
+            figures[label].append((t, s, d, v, x))
+            print(
+                f"{label} run {i + 1}: title {t:.2f} s, first page {s:.2f} s, click to drafts {d:.2f} s, "
+                f"paste {v:.2f} s, select-all+delete {x:.2f} s",
+                flush=True,
+            )
+    for label, rows in figures.items():
+        titles, starts, drafts, pastes, deletes = (statistics.median(column) for column in zip(*rows, strict=True))
+        print(f"{label}: app start to first page (notes box and Draft button): median {starts:.2f} s over {runs} runs")
+        print(f"{label}: app start to the title only (the old definition): median {titles:.2f} s")
+        print(f"{label}: click to drafts ({SAMPLE.name}, offline): median {drafts:.2f} s")
+        print(f"{label}: {PASTE_CHARS:,}-character paste: median {pastes:.2f} s")
+        print(f"{label}: then select-all + Delete until empty: median {deletes:.2f} s", flush=True)
 
 
 def main() -> None:
@@ -136,9 +137,8 @@ def main() -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        if args.before:
-            measure(browser, args.before.resolve(), args.runs, "before")
-        measure(browser, ROOT, args.runs, "now")
+        checkouts = {"before": args.before.resolve()} if args.before else {}
+        measure(browser, {**checkouts, "now": ROOT}, args.runs)
         browser.close()
 
 
