@@ -230,3 +230,14 @@ def test_rawhttp_says_so_too_when_the_request_could_not_be_sent() -> None:
             f"http://127.0.0.1:{free_port()}/v1/chat/completions", {}, {"x": 1}, 5, on_sent=lambda: calls.append(1)
         )
     assert calls, "the caller waiting for on_sent is never left waiting"
+
+
+def test_one_tls_context_serves_every_https_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading a CA bundle costs ~10 ms or more: the six requests of a bundle share one context per bundle file."""
+    from ftdraft.llm.rawhttp import tls_context
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    first = tls_context("https://example.openai.azure.com/openai/v1/chat/completions")
+    assert first is not None and first is tls_context("https://api.openai.com/v1/chat/completions")
+    assert first.verify_mode.name == "CERT_REQUIRED" and first.check_hostname
+    assert tls_context("http://127.0.0.1:11434/v1/chat/completions") is None

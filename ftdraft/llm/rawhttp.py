@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 
@@ -49,7 +50,8 @@ class RawUnreadable(Exception):
 
 def tls_context(url: str) -> ssl.SSLContext | None:
     """For https: the CA bundle the SDK's httpx client trusts (certifi's; SSL_CERT_FILE when set), so both
-    transports accept the same servers. None for http."""
+    transports accept the same servers. None for http. One context per bundle file, shared by every request
+    (loading a bundle costs ~10 ms; a context is safe to share between threads)."""
     if not url.lower().startswith("https:"):
         return None
     cafile = os.environ.get("SSL_CERT_FILE")
@@ -60,6 +62,12 @@ def tls_context(url: str) -> ssl.SSLContext | None:
             cafile = certifi.where()
         except ImportError:
             cafile = None
+    return context_for(cafile)
+
+
+@lru_cache(maxsize=4)
+def context_for(cafile: str | None) -> ssl.SSLContext:
+    """The default TLS client context trusting `cafile` (None: the system's store), built once per file."""
     return ssl.create_default_context(cafile=cafile)
 
 
