@@ -18,6 +18,7 @@ from .text import (
     _SENTENCE_SPLIT_RE,
     EMAIL_RE,
     FIELD_ROLES,
+    NOT_DISCUSSED_WORDS,
     _label_topics,
     _label_workloads,
     _not_discussed_text,
@@ -421,7 +422,7 @@ def split_lines(notes: str) -> list[Line]:
     section_bullets = False  # the section's items so far are bullets: a plain line after them ends it
     table_header: list[str] | None = None
     raws = notes.splitlines()
-    pending: list[tuple[Line, list[str]]] = []  # lines and the texts their topics are read from, after the loop
+    topical: list[Line] = []  # the lines whose topics are read from their words, after the loop
     read: list[Line] = []  # the lines whose words are read (not a mail header or the title of a heading)
     parts = read_parts(raws)
     for no, (original, where) in enumerate(zip(raws, parts, strict=True), start=1):
@@ -496,15 +497,8 @@ def split_lines(notes: str) -> list[Line]:
             line.header = True  # the title line names the meeting; its words ("sync") are not answers
         elif line.label and _label_workloads(line.label):
             line.topics = {"c"}  # "Teams: ..." is an intent statement, whatever else its words touch
-        else:
-            sentences = _SENTENCE_SPLIT_RE.split(lowered)
-            spoken = [t for t in sentences if not _not_discussed_text(t)]
-            # one search of the whole line when every sentence counts: half the work of searching each sentence
-            texts = [lowered] if len(spoken) == len(sentences) else spoken
-            if not (lowered.startswith("todo") and _TODO_RE.match(lowered)):  # a to-do is an action, not an answer
-                if line.label and spoken:
-                    line.topics = set(_label_topics(line.label))
-                pending.append((line, texts))
+        elif not (lowered.startswith("todo") and _TODO_RE.match(lowered)):  # a to-do is an action, not an answer
+            topical.append(line)
         lines.append(line)
         read.append(line)
     for line, starts in zip(lines, lx.LINE_STARTS.per_text([line.lower() for line in lines]), strict=True):
@@ -514,11 +508,35 @@ def split_lines(notes: str) -> list[Line]:
         # every uncertainty cue has a literal start; a line with none matches only through a case-folding trap
         if line.starts or not line.lower().isascii():
             line.uncertain = uncertain.found(line.lower(), line.starts)
+    pending: list[tuple[Line, list[str]]] = []  # lines and the texts their topics are read from
+    for line in topical:
+        lowered = line.lower()
+        if (
+            line.starts is not None
+            and lowered.isascii()
+            and ":" not in lowered
+            and _NOT_DISCUSSED_STARTS.isdisjoint(line.starts)
+        ):
+            # no sentence holds a not-discussed word (an ASCII text without one is never "not discussed")
+            if line.label:
+                line.topics = set(_label_topics(line.label))
+            pending.append((line, [lowered]))
+            continue
+        sentences = _SENTENCE_SPLIT_RE.split(lowered)
+        spoken = [t for t in sentences if not _not_discussed_text(t)]
+        # one search of the whole line when every sentence counts: half the work of searching each sentence
+        texts = [lowered] if len(spoken) == len(sentences) else spoken
+        if line.label and spoken:
+            line.topics = set(_label_topics(line.label))
+        pending.append((line, texts))
     _read_topics(pending)
     return lines
 
 
 _TOPIC_STARTS = frozenset(lx.TOPICS.prefixes)
+# the not-discussed words (":" is tested on the line itself: one character would be a start on most lines)
+_NOT_DISCUSSED_STARTS = frozenset(w for w in NOT_DISCUSSED_WORDS if w != ":")
+lx.LINE_STARTS.add(_NOT_DISCUSSED_STARTS)
 # split_lines and _read_topics skip a line holding none of these cues' starts: every alternative must have one
 assert not lx.TOPICS.has_open and not lx.UNCERTAIN_RE.open_alternatives
 

@@ -284,6 +284,10 @@ _NOT_DISCUSSED_HINTS = ("discuss", "discut", "besprochen", "besproken", "diskute
                         "come up", "info", "details", "??", ":", "tbd", "tbc")  # fmt: skip
 
 
+# Every ASCII text _not_discussed_text says True for holds one of these (lowercased).
+NOT_DISCUSSED_WORDS = tuple(sorted(set(_DID_NOT_DISCUSS_HINTS + _NOT_DISCUSSED_HINTS)))
+
+
 def _not_discussed_text(text: str) -> bool:
     # the word counts first: both tests are pure, and most lines are too long for either regex to matter
     # (bounded splits: this runs on whole long lines too)
