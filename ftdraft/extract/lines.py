@@ -483,7 +483,15 @@ def split_lines(notes: str) -> list[Line]:
         elif text.endswith(":") and len(text) < 40:
             in_actions = False
             continue
-        line = _placed(Line(no=no, raw=original, text=text, in_actions=in_actions or is_action_row), where)
+        line = Line(
+            no=no,
+            raw=original,
+            text=text,
+            in_actions=in_actions or is_action_row,
+            part=where.part,
+            speaker=where.speaker,
+            ref_date=where.ref_date,
+        )  # = _placed(Line(...), where), without the call on every line
         line.done = (
             ("[" in raw[:12] or not raw[:12].isascii()) and _may_be_ticked(raw) and _DONE_RE.match(raw) is not None
         )
