@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from itertools import accumulate
 from typing import Any
 
+import ahocorasick
+
 _META = set("\\()[]{}?*+|.^$")
 
 
@@ -807,28 +809,26 @@ TEAMS_CHANNEL_RE = _re(r"teams channel", r"teams group", r"\bchannel for\b", r"d
 
 
 class StartIndex:
-    """Which of many literal starts (of many cues) each line holds, found for all the lines in one regex pass.
+    """Which of many literal starts (of many cues) each line holds, found for all the lines in one pass.
 
     Each stage used to test its cues' starts on every line, one substring test per start (hundreds per line). Here
-    the starts form one trie-shaped pattern (case-sensitive: the lines are lowercased): a search finds the leftmost
-    position where a start begins and, greedy, the longest start there; the shorter starts at that position are
-    exactly those that are prefixes of it; the next search begins one character later, so overlapping starts are
-    found too. A line's set is exactly {s for s in starts if s in line}.
+    an Aho–Corasick automaton over all the starts (pyahocorasick, as ftdraft/substrings.py) reads the lines joined
+    once and reports every occurrence, overlapping and nested ones included; a start holds no newline, so each
+    occurrence lies in one line. A line's set is exactly {s for s in starts if s in line} (lines are lowercased,
+    the starts too; the automaton compares characters as they are).
     """
 
     def __init__(self) -> None:
         self._starts: set[str] = set()
-        self._rx: re.Pattern[str] | None = None
-        self._closure: dict[str, frozenset[str]] = {}
+        self._automaton: Any = None
 
     def add(self, starts: Iterable[str]) -> None:
-        """Registers starts (lowercase, no newline) to be found; the pattern is rebuilt on next use."""
+        """Registers starts (lowercase, no newline) to be found; the automaton is rebuilt on next use."""
         new = set(starts) - self._starts
         if new:
             assert all(s and "\n" not in s for s in new), new
             self._starts |= new
-            self._rx = None
-            self._closure = {}
+            self._automaton = None
 
     def holds(self, starts: Iterable[str]) -> bool:
         """Whether every one of `starts` is registered (a caller's `present` sets are then complete)."""
@@ -836,23 +836,22 @@ class StartIndex:
 
     def per_text(self, texts: list[str]) -> list[frozenset[str]]:
         """For each text (lowercased, no newline), the registered starts it holds."""
-        if self._rx is None:
-            self._rx = re.compile(_trie_pattern(self._starts))
-        search, closure, joined = self._rx.search, self._closure, "\n".join(texts)
+        if self._automaton is None:
+            automaton = ahocorasick.Automaton()
+            for start in self._starts:
+                automaton.add_word(start, start)
+            automaton.make_automaton()
+            self._automaton = automaton
         begins = list(accumulate((len(t) + 1 for t in texts), initial=0))  # where each text begins (and the end)
         found: dict[int, set[str]] = {}
-        i, pos = 0, 0
-        while (m := search(joined, pos)) is not None:
-            at = pos = m.start()
-            if at >= begins[i + 1]:
-                i = bisect_right(begins, at, i + 1) - 1  # the text this start is in (starts hold no newline)
-            longest = m.group()
-            if (shorter := closure.get(longest)) is None:
-                shorter = closure[longest] = frozenset(
-                    longest[:k] for k in range(1, len(longest) + 1) if longest[:k] in self._starts
-                )
-            found.setdefault(i, set()).update(shorter)
-            pos += 1
+        i = 0
+        for end, start in self._automaton.iter("\n".join(texts)) if self._starts else ():
+            if end >= begins[i + 1]:
+                i = bisect_right(begins, end, i + 1) - 1  # the text this occurrence ends in (and lies in)
+            if (held := found.get(i)) is None:
+                found[i] = {start}
+            else:
+                held.add(start)
         out = [_NO_STARTS] * len(texts)
         for k, starts in found.items():
             out[k] = frozenset(starts)
@@ -860,26 +859,6 @@ class StartIndex:
 
 
 _NO_STARTS: frozenset[str] = frozenset()
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regex matching any of `words`, shaped as their trie ("ab|ac" -> "a(?:b|c)"): at each position the engine
-    follows one branch per character instead of trying every word; greedy, so it matches the longest word there."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie)
 
 
 # The starts the line stages test on every line (split_lines reads them once per line: Line.starts).
