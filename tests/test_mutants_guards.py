@@ -4,12 +4,25 @@ header-bound text (long names, non-ASCII addresses, header fields in the engagem
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from ftdraft.drafts import render_drafts
 from ftdraft.guards import find_dates
 from ftdraft.guards.headers import NAME_LIMIT, context_header_checks, header_checks
-from ftdraft.schemas import CallFacts, Check, DraftBundle, Drafts, Email, Engagement, Person, Recipient
+from ftdraft.schemas import (
+    ActionItem,
+    CallFacts,
+    Check,
+    DraftBundle,
+    Drafts,
+    Email,
+    Engagement,
+    Person,
+    Recipient,
+    Source,
+)
 
 # (text, [(month, day, year, text as written, span)]): one example per form, then what is not a date
 DATES = [
@@ -191,3 +204,82 @@ def test_the_drafts_own_vocabulary_comes_from_the_templates_and_the_drafts_code_
     assert "30" in numbers  # "30 minutes" in the invite template
     assert not {"endfor", "endif", "elif", "endmacro"} & words  # template tags are logic, not text
     assert not {"bookkeeping", "alternation"} & words  # only docstrings of ftdraft/drafts say these
+
+
+# ---------------------------------------------------------------- a model's facts against the notes
+
+
+def model_facts_check(notes: str, facts: CallFacts, offline: CallFacts, engagement: Engagement | None = None):  # type: ignore[no-untyped-def]
+    from ftdraft.guards import check_model_facts
+
+    return check_model_facts(notes, facts, offline, engagement)
+
+
+def cite(line: int, text: str, origin: str = "notes") -> list[Source]:
+    return [Source(origin=origin, lines=[line] if origin == "notes" else [], text=text)]  # type: ignore[arg-type]
+
+
+FACT_NOTES = "Contoso - call 2026-11-18\nPriya to send the roster by Friday\nATS to book the sync\nJun to check DNS\n"
+CALL_DAY = Engagement(
+    customer="Contoso",
+    call_date=date(2026, 11, 18),  # a Wednesday: "by Friday" is Nov 20
+    account_team=[Person(name="Priya Raman", role="ATS")],
+    fm=Person(name="Alex Morgan", role="FM"),
+    customer_contacts=[Person(name="Dana Whitfield", role="customer")],
+)
+
+
+def test_a_due_date_in_words_holds_against_the_call_date_and_a_written_one_always() -> None:
+    roster = ActionItem(owner="Priya Raman", action="send the roster", due=date(2026, 11, 20),
+                        sources=cite(2, "Priya to send the roster by Friday"))  # fmt: skip
+    facts, checks = model_facts_check(FACT_NOTES, CallFacts(action_items=[roster]), CallFacts(), CALL_DAY)
+    assert checks == [] and facts.action_items[0].due == date(2026, 11, 20)
+    # without a call date "by Friday" resolves to nothing: the date is not supported
+    no_call = CALL_DAY.model_copy(update={"call_date": None})
+    facts, checks = model_facts_check(FACT_NOTES, CallFacts(action_items=[roster]), CallFacts(), no_call)
+    assert [(c.draft, c.severity, c.rule, c.text) for c in checks] == [
+        ("extraction", "warning", "facts.due_unsupported", "send the roster: 2026-11-20")
+    ]
+    assert checks[0].suggestion == "Line 2 does not give this date: the offline reading is used (TBD)."
+    assert facts.action_items[0].due is None
+    written = roster.model_copy(update={"sources": cite(2, "Priya to send the roster by Nov 20")})
+    assert model_facts_check("x\nPriya to send the roster by Nov 20\n", CallFacts(action_items=[written]),
+                             CallFacts(), no_call)[1] == []  # fmt: skip
+
+
+def test_an_owner_named_by_a_short_first_name_or_by_role_holds() -> None:
+    engagement = CALL_DAY.model_copy(update={"account_team": [Person(name="Priya Raman", role="ATS"),
+                                                               Person(name="Jun Park", role="FTA")]})  # fmt: skip
+    items = [
+        ActionItem(owner="Jun Park", action="check DNS", sources=cite(4, "Jun to check DNS")),
+        ActionItem(owner="Priya Raman", owner_role="ATS", action="book the sync",
+                   sources=cite(3, "ATS to book the sync")),
+    ]  # fmt: skip
+    facts, checks = model_facts_check(FACT_NOTES, CallFacts(action_items=items), CallFacts(), engagement)
+    assert checks == [] and [a.owner for a in facts.action_items] == ["Jun Park", "Priya Raman"]
+
+
+def test_people_the_notes_never_name_are_dropped_unless_the_engagement_knows_them() -> None:
+    from ftdraft.schemas import Attendee
+
+    attendees = [
+        Attendee(name="Alex Morgan", role="FM"),  # the FM, from the engagement
+        Attendee(name="Dana Whitfield", role="customer"),  # a customer contact, from the engagement
+        Attendee(name="Priya Raman", role="ATS", email="priya@contoso.com"),  # known, the address is kept
+        Attendee(name="Mallory Evil", role="other", email="m@evil.example"),
+    ]
+    facts, checks = model_facts_check(FACT_NOTES, CallFacts(attendees=attendees), CallFacts(), CALL_DAY)
+    assert [a.name for a in facts.attendees] == ["Alex Morgan", "Dana Whitfield", "Priya Raman"]
+    assert facts.attendees[2].email == "priya@contoso.com"
+    assert [(c.draft, c.rule, c.text, c.suggestion) for c in checks] == [
+        ("extraction", "facts.attendee_unsupported", "Mallory Evil", "The notes never name this person: left out.")
+    ]
+
+
+def test_facts_from_the_agenda_form_or_the_context_file_are_the_fms_own_and_kept() -> None:
+    from ftdraft.schemas import Fact
+
+    items = [ActionItem(owner="Tom", action="order licenses", due=date(2027, 1, 5), sources=cite(0, "x", "agenda"))]
+    risks = [Fact(text="Budget freeze in January", sources=cite(0, "Budget freeze", "context"))]
+    facts, checks = model_facts_check(FACT_NOTES, CallFacts(action_items=items, risks=risks), CallFacts())
+    assert checks == [] and facts.action_items == items and facts.risks == risks
