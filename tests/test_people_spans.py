@@ -131,3 +131,35 @@ def test_a_context_roster_is_present_when_the_notes_name_them_and_absent_when_th
     facts = extract_facts(notes, Engagement(account_team=team))[1]
     presence = {a.name: a.present for a in facts.attendees if a.role != "FM"}
     assert presence == {"Nadia Brooks": True, "Omar Haddad": True, "Ben Carter": False, "Lena Fischer": False}
+
+
+def test_find_roles_pre_check_agrees_with_the_role_pattern_on_every_fixture_line() -> None:
+    # find_roles skips the regex when the lowercased line holds no role title; the answer must be the regex's
+    from pathlib import Path
+
+    from ftdraft.extract.spans import Span, find_roles, role_re, role_titles
+
+    root = Path(__file__).resolve().parent / "fixtures"
+    files = [
+        p for d in ("notes", "corpus", "tuned2") for p in sorted((root / d).glob("*.*")) if p.suffix in (".md", ".txt")
+    ]
+    lines = [line for p in files for line in p.read_text(encoding="utf-8").splitlines()]
+    lines += ["the ATS ſaid", "our tſp", "Tım the TAM", "KAM", "teams", "Kelvin \u212aam"]  # case-folding traps
+    titles = role_titles()
+    with_roles = 0
+    for line in lines:
+        expected = tuple(
+            Span("ROLE", m.start(), m.end(), m.group(0), titles[m.group(0).lower().replace("ſ", "s").replace("ı", "i")])
+            for m in role_re().finditer(line)
+        )
+        assert find_roles(line) == expected, line
+        with_roles += bool(expected)
+    assert with_roles > 50  # the fixtures do name roles: the check is not vacuous
+
+
+def test_a_role_written_with_a_case_folding_trap_is_read_not_a_crash() -> None:
+    # "tſp" (long s) matches the role pattern case-insensitively; looking it up by .lower() raised KeyError
+    from ftdraft.pipeline import offline_bundle
+
+    bundle = offline_bundle("Call with Contoso\nAttendees: Tom Becker tſp, Priya Raman (ATS), Dana Lee (TAM)")
+    assert [(a.name, a.role) for a in bundle.facts.attendees][:2] == [("Tom Becker", "TSP"), ("Priya Raman", "ATS")]

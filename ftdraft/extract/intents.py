@@ -152,6 +152,11 @@ def _indent(raw: str) -> int:
     return len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
 
 
+# split_lines finds these starts on every line at once (Line.starts): a line's set holds every one it contains
+_WORKLOAD_STARTS = frozenset(lx.WORKLOAD_CUES.prefixes)
+lx.LINE_STARTS.add(_WORKLOAD_STARTS)
+
+
 def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]]:
     """Each workload's statements, and the workloads given their own line or row."""
     out: dict[str, list[Statement]] = {}
@@ -194,7 +199,9 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
         if line.in_actions:
             topic = None
             continue
-        has_workload = lx.WORKLOAD_CUES.keys_in(line.lower())
+        # the workload names' starts the line holds were found with every other line's (Line.starts)
+        present = tuple(line.starts & _WORKLOAD_STARTS) if line.starts is not None else None
+        has_workload = lx.WORKLOAD_CUES.keys_in(line.lower(), present)
         if not has_workload and topic is None and heading is None:
             continue  # most lines: no workload named, none being spoken about
         if heading is not None and not line.raw.lstrip().startswith("|") and _lead(_clean(line.text)) is None:

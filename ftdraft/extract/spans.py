@@ -14,6 +14,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
+from ..substrings import Substrings
+
 SpanKind = Literal["NAME", "ROLE", "EMAIL", "ME"]
 
 
@@ -189,12 +191,33 @@ def find_names(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+@cache
+def _role_titles_found() -> Substrings:
+    return Substrings(role_titles())
+
+
+# Characters IGNORECASE matches to an ASCII letter that str.lower() does not turn into it ("ı", "ſ", "İ")
+_CASE_FOLD_TRAPS = ("ı", "ſ", "İ")
+_FOLD = str.maketrans({"ı": "i", "ſ": "s", "İ": "i"})
+
+
+def _folded(matched: str) -> str:
+    """A role title as the pattern matched it (any case, "tſp" too), as role_titles() keys it."""
+    return matched.translate(_FOLD).lower()
+
+
 @lru_cache(maxsize=8192)
 def find_roles(text: str) -> tuple[Span, ...]:
     """Role codes and titles in text, any case ("ats", "Account Technology Strategist", "TSP (Copilot)" -> TSP)."""
+    # every match is one of the titles in some case: a lowercased text holding none of them has no role (most
+    # lines), found in one pass; a text with a case-folding trap goes to the regex
+    if (text.isascii() or not any(map(text.__contains__, _CASE_FOLD_TRAPS))) and not _role_titles_found().present(
+        text.lower()
+    ):
+        return ()
     titles = role_titles()
     return tuple(
-        Span("ROLE", m.start(), m.end(), m.group(0), titles[m.group(0).lower()]) for m in role_re().finditer(text)
+        Span("ROLE", m.start(), m.end(), m.group(0), titles[_folded(m.group(0))]) for m in role_re().finditer(text)
     )
 
 
