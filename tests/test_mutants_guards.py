@@ -283,3 +283,25 @@ def test_facts_from_the_agenda_form_or_the_context_file_are_the_fms_own_and_kept
     risks = [Fact(text="Budget freeze in January", sources=cite(0, "Budget freeze", "context"))]
     facts, checks = model_facts_check(FACT_NOTES, CallFacts(action_items=items, risks=risks), CallFacts())
     assert checks == [] and facts.action_items == items and facts.risks == risks
+
+
+def test_unsupported_actions_and_addresses_are_left_out_each_said_once_and_the_rest_still_checked() -> None:
+    from ftdraft.schemas import Attendee
+
+    items = [
+        ActionItem(action="order the licenses"),  # cites nothing
+        ActionItem(action="migrate the mailboxes", sources=cite(4, "Jun to check DNS")),  # cites another action
+        ActionItem(owner="Priya Raman", action="send the roster", due=date(2026, 11, 20),
+                   sources=cite(2, "Priya to send the roster by Friday")),
+    ]  # fmt: skip
+    attendees = [Attendee(name="Jun", role="other", email="jun@contoso.com")]  # named in the notes; the address not
+    facts, checks = model_facts_check(FACT_NOTES, CallFacts(attendees=attendees, action_items=items), CallFacts(),
+                                      CALL_DAY)  # fmt: skip
+    assert [(c.rule, c.text, c.suggestion) for c in checks] == [
+        ("facts.email_unsupported", "Jun: jun@contoso.com", "This address is not in the notes: dropped."),
+        ("facts.action_unsupported", "order the licenses", "The model cited no note line for this action: left out."),
+        ("facts.action_unsupported", "migrate the mailboxes", "Line 4 does not hold this action: left out."),
+    ]
+    assert {c.draft for c in checks} == {"extraction"}
+    assert [(a.name, a.email) for a in facts.attendees] == [("Jun", None)]
+    assert [a.action for a in facts.action_items] == ["send the roster"]
