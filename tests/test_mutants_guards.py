@@ -305,3 +305,21 @@ def test_unsupported_actions_and_addresses_are_left_out_each_said_once_and_the_r
     assert {c.draft for c in checks} == {"extraction"}
     assert [(a.name, a.email) for a in facts.attendees] == [("Jun", None)]
     assert [a.action for a in facts.action_items] == ["send the roster"]
+
+
+@pytest.mark.parametrize(
+    ("recipient", "admitted"),
+    [
+        (Recipient(name="Anyone", email=" Priya@Contoso.com "), True),  # the address decides, in any case
+        (Recipient(name="Priya Raman", email="mallory@evil.example"), False),
+        (Recipient(name="priya  RAMAN"), True),  # no address: the name, spacing and case aside
+        (Recipient(name="Mallory"), False),
+        (Recipient(role="TAM"), True),  # a role placeholder addresses nobody
+        (Recipient(), False),
+    ],
+)
+def test_the_roster_admits_its_own_people_only(recipient: Recipient, admitted: bool) -> None:
+    from ftdraft.guards import Roster
+
+    roster = Roster(names={"priya raman"}, emails={"priya@contoso.com"})
+    assert roster.admits(recipient) is admitted
