@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from .lexicon import fold_case
+
 DATA_PATH = Path(__file__).parent / "data" / "dates.toml"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -229,7 +231,7 @@ def _numeric(m: re.Match[str], ref: date | None, day_first: bool, forward: bool)
 
 
 def _named(m: re.Match[str], ref: date | None, forward: bool) -> _Found | None:
-    month, day = MONTH_WORDS[" ".join(m.group("mon").lower().split())], int(m.group("day"))
+    month, day = MONTH_WORDS[" ".join(fold_case(m.group("mon")).split())], int(m.group("day"))
     if not _safe(2000, month, day):
         return None
     year = _year(m.group("year"))
@@ -293,7 +295,7 @@ def _weekday_due(m: re.Match[str], text: str, ref: date | None) -> _Found | None
         before = text[max(0, m.start() - 12) : m.start()].lower()
         if re.search(r"\b(?:the|every|each|weekly|our|their|a|jeden|cada|chaque|elke|toda|hver)\s+$", before):
             return None
-    wd = WEEKDAY_WORDS[m.group("wd").lower()]
+    wd = WEEKDAY_WORDS[fold_case(m.group("wd"))]
     if ref is None:
         d = None
     elif lead in ("eod", "cob", "end of day") and ref.weekday() == wd:
@@ -307,7 +309,7 @@ def _weekday_due(m: re.Match[str], text: str, ref: date | None) -> _Found | None
 
 
 def _relative(m: re.Match[str], ref: date | None) -> _Found:
-    rule, n = RELATIVE_WORDS[" ".join(m.group("rel").lower().split())]
+    rule, n = RELATIVE_WORDS[" ".join(fold_case(m.group("rel")).split())]
     d: date | None = None
     if ref is not None:
         if rule == "days":
@@ -328,7 +330,7 @@ def _relative(m: re.Match[str], ref: date | None) -> _Found:
 def _in_n(m: re.Match[str], ref: date | None) -> _Found:
     token = m.group("n").lower()
     n = int(token) if token.isdigit() else NUMBER_WORDS[token]
-    days = n * UNIT_DAYS[m.group("unit").lower()]
+    days = n * UNIT_DAYS[fold_case(m.group("unit"))]
     return _Found(m.start(), m.end(), ref + timedelta(days=days) if ref else None)
 
 
@@ -438,7 +440,7 @@ def other_reading(words: str, value: date) -> date | None:
 
 def named_weekdays(text: str) -> set[int]:
     """The weekdays (0 = Monday) text names in any of the data's languages ("Tuesday", "mardi", "Di." excluded)."""
-    return {WEEKDAY_WORDS[m.group("wd").lower()] for m in WEEKDAY_RE.finditer(text)}
+    return {WEEKDAY_WORDS[fold_case(m.group("wd"))] for m in WEEKDAY_RE.finditer(text)}
 
 
 def states_year(words: str) -> bool:

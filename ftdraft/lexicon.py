@@ -225,6 +225,15 @@ def _group_end(s: str) -> int:
 # two characters): in a text holding one, a missing lowercase prefix does not prove there is no match.
 _CASE_FOLD_TRAPS = ("ı", "ſ", "İ")
 _LOWERED_TRAPS = ("ı", "ſ", "\u0307")
+_FOLD_TRAPS = str.maketrans({"ı": "i", "ſ": "s", "İ": "i", "\u212a": "k"})
+
+
+def fold_case(text: str) -> str:
+    """`text` lowercased as an IGNORECASE pattern compares it: the characters such a pattern matches to an ASCII
+    letter that str.lower() leaves alone ("ı", "ſ"; "İ", which lowers to two characters; the Kelvin sign) become
+    that letter. A word a pattern matched then finds its entry in a lowercase table ("FRıDAY" -> "friday",
+    "tſp" -> "tsp"), where .lower() raised KeyError on such hostile notes."""
+    return text.translate(_FOLD_TRAPS).lower()
 
 
 class Cue:

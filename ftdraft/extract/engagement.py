@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 from functools import cache
 
+from .. import lexicon as lx
 from ..dates import WEEKDAY_WORDS, day_first_habit, find_absolute_date, named_weekdays, other_reading, states_year
 from ..schemas import (
     ActionItem,
@@ -130,7 +131,7 @@ def _motion(lines: list[Line]) -> str | None:
         for m in _MOTION_RE.finditer(line.text):
             if _NEGATED_RE.search(line.text[max(0, m.start() - 8) : m.start()]):
                 continue
-            return {"rfa": "RFA", "health": "Health", "targeted": "Targeted"}[m.group(1).lower()]
+            return {"rfa": "RFA", "health": "Health", "targeted": "Targeted"}[lx.fold_case(m.group(1))]
     return None
 
 

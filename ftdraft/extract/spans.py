@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
+from ..lexicon import fold_case
 from ..substrings import Substrings
 
 SpanKind = Literal["NAME", "ROLE", "EMAIL", "ME"]
@@ -198,12 +199,6 @@ def _role_titles_found() -> Substrings:
 
 # Characters IGNORECASE matches to an ASCII letter that str.lower() does not turn into it ("ı", "ſ", "İ")
 _CASE_FOLD_TRAPS = ("ı", "ſ", "İ")
-_FOLD = str.maketrans({"ı": "i", "ſ": "s", "İ": "i"})
-
-
-def _folded(matched: str) -> str:
-    """A role title as the pattern matched it (any case, "tſp" too), as role_titles() keys it."""
-    return matched.translate(_FOLD).lower()
 
 
 @lru_cache(maxsize=8192)
@@ -217,7 +212,7 @@ def find_roles(text: str) -> tuple[Span, ...]:
         return ()
     titles = role_titles()
     return tuple(
-        Span("ROLE", m.start(), m.end(), m.group(0), titles[_folded(m.group(0))]) for m in role_re().finditer(text)
+        Span("ROLE", m.start(), m.end(), m.group(0), titles[fold_case(m.group(0))]) for m in role_re().finditer(text)
     )
 
 

@@ -171,7 +171,7 @@ def week_of_month(text: str) -> int | None:
     (The weekday alternation is compiled once, in _SYNC_WEEKDAY_RE: each copy costs milliseconds at import.)"""
     for m in _ORDINAL_RE.finditer(text):
         if _SYNC_WEEKDAY_RE.match(text, m.end()):
-            return _ORDINALS[m.group(1).lower()]
+            return _ORDINALS[lx.fold_case(m.group(1))]
     return None
 
 
@@ -448,7 +448,7 @@ def _days(sentences: list[str]) -> list[Weekday]:
             negated = _NOT_BEFORE_RE.search(sentence[max(0, m.start() - 16) : m.start()]) is not None
             if negated or find_absolute_date(sentence[m.start() : m.end() + 12])[1]:
                 continue
-            code = WEEKDAY_CODES[WEEKDAY_WORDS[m.group(1).lower()]]
+            code = WEEKDAY_CODES[WEEKDAY_WORDS[lx.fold_case(m.group(1))]]
             if code in ("MO", "TU", "WE", "TH", "FR") and code not in found:
                 found.append(cast(Weekday, code))
         if found:
@@ -475,7 +475,8 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
     cadence: Cadence | None = next((c for c, rx in _CADENCE_RES if rx.search(text)), None)
     interval = None
     if m := _EVERY_N_RE.search(text):
-        interval = int(m.group(1)) if m.group(1).isdigit() else {"two": 2, "three": 3, "four": 4}[m.group(1).lower()]
+        n = m.group(1)
+        interval = int(n) if n.isdigit() else {"two": 2, "three": 3, "four": 4}[lx.fold_case(n)]
     elif cadence == "biweekly":
         interval = 2
     days = _days(sentences)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..lexicon import fold_case
 from .patterns import DIGIT_RE
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
@@ -111,7 +112,7 @@ def _relative_dates(text: str, call: date) -> set[date]:
     out: set[date] = set()
     low = text.lower()
     weekdays = {
-        _WEEKDAYS[m.group(0).lower().rstrip("s")]
+        _WEEKDAYS[fold_case(m.group(0)).rstrip("s")]
         for m in re.finditer(rf"\b(?:{_WEEKDAY_ALT})s?\b", low)
         if m.group(0).lower().rstrip("s") in _WEEKDAYS
     }
