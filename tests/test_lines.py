@@ -154,7 +154,7 @@ def test_not_discussed_pre_checks_never_hide_a_match(pieces: list[str]) -> None:
     expected = bool(words <= 12 and text_module._DID_NOT_DISCUSS_RE.search(text)) or bool(
         words <= 6 and text_module._NOT_DISCUSSED_RE.search(text)
     )
-    assert text_module._not_discussed_text(text) == expected
+    assert text_module.not_discussed_text(text) == expected
 
 
 @settings(max_examples=800, deadline=None)

@@ -12,17 +12,17 @@ from ..schemas import (
     Ask,
     Flag,
 )
-from .lines import Line, _topic_text
+from .lines import Line, topic_text
 from .owners import OwnerReader, apply_overrides, correction_due, drop_repeats
-from .people import People, _same_person
+from .people import People, same_person
 from .text import (
-    _NAME,
-    _NAME_TOKEN_RE,
-    _NOT_NAMES,
-    _ROLE_CODES,
     ABSENT_RE,
-    _label_topics,
-    _sentence,
+    NAME_PATTERN,
+    NAME_TOKEN_RE,
+    NOT_NAMES,
+    ROLE_CODES,
+    clean_sentence,
+    label_topics,
     tidy,
 )
 
@@ -34,11 +34,11 @@ _ACTION_CLAUSE = r"([^.;()]+(?:\([^)]*\)[^.;()]*)*)"
 
 
 ACTION_RE = re.compile(
-    rf"(?:^|[(,;.]\s*|\s)({_NAME}|[Mm]e|I)(?:\s*\((?:{_ROLE_CODES})\))?(?:\s+{_ACTION_VERB}|['’]ll)\s+{_ACTION_CLAUSE}"
+    rf"(?:^|[(,;.]\s*|\s)({NAME_PATTERN}|[Mm]e|I)(?:\s*\((?:{ROLE_CODES})\))?(?:\s+{_ACTION_VERB}|['’]ll)\s+{_ACTION_CLAUSE}"
 )
 
 
-ASK_TO_RE = re.compile(rf"\bask ({_NAME}) to ([^.;]+)", re.IGNORECASE)
+ASK_TO_RE = re.compile(rf"\bask ({NAME_PATTERN}) to ([^.;]+)", re.IGNORECASE)
 
 
 ME_COLON_RE = re.compile(r"^(me|i|fm)\s*:\s*(.+)$", re.IGNORECASE)
@@ -51,7 +51,7 @@ _DUE_LEAD = r"(?:\b(?:by|on|due|before|until|no later than)\s+)?"
 
 
 # "AI: me - set up sync w/ Yuki", "AI Ines - send contact": an owner, a dash or colon, then the task.
-_OWNER_PREFIX_RE = re.compile(rf"^((?i:me|i|fm)|{_NAME})\s*(?::|[-–])\s*(.+)$")
+_OWNER_PREFIX_RE = re.compile(rf"^((?i:me|i|fm)|{NAME_PATTERN})\s*(?::|[-–])\s*(.+)$")
 
 
 _LATER_DUE_RE = re.compile(r"\s*[.;]\s*((?:due|by|deadline)\b[^.;]{0,60})", re.IGNORECASE)  # "... earlier. Due Friday."
@@ -64,7 +64,7 @@ _ELLIPTIC_RE = re.compile(
 
 
 # Present tense is an action only when it puts the FM somewhere: "(Noah adds me)", "Kofi invites me to the call".
-_ADDS_ME_RE = re.compile(rf"\b({_NAME}) ((?:adds|invites|forwards) me\b[^.;()]*)")
+_ADDS_ME_RE = re.compile(rf"\b({NAME_PATTERN}) ((?:adds|invites|forwards) me\b[^.;()]*)")
 
 
 _PRONOUN_OBJECT_RE = re.compile(r"(?:it|that|this|the (?:sync|meeting|call))\b")
@@ -89,12 +89,12 @@ def _known_name_re(people: People) -> re.Pattern[str] | None:
         return None
     alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)[:100])
     return re.compile(
-        rf"(?:^|[(,;.]\s*|\s)((?i:{alternation}))(?:\s*\((?i:{_ROLE_CODES})\))?(?:\s+{_ACTION_VERB}|['’]ll)\s+"
+        rf"(?:^|[(,;.]\s*|\s)((?i:{alternation}))(?:\s*\((?i:{ROLE_CODES})\))?(?:\s+{_ACTION_VERB}|['’]ll)\s+"
         + _ACTION_CLAUSE
     )
 
 
-def _actions(
+def read_actions(
     lines: list[Line],
     people: People,
     ref: date | None,
@@ -169,10 +169,10 @@ def _actions(
             if m.start(2) in matched_at:
                 continue
             is_me = token.lower() in ("me", "i")
-            if token.split()[0] in _NOT_NAMES or (
+            if token.split()[0] in NOT_NAMES or (
                 not is_me
                 and people.find(token) is None
-                and not any(p.name and _same_person(p.name, token) for p in people.customer)
+                and not any(p.name and same_person(p.name, token) for p in people.customer)
             ):
                 continue
             if is_me and re.match(r"can\b", clause):
@@ -233,7 +233,7 @@ def _action_clause(clause: str, line: Line) -> str:
         and not re.search(r"sync|call|meeting|invite|review", clause, re.IGNORECASE)
     ):
         return f"{clause.strip()} to the field sync"
-    if line.label and len(clause.split()) <= 5 and _label_topics(line.label) & set("efghik"):
+    if line.label and len(clause.split()) <= 5 and label_topics(line.label) & set("efghik"):
         return f"{clause.strip()} ({line.label})"  # "confirm number" alone does not say of what
     return clause
 
@@ -243,7 +243,7 @@ def _subject_before(text: str, pos: int, people: People) -> str | None:
     # a subject stands close to its clause; the window keeps a long unpunctuated line linear
     sentence_start = max(text.rfind(". ", 0, pos) + 1, pos - 300, 0)
     owner = None
-    for m in _NAME_TOKEN_RE.finditer(text, sentence_start, pos):
+    for m in NAME_TOKEN_RE.finditer(text, sentence_start, pos):
         for token in (m.group(0), m.group(0).split()[0]):
             if people.find(token) is not None:
                 owner = token
@@ -255,10 +255,10 @@ def _subject_before(text: str, pos: int, people: People) -> str | None:
     return owner
 
 
-_ROUTED_RE = re.compile(rf"({_NAME}) (?:will|to|can) route")
+_ROUTED_RE = re.compile(rf"({NAME_PATTERN}) (?:will|to|can) route")
 
 
-def _asks(lines: list[Line], people: People) -> list[Ask]:
+def read_asks(lines: list[Line], people: People) -> list[Ask]:
     asks: list[Ask] = []
     for line in lines:
         if "m" not in line.topics:
@@ -267,11 +267,13 @@ def _asks(lines: list[Line], people: People) -> list[Ask]:
         if re.match(r"^(?:none|nothing|no asks?|n/?a)\b", body.strip(), re.IGNORECASE):
             continue
         if body is not line.body or not line.label:
-            body = _topic_text(line, "m")
+            body = topic_text(line, "m")
         first = re.split(r"\s+-\s+|;", body)[0]
         out_of_scope = bool(lx.OUT_OF_SCOPE_RE.search(body))
         routed = None
         if m := _ROUTED_RE.search(body):
             routed = people.owner_name(m.group(1))[0]
-        asks.append(Ask(text=_sentence(first), in_scope=not out_of_scope, routed_to=routed, sources=[line.source()]))
+        asks.append(
+            Ask(text=clean_sentence(first), in_scope=not out_of_scope, routed_to=routed, sources=[line.source()])
+        )
     return asks

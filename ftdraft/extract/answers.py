@@ -15,12 +15,12 @@ from ..schemas import (
     Fact,
     Source,
 )
-from .actions import _asks
-from .intents import _intents
-from .lines import Line, _topic_text, split_lines
+from .actions import read_asks
+from .intents import read_intents
+from .lines import Line, split_lines, topic_text
 from .people import People
-from .text import _dedupe_sources, _sentence, _source_key
-from .topics import _compete, _sync_rhythm
+from .text import clean_sentence, dedupe_sources, source_key
+from .topics import read_compete, read_sync_rhythm
 
 
 def _agenda_lines(agenda_answers: dict[str, str]) -> dict[str, list[Line]]:
@@ -41,19 +41,19 @@ def _retag(lines: list[Line]) -> list[Line]:
     return lines
 
 
-def _apply_agenda_answers(facts: CallFacts, answers: dict[str, str], people: People, workloads: list[str]) -> None:
+def apply_agenda_answers(facts: CallFacts, answers: dict[str, str], people: People, workloads: list[str]) -> None:
     """The FM's typed answers win over what the rules read from the notes, item by item."""
     for key, lines in _agenda_lines(answers).items():
         src = [Source(origin="agenda", text=answers[key][:500])]
 
         def typed(topic: str, lines: list[Line] = lines, src: list[Source] = src) -> list[Fact]:
-            return [Fact(text=_sentence(line.text), sources=src) for line in lines if topic]
+            return [Fact(text=clean_sentence(line.text), sources=src) for line in lines if topic]
 
         if key == "a":
             facts.fasttrack_process = typed("a")
         elif key == "c":
             # only the workloads the FM typed about: the others keep what the notes said
-            intents = [i for i in _intents(_retag(lines), workloads, []) if i.sources]
+            intents = [i for i in read_intents(_retag(lines), workloads, []) if i.sources]
             for intent in intents:
                 intent.sources = src
             known = {i.workload for i in intents}
@@ -63,7 +63,7 @@ def _apply_agenda_answers(facts: CallFacts, answers: dict[str, str], people: Peo
         elif key == "e":
             facts.licenses = typed("e")
         elif key == "f":
-            compete = _compete(_retag(lines)) or [CompeteProduct(product=answers[key][:60], text=answers[key])]
+            compete = read_compete(_retag(lines)) or [CompeteProduct(product=answers[key][:60], text=answers[key])]
             facts.compete = [c.model_copy(update={"sources": src}) for c in compete]
         elif key == "g":
             facts.migration_source = typed("g")
@@ -76,9 +76,9 @@ def _apply_agenda_answers(facts: CallFacts, answers: dict[str, str], people: Peo
         elif key == "l":
             facts.timeline = typed("l")
         elif key == "m":
-            facts.asks = [a.model_copy(update={"sources": src}) for a in _asks(_retag(lines), people)]
+            facts.asks = [a.model_copy(update={"sources": src}) for a in read_asks(_retag(lines), people)]
         elif key == "n":
-            rhythm = _sync_rhythm(_retag(lines), people)
+            rhythm = read_sync_rhythm(_retag(lines), people)
             facts.sync_rhythm = rhythm.model_copy(update={"sources": src}) if rhythm else None
 
 
@@ -91,21 +91,23 @@ def _answer(item: str, title: str, facts: list[Fact] | list[CompeteProduct] | li
         title=title,
         answered=True,
         answer=text[:600],
-        sources=_dedupe_sources(s for f in facts for s in f.sources),
+        sources=dedupe_sources(s for f in facts for s in f.sources),
     )
 
 
 def _fact_key(fact: Fact) -> tuple[str, tuple[tuple[str, tuple[int, ...], str], ...]]:
     """Every field of a Fact: `in` over a list compared pydantic models pairwise, quadratic on long notes."""
-    return fact.text, tuple(_source_key(s) for s in fact.sources)
+    return fact.text, tuple(source_key(s) for s in fact.sources)
 
 
-def _agenda(lines: list[Line], facts: CallFacts, engagement: Engagement, typed: dict[str, str]) -> list[AgendaAnswer]:
+def read_agenda(
+    lines: list[Line], facts: CallFacts, engagement: Engagement, typed: dict[str, str]
+) -> list[AgendaAnswer]:
     """Each agenda item's answer, read from the facts it produced (so the form and the drafts agree)."""
 
     def hits(key: str) -> list[Fact]:
         return [
-            Fact(text=_sentence(_topic_text(line, key)), sources=[line.source()])
+            Fact(text=clean_sentence(topic_text(line, key)), sources=[line.source()])
             for line in lines
             if key in line.topics and not line.header
         ]

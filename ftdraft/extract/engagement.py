@@ -26,7 +26,7 @@ from .text import FIELD_ROLES
 RFA_ID_RE = re.compile(r"\bRFA\s*(?:#|no\.?|number|id)?\s*:?\s*(\d{3,})", re.IGNORECASE)
 
 
-def _read_header(lines: list[Line], engagement: Engagement) -> tuple[Engagement, Flag | None]:
+def read_header(lines: list[Line], engagement: Engagement) -> tuple[Engagement, Flag | None]:
     """The engagement completed from the title lines, and a flag when the call date's year was assumed."""
     updates: dict[str, object] = {}
     year_flag: Flag | None = None
@@ -199,7 +199,7 @@ def _may_be_customer(candidate: str) -> bool:
     return not all(w.lower() in not_names() for w in re.findall(r"[^\W\d_]+", candidate))
 
 
-def _complete_engagement(engagement: Engagement, people: People, workloads: list[str]) -> Engagement:
+def complete_engagement(engagement: Engagement, people: People, workloads: list[str]) -> Engagement:
     team = [Person(**a.model_dump(exclude={"present"})) for a in people.attendees if a.role in FIELD_ROLES]
     fta = next((a for a in people.attendees if a.role == "FTA"), None)
     updates: dict[str, object] = {"account_team": team, "workloads": workloads, "customer_contacts": people.customer}
@@ -208,7 +208,7 @@ def _complete_engagement(engagement: Engagement, people: People, workloads: list
     return engagement.model_copy(update=updates)
 
 
-def _flags(engagement: Engagement, facts: CallFacts) -> list[Flag]:
+def engagement_flags(engagement: Engagement, facts: CallFacts) -> list[Flag]:
     flags: list[Flag] = []
     if not engagement.customer:
         flags.append(Flag(field="engagement.customer", message="Customer name not found: add it in the engagement."))

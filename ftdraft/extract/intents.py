@@ -74,7 +74,7 @@ def _clean(text: str) -> str:
     return _AGENDA_PREFIX_RE.sub("", text).strip()
 
 
-@lru_cache(maxsize=4096)  # a sentence is looked at as a line, a lead, a clause: cleared per extraction (_intents)
+@lru_cache(maxsize=4096)  # a sentence is looked at as a line, a lead, a clause: cleared per extraction (read_intents)
 def _mentions(text: str) -> tuple[tuple[int, int, str], ...]:
     """Every workload name in text: (start, end, canonical workload), in order."""
     keys = lx.WORKLOAD_CUES.keys_in(text.lower())
@@ -524,7 +524,7 @@ def _finish(sentence: str) -> str:
 # ------------------------------------------------------------------------------------------------ entry point
 
 
-def _intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> list[ServiceIntent]:
+def read_intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -> list[ServiceIntent]:
     """One ServiceIntent per workload in scope, then per other workload given its own line or a status word."""
     del scope_lines  # scope sentences are recognised where they stand
     clear_memo()

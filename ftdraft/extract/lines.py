@@ -15,14 +15,14 @@ from ..schemas import (
     Source,
 )
 from .text import (
-    _SENTENCE_SPLIT_RE,
     EMAIL_RE,
     FIELD_ROLES,
     NOT_DISCUSSED_WORDS,
-    _label_topics,
-    _label_workloads,
-    _not_discussed_text,
-    _workloads_in,
+    SENTENCE_SPLIT_RE,
+    label_topics,
+    label_workloads,
+    not_discussed_text,
+    workloads_in,
 )
 
 _TODO_RE = re.compile(r"todo\b")
@@ -99,7 +99,7 @@ class Line:
     def body_sentences(self) -> list[str]:
         """The body's sentences: intents and risks both read them (callers do not mutate the list)."""
         if self._body_sentences is None:
-            self._body_sentences = _SENTENCE_SPLIT_RE.split(self.body)
+            self._body_sentences = SENTENCE_SPLIT_RE.split(self.body)
         return self._body_sentences
 
     def emails(self) -> list[str]:
@@ -503,7 +503,7 @@ def split_lines(notes: str) -> list[Line]:
         lowered = line.lower()
         if not lines and not bullet and not line.label and len(text) < 120:
             line.header = True  # the title line names the meeting; its words ("sync") are not answers
-        elif line.label and _label_workloads(line.label):
+        elif line.label and label_workloads(line.label):
             line.topics = {"c"}  # "Teams: ..." is an intent statement, whatever else its words touch
         elif not (lowered.startswith("todo") and _TODO_RE.match(lowered)):  # a to-do is an action, not an answer
             topical.append(line)
@@ -527,15 +527,15 @@ def split_lines(notes: str) -> list[Line]:
         ):
             # no sentence holds a not-discussed word (an ASCII text without one is never "not discussed")
             if line.label:
-                line.topics = set(_label_topics(line.label))
+                line.topics = set(label_topics(line.label))
             pending.append((line, [lowered]))
             continue
-        sentences = _SENTENCE_SPLIT_RE.split(lowered)
-        spoken = [t for t in sentences if not _not_discussed_text(t)]
+        sentences = SENTENCE_SPLIT_RE.split(lowered)
+        spoken = [t for t in sentences if not not_discussed_text(t)]
         # one search of the whole line when every sentence counts: half the work of searching each sentence
         texts = [lowered] if len(spoken) == len(sentences) else spoken
         if line.label and spoken:
-            line.topics = set(_label_topics(line.label))
+            line.topics = set(label_topics(line.label))
         pending.append((line, texts))
     _read_topics(pending)
     return lines
@@ -632,7 +632,7 @@ def _is_note_label(label: str) -> bool:
         or _HEADING_RE.match(label)
         or label.upper() in FIELD_ROLES | {"FTA", "FM"}
         or label in ("notes", "summary", "open items", "asks", "ask", "scope", "intent", "status", "motion")
-        or _workloads_in(label)
+        or workloads_in(label)
         or any(rx.search(label) for rx in lx.TOPIC_RES.values())
     )
 
@@ -655,17 +655,17 @@ def _looks_like_mail_header(text: str) -> bool:
     )
 
 
-def _topic_text(line: Line, topic: str) -> str:
+def topic_text(line: Line, topic: str) -> str:
     """The part of a line that speaks to a topic: the body after a matching label, else its matching sentences."""
-    if line.label and topic in _label_topics(line.label):
+    if line.label and topic in label_topics(line.label):
         return line.body or line.text
     rx = lx.TOPIC_RES[topic]
-    hits = [s for s in _SENTENCE_SPLIT_RE.split(line.body or line.text) if rx.found(s.lower())]
+    hits = [s for s in SENTENCE_SPLIT_RE.split(line.body or line.text) if rx.found(s.lower())]
     return " ".join(hits) if hits else (line.body or line.text)
 
 
-def _not_discussed(line: Line) -> bool:
+def not_discussed(line: Line) -> bool:
     # asked by every topic's facts, the risks and the sync rhythm: read once per line (its text is final)
     if line._not_discussed is None:
-        line._not_discussed = _not_discussed_text(line.text)
+        line._not_discussed = not_discussed_text(line.text)
     return line._not_discussed

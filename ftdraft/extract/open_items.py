@@ -15,9 +15,9 @@ from ..schemas import OpenItem
 from .actions import ACTION_RE
 from .lines import Line
 from .people import People
-from .text import _ANY_ROLE, _NAME, _not_discussed_text, _sentence, tidy
+from .text import ANY_ROLE, NAME_PATTERN, clean_sentence, not_discussed_text, tidy
 
-_ROLE_UNKNOWN_RE = re.compile(rf"\b({_ANY_ROLE})\s*(?:=|:|\bis\b)?\s*\?+(?:\s*\((?:ask|check with) ({_NAME})\))?")
+_ROLE_UNKNOWN_RE = re.compile(rf"\b({ANY_ROLE})\s*(?:=|:|\bis\b)?\s*\?+(?:\s*\((?:ask|check with) ({NAME_PATTERN})\))?")
 
 DATA_PATH = Path(__file__).parent.parent / "data" / "answers.toml"
 
@@ -180,7 +180,7 @@ def may_act(text: str) -> bool:
 _ASKED_WORDS = ("ask", "check with", "confirm with", "follow up with")  # _ASKED_RE is case-sensitive
 
 
-_ASKED_RE = re.compile(rf"\b(?:ask|check with|confirm with|follow up with) ({_NAME})")
+_ASKED_RE = re.compile(rf"\b(?:ask|check with|confirm with|follow up with) ({NAME_PATTERN})")
 
 
 def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
@@ -237,7 +237,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
                 continue
             if _REQUEST_RE.match(clause) and not _open_cue(lowered, hint(lowered)):
                 continue  # "@Oskar can you ask the rep ...?" asks someone to act: an action, not an open question
-            if _not_discussed_text(clause) and any(rx.found(lowered) for rx in lx.TOPIC_RES.values()):
+            if not_discussed_text(clause) and any(rx.found(lowered) for rx in lx.TOPIC_RES.values()):
                 continue  # "timeline?? not discussed": the unanswered agenda item asks for it
             # a short clause ("nobody sure", "Kasia to check", "Not confirmed.") says what is open about the one before
             start = i
@@ -268,7 +268,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
                 spans.append([start, end])
         for start, end in spans:
             span = " ".join(c.strip() for c in clauses[start:end])
-            if _not_discussed_text(span) and any(rx.found(span.lower()) for rx in lx.TOPIC_RES.values()):
+            if not_discussed_text(span) and any(rx.found(span.lower()) for rx in lx.TOPIC_RES.values()):
                 continue
             owner = None
             asked = _ASKED_RE.search(span) if any(map(span.__contains__, _ASKED_WORDS)) else None
@@ -282,5 +282,5 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
                 item = item if lx.TOPICS.keys_in(item.lower()) else f"{label[:1].upper()}{label[1:]}: {item}"
             if not _ASKS_RE.search(item):
                 item = f"Confirm: {item}"
-            items.append(OpenItem(text=_sentence(item), owner=owner, sources=[line.source()]))
+            items.append(OpenItem(text=clean_sentence(item), owner=owner, sources=[line.source()]))
     return items

@@ -22,7 +22,7 @@ from ..schemas import ActionItem, AttendeeRole, Flag
 from . import spans as sp
 from .lines import Line
 from .people import People, speaker_of
-from .text import _SENTENCE_SPLIT_RE, tidy
+from .text import SENTENCE_SPLIT_RE, tidy
 
 
 @cache
@@ -573,7 +573,7 @@ _INITIAL_END_RE = re.compile(r"(?:^|\s)(?:[A-Z]|Dr|Mr|Ms|Mrs|St)\.$")  # "Nadia 
 def _sentences(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     pos = 0
-    for s in _SENTENCE_SPLIT_RE.split(text):
+    for s in SENTENCE_SPLIT_RE.split(text):
         start = max(text.find(s, pos), 0)
         if out and _INITIAL_END_RE.search(out[-1][1]):
             out[-1] = (out[-1][0], text[out[-1][0] : start + len(s)])

@@ -16,7 +16,7 @@ from ..schemas import (
 )
 from . import spans as sp
 from .lines import Line
-from .text import _NAME, _NOT_NAMES, _ROLE_CODES, FIELD_ROLES, _extend_sources, tidy
+from .text import FIELD_ROLES, NAME_PATTERN, NOT_NAMES, ROLE_CODES, extend_sources, tidy
 
 _ABSENT_LABEL_RE = re.compile(r"^(absent|apologies|regrets|not present|missing|out)$", re.IGNORECASE)
 
@@ -81,10 +81,10 @@ _TITLE_WORDS = ("CIO", "CTO", "CISO", "CFO", "CEO", "director", "lead", "manager
                 "VP", "owner")  # fmt: skip
 
 
-TITLE_PAREN_NAME_RE = re.compile(rf"{_TITLE}\s*\(\s*({_NAME})\s*[),]")
+TITLE_PAREN_NAME_RE = re.compile(rf"{_TITLE}\s*\(\s*({NAME_PATTERN})\s*[),]")
 
 
-TITLE_NAME_RE = re.compile(rf"{_TITLE} ({_NAME})")
+TITLE_NAME_RE = re.compile(rf"{_TITLE} ({NAME_PATTERN})")
 
 
 class People:
@@ -118,7 +118,7 @@ class People:
             self.customer.append(c)
 
     def _same_as(self, person: Attendee) -> Attendee | None:
-        """The first attendee (in list order) who is this person: both named and the same name (_same_person), or
+        """The first attendee (in list order) who is this person: both named and the same name (same_person), or
         one of them unnamed and the same role (not "other"). Two names that are the same person share their first
         word, so only attendees indexed under it and unnamed ones are compared."""
         if not person.name:
@@ -161,7 +161,7 @@ class People:
             if person.role != "other" and existing.role == "other":
                 existing.role = person.role
             existing.email = existing.email or person.email
-            _extend_sources(existing.sources, person.sources)
+            extend_sources(existing.sources, person.sources)
             if not keep_presence:
                 existing.present = person.present
             return existing
@@ -265,7 +265,7 @@ class People:
             if person.role == "FM" or (person.name and person.name.lower() in self.fm_names):
                 return fm
             return (person.name or person.label), person.role, True
-        customer = next((p for p in self.customer if p.name and _same_person(p.name, t)), None)
+        customer = next((p for p in self.customer if p.name and same_person(p.name, t)), None)
         if customer:
             return customer.name, "customer", True
         if t.upper() in FIELD_ROLES:
@@ -321,11 +321,11 @@ class People:
 
     def add_customer(self, name: str, title: str | None, line: Line) -> None:
         for p in self.customer:
-            if p.name and _same_person(p.name, name):
+            if p.name and same_person(p.name, name):
                 if len(name) > len(p.name):
                     p.name = name
                 p.title = p.title or title
-                _extend_sources(p.sources, [line.source()])
+                extend_sources(p.sources, [line.source()])
                 return
         if self.find(name) is None:
             self.customer.append(Person(name=name, role="customer", title=title, sources=[line.source()]))
@@ -365,7 +365,7 @@ def _name_parts(name: str) -> tuple[str, ...]:
     return tuple(name.lower().split())
 
 
-def _same_person(a: str, b: str) -> bool:
+def same_person(a: str, b: str) -> bool:
     return _same_parts(_name_parts(a), _name_parts(b))
 
 
@@ -392,7 +392,7 @@ _TITLE_HINT = lx.Cue(r"cio|cto|ciso|cfo|ceo|director|lead|manager|admin|architec
 _UPPER_RE = re.compile(r"[A-Z]")
 
 
-def _find_people(lines: list[Line], people: People) -> None:
+def find_people(lines: list[Line], people: People) -> None:
     """The account team (span reader) and the customer's contacts with job titles ("IT director Mark Olsen")."""
     find_people_spans(lines, people)
     for line in lines:
@@ -403,7 +403,7 @@ def _find_people(lines: list[Line], people: People) -> None:
         for m in TITLE_PAREN_NAME_RE.finditer(line.text) if titled and "(" in line.text else ():
             people.add_customer(m.group(2), tidy(m.group(1)), line)
         for m in TITLE_NAME_RE.finditer(line.text) if titled else ():
-            if m.group(2).split()[0] not in _NOT_NAMES:
+            if m.group(2).split()[0] not in NOT_NAMES:
                 people.add_customer(m.group(2), tidy(m.group(1)), line)
 
 
@@ -467,7 +467,7 @@ _PAREN_NAME_RE = re.compile(r"\s*\(([^\W\d_]+(?:['’\-][^\W\d_]+)*(?: [^\W\d_]+
 # Two capitalised words in a row (Latin capitals, accented ones too; is_name_word checks each hit).
 _TWO_WORDS_RE = re.compile(r"(?<![\w'’-])([A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]+) (?=([A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:['’\-][^\W\d_]+)*)\b)")
 _INVERTED_RE = re.compile(r"(?:^|[;:]\s*)([A-Z][^\W\d_]*(?:['’\-][^\W\d_]+)*),\s*$")
-_CODES_RE = re.compile(rf"\b(?:{_ROLE_CODES})\b")
+_CODES_RE = re.compile(rf"\b(?:{ROLE_CODES})\b")
 _UNKNOWN_AFTER_RE = re.compile(
     r"\s*(?:=|:|\bis\b|-)?\s*(?:\?+|tbd\b|tbc\b|unknown\b|none\b|vacant\b|n/a\b|nobody\b|no one\b)", re.I
 )
@@ -481,9 +481,7 @@ _POST_HEADER_RE = re.compile(r"^([^\W\d_][^\d]{3,60}?)\s{2,}\d{1,2}/\d{1,2}/\d{2
 _ROSTER_BEFORE_RE = re.compile(r"(?:^|[,;/|(\[:=+&•*·]|(?:^|\s)[-–—>]|\band)\s*$")
 _ROSTER_BEFORE_SEP_RE = re.compile(r"(?:[,;/|(\[:=+&•*·]|\s[-–—>]|\band)\s*$")  # in a window: no line start
 # Where it ends: the line's end, a separator, a trailing initial ("ruth a. /") or another role code.
-_ROSTER_AFTER_RE = re.compile(
-    rf"\s*(?:[a-z]\.\s*)?(?:$|[,;/|()\[\].:=+&!?·]|[-–—>]|\band\b|(?i:{_ROLE_CODES})\b)", re.I
-)
+_ROSTER_AFTER_RE = re.compile(rf"\s*(?:[a-z]\.\s*)?(?:$|[,;/|()\[\].:=+&!?·]|[-–—>]|\band\b|(?i:{ROLE_CODES})\b)", re.I)
 
 
 def _roster_start(text: str, pos: int) -> bool:

@@ -16,13 +16,13 @@ from ..schemas import (
 FIELD_ROLES = {"ATS", "TAM", "AE", "CSM", "TSP", "SSP", "ADE"}
 
 
-_ROLE_CODES = r"ATS|TAM|AE|CSM|TSP|SSP|ADE|FTA|FM"
+ROLE_CODES = r"ATS|TAM|AE|CSM|TSP|SSP|ADE|FTA|FM"
 
 
-_WORD = rf"(?!(?:{_ROLE_CODES}|RFA|IT)\b)[A-Z][a-zA-Z'’\-]+"
+_WORD = rf"(?!(?:{ROLE_CODES}|RFA|IT)\b)[A-Z][a-zA-Z'’\-]+"
 
 
-_NAME = rf"{_WORD}(?: {_WORD}){{0,2}}"
+NAME_PATTERN = rf"{_WORD}(?: {_WORD}){{0,2}}"
 
 
 # After "?" a parenthesis continues the thought: "licenses: ?? (E3 or E5, check)" is one sentence.
@@ -58,11 +58,11 @@ class _SentenceSplitter:
         return out
 
 
-_SENTENCE_SPLIT_RE = _SentenceSplitter()
+SENTENCE_SPLIT_RE = _SentenceSplitter()
 
 
 # People written with their role: "Priya Raman (ATS)", "ATS Marcus Lee", "ats = Lena Fischer", "Marcus Lee, ATS".
-_ANY_ROLE = rf"(?i:{_ROLE_CODES})"  # role codes in any case; names stay capitalised
+ANY_ROLE = rf"(?i:{ROLE_CODES})"  # role codes in any case; names stay capitalised
 
 
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
@@ -75,7 +75,7 @@ ABSENT_RE = re.compile(
 )
 
 
-_NOT_NAMES = {
+NOT_NAMES = {
     "Teams",
     "Exchange",
     "Intune",
@@ -207,7 +207,7 @@ def tidy(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _sentence(text: str) -> str:
+def clean_sentence(text: str) -> str:
     text = tidy(text)
     if not text:
         return text
@@ -215,7 +215,7 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".!?)" else text + "."
 
 
-def _workloads_in(text: str) -> list[str]:
+def workloads_in(text: str) -> list[str]:
     # one substring pass says which workloads can match (usually none); only those are searched for their position
     keys = lx.WORKLOAD_CUES.keys_in(text.lower())
     if not keys:
@@ -225,38 +225,38 @@ def _workloads_in(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=2048)
-def _label_workloads(label: str) -> tuple[str, ...]:
-    """_workloads_in for labels ("teams", "licenses", "intune"): few distinct ones on thousands of lines."""
-    return tuple(_workloads_in(label))
+def label_workloads(label: str) -> tuple[str, ...]:
+    """workloads_in for labels ("teams", "licenses", "intune"): few distinct ones on thousands of lines."""
+    return tuple(workloads_in(label))
 
 
-def _source_key(source: Source) -> tuple[str, tuple[int, ...], str]:
+def source_key(source: Source) -> tuple[str, tuple[int, ...], str]:
     return source.origin, tuple(source.lines), source.text
 
 
-def _dedupe_sources(sources: Iterable[Source]) -> list[Source]:
+def dedupe_sources(sources: Iterable[Source]) -> list[Source]:
     # keyed, not `in list`: comparing pydantic models pairwise made long notes quadratic
     out: dict[tuple[str, tuple[int, ...], str], Source] = {}
     for s in sources:
-        out.setdefault(_source_key(s), s)
+        out.setdefault(source_key(s), s)
     return list(out.values())
 
 
-def _extend_sources(into: list[Source], new: Iterable[Source]) -> None:
+def extend_sources(into: list[Source], new: Iterable[Source]) -> None:
     """Adds the sources not yet in `into`, in place. A person named on every line of a long note has many
     sources; only the last few are checked, since a repeat is almost always the line just added."""
-    recent = {_source_key(s) for s in into[-8:]}
+    recent = {source_key(s) for s in into[-8:]}
     for s in new:
-        if _source_key(s) not in recent:
+        if source_key(s) not in recent:
             into.append(s)
-            recent.add(_source_key(s))
+            recent.add(source_key(s))
 
 
-_NAME_TOKEN_RE = re.compile(_NAME)
+NAME_TOKEN_RE = re.compile(NAME_PATTERN)
 
 
 @lru_cache(maxsize=1024)
-def _label_topics(label: str | None) -> frozenset[str]:
+def label_topics(label: str | None) -> frozenset[str]:
     """The topics a label names; labels repeat ("teams", "actions"), so each is read once."""
     return frozenset(lx.TOPICS.keys_in(label.lower())) if label else frozenset()
 
@@ -284,11 +284,11 @@ _NOT_DISCUSSED_HINTS = ("discuss", "discut", "besprochen", "besproken", "diskute
                         "come up", "info", "details", "??", ":", "tbd", "tbc")  # fmt: skip
 
 
-# Every ASCII text _not_discussed_text says True for holds one of these (lowercased).
+# Every ASCII text not_discussed_text says True for holds one of these (lowercased).
 NOT_DISCUSSED_WORDS = tuple(sorted(set(_DID_NOT_DISCUSS_HINTS + _NOT_DISCUSSED_HINTS)))
 
 
-def _not_discussed_text(text: str) -> bool:
+def not_discussed_text(text: str) -> bool:
     # the word counts first: both tests are pure, and most lines are too long for either regex to matter
     # (bounded splits: this runs on whole long lines too)
     words = len(text.split(None, 13))
@@ -307,7 +307,3 @@ def _not_discussed_text(text: str) -> bool:
 _ANY_WORKLOAD = lx.Cue("|".join(lx.WORKLOADS.values()))
 
 # Public names for the readers in other modules (intents, scope): the same objects as the private ones above.
-SENTENCE_SPLIT_RE = _SENTENCE_SPLIT_RE
-workloads_in = _workloads_in  # canonical workloads a text names, in order of first mention
-label_workloads = _label_workloads  # the same for a line label, memoised
-dedupe_sources = _dedupe_sources  # sources without repeats, in order

@@ -19,18 +19,18 @@ from ..schemas import (
     Weekday,
 )
 from . import spans as sp
-from .lines import Line, _not_discussed, _topic_text
+from .lines import Line, not_discussed, topic_text
 from .people import People
-from .text import _NOT_NAMES, _SENTENCE_SPLIT_RE, _label_topics, _not_discussed_text, _sentence, tidy
+from .text import NOT_NAMES, SENTENCE_SPLIT_RE, clean_sentence, label_topics, not_discussed_text, tidy
 
 
-def _facts(lines: list[Line], topic: str, exclude: set[str] | None = None) -> list[Fact]:
+def read_facts(lines: list[Line], topic: str, exclude: set[str] | None = None) -> list[Fact]:
     return [
-        Fact(text=_sentence(_topic_text(line, topic)), sources=[line.source()])
+        Fact(text=clean_sentence(topic_text(line, topic)), sources=[line.source()])
         for line in lines
         if topic in line.topics
-        and not (exclude and exclude & line.topics and topic not in _label_topics(line.label))
-        and not _not_discussed(line)
+        and not (exclude and exclude & line.topics and topic not in label_topics(line.label))
+        and not not_discussed(line)
     ]
 
 
@@ -53,7 +53,7 @@ def _names(cue: lx.Cue, line: Line, lowered: str) -> bool:
     return cue.may_match(lowered, line.starts) and cue.regex.search(line.text) is not None
 
 
-def _compete(lines: list[Line]) -> list[CompeteProduct]:
+def read_compete(lines: list[Line]) -> list[CompeteProduct]:
     products: dict[str, CompeteProduct] = {}
     for line in lines:
         lowered = line.lower()
@@ -71,7 +71,9 @@ def _compete(lines: list[Line]) -> list[CompeteProduct]:
                 if product in products:
                     products[product].sources.append(line.source())
                 else:
-                    products[product] = CompeteProduct(product=product, text=_sentence(seg), sources=[line.source()])
+                    products[product] = CompeteProduct(
+                        product=product, text=clean_sentence(seg), sources=[line.source()]
+                    )
     return list(products.values())
 
 
@@ -93,18 +95,18 @@ def _says(cue: lx.Cue, rx: re.Pattern[str], sentence: str) -> bool:
     return cue.found(sentence.lower()) if sentence.isascii() else rx.search(sentence) is not None
 
 
-def _risks_and_timeline(lines: list[Line]) -> tuple[list[Fact], list[Fact]]:
+def risks_and_timeline(lines: list[Line]) -> tuple[list[Fact], list[Fact]]:
     risks, timeline = [], []
     for line in lines:
-        if _not_discussed(line):
+        if not_discussed(line):
             continue
-        sentences = [s for s in line.body_sentences() if not _not_discussed_text(s)]
+        sentences = [s for s in line.body_sentences() if not not_discussed_text(s)]
         said = [s for s in sentences if _says(_RISK_CUE, _RISK_RE, s)]
         if said or (line.label and "risk" in line.label):
-            risks.append(Fact(text=_sentence(" ".join(said or sentences)), sources=[line.source()]))
+            risks.append(Fact(text=clean_sentence(" ".join(said or sentences)), sources=[line.source()]))
         said = [s for s in sentences if _says(_TIMELINE_CUE, _TIMELINE_RE, s)]
         if (said or line.label == "timeline") and "k" not in line.topics:
-            timeline.append(Fact(text=_sentence(" ".join(said or sentences)), sources=[line.source()]))
+            timeline.append(Fact(text=clean_sentence(" ".join(said or sentences)), sources=[line.source()]))
     return risks, timeline
 
 
@@ -279,7 +281,7 @@ def _person(token: str, people: _Resolves, line: Line, *, written: bool = False)
         return "FM"
     words = token.split()
     for candidate in (token, " ".join(words[:2]), words[0]) if words else ():
-        if candidate.split()[0] in _NOT_NAMES or candidate.lower() in _PRONOUNS:
+        if candidate.split()[0] in NOT_NAMES or candidate.lower() in _PRONOUNS:
             return None
         label, role, known = people.resolve(candidate)
         if known and (label or role):
@@ -395,7 +397,7 @@ def _sync_sentences(line: Line) -> list[str]:
     """The sentences of a line that speak of a sync (a sync noun or a cadence word), else the whole line."""
     said = [
         _window(x)
-        for x in _SENTENCE_SPLIT_RE.split(line.text)
+        for x in SENTENCE_SPLIT_RE.split(line.text)
         if _SYNC_NOUN_RE.search(x) or lx.TOPIC_RES["n"].search(x.lower())
     ]
     return said or [_window(line.text)]
@@ -415,7 +417,7 @@ def _sync_lines(lines: list[Line]) -> list[Line]:
         sync_topic = "n" in line.topics
         lowered = line.lower()
         noun = _SYNC_NOUN_RE.found(lowered, line.starts)  # exact: found reads a case-folding trap whole
-        if not (sync_topic or noun) or _not_discussed(line):
+        if not (sync_topic or noun) or not_discussed(line):
             continue  # a line neither of the sync topic nor with a sync noun adds nothing
         if sync_topic and (noun or line.label):
             out[i] = line
@@ -456,7 +458,7 @@ def _days(sentences: list[str]) -> list[Weekday]:
     return days
 
 
-def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
+def read_sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
     """The sync rhythm the notes settle: join an existing meeting or propose one (join only when the notes say a
     meeting exists), cadence, days (BYDAY), every N weeks, the week of the month, time and time zone, and who sets
     it up. A later part (a newer reply, a correction) overrides what earlier parts said; "not decided", "will check
@@ -471,7 +473,7 @@ def _sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
     sentences = [s for line in candidates for s in _sync_sentences(line)]
     text = " ".join(sentences)
     sources = [line.source() for line in candidates]
-    summary = _sentence(" ".join(tidy(_topic_text(line, "n")) for line in candidates))
+    summary = clean_sentence(" ".join(tidy(topic_text(line, "n")) for line in candidates))
     cadence: Cadence | None = next((c for c, rx in _CADENCE_RES if rx.search(text)), None)
     interval = None
     if m := _EVERY_N_RE.search(text):
