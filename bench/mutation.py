@@ -186,13 +186,7 @@ EQUIVALENT: dict[str, str] = {
     "ftdraft.export.x_email_to_eml__mutmut_10": "head is still empty when To is added: '=' and '+=' give the same list",
     "ftdraft.export.x_email_to_eml__mutmut_5": "EmailMessage.set_content() defaults to charset utf-8",
     "ftdraft.export.x_email_to_eml__mutmut_49": _CODEC_CASE,
-    # guards
-    **{
-        f"ftdraft.guards.consistency.x__same_action__mutmut_{n}": (
-            "dead code: nothing calls _same_action (ActionIndex does the matching); it should be deleted"
-        )
-        for n in range(1, 27)
-    },
+    # guards (consistency._same_action, dead code whose 26 mutants were listed here, is deleted)
     **{
         f"ftdraft.guards.vocabulary.x_template_literals__mutmut_{n}": (
             "the shipped templates are valid UTF-8: the decode error handler is never called"

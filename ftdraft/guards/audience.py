@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..schemas import FTOP_HEADINGS, CallFacts, Check, Drafts, Severity
 from .families import family_hit
-from .parts import _clip, iter_parts, sentences
+from .parts import clip, iter_parts, sentences
 from .patterns import (
     COMPETE_WORD_RE,
     CUSTOMER_STATUS_RE,
@@ -60,7 +60,7 @@ def customer_remark(sentence: str) -> str | None:
     return m.group(0) if m else family_hit(sentence, "customer", "audience.customer_internal_remark")
 
 
-def _match(pattern: re.Pattern[str], gate: tuple[str, ...] = ()) -> Matcher:
+def matcher(pattern: re.Pattern[str], gate: tuple[str, ...] = ()) -> Matcher:
     """A matcher returning the pattern's match in a sentence; with a gate, skipped on sentences without its words."""
 
     def f(sentence: str) -> str | None:
@@ -105,7 +105,7 @@ ACCOUNT_TEAM_RULES: tuple[Rule, ...] = (
     Rule(
         "audience.intent_code",
         "warning",
-        _match(L2_CODE_RE),
+        matcher(L2_CODE_RE),
         "FTOP reason codes read as an export: say the reason in plain words (e.g. 'blocked by the proxy at 3 plants').",
     ),
 )
@@ -114,19 +114,19 @@ CUSTOMER_RULES: tuple[Rule, ...] = (
     Rule(
         "audience.customer_usage",
         "error",
-        lambda s: usage_family(s) or _match(USAGE_TERM_RE, GATES["USAGE_TERM_RE"])(s),
+        lambda s: usage_family(s) or matcher(USAGE_TERM_RE, GATES["USAGE_TERM_RE"])(s),
         "Nothing from FastTrack reporting goes to the customer: remove usage figures and reporting terms.",
     ),
     Rule(
         "audience.customer_intent",
         "error",
-        lambda s: _match(CUSTOMER_STATUS_RE)(s) or _match(L2_CODE_RE)(s) or ftop_code(s),
+        lambda s: matcher(CUSTOMER_STATUS_RE)(s) or matcher(L2_CODE_RE)(s) or ftop_code(s),
         "The customer never sees intent statuses or reasons: describe what FastTrack will help with instead.",
     ),
     Rule(
         "audience.customer_forecast",
         "error",
-        _match(FORECAST_RE),
+        matcher(FORECAST_RE),
         "Forecasts are internal: remove them from text the customer reads.",
     ),
     Rule(
@@ -138,7 +138,7 @@ CUSTOMER_RULES: tuple[Rule, ...] = (
     Rule(
         "audience.customer_internal_tool",
         "error",
-        _match(INTERNAL_TOOL_RE, GATES["INTERNAL_TOOL_RE"]),
+        matcher(INTERNAL_TOOL_RE, GATES["INTERNAL_TOOL_RE"]),
         "Internal tool and motion names (FTOP, RFA, Health, usage reports) mean nothing to the customer: remove them.",
     ),
 )
@@ -181,7 +181,7 @@ def audience_checks(drafts: Drafts, facts: CallFacts) -> list[Check]:
                     draft=part.draft,
                     severity="error",
                     rule="audience.ftop_export",
-                    text=_clip(part.text),
+                    text=clip(part.text),
                     suggestion=ACCOUNT_TEAM_RULES[1].suggestion,
                 )
             )
@@ -194,7 +194,7 @@ def audience_checks(drafts: Drafts, facts: CallFacts) -> list[Check]:
                             draft=part.draft,
                             severity=rule.severity,
                             rule=rule.rule,
-                            text=_clip(sentence),
+                            text=clip(sentence),
                             suggestion=rule.suggestion + where,
                         )
                     )

@@ -7,9 +7,9 @@ import re
 
 from ..schemas import Check, DraftBundle
 from .audience import usage_figure
-from .parts import _clip
+from .parts import clip
 from .patterns import USAGE_TERM_RE
-from .vocabulary import _words_in
+from .vocabulary import words_in
 
 VAGUE_RE = re.compile(
     r"\bfor now\b|\bcurrently\b|\byet\b|\bright now\b|\bat the moment\b|\bat this (?:time|point)\b|\bat present\b|"
@@ -96,7 +96,7 @@ def coach_intent_note(workload: str, status: str, reason: str | None, note: str,
                 draft=draft,
                 severity="warning",
                 rule=f"intent_note.{rule}",
-                text=f"{workload}: {_clip(note)}" if note.strip() else f"{workload}: (empty note)",
+                text=f"{workload}: {clip(note)}" if note.strip() else f"{workload}: (empty note)",
                 suggestion=f"{what} Suggested: {suggest_intent_note(workload, status, reason, note, problem)}",
             )
         )
@@ -107,7 +107,7 @@ def coach_intent_note(workload: str, status: str, reason: str | None, note: str,
         return checks
     without_figures = re.sub(r"\d[\d,.]*\s*%?|" + USAGE_TERM_RE.pattern, " ", text, flags=re.IGNORECASE)
     has_status = bool(STATUS_WORDS.get(status, re.compile("$^")).search(text)) or status.lower() in text.lower()
-    if usage_figure(text) and len(_words_in(without_figures)) <= 4 and not WHY_RE.search(without_figures):
+    if usage_figure(text) and len(words_in(without_figures)) <= 4 and not WHY_RE.search(without_figures):
         add("usage_only", "usage_only", "A usage figure alone is not a note: say the status and why.")
         return checks
     if _sentence_count(text) > 2:

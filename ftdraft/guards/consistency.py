@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ..schemas import ActionItem, Check, DraftBundle, Person
 from .date_mentions import find_dates
-from .parts import _clip
+from .parts import clip
 from .patterns import L1_LABELS
 from .vocabulary import COMMON_WORDS
 
@@ -16,16 +16,6 @@ from .vocabulary import COMMON_WORDS
 @lru_cache(maxsize=8192)  # the same owners and actions are normalised once per line otherwise
 def _norm(text: str | None) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", (text or "").lower()).split())
-
-
-def _same_action(a: str, b: str) -> bool:
-    na, nb = _norm(a), _norm(b)
-    if not na or not nb:
-        return False
-    if na in nb or nb in na:
-        return True
-    ta, tb = set(na.split()), set(nb.split())
-    return len(ta & tb) / max(1, min(len(ta), len(tb))) >= 0.7
 
 
 MAX_CANDIDATES = 32  # actions one text is compared with at most; see ActionIndex.matches
@@ -128,10 +118,10 @@ def _line_checks(
         said = {(d.month, d.day) for d in line_dates}
         if dues and said and not any((due.month, due.day) in said for due in dues):
             why = f"The action is due {dues[0]:%b %d} in the facts and the FTOP entry."
-            checks.append(_warning(draft, "consistency.due", _clip(line), why))
+            checks.append(_warning(draft, "consistency.due", clip(line), why))
         elif not dues and said and not any(_norm(d.text) in _norm(ai.action) for ai in matched for d in line_dates):
             why = "The action has no due date in the facts (TBD): this date is not the notes'."
-            checks.append(_warning(draft, "consistency.due", _clip(line), why))
+            checks.append(_warning(draft, "consistency.due", clip(line), why))
         owners = {_norm(ai.owner) for ai in matched if ai.owner}
         padded = f" {nline} "
         named = any(o in nline for o in owners) or any(
@@ -140,16 +130,14 @@ def _line_checks(
         if owners and not named:
             others = [n for n in names if n and n not in owners and re.search(rf"\b{re.escape(n)}\b", nline)]
             if others or strict:
-                checks.append(_warning(draft, "consistency.owner", _clip(line),
+                checks.append(_warning(draft, "consistency.owner", clip(line),
                                        f"The owner is {matched[0].owner} elsewhere."))  # fmt: skip
     mentioned = [w for w in status_by_workload if re.search(rf"\b{re.escape(w)}\b", low)]
     stated = {m.group(0).lower() for m in _STATUS_IN_TEXT_RE.finditer(line)}
     if len(mentioned) == 1 and len(stated) == 1:
         want = status_by_workload[mentioned[0]]
         if want.lower() not in stated:
-            checks.append(
-                _warning(draft, "consistency.status", _clip(line), f"The status is {want} in the FTOP entry.")
-            )
+            checks.append(_warning(draft, "consistency.status", clip(line), f"The status is {want} in the FTOP entry."))
     return checks
 
 

@@ -107,7 +107,7 @@ def _quarter_end(q: int, year: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _relative_dates(text: str, call: date) -> set[date]:
+def relative_dates(text: str, call: date) -> set[date]:
     """Dates that relative words in the notes can resolve to, against the call date (generously: rules differ)."""
     out: set[date] = set()
     low = text.lower()

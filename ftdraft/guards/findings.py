@@ -43,7 +43,7 @@ def check_bundle(
     checks += consistency_checks(bundle)
     checks += intent_checks(bundle)
     checks += notes_checks(notes)
-    return _ranked(checks)
+    return ranked(checks)
 
 
 def defang(text: str) -> str:
@@ -55,7 +55,7 @@ def defang(text: str) -> str:
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def _ranked(checks: list[Check]) -> list[Check]:
+def ranked(checks: list[Check]) -> list[Check]:
     """Findings once each, their quotes made inert, errors first (a stable sort keeps the order within a severity)."""
     return sorted(_dedupe(checks), key=lambda c: _SEVERITY_ORDER[c.severity])
 

@@ -9,10 +9,10 @@ from datetime import date
 
 from ..sanitize import clean_text
 from ..schemas import Check, DraftBundle, Drafts, Engagement, Severity, Source, SyncRhythm
-from .date_mentions import DateMention, _relative_dates, find_dates
+from .date_mentions import DateMention, find_dates, relative_dates
 from .parts import iter_parts, sentences
 from .patterns import EMAIL_RE, URL_RE
-from .vocabulary import _NUMBER_RE, _WORD_RE, COMMON_WORDS, _numbers_in, _words_in, template_vocabulary
+from .vocabulary import COMMON_WORDS, NUMBER_RE, VOCAB_WORD_RE, numbers_in, template_vocabulary, words_in
 
 
 @dataclass
@@ -97,14 +97,14 @@ def build_corpus(
         allowed.add((mention.month, mention.day, None))
     if call:
         fact_dates.add(call)
-        fact_dates |= _relative_dates(text, call)
+        fact_dates |= relative_dates(text, call)
     for d in fact_dates:
         allowed.add((d.month, d.day, d.year))
         allowed.add((d.month, d.day, None))
-    numbers = _numbers_in(text)
+    numbers = numbers_in(text)
     for d in fact_dates:
         numbers |= {str(d.year), str(d.day), str(d.month)}
-    return Corpus(text=text, words=_words_in(text), numbers=numbers, dates=dates, allowed_dates=allowed)
+    return Corpus(text=text, words=words_in(text), numbers=numbers, dates=dates, allowed_dates=allowed)
 
 
 def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
@@ -154,7 +154,7 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
         rest = "".join([*pieces, rest[pos:]])
         for line in rest.splitlines():
             body = re.sub(r"^\s*(?:\d{1,2}[.)]|[a-n][.)])\s+", " ", line)  # list numbering is layout, not a fact
-            for m in _NUMBER_RE.finditer(body):
+            for m in NUMBER_RE.finditer(body):
                 raw = m.group(1).replace(",", "").rstrip(".")
                 if raw in corpus.numbers or raw in vocab_numbers:
                     continue
@@ -166,7 +166,7 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
                     "This number is not in the notes: check it or remove it.",
                 )
         for sentence in sentences(rest):
-            tokens = list(_WORD_RE.finditer(sentence))
+            tokens = list(VOCAB_WORD_RE.finditer(sentence))
             for i, m in enumerate(tokens):
                 word = m.group(0).strip("'’.-&")
                 if not word or not word[0].isupper():

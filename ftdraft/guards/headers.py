@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from ..schemas import Check, Drafts, Engagement
-from .parts import _clip
+from .parts import clip
 from .recipients import recipients_of
 
 # "=?charset?q|b?text?=": a reader decodes it, into CR/LF or an address on some Pythons and clients.
@@ -60,7 +60,7 @@ def context_header_checks(engagement: Engagement) -> list[Check]:
             continue
         if ENCODED_WORD_RE.search(text) or HEADER_HOSTILE_RE.search(text) or HEADER_FIELD_RE.search(text):
             checks.append(Check(
-                draft="context", severity="error", rule="header.injection", text=_clip(" ".join(text.split())),
+                draft="context", severity="error", rule="header.injection", text=clip(" ".join(text.split())),
                 suggestion=f"The engagement's {what} holds a line break, an encoded-word or a header field (a way to "
                 "add hidden recipients or headers): the exports write it as plain text. Correct it in the context "
                 "file or the engagement setup.",
@@ -79,13 +79,13 @@ def header_checks(drafts: Drafts) -> list[Check]:
         seen.add((draft, text))
         if ENCODED_WORD_RE.search(text) or HEADER_HOSTILE_RE.search(text):
             checks.append(Check(
-                draft=draft, severity="error", rule="header.injection", text=_clip(text),
+                draft=draft, severity="error", rule="header.injection", text=clip(text),
                 suggestion=f"The {what} holds an encoded-word or control characters (a way to add hidden recipients or "
                 "headers): the exports write it as plain text. Correct it in the engagement setup or the notes.",
             ))  # fmt: skip
         elif what == "recipient name" and len(text) > NAME_LIMIT:
             checks.append(Check(
-                draft=draft, severity="warning", rule="header.long_name", text=_clip(text),
+                draft=draft, severity="warning", rule="header.long_name", text=clip(text),
                 suggestion=f"Names are cut to {NAME_LIMIT} characters in the .eml and .ics headers: shorten it.",
             ))  # fmt: skip
     for draft, r in recipients_of(drafts):

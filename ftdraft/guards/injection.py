@@ -10,7 +10,7 @@ from typing import Any
 
 from ..sanitize import clean_text, hostile_characters, redact_secret
 from ..schemas import Check, Drafts
-from .parts import _SENTENCE_SPLIT, _clip, iter_parts, sentences
+from .parts import SENTENCE_SPLIT, clip, iter_parts, sentences
 from .patterns import HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE
 from .vocabulary import PROMPTS_DIR, TEMPLATE_TAG_RE, template_literals
 
@@ -39,7 +39,7 @@ def system_prompt_fingerprints() -> tuple[str, ...]:
     for p in files:
         literal = TEMPLATE_TAG_RE.sub("\n", p.read_text(encoding="utf-8", errors="replace"))
         for line in literal.splitlines():
-            for sentence in _SENTENCE_SPLIT.split(line.strip().lstrip("-* ").strip()):
+            for sentence in SENTENCE_SPLIT.split(line.strip().lstrip("-* ").strip()):
                 sentence = sentence.strip()
                 if len(sentence) >= 24 and sentence not in found and " ".join(sentence.split()) not in offline:
                     found.append(sentence)
@@ -125,7 +125,7 @@ def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iter
         for pattern, rule, suggestion in _MARKUP:
             for m in pattern.finditer(text):
                 checks.append(
-                    Check(draft=part.draft, severity="error", rule=rule, text=_clip(m.group(0)), suggestion=suggestion)
+                    Check(draft=part.draft, severity="error", rule=rule, text=clip(m.group(0)), suggestion=suggestion)
                 )
         for sentence in sentences(text):
             if INSTRUCTION_RE.search(sentence):
@@ -134,7 +134,7 @@ def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iter
                         draft=part.draft,
                         severity="warning",
                         rule="injection.instruction_text",
-                        text=_clip(sentence),
+                        text=clip(sentence),
                         suggestion="This reads as an instruction aimed at an AI (from pasted text?): "
                         "it was treated as data; delete it from the draft.",
                     )
@@ -145,7 +145,7 @@ def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iter
                     draft=part.draft,
                     severity="error",
                     rule="injection.header_newline",
-                    text=_clip(text),
+                    text=clip(text),
                     suggestion="Subjects and titles are one line.",
                 )
             )
@@ -177,7 +177,7 @@ def notes_checks(notes: str | None) -> list[Check]:
                     draft="notes",
                     severity="info",
                     rule="notes.instruction_text",
-                    text=_clip(sentence),
+                    text=clip(sentence),
                     suggestion="This reads as an instruction to an AI; ftdraft treats notes as data and "
                     "did not follow it.",
                 )

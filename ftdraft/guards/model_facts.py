@@ -17,7 +17,7 @@ from datetime import date
 from ..schemas import ActionItem, CallFacts, Check, Engagement, IntentStatus, ServiceIntent, Source
 from .consistency import ActionIndex
 from .date_mentions import find_dates
-from .parts import _clip
+from .parts import clip
 
 # Words a line uses for each status when it states it itself (the offline reading covers the rest).
 STATUS_WORDS: dict[str, re.Pattern[str]] = {
@@ -119,7 +119,7 @@ def check_model_facts(
         known |= {_norm(p.name) for p in (engagement.fm, engagement.fta, *engagement.customer_contacts) if p and p.name}
 
     def report(rule: str, text: str, suggestion: str) -> None:
-        checks.append(Check(draft="extraction", severity="warning", rule=rule, text=_clip(text), suggestion=suggestion))
+        checks.append(Check(draft="extraction", severity="warning", rule=rule, text=clip(text), suggestion=suggestion))
 
     # People: an attendee the notes never name is not an attendee.
     kept = []

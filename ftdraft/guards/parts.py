@@ -61,17 +61,17 @@ def _invite_parts(draft: str, invite: CalendarInvite, audience: str) -> Iterator
     yield Part(draft, audience, "invite location", invite.location)
 
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
 def sentences(text: str) -> Iterator[str]:
     """Sentences, line by line: bullets and headings stay whole, prose is split at sentence ends."""
     for line in text.splitlines():
-        for s in _SENTENCE_SPLIT.split(line):
+        for s in SENTENCE_SPLIT.split(line):
             if s.strip():
                 yield s.strip()
 
 
-def _clip(text: str, n: int = 160) -> str:
+def clip(text: str, n: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"

@@ -20,12 +20,12 @@ from ..schemas import (
     Provenance,
     Recipient,
 )
-from .audience import Rule, _match, rules_for
+from .audience import Rule, matcher, rules_for
 from .consistency import consistency_checks
 from .families import family
-from .findings import _ranked, check_bundle
+from .findings import check_bundle, ranked
 from .injection import LEAK_STAND_INS, leak_markers
-from .parts import _SENTENCE_SPLIT, _clip
+from .parts import SENTENCE_SPLIT, clip
 from .patterns import (
     EMAIL_RE,
     GATES,
@@ -37,7 +37,7 @@ from .patterns import (
     SCRIPT_BLOCK_RE,
     URL_RE,
 )
-from .vocabulary import _NUMBER_RE, _WORD_RE, COMMON_WORDS, _numbers_in, _words_in, template_vocabulary
+from .vocabulary import COMMON_WORDS, NUMBER_RE, VOCAB_WORD_RE, numbers_in, template_vocabulary, words_in
 
 
 def neutralise(text: str) -> str:
@@ -62,7 +62,7 @@ def _remove_sentences(text: str, offends: Callable[[str], bool]) -> tuple[str, l
     for line in text.split("\n"):
         m = _BULLET_RE.match(line)
         prefix = m.group(1) if m else ""
-        pieces = [p for p in _SENTENCE_SPLIT.split(line[len(prefix) :]) if p.strip()]
+        pieces = [p for p in SENTENCE_SPLIT.split(line[len(prefix) :]) if p.strip()]
         kept = [p for p in pieces if not offends(p.strip())]
         if len(kept) == len(pieces):
             out_lines.append(line)
@@ -119,7 +119,7 @@ def _sentence_offender(
     instr = Rule(
         "injection.instruction_text",
         "error",
-        _match(INSTRUCTION_RE, GATES["INSTRUCTION_RE"]),
+        matcher(INSTRUCTION_RE, GATES["INSTRUCTION_RE"]),
         "The model followed pasted instructions.",
     )
 
@@ -204,7 +204,7 @@ def guard_bundle(
             report(
                 draft,
                 "injection.markup_removed",
-                _clip(text),
+                clip(text),
                 f"Hidden characters or live markup were removed from the {label}.",
             )
         # Every draft, offline ones too: note lines copied verbatim can carry a usage figure or an FTOP code.
@@ -222,7 +222,7 @@ def guard_bundle(
         cleaned, removed = _remove_sentences(cleaned, offends)
         for s in removed:
             r = hits[s]
-            shown = LEAK_STAND_INS.get(r.rule) or _clip(s)
+            shown = LEAK_STAND_INS.get(r.rule) or clip(s)
             who = "model-written " if draft in model_written else ""
             report(draft, r.rule, shown, f"Removed from the {who}{label}. {r.suggestion}")
         return cleaned
@@ -247,7 +247,7 @@ def guard_bundle(
                 report(
                     draft,
                     "subject.restored",
-                    _clip(email.subject),
+                    clip(email.subject),
                     "The model's subject had words from outside the engagement: the template's is used.",
                 )
                 subject = reference.subject
@@ -321,7 +321,7 @@ def guard_bundle(
     )
     # Findings the model path recorded about its own parts stay, as long as those parts are still the model's.
     earlier = [c for c in bundle.checks if c.draft in model_written or c.draft == "extraction"]
-    repaired.checks = _ranked(earlier + repairs + findings)
+    repaired.checks = ranked(earlier + repairs + findings)
     return repaired
 
 
@@ -345,13 +345,13 @@ def _subject_suspicious(
     people = [p for p in (*engagement.account_team, engagement.fm, engagement.fta, *engagement.customer_contacts) if p]
     own = " ".join([engagement.customer, engagement.rfa_id or "", *engagement.workloads, *engagement.health_red_areas,
                     *(p.name or "" for p in people)])  # fmt: skip
-    allowed = _words_in(reference) | _words_in(own) | set(vocab_words) | COMMON_WORDS
-    numbers = _numbers_in(reference) | _numbers_in(own) | set(vocab_numbers)
-    for m in _WORD_RE.finditer(subject):
+    allowed = words_in(reference) | words_in(own) | set(vocab_words) | COMMON_WORDS
+    numbers = numbers_in(reference) | numbers_in(own) | set(vocab_numbers)
+    for m in VOCAB_WORD_RE.finditer(subject):
         pieces = [p for p in re.split(r"[-'’./&]", m.group(0).lower()) if p]
         if not all(p in allowed for p in pieces):
             return True
-    return any(m.group(1).replace(",", "") not in numbers for m in _NUMBER_RE.finditer(subject))
+    return any(m.group(1).replace(",", "") not in numbers for m in NUMBER_RE.finditer(subject))
 
 
 _RESTORABLE = ("follow_up", "ftop", "sync_rhythm", "internal_invite", "intro_request", "teams_channel")

@@ -17,8 +17,8 @@ from .patterns import L1_LABELS
 
 # Template logic ({% if %}, {{ var }}, {# #}) is not prose: only the literal text around it counts.
 TEMPLATE_TAG_RE = re.compile(r"{[{%#].*?[}%#]}", re.DOTALL)
-_WORD_RE = re.compile(r"[^\W\d_][\w'’.&-]*", re.UNICODE)
-_NUMBER_RE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(k|K|%))?(?![\w])")
+VOCAB_WORD_RE = re.compile(r"[^\W\d_][\w'’.&-]*", re.UNICODE)
+NUMBER_RE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(k|K|%))?(?![\w])")
 
 
 def _wordlist(text: str) -> list[str]:
@@ -48,9 +48,9 @@ which how why recap summary welcome
 )
 
 
-def _numbers_in(text: str) -> set[str]:
+def numbers_in(text: str) -> set[str]:
     out: set[str] = set()
-    for m in _NUMBER_RE.finditer(text):
+    for m in NUMBER_RE.finditer(text):
         raw = m.group(1).replace(",", "")
         raw = raw.rstrip(".")
         out.add(raw)
@@ -60,9 +60,9 @@ def _numbers_in(text: str) -> set[str]:
     return out
 
 
-def _words_in(text: str) -> set[str]:
+def words_in(text: str) -> set[str]:
     out: set[str] = set()
-    for m in _WORD_RE.finditer(text):
+    for m in VOCAB_WORD_RE.finditer(text):
         w = m.group(0).strip("'’.-&").lower()
         if not w:
             continue
@@ -108,4 +108,4 @@ def template_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
             if isinstance(n, ast.Constant) and isinstance(n.value, str) and len(n.value) <= 200 and id(n) not in docs
         ]
     joined = "\n".join(texts)
-    return frozenset(_words_in(joined)), frozenset(_numbers_in(joined))
+    return frozenset(words_in(joined)), frozenset(numbers_in(joined))
