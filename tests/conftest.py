@@ -8,6 +8,7 @@ import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +62,15 @@ class MockModel(ChatModel):
 @pytest.fixture
 def mock_model() -> Iterator[MockModel]:
     yield MockModel()
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh SQLite file for the app, offline: no key, base URL, engine, model or notes limit from the
+    developer's environment, and no .env (the test runs in tmp_path). Returns the database URL."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("FTDRAFT_DATABASE_URL", url)
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FTDRAFT_ENGINE", "FTDRAFT_MAX_NOTES_BYTES", "FTDRAFT_MODEL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)  # no developer .env can switch the engine or leak a key into the test
+    return url

@@ -15,16 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTOSO = (ROOT / "examples" / "rfa-contoso-pharma.md").read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("FTDRAFT_DATABASE_URL", url)
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FTDRAFT_ENGINE", "FTDRAFT_MAX_NOTES_BYTES"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)  # no developer .env can switch the engine or leak a key into the test
-    return url
-
-
 def plain(text: str) -> str:
     """Markdown-escaped page text back to what the FM reads."""
     return re.sub(r"\\(.)", r"\1", text)

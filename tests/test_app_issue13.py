@@ -23,16 +23,6 @@ ROSTER = [
 ]
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("FTDRAFT_DATABASE_URL", url)
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FTDRAFT_ENGINE", "FTDRAFT_MAX_NOTES_BYTES", "FTDRAFT_MODEL"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)
-    return url
-
-
 def plain(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 

@@ -10,23 +10,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 from app_support import draft_notes, engagement_id, open_app
 
 from ftdraft.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FABRIKAM = (ROOT / "examples" / "health-fabrikam-mfg.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("FTDRAFT_DATABASE_URL", url)
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FTDRAFT_ENGINE", "FTDRAFT_MAX_NOTES_BYTES"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)
-    return url
 
 
 def copies(at) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
