@@ -98,6 +98,12 @@ def _warning(draft: str, rule: str, text: str, suggestion: str) -> Check:
     return Check(draft=draft, severity="warning", rule=rule, text=text, suggestion=suggestion)
 
 
+@lru_cache(maxsize=256)
+def _whole_word(word: str) -> re.Pattern[str]:
+    """word as a whole word (a workload name, lowercase): compiled once, not looked up per line."""
+    return re.compile(rf"\b{re.escape(word)}\b")
+
+
 def _line_checks(
     draft: str,
     line: str,
@@ -132,7 +138,7 @@ def _line_checks(
             if others or strict:
                 checks.append(_warning(draft, "consistency.owner", clip(line),
                                        f"The owner is {matched[0].owner} elsewhere."))  # fmt: skip
-    mentioned = [w for w in status_by_workload if re.search(rf"\b{re.escape(w)}\b", low)]
+    mentioned = [w for w in status_by_workload if w in low and _whole_word(w).search(low)]
     stated = {m.group(0).lower() for m in _STATUS_IN_TEXT_RE.finditer(line)}
     if len(mentioned) == 1 and len(stated) == 1:
         want = status_by_workload[mentioned[0]]
