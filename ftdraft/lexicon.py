@@ -294,7 +294,7 @@ class Cue:
         alternatives' starts (in C), then only the alternatives behind the starts the text holds. `present`, when
         given, is every start of this cue that `lowered` holds (a StartIndex's answer for a text that holds it);
         then no substring test runs."""
-        if not lowered.isascii() and _has_trap(lowered):
+        if has_case_fold_trap(lowered):
             return self.regex.search(lowered) is not None
         for rx in self.open_alternatives:
             if rx.search(lowered):
@@ -311,7 +311,7 @@ class Cue:
     def could_match(self, text: str) -> bool:
         """False only when the pattern cannot match `text`: no alternative's start occurs in it (lowercased) and
         no alternative without a start matches."""
-        if _has_trap(text):
+        if has_case_fold_trap(text):
             return True
         lowered = text.lower()
         if self.prefixes is not None:
@@ -328,7 +328,7 @@ class Cue:
 
         In a lowercased text the traps are "ı", "ſ" and the combining dot that "İ" leaves ("i̇"): with one of
         them present this says True and the caller runs the regex on the original text."""
-        if not lowered.isascii() and any(map(lowered.__contains__, _LOWERED_TRAPS)):
+        if has_lowered_trap(lowered):
             return True
         if self.prefixes is not None:
             if present is not None:
@@ -348,14 +348,21 @@ class Cue:
         return getattr(self.regex, name)
 
 
-def _has_trap(text: str) -> bool:
+def has_case_fold_trap(text: str) -> bool:
+    """Whether text (as written) holds a character IGNORECASE matches to an ASCII letter that str.lower() does
+    not turn into it: then a missing lowercase start does not prove a case-insensitive pattern cannot match."""
     return not text.isascii() and any(map(text.__contains__, _CASE_FOLD_TRAPS))
+
+
+def has_lowered_trap(lowered: str) -> bool:
+    """has_case_fold_trap for a text already lowercased ("İ" has become "i" and a combining dot there)."""
+    return not lowered.isascii() and any(map(lowered.__contains__, _LOWERED_TRAPS))
 
 
 def may_contain(lowered: str, *parts: str) -> bool:
     """A pre-check for a case-insensitive regex that needs one of `parts` (lowercase) in the text: False only
     when none occurs in `lowered` and no character there could case-fold onto an ASCII letter."""
-    return any(map(lowered.__contains__, parts)) or _has_trap(lowered)
+    return any(map(lowered.__contains__, parts)) or has_case_fold_trap(lowered)
 
 
 class CueSet:
@@ -391,7 +398,7 @@ class CueSet:
     def keys_in(self, lowered: str, prefixes: tuple[str, ...] | None = None) -> set[str]:
         """The keys of the cues that match `lowered` (text already lowercased). `prefixes`, when given, holds
         every start that occurs in `lowered` (present_in of a text containing it); only those are tested."""
-        if not lowered.isascii() and _has_trap(lowered):
+        if has_case_fold_trap(lowered):
             return {key for key, cue in self.cues.items() if cue.regex.search(lowered)}
         keys: set[str] = set()
         for key, rx in self._open:

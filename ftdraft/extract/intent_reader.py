@@ -222,11 +222,6 @@ def clear_memo() -> None:
     _cue_scores.cache_clear()
 
 
-# In a lowercased text, the characters IGNORECASE matches to an ASCII letter the text itself does not hold ("ı",
-# "ſ", and the dot that "İ" leaves after its "i"): with one present, the entries indexed by their starts are tried.
-_LOWERED_TRAPS = ("ı", "ſ", "\u0307")
-
-
 @lru_cache(maxsize=512)
 def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
     """(status -> score of its status-only cues, reason -> score of its cues): 1 per cue found, 2 per strong reason
@@ -243,8 +238,8 @@ def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float
     reason_hits: dict[str, int] = dict.fromkeys(lex.reasons, 0)
     tried: set[int] = set()
     seen: dict[tuple[str, bool], bool] = {}  # a pattern listed twice (a competitor: cue and strong) runs once
-    trap = not text.isascii() and any(map(text.__contains__, _LOWERED_TRAPS))
-    always = index.open + index.started if trap else index.open
+    # a case-folding trap (lexicon.has_lowered_trap): the entries indexed by their starts are all tried
+    always = index.open + index.started if lx.has_lowered_trap(text) else index.open
     for group in (always, *map(index.by_prefix.__getitem__, index.finder.present(text))):
         for i in group:
             if i in tried:

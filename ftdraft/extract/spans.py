@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-from ..lexicon import fold_case
+from ..lexicon import fold_case, has_case_fold_trap
 from ..substrings import Substrings
 
 SpanKind = Literal["NAME", "ROLE", "EMAIL", "ME"]
@@ -197,18 +197,12 @@ def _role_titles_found() -> Substrings:
     return Substrings(role_titles())
 
 
-# Characters IGNORECASE matches to an ASCII letter that str.lower() does not turn into it ("ı", "ſ", "İ")
-_CASE_FOLD_TRAPS = ("ı", "ſ", "İ")
-
-
 @lru_cache(maxsize=8192)
 def find_roles(text: str) -> tuple[Span, ...]:
     """Role codes and titles in text, any case ("ats", "Account Technology Strategist", "TSP (Copilot)" -> TSP)."""
     # every match is one of the titles in some case: a lowercased text holding none of them has no role (most
     # lines), found in one pass; a text with a case-folding trap goes to the regex
-    if (text.isascii() or not any(map(text.__contains__, _CASE_FOLD_TRAPS))) and not _role_titles_found().present(
-        text.lower()
-    ):
+    if not has_case_fold_trap(text) and not _role_titles_found().present(text.lower()):
         return ()
     titles = role_titles()
     return tuple(
