@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from work_count import GROWTH_LIMIT, calls_made
 
 from ftdraft.extract import extract_facts
 from ftdraft.pipeline import offline_bundle
@@ -87,25 +86,9 @@ def test_a_100k_character_line_stays_fast(unit: str) -> None:
 
 
 def work(notes: str) -> int:
-    """The Python and C function calls (profile events) extracting the notes makes: a count of the work done that,
+    """The function calls extracting the notes makes (work_count.calls_made): a count of the work done that,
     unlike a clock, does not depend on the machine or its load."""
-    calls = 0
-
-    def count(_frame: object, event: str, _arg: object) -> None:
-        nonlocal calls
-        if event in ("call", "c_call"):
-            calls += 1
-
-    sys.setprofile(count)
-    try:
-        extract_facts(notes, Engagement(), {})
-    finally:
-        sys.setprofile(None)
-    return calls
-
-
-# Linear reading does ~3-4x the work on 4x the characters; a scan per match (quadratic) did 7-16x on these lines.
-GROWTH_LIMIT = 6.0
+    return calls_made(lambda: extract_facts(notes, Engagement(), {}))
 
 
 def work_growth(line: str, n: int = 6_000) -> float:
