@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from itertools import accumulate
 from typing import Any
 
-import ahocorasick
+from .substrings import Substrings
 
 _META = set("\\()[]{}?*+|.^$")
 
@@ -828,7 +828,7 @@ class StartIndex:
     """Which of many literal starts (of many cues) each line holds, found for all the lines in one pass.
 
     Each stage used to test its cues' starts on every line, one substring test per start (hundreds per line). Here
-    an Aho–Corasick automaton over all the starts (pyahocorasick, as ftdraft/substrings.py) reads the lines joined
+    an Aho–Corasick automaton over all the starts (substrings.Substrings) reads the lines joined
     once and reports every occurrence, overlapping and nested ones included; a start holds no newline, so each
     occurrence lies in one line. A line's set is exactly {s for s in starts if s in line} (lines are lowercased,
     the starts too; the automaton compares characters as they are).
@@ -836,7 +836,7 @@ class StartIndex:
 
     def __init__(self) -> None:
         self._starts: set[str] = set()
-        self._automaton: Any = None
+        self._finder: Substrings | None = None
 
     def add(self, starts: Iterable[str]) -> None:
         """Registers starts (lowercase, no newline) to be found; the automaton is rebuilt on next use."""
@@ -844,7 +844,7 @@ class StartIndex:
         if new:
             assert all(s and "\n" not in s for s in new), new
             self._starts |= new
-            self._automaton = None
+            self._finder = None
 
     def holds(self, starts: Iterable[str]) -> bool:
         """Whether every one of `starts` is registered (a caller's `present` sets are then complete)."""
@@ -852,16 +852,12 @@ class StartIndex:
 
     def per_text(self, texts: list[str]) -> list[frozenset[str]]:
         """For each text (lowercased, no newline), the registered starts it holds."""
-        if self._automaton is None:
-            automaton = ahocorasick.Automaton()
-            for start in self._starts:
-                automaton.add_word(start, start)
-            automaton.make_automaton()
-            self._automaton = automaton
+        if self._finder is None:
+            self._finder = Substrings(self._starts)
         begins = list(accumulate((len(t) + 1 for t in texts), initial=0))  # where each text begins (and the end)
         found: dict[int, set[str]] = {}
         i = 0
-        for end, start in self._automaton.iter("\n".join(texts)) if self._starts else ():
+        for end, start in self._finder.occurrences("\n".join(texts)):
             if end >= begins[i + 1]:
                 i = bisect_right(begins, end, i + 1) - 1  # the text this occurrence ends in (and lies in)
             if (held := found.get(i)) is None:

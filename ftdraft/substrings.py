@@ -9,7 +9,7 @@ the text, overlapping or nested occurrences included.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import ahocorasick
 
@@ -36,3 +36,8 @@ class Substrings:
         if not self.words:
             return set()
         return {word for _end, word in self._automaton.iter(text)}
+
+    def occurrences(self, text: str) -> Iterator[tuple[int, str]]:
+        """(index of the last character, string) for every occurrence in `text`, overlapping and nested ones
+        included, in order of where they end."""
+        return self._automaton.iter(text) if self.words else iter(())
