@@ -100,7 +100,7 @@ def _warning(draft: str, rule: str, text: str, suggestion: str) -> Check:
 
 @lru_cache(maxsize=256)
 def _whole_word(word: str) -> re.Pattern[str]:
-    """word as a whole word (a workload name, lowercase): compiled once, not looked up per line."""
+    """word as a whole word (a workload or person name, lowercase): compiled once, not looked up per line."""
     return re.compile(rf"\b{re.escape(word)}\b")
 
 
@@ -134,7 +134,7 @@ def _line_checks(
             f" {part} " in padded for o in owners for part in o.split() if len(part) >= 3
         )
         if owners and not named:
-            others = [n for n in names if n and n not in owners and re.search(rf"\b{re.escape(n)}\b", nline)]
+            others = [n for n in names if n and n not in owners and n in nline and _whole_word(n).search(nline)]
             if others or strict:
                 checks.append(_warning(draft, "consistency.owner", clip(line),
                                        f"The owner is {matched[0].owner} elsewhere."))  # fmt: skip
