@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ftdraft import workspace as ws
 from ftdraft.config import EngineChoice, Settings
@@ -130,7 +131,11 @@ def run_draft(store: Store, settings: Settings, rec: Record, choice: EngineChoic
     st.rerun()
 
 
-def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineChoice, can_draft: bool) -> Record:
+def notes_section(
+    store: Store, settings: Settings, rec: Record, choice: EngineChoice, can_draft: bool
+) -> DeltaGenerator:
+    """The notes box (with the saved notes), the upload and Draft, in the left column; returns the right column,
+    empty, for facts_column() once the rest of the page is drawn."""
     eid = rec.id
     seed(k(eid, "notes"), rec.notes)
     left, right = st.columns(2, gap="large")
@@ -180,14 +185,17 @@ def notes_section(store: Store, settings: Settings, rec: Record, choice: EngineC
         if clicked and not offline:
             with boundary():
                 run_draft(store, settings, rec, choice)
-    with right:
-        st.subheader("What the call covered")
-        if rec.bundle is None:
-            st.info("Draft to see the agenda answers a-n, attendees, action items and intents here, ready to correct.")
-        else:
-            with st.container(height=760, border=False):  # scrolls beside the notes instead of stretching the page
-                facts_form(store, rec)
-    return rec
+    return right
+
+
+def facts_column(store: Store, rec: Record) -> None:
+    """What the call covered: the facts of the last draft, ready to correct (beside the notes)."""
+    st.subheader("What the call covered")
+    if rec.bundle is None:
+        st.info("Draft to see the agenda answers a-n, attendees, action items and intents here, ready to correct.")
+    else:
+        with st.container(height=760, border=False):  # scrolls beside the notes instead of stretching the page
+            facts_form(store, rec)
 
 
 def _editor(rows: list[dict[str, Any]], columns: tuple[str, ...], key: str, config: dict[str, Any]) -> Any:

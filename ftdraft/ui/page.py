@@ -23,14 +23,18 @@ from ftdraft import workspace as ws
 from ftdraft.config import Settings, with_remembered_fm
 from ftdraft.ui.common import boundary, get_store, page_style, show_flash
 from ftdraft.ui.drafts import drafts_section
-from ftdraft.ui.notes import notes_section
+from ftdraft.ui.notes import facts_column, notes_section
 from ftdraft.ui.prep import precall_section
 from ftdraft.ui.setup import setup_section
-from ftdraft.ui.sidebar import open_engagement, sidebar
+from ftdraft.ui.sidebar import engine_choice, open_engagement, sidebar
 from ftdraft.ui.signin import fm_settings, require_user
 
 
 def main() -> None:
+    """One run of the page, the part an FM uses first drawn first: the title and the notes box with the saved
+    notes and the Draft button; then, into the places kept for them above and beside it, the setup, the prep
+    and invite, the facts, the drafts and the sidebar (Streamlit shows each element as it is drawn, so the
+    notes box takes typing while the rest is drawn; a change there reruns the page and is saved, as ever)."""
     # fresh each run: cheap, and .env / environment changes apply without a restart; the FM from the sidebar
     settings = Settings()
     user = require_user(settings)  # the sign-in gate (ui/signin.py): LOCAL_USER when no sign-in is set up
@@ -38,11 +42,12 @@ def main() -> None:
     settings = fm_settings(settings, user) if user.signed_in else with_remembered_fm(settings)
     store = get_store(settings.resolved_database_url()).for_owner(user.key)  # only this FM's engagements
     eid = open_engagement(store)
-    choice = sidebar(store, settings, eid)
     rec = store.get(eid)
     if rec is None:
+        sidebar(store, settings, eid)
         st.warning("This engagement was just deleted. Start a new one from the sidebar.")
         return
+    choice = engine_choice(settings)  # the sidebar's radio as this run will draw it
     st.title("ftdraft")
     page_style()
     label, ok = ws.engine_label(settings, choice)
@@ -53,13 +58,23 @@ def main() -> None:
     show_flash("top")
     for problem in rec.problems:
         st.warning(ws.md_escape(problem))
-    setup_section(store, eid, rec)
-    with st.expander(
+    setup_slot = st.container()
+    prep_slot = st.expander(
         "Before the call: prep and internal invite", expanded=rec.bundle is None, icon=":material/checklist:"
-    ):
+    )
+    facts_slot = notes_section(store, settings, rec, choice, ok)
+    warm_up()  # the drafting code loads in the background from here on (once per process)
+    drafted = st.container()
+    # The rest of the page, each in its place above, beside or below the notes.
+    sidebar(store, settings, eid)
+    with setup_slot:
+        setup_section(store, eid, rec)
+    with prep_slot:
         precall_section(store, eid, rec)
-    rec = notes_section(store, settings, rec, choice, ok)
-    drafts_section(store, settings, rec, choice)
+    with facts_slot:
+        facts_column(store, rec)
+    with drafted:
+        drafts_section(store, settings, rec, choice)
 
 
 # What the first Draft and the facts tables need and the first page does not: the reader, the drafts, the
@@ -115,9 +130,10 @@ def warm_up() -> None:
 
 def run() -> None:
     """One run of the page (Streamlit calls the entry script once per interaction)."""
-    # An emoji favicon is drawn in the browser (a data: URL); a ":material/...:" one is fetched from
-    # fonts.gstatic.com, and the page must make no request to any host but the app's own (issue 13).
-    st.set_page_config(page_title="ftdraft", page_icon="\N{MEMO}", layout="wide")
+    # Streamlit's own favicon, served by the app: an emoji one cost the first page Streamlit's emoji table
+    # (thousands of entries and a regex built from them, 0.06-0.25 s) and a ":material/...:" one is fetched from
+    # fonts.gstatic.com, while the page must make no request to any host but the app's own (issue 13).
+    st.set_page_config(page_title="ftdraft", layout="wide")
     with boundary():
         main()
     warm_up()

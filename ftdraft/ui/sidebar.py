@@ -46,14 +46,25 @@ def _remember_fm() -> None:
         remember_fm(st.session_state.get("fm_name"), st.session_state.get("fm_email"))
 
 
+def default_engine(settings: Settings) -> int:
+    """The engine the radio starts on: the configured one (FTDRAFT_ENGINE), else auto."""
+    return ENGINES.index(settings.engine) if settings.engine in ENGINES else 2
+
+
+def engine_choice(settings: Settings) -> EngineChoice:
+    """The engine the sidebar's radio holds in this run, read before the sidebar is drawn (the page draws the
+    notes box first): the FM's pick in this session, else the default."""
+    picked = st.session_state.get("engine_choice")
+    return picked if picked in ENGINES else ENGINES[default_engine(settings)]
+
+
 def sidebar(store: Store, settings: Settings, eid: str) -> EngineChoice:
     sb = st.sidebar
     sb.header("ftdraft")
-    default = ENGINES.index(settings.engine) if settings.engine in ENGINES else 2
     choice: EngineChoice = sb.radio(
         "Drafting engine",
         ENGINES,
-        index=default,
+        index=default_engine(settings),
         key="engine_choice",
         horizontal=True,
         help="offline: rules and templates. llm: the configured model. auto: the model when a key is set.",
