@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from factories import contoso_replies
+from openai_stub_server import Personality, StubServer
 
 from ftdraft.llm import CallFailed, ChatModel, ChatReply, ChatRequest, TokenSink
 
@@ -62,6 +64,22 @@ class MockModel(ChatModel):
 @pytest.fixture
 def mock_model() -> Iterator[MockModel]:
     yield MockModel()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., StubServer]]:
+    """Starts local OpenAI-compatible stub servers (127.0.0.1) that answer the Contoso sample validly:
+    serve(personality=None, model="stub-model") -> a started StubServer; all are stopped after the test."""
+    servers: list[StubServer] = []
+
+    def start(personality: Personality | None = None, model: str = "stub-model") -> StubServer:
+        srv = StubServer(contoso_replies(), personality=personality, model=model).start()
+        servers.append(srv)
+        return srv
+
+    yield start
+    for srv in servers:
+        srv.stop()
 
 
 @pytest.fixture

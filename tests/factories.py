@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from openai_stub_server import CannedReplies
+
 from ftdraft.schemas import (
     ActionItem,
     AgendaAnswer,
@@ -288,3 +290,15 @@ def sparse_facts(**overrides: Any) -> CallFacts:
 
 def empty_facts() -> CallFacts:
     return CallFacts()
+
+
+# The two Contoso account-team people with an email address, as a model addresses them in a draft's To.
+CONTOSO_TO: list[dict[str, Any]] = [
+    {"name": "Priya Raman", "email": "priya.raman@microsoft.com", "role": "ATS"},
+    {"name": "Tom Becker", "email": "tom.becker@microsoft.com", "role": "TAM"},
+]
+
+
+def contoso_replies() -> CannedReplies:
+    """A stub server's valid answers for the Contoso sample: its facts, drafts addressed to CONTOSO_TO."""
+    return CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=CONTOSO_TO)

@@ -427,12 +427,18 @@ def usage_json(reply: Reply) -> dict[str, Any]:
     return usage
 
 
-def stub_settings(base_url: str, api_key: str, **limits: object) -> Settings:
+def stub_settings(base_url: str | None, api_key: str, **limits: object) -> Settings:
     """ftdraft pointed at a stub server: no .env read, the stub's model name, and the caller's limits
-    (FTDRAFT_REQUEST_TIMEOUT, FTDRAFT_TOTAL_BUDGET, FTDRAFT_MAX_RETRIES, ...)."""
-    values: dict[str, object] = {"OPENAI_API_KEY": api_key, "OPENAI_BASE_URL": base_url, "FTDRAFT_MODEL": "stub-model"}
+    (FTDRAFT_REQUEST_TIMEOUT, FTDRAFT_TOTAL_BUDGET, FTDRAFT_MAX_RETRIES, ...). base_url None: no base URL set
+    (the SDK's default endpoint, or Azure's when the limits name one)."""
+    values: dict[str, object] = {
+        "OPENAI_API_KEY": api_key,
+        "OPENAI_BASE_URL": base_url or "",
+        "FTDRAFT_MODEL": "stub-model",
+    }
     values.update(limits)
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    return settings if base_url is not None else settings.model_copy(update={"openai_base_url": None})
 
 
 def free_port() -> int:

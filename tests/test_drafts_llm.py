@@ -11,23 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import contoso_engagement, contoso_facts
-from openai_stub_server import CannedReplies, Reply, StubServer, stub_settings
+from factories import CONTOSO_TO, contoso_engagement, contoso_replies
+from openai_stub_server import Reply, StubServer, stub_settings
 
 from ftdraft.pipeline import build_bundle
 from ftdraft.schemas import DraftBundle, Engagement
 
 NOTES = (Path(__file__).resolve().parent.parent / "examples" / "rfa-contoso-pharma.md").read_text()
-ROSTER_TO = [
-    {"name": "Priya Raman", "email": "priya.raman@microsoft.com", "role": "ATS"},
-    {"name": "Tom Becker", "email": "tom.becker@microsoft.com", "role": "TAM"},
-]
 ALICIA = {"name": "Alicia Gomez", "role": "AE"}  # on the contoso roster with no email address
 
 
 @pytest.fixture
 def server() -> Iterator[StubServer]:
-    canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=ROSTER_TO)
+    canned = contoso_replies()
     with StubServer(canned) as srv:
         yield srv
 
@@ -83,7 +79,7 @@ def test_an_unknown_fm_signs_the_visible_placeholder(server: StubServer) -> None
 
 
 def test_a_person_without_an_address_in_cc_is_reasked_and_named_in_the_body(server: StubServer) -> None:
-    bad = {"to": ROSTER_TO, "cc": [ALICIA], "subject": "Joining your sync", "body": "Hi all,\n\nAdd me please."}
+    bad = {"to": CONTOSO_TO, "cc": [ALICIA], "subject": "Joining your sync", "body": "Hi all,\n\nAdd me please."}
     server.script("draft:sync_rhythm", Reply(json.dumps(bad)))
     bundle = run(server)
     prov = bundle.provenance["sync_rhythm"]
@@ -96,7 +92,7 @@ def test_a_person_without_an_address_in_cc_is_reasked_and_named_in_the_body(serv
 
 
 def test_a_role_placeholder_recipient_twice_falls_back_to_the_offline_draft(server: StubServer) -> None:
-    bad = {"to": [{"role": "TAM"}, *ROSTER_TO], "subject": "Teams channel", "body": "Hi all,\n\nPlease add me."}
+    bad = {"to": [{"role": "TAM"}, *CONTOSO_TO], "subject": "Teams channel", "body": "Hi all,\n\nPlease add me."}
     server.script("draft:internal_invite", Reply(json.dumps(bad)), Reply(json.dumps(bad)))
     bundle = run(server)
     prov = bundle.provenance["internal_invite"]

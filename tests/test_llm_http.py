@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from factories import contoso_engagement, contoso_facts
+from factories import CONTOSO_TO, contoso_engagement, contoso_replies
 from openai_stub_server import (
-    CannedReplies,
     CutStream,
     Drop,
     Garbage,
@@ -32,16 +31,12 @@ NOTES = (Path(__file__).resolve().parent.parent / "examples" / "rfa-contoso-phar
 CANARY = "CANARY-7f3a zebra line"  # a line of the notes that no fact repeats
 NOTES_WITH_CANARY = NOTES + f"\n{CANARY}\n"
 KEY = "sk-test-SENTINEL-do-not-leak-4242"
-ROSTER_TO = [
-    {"name": "Priya Raman", "email": "priya.raman@microsoft.com", "role": "ATS"},
-    {"name": "Tom Becker", "email": "tom.becker@microsoft.com", "role": "TAM"},
-]
 MODEL_WRITTEN = ("internal_invite", "intro_request", "follow_up", "ftop", "sync_rhythm")  # teams_channel: not asked
 
 
 @pytest.fixture
 def server() -> Iterator[StubServer]:
-    canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=ROSTER_TO)
+    canned = contoso_replies()
     with StubServer(canned) as srv:
         yield srv
 
@@ -243,7 +238,7 @@ def test_finish_reason_length_twice_falls_back(server: StubServer) -> None:
 
 def test_a_recipient_off_the_roster_is_dropped_and_flagged(server: StubServer) -> None:
     evil = {"name": "Mallory", "email": "mallory@evil.example"}
-    reply = {"to": [*ROSTER_TO, evil], "cc": [], "subject": "Intro", "body": "Hi all"}
+    reply = {"to": [*CONTOSO_TO, evil], "cc": [], "subject": "Intro", "body": "Hi all"}
     server.script("draft:internal_invite", Reply(json.dumps(reply)))
     bundle, _, _ = run(server.base_url)
     email = bundle.drafts.internal_invite.email
@@ -254,7 +249,7 @@ def test_a_recipient_off_the_roster_is_dropped_and_flagged(server: StubServer) -
 
 
 def test_a_subject_with_a_line_break_is_reasked(server: StubServer) -> None:
-    bad = {"to": ROSTER_TO, "subject": "Intro\nBcc: mallory@evil.example", "body": "Hi"}
+    bad = {"to": CONTOSO_TO, "subject": "Intro\nBcc: mallory@evil.example", "body": "Hi"}
     server.script("draft:internal_invite", Reply(json.dumps(bad)))
     bundle, _, _ = run(server.base_url)
     assert bundle.provenance["internal_invite"].attempts == 2

@@ -10,13 +10,13 @@ model boundary.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import contoso_engagement, contoso_facts
-from openai_stub_server import CannedReplies, Personality, StubServer, free_port, stub_settings
+from factories import contoso_engagement, contoso_facts, contoso_replies
+from openai_stub_server import Personality, StubServer, free_port, stub_settings
 from personalities import AzureClassic, LMStudio, OllamaThinking, OpenAI, OpenAIReasoning, VLLMOld, VLLMXgrammar
 
 from ftdraft.config import Settings
@@ -29,27 +29,8 @@ from ftdraft.pipeline import build_bundle
 
 NOTES = (Path(__file__).resolve().parent.parent / "examples" / "rfa-contoso-pharma.md").read_text()
 KEY = "sk-transport-SENTINEL-5521"
-ROSTER_TO = [
-    {"name": "Priya Raman", "email": "priya.raman@microsoft.com", "role": "ATS"},
-    {"name": "Tom Becker", "email": "tom.becker@microsoft.com", "role": "TAM"},
-]
 MODEL_PARTS = ("extraction", "internal_invite", "intro_request", "follow_up", "ftop", "sync_rhythm")
 BASE = 1 + 5  # one extraction request and five draft requests
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[..., StubServer]]:
-    servers: list[StubServer] = []
-
-    def start(personality: Personality | None = None, model: str = "stub-model") -> StubServer:
-        canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=ROSTER_TO)
-        srv = StubServer(canned, personality=personality, model=model).start()
-        servers.append(srv)
-        return srv
-
-    yield start
-    for srv in servers:
-        srv.stop()
 
 
 def settings_for(base_url: str | None, **kw: object) -> Settings:
@@ -58,9 +39,7 @@ def settings_for(base_url: str | None, **kw: object) -> Settings:
         "FTDRAFT_TOTAL_BUDGET": 30,
         "FTDRAFT_RETRY_BACKOFF": 0.02,
     }
-    limits.update(kw)
-    settings = stub_settings(base_url or "", KEY, **limits)
-    return settings if base_url is not None else settings.model_copy(update={"openai_base_url": None})
+    return stub_settings(base_url, KEY, **{**limits, **kw})
 
 
 # ---------------------------------------------------------------- no stream: no SDK, same requests
@@ -115,7 +94,7 @@ class Counting(ChatModel):
 
     def __init__(self) -> None:
         self.prepared = 0
-        self.canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=ROSTER_TO)
+        self.canned = contoso_replies()
 
     def prepare(self) -> None:
         self.prepared += 1
@@ -155,7 +134,7 @@ class Gated(ChatModel):
         self.work_before_sent: list[bool] = []
         self.sent = 0
         self.lock = threading.Lock()
-        self.canned = CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=ROSTER_TO)
+        self.canned = contoso_replies()
 
     def complete(
         self, request: ChatRequest, *, timeout: float, deadline: float, on_token: TokenSink | None = None

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from factories import contoso_engagement, contoso_facts
-from openai_stub_server import CannedReplies, Drop, Garbage, Hang, Personality, Reply, Status, StubServer, stub_settings
+from factories import CONTOSO_TO, contoso_engagement, contoso_facts
+from openai_stub_server import Drop, Garbage, Hang, Reply, Status, StubServer, stub_settings
 from personalities import (
     AzureClassic,
     AzureV1,
@@ -37,32 +36,10 @@ from ftdraft.schemas import CallFacts, DraftBundle
 
 NOTES = (Path(__file__).resolve().parent.parent / "examples" / "rfa-contoso-pharma.md").read_text()
 KEY = "sk-persona-SENTINEL-7731"
-ROSTER_TO = [
-    {"name": "Priya Raman", "email": "priya.raman@microsoft.com", "role": "ATS"},
-    {"name": "Tom Becker", "email": "tom.becker@microsoft.com", "role": "TAM"},
-]
 # the parts the model writes for the Contoso notes (teams_channel: the facts do not call for it)
 MODEL_PARTS = ("extraction", "internal_invite", "intro_request", "follow_up", "ftop", "sync_rhythm")
 JSON_DRAFTS = ("internal_invite", "intro_request", "ftop", "sync_rhythm")
 BASE = 1 + 5  # one extraction request and five draft requests
-
-
-def canned() -> CannedReplies:
-    return CannedReplies(contoso_facts().model_dump_json(exclude_none=True), to=ROSTER_TO)
-
-
-@pytest.fixture
-def serve() -> Iterator[object]:
-    servers: list[StubServer] = []
-
-    def start(personality: Personality, model: str = "stub-model") -> StubServer:
-        srv = StubServer(canned(), personality=personality, model=model).start()
-        servers.append(srv)
-        return srv
-
-    yield start
-    for srv in servers:
-        srv.stop()
 
 
 def settings_for(base_url: str | None, **kw: object) -> Settings:
@@ -71,11 +48,7 @@ def settings_for(base_url: str | None, **kw: object) -> Settings:
         "FTDRAFT_TOTAL_BUDGET": 20,
         "FTDRAFT_RETRY_BACKOFF": 0.02,
     }
-    limits.update(kw)
-    settings = stub_settings(base_url or "", KEY, **limits)
-    if base_url is None:
-        settings = settings.model_copy(update={"openai_base_url": None})
-    return settings
+    return stub_settings(base_url, KEY, **{**limits, **kw})
 
 
 def run(settings: Settings) -> tuple[DraftBundle, list[str]]:
@@ -118,7 +91,7 @@ def test_the_strict_schemas_follow_every_strict_rule() -> None:
 
 def test_a_strict_schema_failure_names_the_field(serve) -> None:
     srv = serve(OpenAI(KEY))
-    bad = json.dumps({"to": ROSTER_TO, "subject": "", "body": "Hi"})
+    bad = json.dumps({"to": CONTOSO_TO, "subject": "", "body": "Hi"})
     srv.script("draft:internal_invite", Reply(bad), Reply(bad))
     bundle, _ = run(settings_for(srv.base_url))
     reason = bundle.provenance["internal_invite"].fallback_reason or ""
