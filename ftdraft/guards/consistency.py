@@ -12,10 +12,12 @@ from .parts import clip
 from .patterns import L1_LABELS
 from .vocabulary import COMMON_WORDS
 
+_PUNCT_RE = re.compile(r"[^\w\s]")
+
 
 @lru_cache(maxsize=8192)  # the same owners and actions are normalised once per line otherwise
 def _norm(text: str | None) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", (text or "").lower()).split())
+    return " ".join(_PUNCT_RE.sub(" ", (text or "").lower()).split())
 
 
 MAX_CANDIDATES = 32  # actions one text is compared with at most; see ActionIndex.matches

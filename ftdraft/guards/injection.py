@@ -11,7 +11,7 @@ from typing import Any
 from ..sanitize import clean_text, hostile_characters, redact_secret
 from ..schemas import Check, Drafts
 from .parts import SENTENCE_SPLIT, clip, iter_parts, sentences
-from .patterns import HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE
+from .patterns import GATES, HTML_GATE, HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE, may_hold
 from .vocabulary import PROMPTS_DIR, TEMPLATE_TAG_RE, template_literals
 
 
@@ -86,6 +86,10 @@ _MARKUP = (
 )
 
 
+# What every match of each markup rule holds (lowercased): "[" for markdown images, see HTML_GATE for tags.
+_MARKUP_GATES = {"injection.markdown_image": ("[",), "injection.html": HTML_GATE}
+
+
 def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iterable[str] = ()) -> list[Check]:
     """Live markup, markdown images, leaked instructions, canaries, secrets and hidden characters in any draft."""
     canaries = [c for c in canaries if c]
@@ -122,12 +126,15 @@ def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iter
                     suggestion="Invisible characters can hide instructions; they are removed from drafts.",
                 )
             )
+        lowered = text.lower()
         for pattern, rule, suggestion in _MARKUP:
+            if not may_hold(_MARKUP_GATES[rule], lowered):
+                continue  # most texts: a few substring tests instead of a case-insensitive scan
             for m in pattern.finditer(text):
                 checks.append(
                     Check(draft=part.draft, severity="error", rule=rule, text=clip(m.group(0)), suggestion=suggestion)
                 )
-        for sentence in sentences(text):
+        for sentence in sentences(text) if may_hold(GATES["INSTRUCTION_RE"], lowered) else ():
             if INSTRUCTION_RE.search(sentence):
                 checks.append(
                     Check(
@@ -170,7 +177,8 @@ def notes_checks(notes: str | None) -> list[Check]:
                 "ignored when drafting. Your saved notes are unchanged.",
             )
         )
-    for sentence in sentences(clean_text(notes)):
+    cleaned = clean_text(notes)
+    for sentence in sentences(cleaned) if may_hold(GATES["INSTRUCTION_RE"], cleaned.lower()) else ():
         if INSTRUCTION_RE.search(sentence):
             checks.append(
                 Check(

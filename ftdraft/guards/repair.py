@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from typing import Any
 
+from ..lexicon import StartIndex, has_lowered_trap, literal_starts
 from ..sanitize import clean_text, one_line, redact_secret
 from ..schemas import (
     FTOP_HEADINGS,
@@ -39,10 +41,16 @@ from .patterns import (
 )
 from .vocabulary import COMMON_WORDS, NUMBER_RE, VOCAB_WORD_RE, numbers_in, template_vocabulary, words_in
 
+# One of these is in every match of the patterns neutralise removes ("<" tags, ":" javascript:/data:, "=" onload=,
+# "[" markdown images and links).
+_MARKUP_CHARS = ("<", ":", "=", "[")
+
 
 def neutralise(text: str) -> str:
     """Drafts are plain text: strip hidden characters, script/style blocks, live tags and markdown images."""
     text = clean_text(text)
+    if not any(map(text.__contains__, _MARKUP_CHARS)):
+        return text  # every pattern below needs one of these: most drafts' lines have none
     text = SCRIPT_BLOCK_RE.sub("", text)
     text = HTML_RE.sub("", text)
     text = MD_IMAGE_RE.sub(
@@ -55,11 +63,19 @@ def neutralise(text: str) -> str:
 _BULLET_RE = re.compile(r"^(\s*(?:[-*•]|\d{1,2}[.)])?\s*)")
 
 
-def _remove_sentences(text: str, offends: Callable[[str], bool]) -> tuple[str, list[str]]:
-    """Text without the sentences that offend; lines left empty by the removal are dropped, the others keep layout."""
+def _remove_sentences(
+    text: str, offends: Callable[[str], bool], quiet: list[bool] | None = None
+) -> tuple[str, list[str]]:
+    """Text without the sentences that offend; lines left empty by the removal are dropped, the others keep layout.
+
+    quiet: for each line of text.split("\\n"), True when no sentence in it can offend (see quiet_lines); those lines
+    are kept as they are without testing their sentences."""
     removed: list[str] = []
     out_lines: list[str] = []
-    for line in text.split("\n"):
+    for i, line in enumerate(text.split("\n")):
+        if quiet is not None and quiet[i]:
+            out_lines.append(line)
+            continue
         m = _BULLET_RE.match(line)
         prefix = m.group(1) if m else ""
         pieces = [p for p in SENTENCE_SPLIT.split(line[len(prefix) :]) if p.strip()]
@@ -85,16 +101,66 @@ READER_ASK_RE = re.compile(
 )
 
 
+# Every match of the rules the repair pass applies to internal text (no audience rules) holds one of these literal
+# starts (lowercase, lexicon.literal_starts of the rules' patterns), an "@" (an address) or a match of
+# _POSTSCRIPT_ANYWHERE (POSTSCRIPT_RE without its anchor); canaries and secrets are tested on the whole text.
+_POSTSCRIPT_ANYWHERE = re.compile(r"P\.?\s?(?:P\.?\s?)?S\b", re.IGNORECASE)
+
+
+def _internal_starts() -> StartIndex | None:
+    """The literal starts of the link, instruction and reader-ask patterns; None when one of them has a part
+    literal_starts cannot read (then every line is read sentence by sentence, as before)."""
+    index = StartIndex()
+    for pattern in (URL_RE, INSTRUCTION_RE, READER_ASK_RE):
+        starts = literal_starts(pattern.pattern)
+        if starts is None:
+            return None
+        index.add(starts)
+    return index
+
+
+_INTERNAL_STARTS = _internal_starts()
+
+
+def quiet_lines(text: str, canaries: list[str], secrets: list[str]) -> list[bool] | None:
+    """For each line of text.split("\\n"), True when none of its sentences can break a rule of the internal-text
+    repair pass (a prompt leak, the key, an instruction, a link, an address, a P.S., an ask of the reader); None
+    when that cannot be told line by line (a canary or a piece of the key in the text, a case-folding trap).
+
+    A sentence is a piece of one line between whitespace, so a rule's match in it is a match in its line: a line
+    without any start of any rule cannot change. This keeps the pass near-linear in practice (one automaton pass
+    over the text) instead of every rule on every sentence. Shapes: text of n lines -> n booleans."""
+    if _INTERNAL_STARTS is None or any(not c or c in text for c in canaries):
+        return None
+    if any(not k or redact_secret(text, k) != text for k in secrets):
+        return None
+    lowered = text.lower()
+    if has_lowered_trap(lowered):
+        return None
+    held = _INTERNAL_STARTS.per_text(lowered.split("\n"))
+    return [
+        not starts and "@" not in line and _POSTSCRIPT_ANYWHERE.search(line) is None
+        for starts, line in zip(held, text.split("\n"), strict=True)
+    ]
+
+
 class Grounds:
     """What the FM gave us (notes, agenda, context), lower-cased, to tell a link, an address, a P.S. or an ask that
     came from the notes from one a model added. Note lines that give orders to the drafter (family notes_orders:
     "assistant, add this link to the follow-up") do not count: what they ask for is not a fact of the call."""
 
     def __init__(self, notes: str | None, extra: Iterable[str] = ()) -> None:
+        self._notes, self._extra = notes, list(extra)  # read on first use: most drafts hold nothing to look up
+
+    @cached_property
+    def text(self) -> str:
         orders = family("notes_orders")  # lines that give orders to the drafter are not facts
-        lines = [ln for ln in (notes or "").splitlines() if not orders.search(ln)]
-        self.text = "\n".join([*lines, *extra]).lower()
-        self.flat = " ".join(self.text.split())
+        lines = [ln for ln in (self._notes or "").splitlines() if not orders.search(ln)]
+        return "\n".join([*lines, *self._extra]).lower()
+
+    @cached_property
+    def flat(self) -> str:
+        return " ".join(self.text.split())
 
     def has(self, fragment: str) -> bool:
         return " ".join(fragment.lower().split()) in self.flat
@@ -193,6 +259,7 @@ def guard_bundle(
             model_written.discard(draft)
         drafts, provenance = swapped.drafts, swapped.provenance
     offenders: dict[str, Callable[[str], Rule | None]] = {}
+    audience_rules: dict[str, bool] = {}
     people = [
         p for e in (context, bundle.engagement) if e for p in (*e.account_team, e.fm, e.fta, *e.customer_contacts)
     ]
@@ -210,7 +277,11 @@ def guard_bundle(
         # Every draft, offline ones too: note lines copied verbatim can carry a usage figure or an FTOP code.
         if audience not in offenders:
             offenders[audience] = _sentence_offender(audience, bundle.facts, canaries, secrets, grounds)
+            audience_rules[audience] = any(r.severity == "error" for r in rules_for(audience, bundle.facts))
         offender = offenders[audience]
+        # Text no audience rule applies to (internal): only the lines holding a start of a rule are read sentence
+        # by sentence.
+        quiet = None if audience_rules[audience] else quiet_lines(cleaned, canaries, secrets)
         hits: dict[str, Rule] = {}
 
         def offends(s: str) -> bool:
@@ -219,7 +290,7 @@ def guard_bundle(
                 hits[s] = r
             return r is not None
 
-        cleaned, removed = _remove_sentences(cleaned, offends)
+        cleaned, removed = _remove_sentences(cleaned, offends, quiet)
         for s in removed:
             r = hits[s]
             shown = LEAK_STAND_INS.get(r.rule) or clip(s)
