@@ -91,6 +91,10 @@ class People:
     """Everyone the notes name, resolvable by full name, first name or role."""
 
     def __init__(self, engagement: Engagement) -> None:
+        # resolve() and short_forms() answers, kept until the people change: every method that adds or changes a
+        # person, alias, FM name, name-pool entry or customer contact (the only state they read) calls _changed()
+        self._resolved: dict[str, tuple[str | None, AttendeeRole | None, bool]] = {}
+        self._short_forms: set[str] | None = None
         self.attendees: list[Attendee] = []
         self.customer: list[Person] = []
         self._found: dict[tuple[str, int], Attendee | None] = {}
@@ -148,7 +152,12 @@ class People:
         parts = _name_parts(name)
         bisect.insort(self._by_first.setdefault(parts[0] if parts else "", []), i)
 
+    def _changed(self) -> None:
+        self._resolved.clear()
+        self._short_forms = None
+
     def _add(self, person: Attendee, keep_presence: bool = False) -> Attendee:
+        self._changed()
         existing = self._same_as(person)
         if existing is not None:
             if person.name and (not existing.name or len(person.name) > len(existing.name)):
@@ -181,6 +190,7 @@ class People:
         """A person read by the span reader: a name (None for "me") with a role code; present None = no cue (a new
         person is present, a known one keeps what it had). The FM named in the notes ("FM: Astrid Holm") makes that
         name the FM's. Returns the attendee, or None when nothing was added."""
+        self._changed()  # the FM's names and the aliases change here (and _add changes the attendees)
         if name and _UNKNOWN_NAME_RE.match(name):
             name = None
         if me or role == "FM":
@@ -213,6 +223,7 @@ class People:
 
     def note_speaker(self, name: str, line: Line) -> None:
         """A full name the notes show outside any attendee list (a chat speaker, a post's author)."""
+        self._changed()
         words = name.split()
         if len(words) >= 2 and all(sp.is_name_word(w) or w.lower() in sp.particles() for w in words):
             self.name_pool.setdefault(words[0].lower(), name)
@@ -240,7 +251,16 @@ class People:
     def resolve(self, token: str) -> tuple[str | None, AttendeeRole | None, bool]:
         """(owner label, role, known) for a person as an owner is written: a ME word or the FM's name -> the FM;
         a full name, first name, alias, nickname ("Bob" -> Robert Kaczmarek) or initials ("hb", "mh-w") of a
-        known person; a role code. An unknown name comes back as written with known False (kept and flagged)."""
+        known person; a role code. An unknown name comes back as written with known False (kept and flagged).
+
+        Memoised per token until the people change (see _changed): the owner, sync and ask readers resolve the
+        same few names on line after line, and each miss scans every attendee."""
+        got = self._resolved.get(token)
+        if got is None:
+            got = self._resolved[token] = self._resolve(token)
+        return got
+
+    def _resolve(self, token: str) -> tuple[str | None, AttendeeRole | None, bool]:
         t = token.strip().lstrip("@").strip(" .,:;")
         low = t.lower()
         fm = (self.fm_name or "FM"), cast(AttendeeRole, "FM"), True
@@ -274,7 +294,13 @@ class People:
 
     def short_forms(self) -> set[str]:
         """Lowercase words that may name a known person on their own: first names (and their first hyphen part),
-        initials, aliases, nicknames of first names, names shown in chats. Words that are never names are left out."""
+        initials, aliases, nicknames of first names, names shown in chats. Words that are never names are left out.
+        Callers must not mutate the set (it is kept until the people change)."""
+        if self._short_forms is None:
+            self._short_forms = self._find_short_forms()
+        return self._short_forms
+
+    def _find_short_forms(self) -> set[str]:
         forms: set[str] = set(self.aliases) | set(self.name_pool) | {n for n in self.fm_names if " " not in n}
         for a in self.attendees:
             if not a.name:
@@ -284,7 +310,7 @@ class People:
             forms |= {first, first.split("-")[0], *sp.initials(a.name)}
             if len(parts) > 1:
                 forms.add(parts[-1])  # a surname alone, as some notes write owners ("OKAFOR-BLAIR – …")
-            forms |= {nick for nick, formal in sp.nicknames().items() if first in formal}
+            forms |= sp.nicknames_of(first)  # = the nicknames whose formal names hold `first`
         skip = sp.not_names() | set(sp.role_titles())
         return {f for f in forms if len(f) > 1 and f not in skip}
 
@@ -320,6 +346,7 @@ class People:
         return hits[0] if len(hits) == 1 else None
 
     def add_customer(self, name: str, title: str | None, line: Line) -> None:
+        self._changed()
         for p in self.customer:
             if p.name and same_person(p.name, name):
                 if len(name) > len(p.name):
@@ -387,6 +414,9 @@ def _same_parts(a_parts: tuple[str, ...], b_parts: tuple[str, ...]) -> bool:
 
 
 _TITLE_HINT = lx.Cue(r"cio|cto|ciso|cfo|ceo|director|lead|manager|admin|architect|head of it|vp|owner")
+# find_people reads it through Line.starts (split_lines finds these prefixes on every line at once)
+assert _TITLE_HINT.prefixes is not None
+lx.LINE_STARTS.add(_TITLE_HINT.prefixes)
 
 
 _UPPER_RE = re.compile(r"[A-Z]")
@@ -397,7 +427,7 @@ def find_people(lines: list[Line], people: People) -> None:
     find_people_spans(lines, people)
     for line in lines:
         lowered = line.lower()
-        if not (_TITLE_HINT.may_match(lowered) and _TITLE_HINT.regex.search(line.text)):
+        if not (_TITLE_HINT.may_match(lowered, line.starts) and _TITLE_HINT.regex.search(line.text)):
             continue
         titled = any(map(line.text.__contains__, _TITLE_WORDS))
         for m in TITLE_PAREN_NAME_RE.finditer(line.text) if titled and "(" in line.text else ():

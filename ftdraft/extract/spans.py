@@ -85,6 +85,21 @@ def nicknames() -> dict[str, frozenset[str]]:
 
 
 @cache
+def _nicknames_by_formal() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for nick, formals in nicknames().items():
+        for formal in formals:
+            out.setdefault(formal, set()).add(nick)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def nicknames_of(first: str) -> frozenset[str]:
+    """The nicknames (lowercase) that can stand for a formal first name (lowercase): nicknames() read backwards,
+    so a roster's short forms are one look-up per person, not a scan of the whole nickname list."""
+    return _nicknames_by_formal().get(first, frozenset())
+
+
+@cache
 def role_re() -> re.Pattern[str]:
     """Role codes and titles, any case, longest first; a code may carry a qualifier the pattern leaves out."""
     alternation = "|".join(re.escape(t) for t in sorted(role_titles(), key=len, reverse=True))
