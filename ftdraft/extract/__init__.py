@@ -69,7 +69,8 @@ def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] 
     )
     facts.risks, facts.timeline = risks_and_timeline([line for line in lines if "l" in line.topics])
     cue = lx.TEAMS_CHANNEL_RE
-    channel = next((line for line in lines if cue.may_match(line.lower()) and cue.search(line.text)), None)
+    # the cue's prefixes are in lexicon.LINE_STARTS (below): Line.starts answers may_match with one set test
+    channel = next((line for line in lines if cue.may_match(line.lower(), line.starts) and cue.search(line.text)), None)
     if channel:
         said = next(s for s in SENTENCE_SPLIT_RE.split(channel.text) if lx.TEAMS_CHANNEL_RE.search(s))
         facts.teams_channel = Fact(text=clean_sentence(said), sources=[channel.source()])
@@ -88,6 +89,10 @@ def _extract(notes: str, engagement: Engagement, agenda_answers: dict[str, str] 
     if year_flag is not None:
         facts.flags.insert(0, year_flag)
     return engagement, facts
+
+
+lx.LINE_STARTS.add(lx.TEAMS_CHANNEL_RE.prefixes or ())  # every alternative has a literal prefix
+assert lx.TEAMS_CHANNEL_RE.prefixes is not None
 
 
 __all__ = ["Line", "People", "extract_facts", "split_lines", "tidy"]

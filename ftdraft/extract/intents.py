@@ -155,6 +155,8 @@ def _indent(raw: str) -> int:
 # split_lines finds these starts on every line at once (Line.starts): a line's set holds every one it contains
 _WORKLOAD_STARTS = frozenset(lx.WORKLOAD_CUES.prefixes)
 lx.LINE_STARTS.add(_WORKLOAD_STARTS)
+lx.LINE_STARTS.add(lx.UNRESPONSIVE_RE.prefixes or ())  # read_intents: every alternative has a literal prefix
+assert lx.UNRESPONSIVE_RE.prefixes is not None
 
 
 def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]]:
@@ -537,9 +539,9 @@ def read_intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -
             continue
         intents.append(_intent(w, found))
     # "customer has not replied to 3 emails" on its own line explains every workload left unknown
+    cue = lx.UNRESPONSIVE_RE  # its prefixes are in lexicon.LINE_STARTS: Line.starts answers may_match with a set test
     unresponsive = next(
-        (line for line in lines if lx.UNRESPONSIVE_RE.may_match(line.lower()) and lx.UNRESPONSIVE_RE.search(line.text)),
-        None,
+        (line for line in lines if cue.may_match(line.lower(), line.starts) and cue.search(line.text)), None
     )
     if unresponsive is not None:
         for intent in intents:
