@@ -431,6 +431,7 @@ class LinearModel:
         self.offsets = array("I", [0])
         self.cls = bytearray()
         self.vals = array("h")
+        self._pairs: dict[int, tuple[tuple[int, int], ...]] = {}  # see probabilities
         for feature, pairs in weights.items():
             self.index[feature] = len(self.offsets) - 1
             for i, w in pairs:
@@ -441,16 +442,25 @@ class LinearModel:
     def probabilities(self, text: str, feats: set[str] | None = None) -> dict[str, float]:
         """class -> probability (softmax over the classes' linear scores); `feats`: features(text), when known."""
         logits = [b * self.SCALE for b in self.bias]
-        offsets, cls, vals = self.offsets, self.cls, self.vals
+        index, pairs = self.index, self._pairs
         for f in feats if feats is not None else set(features(text)):
-            k = self.index.get(f)
+            k = index.get(f)
             if k is not None:
-                for j in range(offsets[k], offsets[k + 1]):
-                    logits[cls[j]] += vals[j]
+                # a feature's (class, weight) pairs as one tuple, unpacked on first use: the same additions in the
+                # same order as indexing cls and vals from offsets[k] to offsets[k + 1], without the indexing
+                got = pairs.get(k)
+                if got is None:
+                    got = pairs[k] = self._unpacked(k)
+                for c, v in got:
+                    logits[c] += v
         top = max(logits)
         exps = [math.exp((x - top) / self.SCALE) for x in logits]
         total = sum(exps)
         return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+
+    def _unpacked(self, k: int) -> tuple[tuple[int, int], ...]:
+        lo, hi = self.offsets[k], self.offsets[k + 1]
+        return tuple(zip(self.cls[lo:hi], self.vals[lo:hi], strict=True))
 
     def pack(self) -> dict[str, object]:
         """The JSON-able form (little-endian arrays in base64) that unpack reads."""
@@ -483,6 +493,7 @@ class LinearModel:
             model.offsets.byteswap()
             model.vals.byteswap()
         model.cls = bytearray(base64.b64decode(data["cls"]))
+        model._pairs = {}
         return model
 
 
