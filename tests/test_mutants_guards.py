@@ -329,3 +329,201 @@ def test_the_roster_admits_its_own_people_only(recipient: Recipient, admitted: b
 
     roster = Roster(names={"priya raman"}, emails={"priya@contoso.com"})
     assert roster.admits(recipient) is admitted
+
+
+def intent(workload: str, status: str, reason: str | None = None, note: str = "n", line: int = 5, text: str = ""):  # type: ignore[no-untyped-def]
+    from ftdraft.schemas import ServiceIntent
+
+    return ServiceIntent(workload=workload, status=status, reason=reason, note=note,  # type: ignore[arg-type]
+                         sources=cite(line, text) if text else [])  # fmt: skip
+
+
+INTENT_NOTES = FACT_NOTES + "Intune: pilot group of 50 devices\nTeams: stuck on the proxy\n"
+
+
+def test_a_model_status_the_offline_reading_shares_is_kept_and_a_moved_reason_is_replaced() -> None:
+    offline = CallFacts(intents=[intent("Intune", "Blocked", "Security/Privacy", "offline note")])
+    model = CallFacts(intents=[
+        intent("intune", "Blocked", "Legal/Regulatory", "model note", text="Intune: pilot group of 50 devices"),
+        intent("Intune", "Blocked", "Adoption Readiness", "cited", text="Intune blocked on adoption readiness"),
+        intent("Intune", "Blocked", None, "no reason", text="Intune: pilot group of 50 devices"),
+    ])  # fmt: skip
+    facts, checks = model_facts_check(INTENT_NOTES, model, offline)
+    assert [(c.draft, c.severity, c.rule, c.text, c.suggestion) for c in checks] == [
+        ("extraction", "warning", "facts.reason_unsupported", "intune: Legal/Regulatory",
+         "The notes give the reason as Security/Privacy: used instead."),
+    ]  # fmt: skip
+    # the status holds (the workload is matched in any case); the reason the cited line names holds
+    assert [(i.status, i.reason, i.note) for i in facts.intents] == [
+        ("Blocked", "Security/Privacy", "model note"),
+        ("Blocked", "Adoption Readiness", "cited"),
+        ("Blocked", None, "no reason"),
+    ]
+
+
+def test_a_model_status_no_line_and_no_reading_supports_becomes_the_offline_reading_or_unknown() -> None:
+    offline = CallFacts(intents=[intent("Intune", "In Progress", "Migration", "Migrating devices from MDM X.")])
+    model = CallFacts(intents=[
+        intent("Intune", "No Intent", "Executive Sponsorship", "model", text="Intune: pilot group of 50 devices"),
+        intent("Teams", "Blocked", "Security/Privacy", "kept", text="Teams: stuck on the proxy"),  # the line says so
+        intent("Exchange", "No Intent", "Using Competitive Solution", "gone", text="Exchange: on Gmail"),
+    ])  # fmt: skip
+    facts, checks = model_facts_check(INTENT_NOTES, model, offline)
+    assert [(c.rule, c.text, c.suggestion) for c in checks] == [
+        ("facts.status_unsupported", "Intune: No Intent",
+         "The cited lines do not say No Intent: the offline reading is used (In Progress)."),
+        ("facts.status_unsupported", "Exchange: No Intent",
+         "The cited lines do not say No Intent: the offline reading is used (Status Unknown)."),
+    ]  # fmt: skip
+    assert [(i.workload, i.status, i.reason, i.note) for i in facts.intents] == [
+        ("Intune", "In Progress", "Migration", "Migrating devices from MDM X."),
+        ("Teams", "Blocked", "Security/Privacy", "kept"),
+        ("Exchange", "Status Unknown", None, "gone"),  # no reading: the reason goes, the note stays
+    ]
+    assert model.intents[0].status == "No Intent"  # the model's facts are not changed in place
+
+
+@pytest.mark.parametrize(
+    ("status", "line"),
+    [
+        ("In Progress", "Teams: rollout to sales"),
+        ("In Progress", "Teams: deploying to the plants"),
+        ("Blocked", "Teams: on hold until Q2"),
+        ("Blocked", "Teams: can't proceed without budget"),
+        ("No Intent", "Teams: not interested this year"),
+        ("No Intent", "Teams: no plans for it"),
+        ("Status Unknown", "Teams: not discussed"),
+        ("Duplicate/Invalid", "Teams: duplicate of the EMEA request"),
+    ],
+)
+def test_a_status_the_cited_line_states_itself_holds_without_an_offline_reading(status: str, line: str) -> None:
+    facts, checks = model_facts_check(f"x\n{line}\n", CallFacts(intents=[intent("Teams", status, text=line)]),
+                                      CallFacts())  # fmt: skip
+    assert checks == [] and facts.intents[0].status == status
+
+
+@pytest.mark.parametrize(
+    ("status", "line"),
+    [
+        ("In Progress", "Teams: progress report due"),  # not "in progress"
+        ("Blocked", "Teams: the blocks of rooms are booked"),
+        ("No Intent", "Teams: no planning yet"),
+        ("Status Unknown", "Teams: well known to the team"),
+        ("Blocked", ""),  # a status with no cited line
+    ],
+)
+def test_a_status_the_cited_line_does_not_state_is_unknown(status: str, line: str) -> None:
+    facts, checks = model_facts_check(f"x\n{line}\n", CallFacts(intents=[intent("Teams", status, text=line)]),
+                                      CallFacts())  # fmt: skip
+    assert [c.rule for c in checks] == ["facts.status_unsupported"] and facts.intents[0].status == "Status Unknown"
+
+
+def test_a_moved_owner_and_date_become_the_offline_reading_with_what_it_says() -> None:
+    offline_item = ActionItem(owner="Jun Park", owner_role="FTA", action="check DNS", due=date(2026, 11, 27),
+                              due_text="by Nov 27", sources=cite(4, "Jun to check DNS"))  # fmt: skip
+    moved = ActionItem(owner="Priya Raman", owner_role="ATS", action="check DNS", due=date(2026, 12, 24),
+                       due_text="Dec 24", sources=cite(4, "Jun to check DNS"))  # fmt: skip
+    offline = CallFacts(action_items=[offline_item])
+    facts, checks = model_facts_check(FACT_NOTES, CallFacts(action_items=[moved]), offline, CALL_DAY)
+    assert [(c.draft, c.severity, c.rule, c.text, c.suggestion) for c in checks] == [
+        ("extraction", "warning", "facts.owner_unsupported", "check DNS: Priya Raman",
+         "Line 4 does not make Priya Raman the owner: the offline reading is used (Jun Park)."),
+        ("extraction", "warning", "facts.due_unsupported", "check DNS: 2026-12-24",
+         "Line 4 does not give this date: the offline reading is used (2026-11-27)."),
+    ]  # fmt: skip
+    item = facts.action_items[0]
+    assert (item.owner, item.owner_role, item.due, item.due_text) == (
+        "Jun Park",
+        "FTA",
+        date(2026, 11, 27),
+        "by Nov 27",
+    )
+    assert moved.owner == "Priya Raman" and moved.due == date(2026, 12, 24)  # the input is not changed
+
+
+def test_an_owner_the_offline_reading_gives_holds_and_one_nobody_reads_becomes_tbd() -> None:
+    offline_item = ActionItem(
+        owner="Jun", action="check DNS", due=date(2026, 11, 27), sources=cite(4, "Jun to check DNS")
+    )
+    by_offline = ActionItem(owner="Jun Park", action="check the DNS records", due=date(2026, 11, 27),
+                            sources=cite(4, "Jun to check DNS"))  # fmt: skip
+    facts, checks = model_facts_check(FACT_NOTES, CallFacts(action_items=[by_offline]),
+                                      CallFacts(action_items=[offline_item]), CALL_DAY)  # fmt: skip
+    assert checks == [] and facts.action_items[0].owner == "Jun Park"
+    # a person the notes name on the line, but whom nobody knows: not an owner; no offline reading: TBD
+    stranger = ActionItem(owner="Tom Becker", owner_role="TAM", action="book the sync", due_text="x",
+                          sources=cite(3, "ATS to book the sync with Tom Becker"))  # fmt: skip
+    facts, checks = model_facts_check(FACT_NOTES, CallFacts(action_items=[stranger]), CallFacts(), CALL_DAY)
+    assert [(c.rule, c.text, c.suggestion) for c in checks] == [
+        ("facts.owner_unsupported", "book the sync: Tom Becker",
+         "Line 3 does not make Tom Becker the owner: the offline reading is used (owner TBD)."),
+    ]  # fmt: skip
+    assert (facts.action_items[0].owner, facts.action_items[0].owner_role) == (None, None)
+
+
+def test_the_offline_action_read_on_the_cited_lines_is_the_one_most_like_the_models() -> None:
+    notes = "x\nPriya to send the roster and Jun to check DNS\n"
+    line = "Priya to send the roster and Jun to check DNS"
+    offline = CallFacts(action_items=[
+        ActionItem(owner="Priya Raman", action="send the roster", sources=cite(2, line)),
+        ActionItem(owner="Jun Park", action="check DNS", due=date(2026, 11, 27), sources=cite(2, line)),
+    ])  # fmt: skip
+    model = ActionItem(owner="Jun Park", action="check the DNS", due=date(2026, 11, 27), sources=cite(2, line))
+    facts, checks = model_facts_check(notes, CallFacts(action_items=[model]), offline, CALL_DAY)
+    assert checks == [] and (facts.action_items[0].owner, facts.action_items[0].due) == ("Jun Park", date(2026, 11, 27))
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Budget freeze hits the pilot", True),  # 2 of 5 words (3+ letters) on the line: the 0.4 share exactly
+        ("Budget freeze delays pilot rollout plans", False),  # 2 of 6: below the share
+        ("Budget, FREEZE!", True),  # punctuation and case aside
+        ("a b c", False),  # no word of 3+ letters: nothing to find on the line
+    ],
+)
+def test_a_free_text_fact_holds_when_its_cited_line_has_enough_of_its_words(text: str, kept: bool) -> None:
+    from ftdraft.schemas import Fact
+
+    line = "Risk: budget freeze in January"
+    for name in ("risks", "timeline", "licenses", "migration_source", "partner", "additional_tenants",
+                 "political_changes", "environment", "fasttrack_process"):  # fmt: skip
+        facts, checks = model_facts_check(f"x\n{line}\n", CallFacts(**{name: [Fact(text=text, sources=cite(2, line))]}),
+                                          CallFacts())  # fmt: skip
+        assert [f.text for f in getattr(facts, name)] == ([text] if kept else []), name
+        assert [(c.rule, c.text, c.suggestion) for c in checks] == (
+            [] if kept else [("facts.fact_unsupported", text, "The lines this cites do not say it: left out.")]
+        )
+
+
+def test_a_fact_citing_nothing_from_the_notes_is_left_out_and_one_from_the_context_file_kept() -> None:
+    from ftdraft.schemas import Fact
+
+    risks = [Fact(text="Budget freeze", sources=[]), Fact(text="Budget freeze", sources=cite(0, "", "context"))]
+    facts, checks = model_facts_check("x\nBudget freeze\n", CallFacts(risks=risks), CallFacts())
+    assert [c.rule for c in checks] == ["facts.fact_unsupported"] and facts.risks == risks[1:]
+
+
+def test_people_the_engagement_knows_are_kept_whichever_field_knows_them() -> None:
+    from ftdraft.schemas import Attendee
+
+    engagement = Engagement(
+        customer="Contoso",
+        account_team=[Person(name="Tom Becker", role="TAM")],
+        fm=Person(name="Alex Morgan", role="FM"),
+        fta=Person(name="Jun Park", role="FTA"),
+        customer_contacts=[Person(name="Dana Whitfield", role="customer")],
+    )
+    attendees = [Attendee(name=n) for n in ("Tom Becker", "Alex Morgan", "Jun Park", "Dana Whitfield", "Sam Lee")]
+    facts, checks = model_facts_check("x\nnobody here\n", CallFacts(attendees=attendees), CallFacts(), engagement)
+    assert [a.name for a in facts.attendees] == ["Tom Becker", "Alex Morgan", "Jun Park", "Dana Whitfield"]
+    assert [c.text for c in checks] == ["Sam Lee"]
+    # without an engagement only the notes count: a name they hold (punctuation and case aside) is kept
+    facts, checks = model_facts_check("x\nSam-Lee and TOM BECKER joined.\n", CallFacts(attendees=attendees),
+                                      CallFacts())  # fmt: skip
+    assert [a.name for a in facts.attendees] == ["Tom Becker", "Sam Lee"]
+    # an address is kept when the notes hold it (in any case), and for people the engagement knows
+    known = [Attendee(name="Tom Becker", email="tom@contoso.com"), Attendee(name="Sam Lee", email="Sam@Contoso.com")]
+    facts, checks = model_facts_check("x\nSam Lee (sam@contoso.com)\n", CallFacts(attendees=known), CallFacts(),
+                                      engagement)  # fmt: skip
+    assert checks == [] and [a.email for a in facts.attendees] == ["tom@contoso.com", "Sam@Contoso.com"]
