@@ -25,17 +25,30 @@ def copies(at) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
 
 
 def test_first_page_imports_nothing_it_does_not_show(db: str, tmp_path: Path) -> None:
-    # A fresh interpreter: the first run of the page (warm-up thread off), then what is loaded.
+    # A fresh interpreter: the first run of the page (warm-up thread off), then what is loaded. The notes box is
+    # drawn first: when it is, neither the drafts, Streamlit's emoji table, the sidebar nor the setup are there.
     script = textwrap.dedent(
         f"""
         import sys
+        import streamlit as st
         sys.path.insert(0, {str(ROOT / "tests")!r})
         import ftdraft.ui.page as page
         page.warm_up = lambda: None  # the background imports after the first page, tested below
+        seen = []
+        text_area = st.text_area
+        def spy(label, *args, **kwargs):
+            if label == "Paste your account-team call notes" and not seen:
+                loaded = [m for m in ("ftdraft.drafts", "streamlit.emojis", "pandas") if m in sys.modules]
+                drawn = [k for k in st.session_state if ":setup:" in k or k == "engine_choice"]
+                seen.append(" ".join(loaded + drawn))
+            return text_area(label, *args, **kwargs)
+        st.text_area = spy
         from app_support import engagement_id, open_app
         at = open_app()
         assert at.button(key=engagement_id(at) + ":draft").label == "Draft"
-        print(" ".join(m for m in ("pandas", "ftdraft.extract", "icalendar") if m in sys.modules))
+        assert at.text_input(key=engagement_id(at) + ":setup:customer") and at.sidebar.radio, "the rest is drawn"
+        print(seen[0] if seen else "no notes box")
+        print(" ".join(m for m in ("pandas", "ftdraft.extract", "icalendar", "streamlit.emojis") if m in sys.modules))
         page.prepare_drafting()
         print(" ".join(m for m in page.WARM_MODULES if m not in sys.modules) or "all warm")
         """
@@ -43,6 +56,7 @@ def test_first_page_imports_nothing_it_does_not_show(db: str, tmp_path: Path) ->
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=tmp_path, check=True
     ).stdout.splitlines()
+    assert out[-3] == "", f"before the notes box, the page loaded or drew {out[-3]}"
     assert out[-2] == "", f"the first page loaded {out[-2]}"
     assert out[-1] == "all warm"
 

@@ -74,6 +74,16 @@ def test_no_request_leaves_the_app_and_the_layout_is_what_an_fm_expects(app: str
     page.get_by_role("button", name="Draft", exact=True).click()
     expect(page.get_by_text("Drafted in").first).to_be_visible(timeout=60_000)
 
+    # Drafted, the prep expander closes: its content is not displayed at all (Chromium kept a closed <details>
+    # laid out but hidden, and select-all + Delete of a 200 KB paste then took seconds: common.STYLE), and it
+    # opens again with its checklist.
+    prep = page.locator("details").filter(has_text="Before the call: prep and internal invite")
+    expect(prep).not_to_have_attribute("open", re.compile(".*"))
+    assert prep.evaluate("d => getComputedStyle(d, '::details-content').display") == "none"
+    prep.locator("summary").click()
+    expect(prep.get_by_test_id("stCheckbox").first).to_be_visible()
+    assert prep.evaluate("d => getComputedStyle(d, '::details-content').display") != "none"
+
     # Every draft tab, an empty one saying why and offering to draft it anyway.
     for name in ("Intro Request", "Teams Channel Ask (none)", "Follow-up Email", "FTOP Entry", "Sync Rhythm"):
         expect(page.get_by_role("tab", name=name)).to_be_visible()
@@ -139,3 +149,27 @@ def test_hand_edited_draft_warns_when_the_facts_change(app: str, browser) -> Non
     expect(panel.get_by_text("You edited this draft by hand and the facts changed since.")).to_be_visible()
     expect(panel.get_by_text("Hybrid AD, Okta for SSO").first).to_be_visible()
     assert panel.get_by_label("Body").input_value() == mine, "the FM's text is never overwritten"
+
+
+def test_notes_typed_while_the_rest_of_the_page_is_drawn_are_saved(app: str, browser) -> None:  # noqa: F811
+    """The notes box comes first (the setup, prep, facts and sidebar are drawn after it, in the same run): notes
+    typed the moment it shows are saved all the same, and come back on reload and in a new tab."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
+    page.goto(app)
+    box = page.get_by_label("Paste your account-team call notes", exact=True)
+    box.fill(CONTOSO)  # as soon as the box shows, whatever else is still being drawn
+    box.blur()
+    expect(page.get_by_role("heading", name="Prep Checklist")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name="New engagement")).to_be_visible()
+    page.wait_for_url("**/?e=*")
+    page.wait_for_timeout(1000)
+    page.reload()
+    expect(page.get_by_label("Paste your account-team call notes", exact=True)).to_have_value(CONTOSO)
+    again = browser.new_page(viewport={"width": 1400, "height": 1000})
+    again.goto(page.url)
+    expect(again.get_by_label("Paste your account-team call notes", exact=True)).to_have_value(CONTOSO)
+    expect(again.get_by_role("button", name="Draft", exact=True)).to_be_enabled()
