@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
+from .. import lexicon as lx
 from ..dates import read_due
 from ..schemas import ActionItem, AttendeeRole, Flag
 from . import spans as sp
@@ -223,11 +224,14 @@ class OwnerReader:
         taken = [(w.start, w.end) for w in out]
         if no_forms:
             return out  # no short form on the line (most lines): no word-by-word pass
+        # only the words that are short forms go on (one comprehension over the line's words, not the loop below)
+        if lowered is not text:
+            hits = [m for m in _SHORT_WORD_RE.finditer(lowered) if m.group(0) in forms]
+        else:
+            hits = [m for m in _SHORT_WORD_RE.finditer(lowered) if m.group(0).lower() in forms]
         t = 0  # taken spans are in order, and so are the words: one pointer keeps this linear
-        for m in _SHORT_WORD_RE.finditer(lowered):
+        for m in hits:
             low = m.group(0) if lowered is not text else m.group(0).lower()
-            if low not in forms:
-                continue
             while t < len(taken) and taken[t][1] <= m.start():
                 t += 1
             if t < len(taken) and taken[t][0] <= m.start():
@@ -680,9 +684,19 @@ def _topic(action: str) -> str | None:
     return words[0] if words else None
 
 
+# Every _MAKE_IT_RE match holds one of these (any case): a line whose lowercase text holds none, and no character
+# that IGNORECASE reads as an ASCII letter without lower() making it one ("ſ", "ı"), has no match.
+_MOVE_WORDS = ("make it", "move", "push", "change")
+
+
+def _may_move(line: Line) -> bool:
+    lowered = line.lower()
+    return any(map(lowered.__contains__, _MOVE_WORDS)) or lx.has_case_fold_trap(line.text)
+
+
 def correction_due(line: Line, reader: OwnerReader) -> tuple[date | None, str | None] | None:
     """An inline correction that only moves a date ("[CO] I'm out Friday – make it 12/7."): the new due, or None."""
-    if not (_CORRECTION_RE.match(line.text) or _MAKE_IT_RE.search(line.text)):
+    if not (_CORRECTION_RE.match(line.text) or (_may_move(line) and _MAKE_IT_RE.search(line.text))):
         return None
     m = _MAKE_IT_RE.search(line.text)
     text = line.text[m.end() :] if m else line.text
