@@ -70,7 +70,8 @@ _TOPIC_START_RE = re.compile(
 
 def _clean(text: str) -> str:
     text = _CHAT_PREFIX_RE.sub("", text)
-    text = _EMPHASIS_RE.sub("", text)
+    if "*" in text or "_" in text:  # every emphasis match is a "*" or a "_"
+        text = _EMPHASIS_RE.sub("", text)
     return _AGENDA_PREFIX_RE.sub("", text).strip()
 
 
@@ -462,6 +463,16 @@ _CORRECTION_LEAD_RE = re.compile(r"^(?:not quite|actually|correction)\s*[–—:
 _FIRST_PERSON_CALL_RE = re.compile(r"\s*\bI[’']d call it [^.]*\.?", re.I)
 
 
+# Every _VAGUE_RE match holds one of these words (any case): a sentence whose lowercase text holds none, and no
+# character that IGNORECASE reads as an ASCII letter without lower() making it one ("ſ", "ı"), has no match.
+_VAGUE_WORDS = ("for now", "currently", "at the moment", "right now", "as of now", "yet", "so far", "still")
+
+
+def _may_be_vague(sentence: str) -> bool:
+    lowered = sentence.lower()
+    return any(map(lowered.__contains__, _VAGUE_WORDS)) or lx.has_case_fold_trap(sentence)
+
+
 def _sentence_parts(text: str) -> list[str]:
     return [s.strip() for s in _KEEP_SPLIT_RE.split(text) if s.strip()]
 
@@ -479,7 +490,9 @@ def intent_note(workload: str, texts: list[str], status: str, reason: str | None
         text = _CORRECTION_LEAD_RE.sub("", text)
         text = _FIRST_PERSON_CALL_RE.sub("", text)
         for s in _sentence_parts(text):
-            s = _VAGUE_RE.sub("", s).strip(" ,;–—-")
+            if _may_be_vague(s):
+                s = _VAGUE_RE.sub("", s)
+            s = s.strip(" ,;–—-")
             s = re.sub(r"\s{2,}", " ", s)
             if len(re.sub(r"\W", "", s)) >= 3 and s not in sentences:
                 sentences.append(s)
