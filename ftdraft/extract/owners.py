@@ -204,7 +204,9 @@ class OwnerReader:
             lowered = text  # a case mapping that changes length: compare word by word below instead
         forms = self.short_forms()
         no_forms = forms.isdisjoint(_SHORT_WORD_RE.findall(lowered))  # the same words, any case: lowered is text
-        if not actiony and no_forms and not sp.role_re().search(text):
+        # find_roles(text) is every role_re match (empty exactly when the search finds none), memoised and gated
+        # by one substring pass, and the loop below asks for it anyway
+        if not actiony and no_forms and not sp.find_roles(text):
             return out
         for s in sp.find_names(text) if actiony else ():  # outside action lines the short forms below suffice
             label, role, known = self.resolve(s.value)
