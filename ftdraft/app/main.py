@@ -1,5 +1,5 @@
 """The script `ftdraft app` hands to `streamlit run`: one run of the page."""
 
-from ftdraft.ui.page import run
+from ftdraft.ui import page_runner
 
-run()
+page_runner()()
