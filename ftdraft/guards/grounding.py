@@ -11,7 +11,7 @@ from ..sanitize import clean_text
 from ..schemas import Check, DraftBundle, Drafts, Engagement, Severity, Source, SyncRhythm
 from .date_mentions import DateMention, find_dates, relative_dates
 from .parts import iter_parts, sentences
-from .patterns import EMAIL_RE, URL_RE
+from .patterns import DIGIT_RE, EMAIL_RE, URL_RE
 from .vocabulary import COMMON_WORDS, NUMBER_RE, VOCAB_WORD_RE, numbers_in, template_vocabulary, words_in
 
 
@@ -107,6 +107,11 @@ def build_corpus(
     return Corpus(text=text, words=words_in(text), numbers=numbers, dates=dates, allowed_dates=allowed)
 
 
+# One of these (lowercased) is in every match of URL_RE (its letters have no case-folding traps).
+_URL_NEEDS = ("http", "ftp", "www")
+_NUMBERING_RE = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-n][.)])\s+")
+
+
 def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
     """Names, addresses, dates, numbers and products in a draft that trace to nothing the FM gave us."""
     vocab_words, vocab_numbers = template_vocabulary()
@@ -119,12 +124,14 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
             seen.add(key)
             checks.append(Check(draft=draft, severity=severity, rule=rule, text=token, suggestion=suggestion))
 
+    grounded_tokens: set[str] = set()  # tokens that are never a finding, wherever they stand (most of them)
     for part in iter_parts(drafts):
         text = part.text
         if not text:
             continue
         # Addresses and URLs first, so their pieces are not read as names or numbers.
-        for m in EMAIL_RE.finditer(text):
+        emails = list(EMAIL_RE.finditer(text)) if "@" in text else []
+        for m in emails:
             if not corpus.has_email(m.group(0)):
                 flag(
                     part.draft,
@@ -133,10 +140,12 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
                     "error",
                     "This address is not in the notes or the engagement: check it before sending.",
                 )
-        for m in URL_RE.finditer(text):
+        lowered = text.lower()
+        urls = list(URL_RE.finditer(text)) if any(map(lowered.__contains__, _URL_NEEDS)) else []
+        for m in urls:
             if m.group(0).lower() not in corpus._lower:
                 flag(part.draft, "grounding.url", m.group(0), "warning", "This link is not in the notes: check it.")
-        rest = URL_RE.sub(" ", EMAIL_RE.sub(" ", text))
+        rest = URL_RE.sub(" ", EMAIL_RE.sub(" ", text)) if emails or urls else text
         dates_found = find_dates(rest)
         for d in dates_found:
             if not corpus.date_ok(d):
@@ -147,13 +156,16 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
                     "warning",
                     "This date does not follow from the notes or the call date: check it.",
                 )
-        pieces, pos = [], 0  # the text without its dates, built once (splicing per date is quadratic)
-        for s, e in sorted(d.span for d in dates_found):
-            pieces += [rest[pos:s], " "]
-            pos = e
-        rest = "".join([*pieces, rest[pos:]])
-        for line in rest.splitlines():
-            body = re.sub(r"^\s*(?:\d{1,2}[.)]|[a-n][.)])\s+", " ", line)  # list numbering is layout, not a fact
+        if dates_found:
+            pieces, pos = [], 0  # the text without its dates, built once (splicing per date is quadratic)
+            for s, e in sorted(d.span for d in dates_found):
+                pieces += [rest[pos:s], " "]
+                pos = e
+            rest = "".join([*pieces, rest[pos:]])
+        for line in rest.splitlines() if DIGIT_RE.search(rest) else ():  # every number has a digit
+            if not DIGIT_RE.search(line):
+                continue
+            body = _NUMBERING_RE.sub(" ", line)  # list numbering is layout, not a fact
             for m in NUMBER_RE.finditer(body):
                 raw = m.group(1).replace(",", "").rstrip(".")
                 if raw in corpus.numbers or raw in vocab_numbers:
@@ -166,18 +178,25 @@ def grounding_checks(drafts: Drafts, corpus: Corpus) -> list[Check]:
                     "This number is not in the notes: check it or remove it.",
                 )
         for sentence in sentences(rest):
-            tokens = list(VOCAB_WORD_RE.finditer(sentence))
-            for i, m in enumerate(tokens):
-                word = m.group(0).strip("'’.-&")
+            if sentence.islower():
+                continue  # no capital letter: no name
+            for i, m in enumerate(VOCAB_WORD_RE.finditer(sentence)):
+                token = m.group(0)
+                if token in grounded_tokens:
+                    continue
+                word = token.strip("'’.-&")
                 if not word or not word[0].isupper():
+                    grounded_tokens.add(token)
                     continue
                 if word.lower().endswith(("'s", "’s")):
                     word = word[:-2]
                 low = word.lower()
                 if low in corpus.words or low in vocab_words:
+                    grounded_tokens.add(token)
                     continue
                 pieces = [p for p in re.split(r"[-'’./&]", word) if p]
                 if all(p.lower() in corpus.words or p.lower() in vocab_words for p in pieces):
+                    grounded_tokens.add(token)
                     continue
                 opens = i == 0 or sentence[: m.start()].rstrip()[-1:] in (":", ";", "—", "–", "(", "-", '"', "“")
                 if opens and word.lower() in COMMON_WORDS:  # "Status: Because ..." starts a clause

@@ -137,6 +137,9 @@ def quiet_lines(text: str, canaries: list[str], secrets: list[str]) -> list[bool
     lowered = text.lower()
     if has_lowered_trap(lowered):
         return None
+    anywhere = _INTERNAL_STARTS.per_text([lowered.replace("\n", " ")])[0] or "@" in text
+    if not anywhere and _POSTSCRIPT_ANYWHERE.search(text) is None:
+        return [True] * (text.count("\n") + 1)  # most texts: nothing in any line, one pass
     held = _INTERNAL_STARTS.per_text(lowered.split("\n"))
     return [
         not starts and "@" not in line and _POSTSCRIPT_ANYWHERE.search(line) is None

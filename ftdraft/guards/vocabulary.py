@@ -49,12 +49,13 @@ which how why recap summary welcome
 
 
 def numbers_in(text: str) -> set[str]:
+    """The numbers written in text ("1,200" -> "1200"), and "2k" as "2000" too."""
     out: set[str] = set()
-    for m in NUMBER_RE.finditer(text):
-        raw = m.group(1).replace(",", "")
+    for number, unit in set(NUMBER_RE.findall(text)):  # each distinct (number, unit) once: notes repeat them
+        raw = number.replace(",", "")
         raw = raw.rstrip(".")
         out.add(raw)
-        if m.group(2) in ("k", "K"):
+        if unit in ("k", "K"):
             with contextlib.suppress(ValueError):
                 out.add(str(int(float(raw) * 1000)))
     return out
@@ -65,7 +66,7 @@ _JOINERS_RE = re.compile(r"[-'’./&]")
 
 def words_in(text: str) -> set[str]:
     """The lowercase words of text, and the pieces of the words joined by - ' ’ . / & ("e-mail": "e", "mail")."""
-    out = {w for w in (m.group(0).strip("'’.-&").lower() for m in VOCAB_WORD_RE.finditer(text)) if w}
+    out = {w for w in (t.strip("'’.-&").lower() for t in set(VOCAB_WORD_RE.findall(text))) if w}
     # most words hold no joiner: only those that do are split (one pass over the set, not one split per word)
     for w in [w for w in out if not w.isalnum()]:
         out.update(piece for piece in _JOINERS_RE.split(w) if piece)
