@@ -660,16 +660,29 @@ def apply_overrides(readings: list[tuple[ActionItem, int, int]]) -> list[ActionI
 def drop_repeats(items: list[ActionItem], action_lines: set[int]) -> list[ActionItem]:
     """An action said in passing ("Licenses: … Jim to confirm") and again in the notes' action list ("Jim to confirm
     the E3 count") is one action: the passing one goes when the same owner's listed action holds all its words."""
-    listed: dict[str | None, list[set[str]]] = {}
+    # owner -> stem -> that owner's listed actions' stem sets holding it: a set holding all of an action's stems is
+    # under each of them, so only the shortest of those lists is compared (comparing every listed action of the
+    # owner with every passing one was quadratic on long notes)
+    listed: dict[str | None, dict[str, list[set[str]]]] = {}
+    owners_listed: set[str | None] = set()
     for item in items:
         if item.sources and item.sources[0].lines and item.sources[0].lines[0] in action_lines:
-            listed.setdefault(item.owner, []).append(_stems(item.action))
+            stems = _stems(item.action)
+            owners_listed.add(item.owner)
+            by_stem = listed.setdefault(item.owner, {})
+            for stem in stems:
+                by_stem.setdefault(stem, []).append(stems)
     out = []
     for item in items:
         in_list = bool(item.sources and item.sources[0].lines and item.sources[0].lines[0] in action_lines)
-        words = _stems(item.action)
-        if not in_list and any(words <= other for other in listed.get(item.owner, [])):
-            continue
+        if not in_list and item.owner in owners_listed:
+            words = _stems(item.action)
+            if not words:
+                continue  # the empty set is within any listed action of the owner
+            by_stem = listed[item.owner]
+            candidates = min((by_stem.get(w, ()) for w in words), key=len)
+            if any(words <= other for other in candidates):
+                continue
         out.append(item)
     return out
 
