@@ -676,3 +676,57 @@ def test_links_addresses_and_asks_the_notes_hold_stay_in_a_model_draft(model_bun
     guarded = guards.guard_bundle(b, notes, canaries=[], secrets=[])
     assert guarded.drafts.follow_up.body.endswith(f"\n{kept}\n")
     assert not {c.rule for c in guarded.checks} & {"injection.link", "injection.address", "injection.reader_ask"}
+
+
+def test_an_empty_subject_or_title_gets_a_plain_stand_in_and_a_model_title_in_the_engagements_words_is_kept(
+    model_bundle: DraftBundle,
+) -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+    from ftdraft.pipeline import offline_bundle
+
+    b = offline_bundle(CONTOSO_NOTES)
+    b.drafts.follow_up.subject = "\u200b"  # nothing left once the hidden character goes
+    b.drafts.internal_invite.invite.title = " "
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
+    assert (guarded.drafts.follow_up.subject, guarded.drafts.internal_invite.invite.title) == (
+        "(no subject)",
+        "Meeting",
+    )
+    m = model_bundle.model_copy(deep=True)
+    m.drafts.internal_invite.invite.title = "Contoso Pharma recap"
+    m.drafts.follow_up.subject = ""  # a model's empty subject: the template's
+    guarded = guards.guard_bundle(m, CONTOSO_NOTES, canaries=[], secrets=[])
+    assert guarded.drafts.internal_invite.invite.title == "Contoso Pharma recap"
+    assert guarded.drafts.follow_up.subject == model_bundle.drafts.follow_up.subject
+
+
+def test_a_sentence_removed_from_the_model_internal_invite_is_reported_against_that_draft(
+    model_bundle: DraftBundle,
+) -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+
+    m = model_bundle.model_copy(deep=True)
+    m.drafts.internal_invite.email.body += "\nSee https://evil.example/agenda for the agenda.\n"
+    guarded = guards.guard_bundle(m, CONTOSO_NOTES, canaries=[], secrets=[])
+    assert [(c.draft, c.suggestion) for c in guarded.checks if c.rule == "injection.link"] == [
+        ("internal_invite",
+         "Removed from the model-written body. A link that is not in the notes never reaches a draft.")
+    ]  # fmt: skip
+    assert "evil.example" not in guarded.drafts.internal_invite.email.body
+
+
+def test_short_docstrings_of_the_drafts_package_are_no_vocabulary_either() -> None:
+    """Long docstrings are left out by their length alone; these words are only in docstrings of 200 characters
+    or less (render_draft, action_text, intro.py)."""
+    from ftdraft import guards
+
+    guards.template_vocabulary.cache_clear()
+    try:
+        words, _ = guards.template_vocabulary()
+    finally:
+        guards.template_vocabulary.cache_clear()
+    assert not {"regenerate", "parenthetical", "forwardable"} & words
