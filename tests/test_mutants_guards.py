@@ -4,7 +4,7 @@ header-bound text (long names, non-ASCII addresses, header fields in the engagem
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -730,3 +730,47 @@ def test_short_docstrings_of_the_drafts_package_are_no_vocabulary_either() -> No
     finally:
         guards.template_vocabulary.cache_clear()
     assert not {"regenerate", "parenthetical", "forwardable"} & words
+
+
+# ---------------------------------------------------------------- relative dates in the notes
+
+
+def _d(*days: tuple[int, int, int]) -> set[date]:
+    return {date(*d) for d in days}
+
+
+WED = date(2026, 11, 18)  # the call: a Wednesday
+RELATIVE = [
+    ("by Friday", WED, _d((2026, 11, 20), (2026, 11, 27))),  # the coming two weeks
+    ("on Thursdays and FRIDAYS", WED, _d((2026, 11, 19), (2026, 11, 20), (2026, 11, 26), (2026, 11, 27))),
+    ("first Tuesday of the month", WED,
+     _d((2026, 11, 3), (2026, 12, 1), (2027, 1, 5), (2026, 11, 24))),  # this month and the next two, and Tuesdays
+    ("last friday of the month", WED, _d((2026, 11, 27), (2026, 12, 25), (2027, 1, 29), (2026, 11, 20))),
+    ("2nd mon", WED, _d((2026, 11, 9), (2026, 12, 14), (2027, 1, 11), (2026, 11, 23), (2026, 11, 30))),
+    ("4th Thu", WED, _d((2026, 11, 26), (2026, 12, 24), (2027, 1, 28), (2026, 11, 19))),
+    ("first monday", date(2026, 12, 10), _d((2026, 12, 7), (2027, 1, 4), (2027, 2, 1), (2026, 12, 14), (2026, 12, 21))),
+    ("tomorrow", WED, _d((2026, 11, 19))),
+    ("tomorrowland", WED, set()),
+    ("ASAP", WED, {WED}),
+    ("by eod", WED, {WED}),
+    ("today", WED, {WED}),
+    ("EOW", WED, {WED + timedelta(days=k) for k in range(1, 15)}),
+    ("next week", WED, {WED + timedelta(days=k) for k in range(1, 15)}),
+    ("end of the week", WED, {WED + timedelta(days=k) for k in range(1, 15)}),
+    ("end of the month", WED, _d((2026, 11, 30), (2026, 12, 31))),
+    ("eom", date(2026, 12, 10), _d((2026, 12, 31), (2027, 1, 31))),
+    ("Q1", WED, _d((2026, 3, 31), (2027, 3, 31))),
+    ("q2 target", WED, _d((2026, 6, 30), (2027, 6, 30))),
+    ("Q5", WED, set()),
+    ("end of year", WED, _d((2026, 12, 31))),
+    ("FY end", WED, _d((2026, 12, 31))),
+    ("eoy", WED, _d((2026, 12, 31))),
+    ("nothing relative here", WED, set()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "call", "expected"), RELATIVE, ids=[t for t, _, _ in RELATIVE])
+def test_relative_dates_against_the_call_date(text: str, call: date, expected: set[date]) -> None:
+    from ftdraft.guards.date_mentions import relative_dates
+
+    assert relative_dates(text, call) == expected
