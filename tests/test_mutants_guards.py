@@ -774,3 +774,89 @@ def test_relative_dates_against_the_call_date(text: str, call: date, expected: s
     from ftdraft.guards.date_mentions import relative_dates
 
     assert relative_dates(text, call) == expected
+
+
+# ---------------------------------------------------------------- Service Intent note findings, as the FM reads them
+
+UNRESPONSIVE_REWRITE = (
+    "[N] contact attempts (email/Teams) since [date] with no reply; the account is [managed / unmanaged]."
+)
+COACHING = [
+    (("Teams", "Blocked", "Legal/Regulatory", ""), [
+        ("empty", "Teams: (empty note)", "The note is empty: state the status and why. Suggested: Teams: Blocked "
+         "(Legal/Regulatory): unable to proceed because [the blocker] — [who removes it, by when]."),
+    ]),
+    (("Teams", "No Intent", None, "No intent for now."), [
+        ("vague_time", "Teams: No intent for now.", "Vague time words (for now): say the date or condition instead. "
+         "Suggested: Teams: No Intent: No intent — until [date or condition]."),
+        ("no_why", "Teams: No intent for now.",
+         "The note does not say why. Suggested: Teams: No Intent: No intent, because [the reason]."),
+    ]),
+    (("Teams", "Blocked", None, "Still blocked for now by the proxy."), [
+        ("vague_time", "Teams: Still blocked for now by the proxy.", "Vague time words (for now, still): say the date "
+         "or condition instead. Suggested: Teams: Blocked: blocked by the proxy — until [date or condition]."),
+    ]),
+    (("Teams", "In Progress", None, "12% active users."), [
+        ("usage_only", "Teams: 12% active users.", "A usage figure alone is not a note: say the status and why. "
+         "Suggested: Teams: In Progress: the customer is [deploying / migrating / adopting] — [what, for whom, "
+         "target date]."),
+    ]),
+    (("Teams", "Status Unknown", "Customer Unresponsive", "Customer unresponsive."), [
+        ("no_why", "Teams: Customer unresponsive.", "The note does not say why. Suggested: Teams: Status Unknown "
+         f"(Customer Unresponsive). {UNRESPONSIVE_REWRITE}"),
+        ("no_attempts", "Teams: Customer unresponsive.", "An unresponsive customer's note says how many contact "
+         f"attempts were made. Suggested: Teams: Status Unknown (Customer Unresponsive). {UNRESPONSIVE_REWRITE}"),
+        ("no_managed", "Teams: Customer unresponsive.", "An unresponsive customer's note says whether the account is "
+         f"managed. Suggested: Teams: Status Unknown (Customer Unresponsive). {UNRESPONSIVE_REWRITE}"),
+    ]),
+    # another Status Unknown reason, in words that are not unresponsiveness: no attempts or management asked
+    (("Teams", "Status Unknown", "New Subscription or Workload", "New subscription, owner to confirm."), [
+        ("no_why", "Teams: New subscription, owner to confirm.", "The note does not say why. Suggested: Teams: Status "
+         "Unknown (New Subscription or Workload): New subscription, owner to confirm, because [the reason]."),
+    ]),
+    # unresponsiveness in the words of a note under another status
+    (("Teams", "Blocked", None, "Blocked: the customer did not reply."), [
+        ("no_attempts", "Teams: Blocked: the customer did not reply.", "An unresponsive customer's note says how many "
+         f"contact attempts were made. Suggested: Teams: Blocked. {UNRESPONSIVE_REWRITE}"),
+        ("no_managed", "Teams: Blocked: the customer did not reply.", "An unresponsive customer's note says whether "
+         f"the account is managed. Suggested: Teams: Blocked. {UNRESPONSIVE_REWRITE}"),
+    ]),
+    (("Teams", "Blocked", None, "Customer did not reply to 3 emails; the account is unmanaged."), [
+        ("no_status", "Teams: Customer did not reply to 3 emails; the account is unmanaged.", "The note does not say "
+         "the status in clear words (Blocked). Suggested: Teams: Blocked. Customer did not reply to 3 emails; the "
+         "account is unmanaged."),
+    ]),
+    (("Teams", "In Progress", "Migration", "Migrating mail from Gmail. Cutover is June 30. Drive follows. Partner is "
+      "engaged."), [
+        ("too_long", "Teams: Migrating mail from Gmail. Cutover is June 30. Drive follows. Partner is engaged.",
+         "Keep the note to one or two sentences. Suggested: Teams: In Progress (Migration): Migrating mail from "
+         "Gmail."),
+    ]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "expected"), COACHING, ids=[a[3] or "empty" for a, _ in COACHING])
+def test_each_intent_note_finding_says_what_is_missing_and_suggests_a_rewrite(
+    args: tuple[str, str, str | None, str], expected: list[tuple[str, str, str]]
+) -> None:
+    from ftdraft.guards.coaching import coach_intent_note
+
+    checks = coach_intent_note(*args)
+    assert {(c.draft, c.severity) for c in checks} == {("ftop", "warning")}
+    assert [(c.rule, c.text, c.suggestion) for c in checks] == [(f"intent_note.{r}", t, s) for r, t, s in expected]
+
+
+def test_intent_notes_are_coached_from_the_ftop_entry_or_else_from_the_facts() -> None:
+    from ftdraft.guards.coaching import intent_checks
+    from ftdraft.pipeline import offline_bundle
+    from ftdraft.schemas import ServiceIntent, ServiceIntentNote
+
+    bundle = offline_bundle("Contoso - call 2026-11-18\n")
+    bundle.drafts.ftop.service_intent_notes = [ServiceIntentNote(workload="Teams", status="Blocked", note="Blocked.")]
+    bundle.facts.intents = [ServiceIntent(workload="Intune", status="No Intent", note="")]
+    assert [(c.rule, c.text) for c in intent_checks(bundle)] == [("intent_note.no_why", "Teams: Blocked.")]
+    bundle.drafts.ftop.service_intent_notes = []
+    assert [(c.rule, c.suggestion) for c in intent_checks(bundle)] == [
+        ("intent_note.empty", "The note is empty: state the status and why. Suggested: Intune: No Intent: no intent "
+         "because [the reason, e.g. a competing product under contract until <year>].")
+    ]  # fmt: skip
