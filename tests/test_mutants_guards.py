@@ -12,6 +12,7 @@ from ftdraft.drafts import render_drafts
 from ftdraft.guards import find_dates
 from ftdraft.guards.headers import NAME_LIMIT, context_header_checks, header_checks
 from ftdraft.schemas import (
+    FTOP_HEADINGS,
     ActionItem,
     CallFacts,
     Check,
@@ -859,4 +860,28 @@ def test_intent_notes_are_coached_from_the_ftop_entry_or_else_from_the_facts() -
     assert [(c.rule, c.suggestion) for c in intent_checks(bundle)] == [
         ("intent_note.empty", "The note is empty: state the status and why. Suggested: Intune: No Intent: no intent "
          "because [the reason, e.g. a competing product under contract until <year>].")
+    ]  # fmt: skip
+
+
+def test_only_a_model_written_ftop_entry_is_held_to_the_template_headings(model_bundle: DraftBundle) -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+    from ftdraft.schemas import Provenance
+
+    b = model_bundle.model_copy(deep=True)
+    b.provenance["ftop"] = Provenance()  # the offline engine wrote it; the model wrote the other drafts
+    b.drafts.ftop.text = "Kickoff done."
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
+    assert guarded.drafts.ftop.text == "Kickoff done." and guarded.provenance["ftop"] == Provenance()
+    assert "structure.restored" not in {c.rule for c in guarded.checks}
+    b.provenance["ftop"] = model_bundle.provenance["ftop"]
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
+    assert guarded.drafts.ftop == model_bundle.drafts.ftop
+    assert guarded.provenance["ftop"] == Provenance(
+        engine="offline", fallback_reason="guardrail: FTOP headings missing"
+    )
+    assert [(c.draft, c.severity, c.text, c.suggestion) for c in guarded.checks if c.rule == "structure.restored"] == [
+        ("ftop", "warning", "missing headings: " + ", ".join(FTOP_HEADINGS),
+         "The FTOP entry needs every template heading: the offline entry was used.")
     ]  # fmt: skip
