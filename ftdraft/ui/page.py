@@ -16,6 +16,7 @@ import gc
 import importlib
 import logging
 import threading
+import time
 
 import streamlit as st
 
@@ -34,7 +35,8 @@ def main() -> None:
     """One run of the page, the part an FM uses first drawn first: the title and the notes box with the saved
     notes and the Draft button; then, into the places kept for them above and beside it, the setup, the prep
     and invite, the facts, the drafts and the sidebar (Streamlit shows each element as it is drawn, so the
-    notes box takes typing while the rest is drawn; a change there reruns the page and is saved, as ever)."""
+    notes box takes typing while the rest is drawn; a change there reruns the page and is saved, as ever). A
+    browser session's first run pauses FIRST_PAGE_PAUSE_S between the two."""
     # fresh each run: cheap, and .env / environment changes apply without a restart; the FM from the sidebar
     settings = Settings()
     user = require_user(settings)  # the sign-in gate (ui/signin.py): LOCAL_USER when no sign-in is set up
@@ -63,7 +65,9 @@ def main() -> None:
         "Before the call: prep and internal invite", expanded=rec.bundle is None, icon=":material/checklist:"
     )
     facts_slot = notes_section(store, settings, rec, choice, ok)
-    warm_up()  # the drafting code loads in the background from here on (once per process)
+    if not st.session_state.get("_page_shown"):
+        st.session_state["_page_shown"] = True
+        time.sleep(FIRST_PAGE_PAUSE_S)
     drafted = st.container()
     # The rest of the page, each in its place above, beside or below the notes.
     sidebar(store, settings, eid)
@@ -77,6 +81,11 @@ def main() -> None:
         drafts_section(store, settings, rec, choice)
 
 
+# A new tab's browser fetches the code of each kind of element (the text area, the button...) from this same
+# Python process the first time it draws one; drawing the rest of the page at once kept the GIL busy and those
+# fetches waited: the notes box showed 1.0-2.8 s after the title (load 10-12), 0.4-0.8 s with this pause after
+# it (same run, bench-like starts). Once per browser session, before the rest is drawn.
+FIRST_PAGE_PAUSE_S = 0.3
 # What the first Draft needs and the first page does not: the reader, the drafts, the guardrails, the exports;
 # then what the facts tables shown after it need: pandas (for st.data_editor). ~0.8 s of imports on a quiet VM.
 DRAFTING_MODULES = ("ftdraft.pipeline", "ftdraft.extract", "ftdraft.drafts", "ftdraft.guards", "ftdraft.export")
