@@ -885,3 +885,48 @@ def test_only_a_model_written_ftop_entry_is_held_to_the_template_headings(model_
         ("ftop", "warning", "missing headings: " + ", ".join(FTOP_HEADINGS),
          "The FTOP entry needs every template heading: the offline entry was used.")
     ]  # fmt: skip
+
+
+def test_a_key_the_model_echoed_outside_the_drafts_is_redacted_everywhere_and_said_once(
+    model_bundle: DraftBundle,
+) -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+    from ftdraft.schemas import Fact
+
+    key = "sk-live-0123456789abcdef"
+    b = model_bundle.model_copy(deep=True)
+    b.facts.risks.append(Fact(text=f"Key {key} in the notes", sources=cite(2, f"key {key}")))
+    b.engagement.rfa_summary = f"summary with {key[:12]}"  # a piece of 8+ characters
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[key])
+    assert key[:8] not in guarded.model_dump_json()
+    assert guarded.facts.risks[-1].text == "Key [redacted] in the notes"
+    assert [(c.draft, c.severity, c.text, c.suggestion) for c in guarded.checks if c.rule == "secret.api_key"] == [
+        ("bundle", "warning", "(the API key)", "Pieces of the API key were redacted.")
+    ]
+    # nothing to redact: the same bundle, no report
+    clean = guards.guard_bundle(model_bundle, CONTOSO_NOTES, canaries=[], secrets=[key])
+    assert "secret.api_key" not in {c.rule for c in clean.checks}
+    assert clean.facts == model_bundle.facts and clean.engagement == model_bundle.engagement
+
+
+def test_a_sentence_removed_from_the_model_sync_invite_is_reported_against_the_sync_draft() -> None:
+    from guard_support import EXAMPLES
+    from test_guards import model_written
+
+    from ftdraft import guards
+    from ftdraft.pipeline import offline_bundle
+
+    notes = next(p for p in EXAMPLES if "fabrikam" in p.name).read_text(encoding="utf-8")
+    b = model_written(offline_bundle(notes))
+    invite = b.drafts.sync_rhythm.invite
+    assert invite is not None  # the Fabrikam notes ask for a new recurring sync
+    invite.description += "\nJoin at https://evil.example/meet today.\n"
+    guarded = guards.guard_bundle(b, notes, canaries=[], secrets=[])
+    assert [(c.draft, c.suggestion) for c in guarded.checks if c.rule == "injection.link"] == [
+        ("sync_rhythm",
+         "Removed from the model-written invite description. A link that is not in the notes never reaches a draft.")
+    ]  # fmt: skip
+    assert guarded.drafts.sync_rhythm.invite is not None
+    assert "evil.example" not in guarded.drafts.sync_rhythm.invite.description
