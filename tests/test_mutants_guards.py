@@ -930,3 +930,61 @@ def test_a_sentence_removed_from_the_model_sync_invite_is_reported_against_the_s
     ]  # fmt: skip
     assert guarded.drafts.sync_rhythm.invite is not None
     assert "evil.example" not in guarded.drafts.sync_rhythm.invite.description
+
+
+def test_live_markup_is_removed_from_every_text_of_every_draft_each_reported_where_it_was() -> None:
+    from guard_support import EXAMPLES
+
+    from ftdraft import guards
+    from ftdraft.pipeline import offline_bundle
+
+    notes = next(p for p in EXAMPLES if "fabrikam" in p.name).read_text(encoding="utf-8")
+    b = offline_bundle(notes)  # the Fabrikam drafts hold a Teams channel email and a new sync's invite
+    d, tag = b.drafts, "<img src=x onerror=alert(1)>"
+    assert d.teams_channel is not None and d.sync_rhythm.invite is not None
+    d.prep.items[0].text = f"{tag} prep"
+    d.internal_invite.email.body, d.internal_invite.email.subject = f"{tag} ii body", f"{tag} ii subject"
+    d.internal_invite.invite.description, d.internal_invite.invite.location = f"{tag} ii desc", f"{tag} ii loc"
+    d.intro_request.email.body, d.intro_request.customer_blurb = f"{tag} intro body", f"{tag} blurb"
+    d.teams_channel.body, d.follow_up.body, d.ftop.text = f"{tag} teams", f"{tag} fu", f"{tag} ftop"
+    d.ftop.participants, d.ftop.discussion_points = [f"{tag} part"], [f"{tag} disc"]
+    d.ftop.customer_questions, d.ftop.ftc_actions = [f"{tag} q"], [f"{tag} ftc"]
+    d.ftop.next_actions[0].action, d.ftop.service_intent_notes[0].note = f"{tag} na", f"{tag} sin"
+    d.sync_rhythm.email.body, d.sync_rhythm.invite.description = f"{tag} sync", f"{tag} sync desc"
+    d.sync_rhythm.invite.location = tag  # nothing left: the default location
+    guarded = guards.guard_bundle(b, notes, canaries=[], secrets=[])
+    shown = "‹img src=x onerror=alert(1)›"  # quoted inertly
+    reports = [(c.draft, c.severity, c.text, c.suggestion.removeprefix("Hidden characters or live markup were "
+                "removed from the ")) for c in guarded.checks if c.rule == "injection.markup_removed"]  # fmt: skip
+    assert reports == [
+        ("prep", "warning", f"{shown} prep", "checklist."),
+        ("internal_invite", "warning", f"{shown} ii body", "body."),
+        ("internal_invite", "warning", f"{shown} ii desc", "invite description."),
+        ("internal_invite", "warning", f"{shown} ii loc", "invite location."),
+        ("intro_request", "warning", f"{shown} intro body", "body."),
+        ("intro_request", "warning", f"{shown} blurb", "customer blurb."),
+        ("teams_channel", "warning", f"{shown} teams", "body."),
+        ("follow_up", "warning", f"{shown} fu", "body."),
+        ("ftop", "warning", f"{shown} ftop", "FTOP text."),
+        ("ftop", "warning", f"{shown} part", "participants."),
+        ("ftop", "warning", f"{shown} disc", "discussion_points."),
+        ("ftop", "warning", f"{shown} q", "customer_questions."),
+        ("ftop", "warning", f"{shown} ftc", "ftc_actions."),
+        ("ftop", "warning", f"{shown} na", "next action."),
+        ("ftop", "warning", f"{shown} sin", "service intent note."),
+        ("sync_rhythm", "warning", f"{shown} sync", "body."),
+        ("sync_rhythm", "warning", f"{shown} sync desc", "invite description."),
+        ("sync_rhythm", "warning", shown, "invite location."),
+    ]
+    g = guarded.drafts
+    assert g.teams_channel is not None and g.sync_rhythm.invite is not None
+    texts = [g.prep.items[0].text, g.internal_invite.email.body, g.internal_invite.email.subject,
+             g.internal_invite.invite.description, g.internal_invite.invite.location, g.intro_request.email.body,
+             g.intro_request.customer_blurb, g.teams_channel.body, g.follow_up.body, g.ftop.text, *g.ftop.participants,
+             *g.ftop.discussion_points, *g.ftop.customer_questions, *g.ftop.ftc_actions, g.ftop.next_actions[0].action,
+             g.ftop.service_intent_notes[0].note, g.sync_rhythm.email.body,
+             g.sync_rhythm.invite.description]  # fmt: skip
+    assert [t.strip() for t in texts] == ["prep", "ii body", "ii subject", "ii desc", "ii loc", "intro body", "blurb",
+                                          "teams", "fu", "ftop", "part", "disc", "q", "ftc", "na", "sin", "sync",
+                                          "sync desc"]  # fmt: skip
+    assert g.sync_rhythm.invite.location == "Microsoft Teams meeting"
