@@ -988,3 +988,24 @@ def test_live_markup_is_removed_from_every_text_of_every_draft_each_reported_whe
                                           "teams", "fu", "ftop", "part", "disc", "q", "ftc", "na", "sin", "sync",
                                           "sync desc"]  # fmt: skip
     assert g.sync_rhythm.invite.location == "Microsoft Teams meeting"
+
+
+def test_the_canaries_given_are_the_ones_the_findings_look_for_where_no_repair_reaches() -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+    from ftdraft.pipeline import offline_bundle
+
+    b = offline_bundle(CONTOSO_NOTES)
+    b.drafts.follow_up.subject = "Recap zq-canary-77"  # an offline draft's subject is not repaired, only checked
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=["zq-canary-77"], secrets=[])
+    assert [
+        (c.draft, c.severity, c.text, c.suggestion) for c in guarded.checks if c.rule == "injection.prompt_leak"
+    ] == [
+        (
+            "follow_up",
+            "error",
+            "(text of the system prompt)",
+            "The draft repeats the system prompt: redraft it offline.",
+        )
+    ]
