@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import cast
 
@@ -116,7 +117,10 @@ class People:
         self.name_pool: dict[str, str] = {}
         self.first_speaker: str | None = None  # the author of the oldest part: the FM when no one else is named
         self.notes_text = ""  # the notes' lines, joined: where a first name written alone finds its surname
-        self._surnames: dict[str, set[str]] | None = None
+        # first name (lowercase) -> the full names the notes write for it, read per name on first use (_surnames_of)
+        self._surnames: dict[str, set[str]] = {}
+        self._surnames_text: str | None = None  # the notes_text they were read from
+        self._notes_lower = ""
         self._first_part = 0
         for c in engagement.customer_contacts:
             self.customer.append(c)
@@ -238,15 +242,37 @@ class People:
         if name.lower() in self.name_pool:
             return self.name_pool[name.lower()]
         if self.notes_text:
-            if self._surnames is None:  # one pass over the notes, the first time a first name stands alone
-                self._surnames = {}
-                for m in _TWO_WORDS_RE.finditer(self.notes_text):
-                    if sp.is_name_word(m.group(1)) and sp.is_name_word(m.group(2)):
-                        self._surnames.setdefault(m.group(1).lower(), set()).add(f"{m.group(1)} {m.group(2)}")
-            fulls = self._surnames.get(name.lower(), set())
+            fulls = self._surnames_of(name.lower())
             if len(fulls) == 1:
                 return next(iter(fulls))
         return name
+
+    def _surnames_of(self, low: str) -> set[str]:
+        """Every "<First> <Surname>" the notes write (a _TWO_WORDS_RE match, both words name words) whose first word
+        is `low` in some case. The same set as one finditer over the whole notes kept for that first word: finditer
+        yields every position where the pattern matches (a match takes "Word ", and no position inside it can start
+        one: a letter precedes it), and a match whose first word lowercases to `low` starts where the lowercased
+        notes hold `low` (when lowercasing keeps every character one character, the positions are the same); so the
+        pattern is tried only at those positions, found with str.find, for the few first names that stand alone."""
+        text = self.notes_text
+        if self._surnames_text is not text:
+            self._surnames, self._surnames_text, self._notes_lower = {}, text, text.lower()
+        got = self._surnames.get(low)
+        if got is not None:
+            return got
+        got = set()
+        if not low:
+            return got  # no first word is empty
+        lowered = self._notes_lower
+        if len(lowered) != len(text):  # a case mapping that changes length: read every match
+            candidates: Iterator[re.Match[str] | None] = _TWO_WORDS_RE.finditer(text)
+        else:
+            candidates = (_TWO_WORDS_RE.match(text, at) for at in _occurrences(lowered, low))
+        for m in candidates:
+            if m and m.group(1).lower() == low and sp.is_name_word(m.group(1)) and sp.is_name_word(m.group(2)):
+                got.add(f"{m.group(1)} {m.group(2)}")
+        self._surnames[low] = got
+        return got
 
     def resolve(self, token: str) -> tuple[str | None, AttendeeRole | None, bool]:
         """(owner label, role, known) for a person as an owner is written: a ME word or the FM's name -> the FM;
@@ -390,6 +416,14 @@ class People:
 def _name_parts(name: str) -> tuple[str, ...]:
     """A name's lowercase words, split once: every person added is compared with every attendee."""
     return tuple(name.lower().split())
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Every position where `word` (not empty) occurs in text, overlapping ones included, in order."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def same_person(a: str, b: str) -> bool:
