@@ -1117,3 +1117,89 @@ def test_an_internal_draft_loses_only_its_offending_lines_sentences(model_bundle
         ("ftop", "injection.link"),
         ("ftop", "injection.address"),
     ]
+
+
+# ---------------------------------------------------------------- findings: ranked, once each, inert
+
+
+def test_findings_are_ranked_errors_first_once_each_with_inert_quotes() -> None:
+    from ftdraft.guards.findings import ranked
+
+    def check(severity: str, rule: str, text: str, suggestion: str = "s") -> Check:
+        return Check(draft="follow_up", severity=severity, rule=rule, text=text, suggestion=suggestion)  # type: ignore[arg-type]
+
+    checks = [
+        check("info", "i", "one"),
+        check("warning", "w", "<b>two</b>", "see ![x](u)"),
+        check("error", "e", "three"),
+        check("warning", "w", "‹b›two‹/b›"),  # the same quote once made inert: the same finding
+        check("warning", "w2", "four"),
+        check("error", "e", "three", "another suggestion"),  # same draft, rule and quote: once
+    ]
+    assert [(c.severity, c.rule, c.text, c.suggestion) for c in ranked(checks)] == [
+        ("error", "e", "three", "s"),
+        ("warning", "w", "‹b›two‹/b›", "see ! [x](u)"),
+        ("warning", "w2", "four", "s"),
+        ("info", "i", "one", "s"),
+    ]
+    same_quote_elsewhere = [check("error", "e", "x"), check("error", "e", "x").model_copy(update={"draft": "ftop"})]
+    assert len(ranked(same_quote_elsewhere)) == 2
+
+
+# ---------------------------------------------------------------- recipients: the roster and every list checked
+
+
+def test_every_recipient_list_of_every_draft_is_checked_against_the_roster() -> None:
+    from guard_support import EXAMPLES
+
+    from ftdraft import guards
+    from ftdraft.pipeline import offline_bundle
+
+    notes = next(p for p in EXAMPLES if "fabrikam" in p.name).read_text(encoding="utf-8")
+    b = offline_bundle(notes)
+    d = b.drafts
+    assert d.teams_channel is not None and d.sync_rhythm.invite is not None
+    lists = [d.internal_invite.email.to, d.internal_invite.email.cc, d.intro_request.email.to, d.follow_up.cc,
+             d.sync_rhythm.email.to, d.teams_channel.cc, d.internal_invite.invite.required,
+             d.internal_invite.invite.optional, d.sync_rhythm.invite.optional]  # fmt: skip
+    for i, people in enumerate(lists):
+        people.append(Recipient(name=f"Stranger {i}", email=f"s{i}@evil.example"))
+    found = [
+        (c.draft, c.severity, c.text) for c in guards.check_bundle(b, notes) if c.rule == "recipients.not_on_roster"
+    ]
+    assert found == [
+        ("internal_invite", "error", "Stranger 0 ‹s0@evil.example›"),
+        ("internal_invite", "error", "Stranger 1 ‹s1@evil.example›"),
+        ("intro_request", "error", "Stranger 2 ‹s2@evil.example›"),
+        ("follow_up", "error", "Stranger 3 ‹s3@evil.example›"),
+        ("sync_rhythm", "error", "Stranger 4 ‹s4@evil.example›"),
+        ("teams_channel", "error", "Stranger 5 ‹s5@evil.example›"),
+        ("internal_invite", "error", "Stranger 6 ‹s6@evil.example›"),
+        ("internal_invite", "error", "Stranger 7 ‹s7@evil.example›"),
+        ("sync_rhythm", "error", "Stranger 8 ‹s8@evil.example›"),
+    ]
+    suggestions = {c.suggestion for c in guards.check_bundle(b, notes) if c.rule == "recipients.not_on_roster"}
+    assert suggestions == {"Recipients come only from the engagement's account team: remove this one, or add the "
+                           "person to the account team first."}  # fmt: skip
+
+
+def test_the_roster_is_the_context_people_and_the_engagement_people_the_notes_name() -> None:
+    from ftdraft.guards import build_roster
+    from ftdraft.guards.grounding import build_corpus
+    from ftdraft.pipeline import offline_bundle
+
+    notes = "Contoso - call 2026-11-18\nAttendees: Priya Raman (ATS), jun@contoso.com\n"
+    b = offline_bundle(notes)
+    b.engagement.account_team = [
+        Person(name="Priya Raman", role="ATS", email="priya@contoso.com"),  # named in the notes; the address is not
+        Person(name="Jun Park", role="TAM", email="JUN@contoso.com"),  # the address is in the notes
+        Person(name="Tom Becker", role="AE", email="tom@contoso.com"),  # neither
+    ]
+    b.engagement.fm, b.engagement.fta = Person(name="Alex Morgan", role="FM"), None
+    context = Engagement(customer="Contoso", fm=Person(name="Alex Morgan", role="FM", email="alex@ms.example"),
+                         fta=Person(name="Sam Lee", role="FTA", email=" Sam@MS.example "))  # fmt: skip
+    roster = build_roster(b, context, build_corpus(b, notes, None, context))
+    assert roster.names == {"priya raman", "jun park", "alex morgan", "sam lee"}
+    assert roster.emails == {"jun@contoso.com", "alex@ms.example", "sam@ms.example"}
+    no_context = build_roster(b, None, build_corpus(b, notes, None, None))
+    assert (no_context.names, no_context.emails) == ({"priya raman", "jun park"}, {"jun@contoso.com"})
