@@ -1203,3 +1203,128 @@ def test_the_roster_is_the_context_people_and_the_engagement_people_the_notes_na
     assert roster.emails == {"jun@contoso.com", "alex@ms.example", "sam@ms.example"}
     no_context = build_roster(b, None, build_corpus(b, notes, None, None))
     assert (no_context.names, no_context.emails) == ({"priya raman", "jun park"}, {"jun@contoso.com"})
+
+
+# ---------------------------------------------------------------- consistency: each disagreement, as reported
+
+
+def consistency_bundle() -> DraftBundle:
+    """Offline drafts of a small call: Priya's roster due Nov 20, Tom's sync with no date, DNS with no owner,
+    Intune blocked, a bi-weekly sync on Tuesdays proposed."""
+    from ftdraft.schemas import ServiceIntent, SyncRhythm
+
+    team = [Person(name="Priya Raman", role="ATS"), Person(name="Tom Becker", role="TAM")]
+    engagement = Engagement(customer="Contoso", fm=Person(name="Alex Morgan", role="FM"), call_date=date(2026, 11, 18),
+                            account_team=team)  # fmt: skip
+    facts = CallFacts(
+        action_items=[ActionItem(owner="Priya Raman", action="send the roster", due=date(2026, 11, 20)),
+                      ActionItem(owner="Tom Becker", action="book the sync"),
+                      ActionItem(action="check the DNS records")],
+        intents=[ServiceIntent(workload="Intune", status="Blocked", reason="Security/Privacy",
+                               note="Security review.")],
+        sync_rhythm=SyncRhythm(kind="propose", cadence="biweekly", weekday="TU"),
+    )  # fmt: skip
+    return DraftBundle(generated_at="2026-11-18T12:00:00Z", engagement=engagement, facts=facts,  # type: ignore[arg-type]
+                       drafts=render_drafts(engagement, facts))  # fmt: skip
+
+
+def _body(old: str, new: str):  # type: ignore[no-untyped-def]
+    def edit(b: DraftBundle) -> None:
+        assert old in b.drafts.follow_up.body
+        b.drafts.follow_up.body = b.drafts.follow_up.body.replace(old, new)
+
+    return edit
+
+
+def _add(line: str):  # type: ignore[no-untyped-def]
+    def edit(b: DraftBundle) -> None:
+        b.drafts.follow_up.body += line + "\n"
+
+    return edit
+
+
+def _set(path: str, value: object):  # type: ignore[no-untyped-def]
+    def edit(b: DraftBundle) -> None:
+        *parents, attr = path.split(".")
+        node: object = b.drafts
+        for p in parents:
+            node = node[int(p)] if p.isdigit() else getattr(node, p)  # type: ignore[index]
+        setattr(node, attr, value)
+
+    return edit
+
+
+CONSISTENCY = {
+    "ftop owner moved": (_set("ftop.next_actions.1.owner", "Priya Raman"), {}, [
+        ("ftop", "consistency.owner", "book the sync: Priya Raman (follow-up facts: Tom Becker)",
+         "Use one owner everywhere: Tom Becker.")]),
+    "ftop owner by role": (_set("ftop.next_actions.1.owner", "the TAM"), {}, []),
+    "ftop owner by role alone": (_set("ftop.next_actions.0.owner", "ATS"), {}, []),
+    "ftop due moved": (_set("ftop.next_actions.0.due", date(2026, 11, 27)), {}, [
+        ("ftop", "consistency.due", "send the roster: 2026-11-27 (facts: 2026-11-20)",
+         "Use one due date everywhere.")]),
+    "ftop due invented": (_set("ftop.next_actions.1.due", date(2026, 12, 1)), {}, [
+        ("ftop", "consistency.due", "book the sync: 2026-12-01 (facts: no date)", "Use one due date everywhere.")]),
+    "ftop due dropped": (_set("ftop.next_actions.0.due", None), {}, [
+        ("ftop", "consistency.due", "send the roster: no date (facts: 2026-11-20)", "Use one due date everywhere.")]),
+    "ftop status": (_set("ftop.service_intent_notes.0.status", "In Progress"), {}, [
+        ("ftop", "consistency.status", "Intune: In Progress (facts: Blocked)",
+         "Use one status for Intune everywhere: Blocked.")]),
+    "line due moved": (_body("Due Fri Nov 20, 2026", "Due Fri Nov 27, 2026"), {}, [
+        ("follow_up", "consistency.due", "- Priya Raman – send the roster – Due Fri Nov 27, 2026",
+         "The action is due Nov 20 in the facts and the FTOP entry.")]),
+    "line date for a TBD": (_body("book the sync – Due: date to confirm", "book the sync – Due Dec 1"), {}, [
+        ("follow_up", "consistency.due", "- Tom Becker – book the sync – Due Dec 1",
+         "The action has no due date in the facts (TBD): this date is not the notes'.")]),
+    "line owner moved": (_body("Tom Becker – book the sync", "Priya Raman – book the sync"), {}, [
+        ("follow_up", "consistency.owner", "- Priya Raman – book the sync – Due: date to confirm",
+         "The owner is Tom Becker elsewhere.")]),
+    "line owner missing, strict": (_add("- book the sync soon"), {"strict_drafts": {"follow_up"}}, [
+        ("follow_up", "consistency.owner", "- book the sync soon", "The owner is Tom Becker elsewhere.")]),
+    "line owner missing": (_add("- book the sync soon"), {}, []),
+    "line status": (_add("Intune is In Progress now."), {}, [
+        ("follow_up", "consistency.status", "Intune is In Progress now.", "The status is Blocked in the FTOP entry.")]),
+    "line status agrees": (_add("Intune: Blocked for now."), {}, []),
+    "line two statuses": (_add("Intune is In Progress, and No Intent elsewhere."), {}, []),
+    "invitees": (_set("internal_invite.invite.optional", [Recipient(name="Sam", email="s@x.com")]), {}, [
+        ("internal_invite", "consistency.invitees", "invite required/optional differ from the email's To/Cc",
+         "Mandatory roles (ATS, TAM) are required in the invite and in To; the others optional and in Cc.")]),
+    "rrule monthly": (_set("sync_rhythm.invite.rrule", "FREQ=MONTHLY;BYDAY=1TU"), {}, [
+        ("sync_rhythm", "consistency.cadence", "FREQ=MONTHLY;BYDAY=1TU", "The notes say biweekly.")]),
+    "rrule weekly": (_set("sync_rhythm.invite.rrule", "FREQ=WEEKLY;BYDAY=TU"), {}, [
+        ("sync_rhythm", "consistency.cadence", "FREQ=WEEKLY;BYDAY=TU", "The notes say biweekly.")]),
+    "cadence words": (_add("We meet weekly and monthly; Monthly Enterprise Channel is set. Every other week works."),
+                      {}, [("follow_up", "consistency.cadence", "weekly", "The notes say the sync is biweekly."),
+                           ("follow_up", "consistency.cadence", "monthly", "The notes say the sync is biweekly.")]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(CONSISTENCY))
+def test_each_disagreement_between_drafts_and_facts_is_one_warning_that_says_what_the_facts_say(case: str) -> None:
+    from ftdraft.guards import consistency_checks
+
+    edit, options, expected = CONSISTENCY[case]
+    bundle = consistency_bundle()
+    assert consistency_checks(bundle) == []  # the drafts written from the facts agree with them
+    edit(bundle)
+    checks = consistency_checks(bundle, **options)  # type: ignore[arg-type]
+    assert {c.severity for c in checks} <= {"warning"}
+    assert [(c.draft, c.rule, c.text, c.suggestion) for c in checks] == expected
+
+
+def test_other_emails_are_checked_only_when_asked_and_an_invented_ftop_owner_only_when_strict() -> None:
+    from ftdraft.guards import consistency_checks
+
+    bundle = consistency_bundle()
+    bundle.drafts.internal_invite.email.body += "\nPriya Raman – book the sync\n"
+    assert consistency_checks(bundle) == []
+    checks = consistency_checks(bundle, check_also={"internal_invite"})
+    assert [(c.draft, c.rule, c.text) for c in checks] == [
+        ("internal_invite", "consistency.owner", "Priya Raman – book the sync")
+    ]
+    bundle = consistency_bundle()
+    bundle.drafts.ftop.next_actions[2].owner = "Tom Becker"  # the facts say the owner is to confirm
+    assert consistency_checks(bundle) == []
+    checks = consistency_checks(bundle, strict_drafts={"ftop"})
+    assert [(c.draft, c.rule) for c in checks] == [("ftop", "consistency.owner")]
+    assert checks[0].text.startswith("check the DNS records: Tom Becker")
