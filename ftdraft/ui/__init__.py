@@ -9,6 +9,8 @@ import importlib
 import threading
 from collections.abc import Callable
 
+from ftdraft.gc_pause import gc_paused
+
 PAGE = "ftdraft.ui.page"
 _lock = threading.Lock()
 _loaded = False
@@ -25,13 +27,8 @@ def page_runner() -> Callable[[], None]:
     if not _loaded:
         with _lock:
             if not _loaded:
-                was_enabled = gc.isenabled()
-                gc.disable()
-                try:
+                with gc_paused():
                     importlib.import_module(PAGE)
-                finally:
-                    if was_enabled:
-                        gc.enable()
                 gc.freeze()
                 _loaded = True
     run: Callable[[], None] = importlib.import_module(PAGE).run
