@@ -1328,3 +1328,20 @@ def test_other_emails_are_checked_only_when_asked_and_an_invented_ftop_owner_onl
     checks = consistency_checks(bundle, strict_drafts={"ftop"})
     assert [(c.draft, c.rule) for c in checks] == [("ftop", "consistency.owner")]
     assert checks[0].text.startswith("check the DNS records: Tom Becker")
+
+
+@pytest.mark.parametrize(
+    ("rhythm", "words"),
+    [
+        ({"weekday": "TU", "time": "09:00", "timezone": "America/Los_Angeles"},
+         "Tuesday Tuesdays 09:00 America/Los_Angeles"),
+        ({"days": ["MO", "TH"]}, "Monday Thursday Mondays Thursdays  "),
+        ({"days": ["WE"], "weekday": "FR"}, "Wednesday Friday Wednesdays Fridays  "),
+        ({}, " "),
+    ],
+)  # fmt: skip
+def test_a_sync_rhythm_in_the_words_the_drafts_use(rhythm: dict[str, object], words: str) -> None:
+    from ftdraft.guards.grounding import rhythm_words
+    from ftdraft.schemas import SyncRhythm
+
+    assert rhythm_words(SyncRhythm(kind="propose", **rhythm)) == words  # type: ignore[arg-type]
