@@ -1345,3 +1345,76 @@ def test_a_sync_rhythm_in_the_words_the_drafts_use(rhythm: dict[str, object], wo
     from ftdraft.schemas import SyncRhythm
 
     assert rhythm_words(SyncRhythm(kind="propose", **rhythm)) == words  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- grounding: what the corpus lets a draft say
+
+
+def corpus_of(
+    item: ActionItem | None = None, trusted: bool = False, context: Engagement | None = None, **facts: object
+):  # type: ignore[no-untyped-def]
+    from ftdraft.guards.grounding import build_corpus
+
+    notes = "Contoso - call\nPriya to send the roster by Friday\nWeekly sync stays\n"
+    bundle = DraftBundle(generated_at="2026-11-18T12:00:00Z",  # type: ignore[arg-type]
+                         engagement=Engagement(customer="Contoso", call_date=date(2026, 11, 18)),
+                         facts=CallFacts(action_items=[item] if item else [], **facts),  # type: ignore[arg-type]
+                         drafts=render_drafts(Engagement(customer="Contoso"), CallFacts()))  # fmt: skip
+    return build_corpus(bundle, notes, {"e": "7,200 E5 seats"}, context, trusted)
+
+
+XMAS = date(2026, 12, 24)
+
+
+@pytest.mark.parametrize(
+    ("item", "trusted", "allowed"),
+    [
+        (ActionItem(action="send", due=XMAS, sources=cite(2, "Priya to send the roster by Friday")), False, True),
+        (ActionItem(action="send", due=XMAS, sources=cite(2, "send the roster")), False, True),  # a piece of a line
+        (ActionItem(action="send", due=XMAS, sources=cite(2, "Priya to send it Dec 24")), False, False),  # invented
+        (ActionItem(action="send", due=XMAS, sources=cite(2, "")), False, False),  # no source text
+        (ActionItem(action="send", due=XMAS, due_text="By FRIDAY", sources=cite(2, "x")), False, True),  # its words
+        (ActionItem(action="send", due=XMAS, due_text="by Xmas", sources=cite(2, "x")), False, False),
+        (ActionItem(action="send", due=XMAS, sources=cite(0, "", "agenda")), False, True),  # the FM's own form
+        (ActionItem(action="send", due=XMAS, sources=cite(0, "", "context")), False, True),
+        (ActionItem(action="send", due=XMAS, sources=cite(2, "Priya to send it Dec 24")), True, True),  # FM-corrected
+    ],
+)
+def test_an_action_due_date_grounds_a_draft_only_when_its_source_or_words_are_the_notes(
+    item: ActionItem, trusted: bool, allowed: bool
+) -> None:
+    from ftdraft.guards.date_mentions import DateMention
+
+    corpus = corpus_of(item, trusted)
+    assert corpus.date_ok(DateMention(12, 24, 2026, "Dec 24, 2026", (0, 12))) is allowed
+    assert corpus.date_ok(DateMention(12, 24, None, "Dec 24", (0, 6))) is allowed
+    assert ({"24", "12"} <= corpus.numbers) is allowed  # a date's parts are numbers a draft may write
+
+
+def test_the_corpus_holds_the_notes_the_answers_the_context_the_call_date_and_what_follows_from_it() -> None:
+    from ftdraft.guards.date_mentions import DateMention
+
+    context = Engagement(customer="Contoso", call_date=date(2026, 11, 25), rfa_id="4471")
+    corpus = corpus_of(context=context)
+    assert {"priya", "roster", "contoso", "e5", "seats"} <= corpus.words and "4471" in corpus.text
+    assert {"7200", "4471", "2026", "25", "11"} <= corpus.numbers
+    assert corpus.date_ok(DateMention(11, 25, 2026, "", (0, 0)))  # the context's call date wins
+    assert corpus.date_ok(DateMention(11, 27, None, "", (0, 0)))  # "by Friday" from that call: Nov 27
+    assert corpus.date_ok(DateMention(12, 4, 2026, "", (0, 0)))  # and the Friday after
+    assert not corpus.date_ok(DateMention(11, 20, 2026, "", (0, 0)))  # the engagement's call week is not it
+    assert not corpus.date_ok(DateMention(11, 26, None, "", (0, 0)))  # a Thursday nothing names
+    assert corpus.has_phrase("PRIYA  to send") and not corpus.has_phrase("Priya to call")
+    assert corpus.has_email(" Priya@Contoso.com ") is False
+
+
+def test_a_sync_rhythm_grounds_its_words_only_when_its_source_is_the_notes_or_the_facts_are_trusted() -> None:
+    from ftdraft.schemas import SyncRhythm
+
+    rhythm = {"kind": "propose", "cadence": "weekly", "days": ["TU"], "time": "09:00"}
+    grounded = SyncRhythm(**rhythm, sources=cite(3, "Weekly sync stays"))  # type: ignore[arg-type]
+    invented = SyncRhythm(**rhythm, sources=cite(3, "Weekly sync on Tuesdays at 9"))  # type: ignore[arg-type]
+    assert {"tuesday", "tuesdays"} <= corpus_of(sync_rhythm=grounded).words and "09" in corpus_of(
+        sync_rhythm=grounded
+    ).numbers
+    assert not {"tuesday", "tuesdays"} & corpus_of(sync_rhythm=invented).words
+    assert {"tuesday", "tuesdays"} <= corpus_of(sync_rhythm=invented, trusted=True).words
