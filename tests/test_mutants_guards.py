@@ -1418,3 +1418,46 @@ def test_a_sync_rhythm_grounds_its_words_only_when_its_source_is_the_notes_or_th
     ).numbers
     assert not {"tuesday", "tuesdays"} & corpus_of(sync_rhythm=invented).words
     assert {"tuesday", "tuesdays"} <= corpus_of(sync_rhythm=invented, trusted=True).words
+
+
+MONTH_NAMES = [("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May", "May"),
+               ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sep"), ("October", "Oct"),
+               ("November", "Nov"), ("December", "Dec")]  # fmt: skip
+
+
+@pytest.mark.parametrize("month", range(1, 13), ids=[full for full, _ in MONTH_NAMES])
+def test_every_month_name_in_every_case_and_form_is_a_date(month: int) -> None:
+    full, abbr = MONTH_NAMES[month - 1]
+    texts = [
+        f"due {full} 5",
+        f"due {abbr.upper()} 5",
+        f"due {full.lower()}. 5th",
+        f"the 5 {abbr}",
+        f"5th of {full.upper()}",
+    ]
+    for text in texts:
+        assert [(m.month, m.day) for m in find_dates(text)] == [(month, 5)], text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("marching 5 miles", []), ("mayday 3", []), ("Junior 4", []), ("decade 3", []), ("5 decades", []),
+        ("Augusta 3", []), ("3 Janet", []), ("xDec 4", []), ("Dec 4x", []), ("Dec 44", []), ("1 Mayo", []),
+        ("12026-01-05", []), ("a2026-01-05", []), ("11/20/2026/1", []),
+        ("sept 5", [(9, 5, None, "sept 5")]), ("5 sept.", [(9, 5, None, "5 sept")]),
+        ("fri dec 4", [(12, 4, None, "fri dec 4")]), ("(Dec 4)", [(12, 4, None, "Dec 4")]),
+        ("2026-1-5", [(1, 5, 2026, "2026-1-5")]), ("June 5th, 2027", [(6, 5, 2027, "June 5th, 2027")]),
+        ("Tue Dec 1 and Wed, Dec 2", [(12, 1, None, "Tue Dec 1"), (12, 2, None, "Wed, Dec 2")]),
+        ("Friday Dec 4", [(12, 4, None, "Friday Dec 4")]), ("Frida Dec 4", [(12, 4, None, "Dec 4")]),
+    ],
+)  # fmt: skip
+def test_month_words_that_are_not_dates_and_dates_at_word_edges(
+    text: str, expected: list[tuple[int, int, int | None, str]]
+) -> None:
+    assert [(m.month, m.day, m.year, m.text) for m in find_dates(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["due Nov 5 tueſday", "due Nov 5 (frıday)", "İstanbul Nov 5"])
+def test_dates_in_text_with_case_folding_characters_are_read_the_same(text: str) -> None:
+    assert [(m.month, m.day, m.text) for m in find_dates(text)] == [(11, 5, "Nov 5")]
