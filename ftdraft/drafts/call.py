@@ -291,11 +291,17 @@ class Call:
         words = _subject_words(question_text)
         if not words:
             return None
-        for a in self.actions:
-            finding_out = _FINDS_OUT.search(a["action"])  # a step that answers something, not one that routes
-            if a["owner"] and not a["mine"] and finding_out and words & _subject_words(a["action"]):
-                return str(a["owner"])
-        return None
+        return next((str(owner) for owner, subject in self.answering_steps if words & subject), None)
+
+    @cached_property
+    def answering_steps(self) -> list[tuple[str, set[str]]]:
+        """(owner, subject words) of each teammate's step that finds something out, in step order: read once for
+        all the open questions (answerer)."""
+        return [
+            (a["owner"], _subject_words(a["action"]))
+            for a in self.actions
+            if a["owner"] and not a["mine"] and _FINDS_OUT.search(a["action"])  # answers something, not routes
+        ]
 
     @cached_property
     def asks(self) -> list[dict[str, Any]]:

@@ -263,7 +263,7 @@ class Ledger:
         if key in self.exact:
             return True
         if len(self.keys) <= self.limit and len(key) >= 12:
-            return key in self._joined or any(k in key for k in self._long)
+            return key in self._joined or any(map(key.__contains__, self._long))
         return False
 
     def claim(self, text: str) -> bool:

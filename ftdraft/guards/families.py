@@ -28,11 +28,11 @@ class Family:
     counter_examples: tuple[str, ...]
     gate: tuple[str, ...] = ()
 
-    def search(self, sentence: str) -> str | None:
-        """The matching fragment of sentence, or None."""
+    def search(self, sentence: str, lowered: str | None = None) -> str | None:
+        """The matching fragment of sentence, or None. lowered: sentence.lower(), when the caller has it."""
         if self.gate:
-            low = sentence.lower()
-            if not any(g in low for g in self.gate):
+            low = sentence.lower() if lowered is None else lowered
+            if not any(map(low.__contains__, self.gate)):
                 return None
         m = self.regex.search(sentence)
         return m.group(0) if m else None
@@ -79,9 +79,10 @@ def family(family_id: str) -> Family:
 
 def family_hit(sentence: str, reader: str, rule: str | None = None) -> str | None:
     """The fragment of sentence that a family for this reader (and this rule id, if given) matches, or None."""
+    lowered = sentence.lower()  # once for every family's gate
     for f in families():
         if reader in f.readers and (rule is None or f.rule == rule):
-            hit = f.search(sentence)
+            hit = f.search(sentence, lowered)
             if hit:
                 return hit
     return None

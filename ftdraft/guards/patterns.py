@@ -129,6 +129,6 @@ HTML_GATE = ("<", "=", "script", "data")
 def gated_search(pattern: re.Pattern[str], gate: tuple[str, ...], text: str) -> re.Match[str] | None:
     """pattern.search(text), skipped when text holds none of the gate words (see GATES)."""
     low = text.lower()
-    if not any(g in low for g in gate):
+    if not any(map(low.__contains__, gate)):
         return None
     return pattern.search(text)
