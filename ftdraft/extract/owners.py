@@ -203,7 +203,15 @@ class OwnerReader:
         if len(lowered) != len(text):
             lowered = text  # a case mapping that changes length: compare word by word below instead
         forms = self.short_forms()
-        no_forms = forms.isdisjoint(_SHORT_WORD_RE.findall(lowered))  # the same words, any case: lowered is text
+        # the line's words that are short forms, split once: hits is empty exactly when no word is one (findall and
+        # finditer give the same matches; the pattern has no groups). With lowered = text (rare) the words are
+        # compared as written to decide no_forms, and lowercased to pick the hits, as before.
+        hits: list[re.Match[str]] | None = None
+        if lowered is not text:
+            hits = [m for m in _SHORT_WORD_RE.finditer(lowered) if m.group(0) in forms]
+            no_forms = not hits
+        else:
+            no_forms = forms.isdisjoint(_SHORT_WORD_RE.findall(lowered))
         # find_roles(text) is every role_re match (empty exactly when the search finds none), memoised and gated
         # by one substring pass, and the loop below asks for it anyway
         if not actiony and no_forms and not sp.find_roles(text):
@@ -227,9 +235,7 @@ class OwnerReader:
         if no_forms:
             return out  # no short form on the line (most lines): no word-by-word pass
         # only the words that are short forms go on (one comprehension over the line's words, not the loop below)
-        if lowered is not text:
-            hits = [m for m in _SHORT_WORD_RE.finditer(lowered) if m.group(0) in forms]
-        else:
+        if hits is None:
             hits = [m for m in _SHORT_WORD_RE.finditer(lowered) if m.group(0).lower() in forms]
         t = 0  # taken spans are in order, and so are the words: one pointer keeps this linear
         for m in hits:
