@@ -1466,3 +1466,80 @@ def test_month_words_that_are_not_dates_and_dates_at_word_edges(
 @pytest.mark.parametrize("text", ["due Nov 5 tueſday", "due Nov 5 (frıday)", "İstanbul Nov 5"])
 def test_dates_in_text_with_case_folding_characters_are_read_the_same(text: str) -> None:
     assert [(m.month, m.day, m.text) for m in find_dates(text)] == [(11, 5, "Nov 5")]
+
+
+# ---------------------------------------------------------------- audience rules, as the FM reads them
+
+USAGE_WHY = ("Usage-report figures never go to the field: describe the situation without the figure (e.g. 'Teams is "
+             "not yet used on the plant floor'), and keep the number in FTOP.")  # fmt: skip
+FTOP_WHY = "The field has no FTOP access: discuss the status in plain words; do not paste or export FTOP data."
+
+
+def audience_of(body: str | None = None, blurb: str | None = None, subject: str | None = None,
+                facts: CallFacts | None = None) -> list[tuple[str, str, str, str, str]]:  # fmt: skip
+    from ftdraft.guards import audience_checks
+
+    drafts = render_drafts(Engagement(customer="Contoso"), CallFacts())
+    if body is not None:
+        drafts.follow_up.body = body
+    if blurb is not None:
+        drafts.intro_request.customer_blurb = blurb
+    if subject is not None:
+        drafts.follow_up.subject = subject
+    return [(c.draft, c.severity, c.rule, c.text, c.suggestion) for c in audience_checks(drafts, facts or CallFacts())]
+
+
+def test_each_account_team_rule_once_per_sentence_with_its_severity_and_advice() -> None:
+    assert audience_of() == []
+    assert audience_of("Teams is at 12% active users. FTOP export attached. Reason: Security/Privacy. Plain one.") == [
+        ("follow_up", "error", "audience.usage_figure", "Teams is at 12% active users.", USAGE_WHY),
+        ("follow_up", "error", "audience.ftop_export", "FTOP export attached.", FTOP_WHY),
+        ("follow_up", "warning", "audience.intent_code", "Reason: Security/Privacy.",
+         "FTOP reason codes read as an export: say the reason in plain words (e.g. 'blocked by the proxy at 3 "
+         "plants')."),
+    ]  # fmt: skip
+    assert audience_of(subject="Teams at 40% adoption") == [  # where it is, when it is not the body
+        ("follow_up", "error", "audience.usage_figure", "Teams at 40% adoption", USAGE_WHY + " (subject)")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "pasted"),
+    [
+        ("Engagement Management note\nParticipants\n## Discussion points\n- FTC actions:\nOther\n", True),
+        ("Participants\n**Discussion points**\nfTC ACTIONS\n", True),  # three headings, however marked up
+        ("Participants\nDiscussion points\n", False),  # two are not the entry
+        ("Participants\nDiscussion points\nFTC actions and a long line that goes on well beyond sixty characters\n",
+         False),  # a sentence that starts like a heading is not one
+    ],
+)  # fmt: skip
+def test_the_ftop_entry_pasted_into_a_field_email_is_three_of_its_headings(body: str, pasted: bool) -> None:
+    found = [(d, s, r, t, why) for d, s, r, t, why in audience_of(body) if r == "audience.ftop_export"]
+    whole = " ".join(body.split())
+    assert (("follow_up", "error", "audience.ftop_export", whole, FTOP_WHY) in found) is pasted
+
+
+def test_each_customer_rule_once_per_sentence_and_compete_products_from_the_facts() -> None:
+    blurb = ("Teams has 12% active users. Your Teams workload is Blocked. We forecast 4,000 seats by June. The renewal "
+             "is in June. I logged this in FTOP. They use Slack today.")  # fmt: skip
+    where = " (customer blurb)"
+    assert audience_of(blurb=blurb) == [
+        ("intro_request", "error", "audience.customer_usage", "Teams has 12% active users.",
+         "Nothing from FastTrack reporting goes to the customer: remove usage figures and reporting terms." + where),
+        ("intro_request", "error", "audience.customer_intent", "Your Teams workload is Blocked.",
+         "The customer never sees intent statuses or reasons: describe what FastTrack will help with instead." + where),
+        ("intro_request", "error", "audience.customer_forecast", "We forecast 4,000 seats by June.",
+         "Forecasts are internal: remove them from text the customer reads." + where),
+        ("intro_request", "error", "audience.customer_internal_remark", "The renewal is in June.",
+         "Internal risk or account remarks stay with the account team: remove them from the customer blurb." + where),
+        ("intro_request", "error", "audience.customer_internal_tool", "I logged this in FTOP.",
+         "Internal tool and motion names (FTOP, RFA, Health, usage reports) mean nothing to the customer: remove "
+         "them." + where),
+    ]  # fmt: skip
+    from ftdraft.schemas import CompeteProduct
+
+    facts = CallFacts(compete=[CompeteProduct(product="Slack", text="x"), CompeteProduct(product=" ", text="y")])
+    assert audience_of(blurb="They use slack today. We meet Tuesday.", facts=facts) == [
+        ("intro_request", "error", "audience.customer_compete", "They use slack today.",
+         "Compete and third-party products in play are internal: leave them out of the customer blurb." + where)
+    ]  # fmt: skip
