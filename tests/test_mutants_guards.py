@@ -1619,3 +1619,81 @@ def test_the_configured_key_is_a_secret_when_it_is_long_enough_to_recognise(
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     env = {"OPENAI_API_KEY": key} if key is not None else {}
     assert secret_values(Settings(_env_file=None, **env)) == values  # type: ignore[call-arg]
+
+
+# ---------------------------------------------------------------- the texts a reader sees, and header-bound text
+
+
+def test_every_text_a_reader_sees_is_a_part_with_its_draft_reader_and_label() -> None:
+    from guard_support import EXAMPLES
+
+    from ftdraft.guards.parts import iter_parts
+    from ftdraft.pipeline import offline_bundle
+
+    notes = next(p for p in EXAMPLES if "fabrikam" in p.name).read_text(encoding="utf-8")
+    drafts = offline_bundle(notes).drafts
+    drafts.ftop.ftc_actions = ["Send the adoption guide"]
+    seen: list[tuple[str, str, str]] = []
+    for part in iter_parts(drafts):
+        if (part.draft, part.audience, part.label) not in seen:
+            seen.append((part.draft, part.audience, part.label))
+    team, inner = "account_team", "internal"
+    assert seen == [
+        ("prep", inner, "checklist"), ("internal_invite", team, "subject"), ("internal_invite", team, "body"),
+        ("internal_invite", team, "invite title"), ("internal_invite", team, "invite description"),
+        ("internal_invite", team, "invite location"), ("intro_request", team, "subject"),
+        ("intro_request", team, "body"), ("intro_request", "customer", "customer blurb"),
+        ("teams_channel", team, "subject"), ("teams_channel", team, "body"), ("follow_up", team, "subject"),
+        ("follow_up", team, "body"), ("ftop", inner, "text"), ("ftop", inner, "participants"),
+        ("ftop", inner, "discussion points"), ("ftop", inner, "customer questions"), ("ftop", inner, "FTC actions"),
+        ("ftop", inner, "playbook task"), ("ftop", inner, "next action"), ("ftop", inner, "service intent note"),
+        ("sync_rhythm", team, "subject"), ("sync_rhythm", team, "body"), ("sync_rhythm", team, "invite title"),
+        ("sync_rhythm", team, "invite description"), ("sync_rhythm", team, "invite location"),
+    ]  # fmt: skip
+
+
+def test_sentences_split_prose_at_sentence_ends_line_by_line_and_clip_shortens_with_an_ellipsis() -> None:
+    from ftdraft.guards.parts import clip, sentences
+
+    text = 'One. Two? three. "Four" (5) [6]\n- bullet. More!\n\n  '
+    assert list(sentences(text)) == ["One.", "Two? three.", '"Four" (5) [6]', "- bullet.", "More!"]
+    assert clip("a  b\nc") == "a b c"
+    assert clip("y" * 160) == "y" * 160 and clip("x" * 161) == "x" * 159 + "…"
+    assert clip("abcd", 3) == "ab…"
+
+
+@pytest.mark.parametrize("hostile", ["\x0b", "\x7f", "\x85", "\u202e", "\u2066", "\u2028", "\u2029", "\U000e0041",
+                                     "=?utf-8?b?QmNjOiB4?="])  # fmt: skip
+def test_every_header_bound_text_with_a_control_or_encoded_word_is_an_error_naming_what_it_is(hostile: str) -> None:
+    from guard_support import EXAMPLES
+
+    from ftdraft.guards.headers import header_checks
+    from ftdraft.pipeline import offline_bundle
+
+    notes = next(p for p in EXAMPLES if "fabrikam" in p.name).read_text(encoding="utf-8")
+    d = offline_bundle(notes).drafts
+    assert d.teams_channel is not None and d.sync_rhythm.invite is not None
+    for email in (d.internal_invite.email, d.intro_request.email, d.follow_up, d.sync_rhythm.email, d.teams_channel):
+        email.subject = f"Recap{hostile}x"
+    d.internal_invite.invite.title = d.sync_rhythm.invite.title = f"Sync{hostile}x"
+    d.follow_up.cc.append(Recipient(name=f"Dana{hostile}x", email="dana@contoso.com"))
+    d.follow_up.to.append(Recipient(name=f"Dana{hostile}x", email="dana2@contoso.com"))  # the same name: once
+    checks = header_checks(d)
+    assert {(c.severity, c.rule) for c in checks} == {("error", "header.injection")}
+    found = [(c.draft, c.suggestion.split(" holds ")[0]) for c in checks]
+    assert found == [("internal_invite", "The subject"), ("intro_request", "The subject"),
+                     ("follow_up", "The subject"), ("sync_rhythm", "The subject"), ("teams_channel", "The subject"),
+                     ("internal_invite", "The invite title"), ("sync_rhythm", "The invite title"),
+                     ("follow_up", "The recipient name")]  # fmt: skip
+    assert checks[0].suggestion.endswith(
+        "holds an encoded-word or control characters (a way to add hidden recipients or headers): the exports write "
+        "it as plain text. Correct it in the engagement setup or the notes."
+    )
+
+
+def test_a_tab_or_an_ordinary_subject_is_no_header_finding_and_a_long_subject_is_not_a_long_name() -> None:
+    from ftdraft.guards.headers import NAME_LIMIT, header_checks
+
+    drafts = drafts_to(Recipient(name="Priya\tRaman", email="priya@contoso.com"))
+    drafts.follow_up.subject = "S" * (NAME_LIMIT + 50)
+    assert header_checks(drafts) == []
