@@ -1416,6 +1416,7 @@ def test_the_corpus_holds_the_notes_the_answers_the_context_the_call_date_and_wh
     assert corpus.date_ok(DateMention(12, 4, 2026, "", (0, 0)))  # and the Friday after
     assert not corpus.date_ok(DateMention(11, 20, 2026, "", (0, 0)))  # the engagement's call week is not it
     assert not corpus.date_ok(DateMention(11, 26, None, "", (0, 0)))  # a Thursday nothing names
+    assert corpus.date_ok(DateMention(11, 27, 2027, "", (0, 0)))  # the day the notes give, whatever year is written
     assert corpus.has_phrase("PRIYA  to send") and not corpus.has_phrase("Priya to call")
     assert corpus.has_email(" Priya@Contoso.com ") is False
 
