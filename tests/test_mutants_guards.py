@@ -1724,3 +1724,44 @@ def test_a_model_subject_may_use_every_name_the_engagement_holds(
     bundle = model_bundle.model_copy(deep=True)
     setattr(bundle.engagement, field, value)
     assert guarded_subject(bundle, subject, [], []) == subject
+
+
+# ---------------------------------------------------------------- grounding findings in a draft
+
+GROUND_NOTES = ("Contoso - call 2026-11-18\nPriya Raman to send the roster to dana@contoso.com by Friday\n"
+                "Fabrikam-Lund is the partner; 1,200 seats; see https://contoso.sharepoint.com/ft\n")  # fmt: skip
+NAME_WHY = "This name or product is not in the notes, the agenda answers or the engagement: check it."
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Priya Raman's roster goes to dana@contoso.com and mallory@evil.example by Fri Nov 20, 2026 (not Sat Nov "
+         "21, 2026).", [
+             ("error", "grounding.email", "mallory@evil.example",
+              "This address is not in the notes or the engagement: check it before sending."),
+             ("warning", "grounding.date", "Sat Nov 21, 2026",
+              "This date does not follow from the notes or the call date: check it.")]),
+        ("1. Fabrikam-Lund has 1,200 seats, 1200 in all, not 1,300.\n2) Status: Because Bob said so.\nSee "
+         "https://contoso.sharepoint.com/ft and https://evil.example/x today.", [
+             ("warning", "grounding.url", "https://evil.example/x", "This link is not in the notes: check it."),
+             ("warning", "grounding.number", "1,300", "This number is not in the notes: check it or remove it."),
+             ("warning", "grounding.name", "Bob", NAME_WHY)]),  # list numbers are layout; "Because" opens a clause
+        ("Fabrikam-Evil and Priya's team. Mallory Mallory again. Dana's note: Ok.", [
+            ("warning", "grounding.name", "Fabrikam-Evil", NAME_WHY),
+            ("warning", "grounding.name", "Mallory", NAME_WHY)]),
+        ("We met Because it mattered. Note - Because it mattered.", [
+            ("warning", "grounding.name", "Because", NAME_WHY)]),
+    ],
+)  # fmt: skip
+def test_what_a_draft_says_that_nothing_grounds_is_a_finding_once_each(
+    body: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    from ftdraft.guards.grounding import build_corpus, grounding_checks
+
+    drafts = render_drafts(Engagement(customer="Contoso"), CallFacts())
+    bundle = DraftBundle(generated_at="2026-11-18T12:00:00Z", drafts=drafts, facts=CallFacts(),  # type: ignore[arg-type]
+                         engagement=Engagement(customer="Contoso", call_date=date(2026, 11, 18)))  # fmt: skip
+    drafts.follow_up.body, drafts.follow_up.subject = body, "Recap"
+    checks = grounding_checks(drafts, build_corpus(bundle, GROUND_NOTES, None, None))
+    assert [(c.severity, c.rule, c.text, c.suggestion) for c in checks if c.draft == "follow_up"] == expected
