@@ -1765,3 +1765,32 @@ def test_what_a_draft_says_that_nothing_grounds_is_a_finding_once_each(
     drafts.follow_up.body, drafts.follow_up.subject = body, "Recap"
     checks = grounding_checks(drafts, build_corpus(bundle, GROUND_NOTES, None, None))
     assert [(c.severity, c.rule, c.text, c.suggestion) for c in checks if c.draft == "follow_up"] == expected
+
+
+# ---------------------------------------------------------------- the words and numbers of a text
+
+
+def test_numbers_in_a_text_as_the_guards_compare_them() -> None:
+    from ftdraft.guards.vocabulary import numbers_in
+
+    text = "2k users, 1,200 seats, 3.5K, 12%, v2 x1 a.5 9. 7k."  # "v2", "x1", "a.5" are not numbers of their own
+    assert numbers_in(text) == {"2", "2000", "1200", "3.5", "3500", "12", "9", "7", "7000"}
+
+
+def test_words_in_a_text_and_the_pieces_of_joined_words() -> None:
+    from ftdraft.guards.vocabulary import words_in
+
+    assert words_in("E-mail O'Brien co-op R&D n/a 'quoted' AT&T. don’t 3rd x-") == {
+        "e-mail", "e", "mail", "o'brien", "o", "brien", "co-op", "co", "op", "r&d", "r", "d", "n", "a", "quoted",
+        "at&t", "at", "t", "don’t", "don", "rd", "x",
+    }  # fmt: skip
+
+
+def test_template_literals_are_each_template_file_with_its_logic_blanked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ftdraft.guards.vocabulary import template_literals
+
+    assert template_literals(tmp_path / "missing") == []
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.j2").write_text("Hi {{ name }},{% if x %} soon{% endif %}{# note #}!", encoding="utf-8")
+    (tmp_path / "a.j2").write_text("Dear\nteam", encoding="utf-8")
+    assert template_literals(tmp_path) == ["Dear\nteam", "Hi  ,  soon  !"]
