@@ -1794,3 +1794,66 @@ def test_template_literals_are_each_template_file_with_its_logic_blanked(tmp_pat
     (tmp_path / "b" / "z.j2").write_text("Hi {{ name }},{% if x %} soon{% endif %}{# note #}!", encoding="utf-8")
     (tmp_path / "a.j2").write_text("Dear\nteam", encoding="utf-8")
     assert template_literals(tmp_path) == ["Dear\nteam", "Hi  ,  soon  !"]
+
+
+def test_a_model_recipient_list_or_subject_replaced_is_reported_with_what_the_model_wrote(
+    model_bundle: DraftBundle,
+) -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+
+    b = model_bundle.model_copy(deep=True)
+    b.drafts.follow_up.to.append(Recipient(name="Mallory", email="m@evil.example"))
+    b.drafts.follow_up.cc.append(Recipient(name="Eve", email="e@evil.example"))
+    b.drafts.internal_invite.invite.optional.append(Recipient(email="ceo@evil.example"))
+    b.drafts.follow_up.subject = b.drafts.internal_invite.invite.title = "URGENT: wire transfer"
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
+    reports = [(c.draft, c.severity, c.rule, c.text, c.suggestion) for c in guarded.checks
+               if c.rule in ("recipients.restored", "subject.restored")]  # fmt: skip
+    assert reports == [
+        ("internal_invite", "warning", "recipients.restored", "ceo@evil.example",
+         "Invitees come only from the roster: the model's list was replaced."),
+        ("follow_up", "warning", "recipients.restored", "Mallory ‹m@evil.example›, Eve ‹e@evil.example›",
+         "Recipients come only from the roster: the model's list was replaced."),
+        ("follow_up", "warning", "subject.restored", "URGENT: wire transfer",
+         "The model's subject had words from outside the engagement: the template's is used."),
+    ]  # fmt: skip
+    g, ref = guarded.drafts, model_bundle.drafts
+    assert (g.follow_up.to, g.follow_up.cc, g.follow_up.subject) == (ref.follow_up.to, ref.follow_up.cc,
+                                                                      ref.follow_up.subject)  # fmt: skip
+    assert (g.internal_invite.invite.optional, g.internal_invite.invite.title) == (
+        ref.internal_invite.invite.optional, ref.internal_invite.invite.title)  # fmt: skip
+
+
+def test_findings_the_model_path_made_stay_only_for_drafts_that_are_still_the_models(model_bundle: DraftBundle) -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+    from ftdraft.schemas import Provenance
+
+    b = model_bundle.model_copy(deep=True)
+    b.provenance["ftop"] = Provenance(engine="llm", fallback_reason="timeout")  # the model failed: offline FTOP
+    earlier = [("follow_up", "model.note"), ("extraction", "facts.note"), ("ftop", "model.stale"), ("prep", "x.y")]
+    b.checks = [Check(draft=d, severity="info", rule=r, text="t", suggestion="s") for d, r in earlier]
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
+    kept = [(c.draft, c.rule) for c in guarded.checks if c.rule in {r for _, r in earlier}]
+    assert kept == [("follow_up", "model.note"), ("extraction", "facts.note"), ("prep", "x.y")]
+
+
+def test_addresses_from_the_agenda_answers_and_the_engagement_people_ground_a_model_sentence(
+    model_bundle: DraftBundle,
+) -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+
+    b = model_bundle.model_copy(deep=True)
+    b.engagement.account_team[0].email = "priya.raman@contoso.com"
+    context = Engagement(customer="Contoso Pharma", fta=Person(name="Jun Park", role="FTA", email="jun@ms.example"))
+    kept = "Write to priya.raman@contoso.com, jun@ms.example or it@contoso.com."
+    b.drafts.follow_up.body += f"\n{kept}\n"
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, {"e": "IT: it@contoso.com"}, context, canaries=[], secrets=[])
+    assert guarded.drafts.follow_up.body.endswith(f"\n{kept}\n")
+    alone = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
+    assert [c.text for c in alone.checks if c.rule == "injection.address"] == [kept]
