@@ -1857,3 +1857,13 @@ def test_addresses_from_the_agenda_answers_and_the_engagement_people_ground_a_mo
     assert guarded.drafts.follow_up.body.endswith(f"\n{kept}\n")
     alone = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
     assert [c.text for c in alone.checks if c.rule == "injection.address"] == [kept]
+
+
+def test_the_offline_action_on_the_cited_line_is_the_referee_even_in_other_words() -> None:
+    line = "Jun to confirm the name servers (DNS check)"
+    offline = CallFacts(action_items=[ActionItem(owner="Jun Park", action="check DNS", due=date(2026, 11, 27),
+                                                 sources=cite(2, line))])  # fmt: skip
+    model = ActionItem(owner="Jun Park", action="confirm the name servers", due=date(2026, 11, 27),
+                       sources=cite(2, line))  # fmt: skip
+    facts, checks = model_facts_check(f"x\n{line}\n", CallFacts(action_items=[model]), offline, CALL_DAY)
+    assert checks == [] and facts.action_items[0].due == date(2026, 11, 27)  # the offline reading gives that date
