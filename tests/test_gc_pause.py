@@ -25,3 +25,31 @@ def test_leaves_a_collector_that_was_off_switched_off() -> None:
         assert not gc.isenabled(), "the caller's choice is theirs to undo"
     finally:
         gc.enable()
+
+
+def test_survivors_join_the_oldest_generation_and_stay_collectable() -> None:
+    """No young collection is owed when the block ends (its survivors are in the oldest generation), and a cycle
+    made inside the block is still garbage to the next full collection."""
+    assert gc.get_freeze_count() == 0
+    with gc_paused():
+        cycle: list[object] = []
+        cycle.append(cycle)
+        kept = [[n] for n in range(1000)]
+    assert gc.get_count()[0] < 50, gc.get_count()
+    assert gc.get_freeze_count() == 0, "nothing stays frozen"
+    assert gc.is_tracked(kept) and kept[0] == [0]
+    del cycle
+    assert gc.collect() >= 1
+
+
+def test_objects_frozen_before_stay_frozen() -> None:
+    """The app freezes what its page imported; a pause must not hand those back to the collector."""
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            made = [[n] for n in range(100)]
+        assert gc.get_freeze_count() == frozen
+        assert made[-1] == [99]
+    finally:
+        gc.unfreeze()
