@@ -35,7 +35,7 @@ def test_survivors_join_the_oldest_generation_and_stay_collectable() -> None:
         cycle: list[object] = []
         cycle.append(cycle)
         kept = [[n] for n in range(1000)]
-    assert gc.get_count()[0] < 50, gc.get_count()
+    assert any(o is kept for o in gc.get_objects(generation=2)), "a young collection would have left it in gen 1"
     assert gc.get_freeze_count() == 0, "nothing stays frozen"
     assert gc.is_tracked(kept) and kept[0] == [0]
     del cycle
