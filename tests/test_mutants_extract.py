@@ -3,6 +3,8 @@ the customer's asks (agenda m): what each ask says, whether it is in FastTrack's
 
 from __future__ import annotations
 
+from datetime import date
+
 from ftdraft.extract import extract_facts
 from ftdraft.schemas import Engagement, Person
 
@@ -37,3 +39,146 @@ def test_asks_say_what_was_asked_whether_fasttrack_covers_it_and_who_routes_it()
 def test_no_asks_in_the_notes_means_none() -> None:
     notes = "Contoso - call 2026-11-18\nAttendees: Priya Raman (ATS)\nAsks: n/a\n- Teams rollout, intent is real\n"
     assert extract_facts(notes, TEAM)[1].asks == []
+
+
+# ---------------------------------------------------------------- action owners: the forms the FM writes
+
+HEAD = "Contoso sync 2026-11-18\n"
+PAIR = Engagement(
+    customer="Contoso",
+    account_team=[Person(name="Nadia Brooks", role="ATS"), Person(name="Omar Haddad", role="TAM")],
+)
+
+
+def _actions(notes: str) -> list[tuple[str | None, str, date | None, str | None, list[int]]]:
+    _, facts = extract_facts(HEAD + notes, PAIR)
+    return [(a.owner, a.action, a.due, a.due_text, a.sources[0].lines) for a in facts.action_items]
+
+
+def test_two_sentences_with_one_owner_are_one_action_of_the_whole_line() -> None:
+    # only the first sentence opens with its owner: the second is part of her action, not an action of its own
+    assert _actions("Actions:\n- Nadia: send the intro to Omar. Deck by Friday.\n") == [
+        ("Nadia Brooks", "send the intro to Omar. Deck", date(2026, 11, 20), "by Friday", [3])
+    ]
+    # no sentence opens with an owner: the line is one unowned action, kept with its due
+    assert _actions("Actions:\n- send the deck to Nadia and Omar. by friday\n") == [
+        (None, "send the deck to Nadia and Omar", date(2026, 11, 20), "by friday", [3])
+    ]
+
+
+def test_the_owner_after_an_arrow_is_the_one_named_right_after_it() -> None:
+    # Omar, named before the arrow, is who the deck goes to; Nadia, right after it, owns it, due the day after her
+    assert _actions("Actions:\n- send Omar the deck -> Nadia, Friday\n") == [
+        ("Nadia Brooks", "send Omar the deck", date(2026, 11, 20), "Friday", [3])
+    ]
+
+
+def test_a_due_after_the_owner_is_read_with_the_notes_day_first_habit_and_flagged_at_its_line() -> None:
+    _, facts = extract_facts(
+        HEAD + "Actions:\n- send the deck -> Nadia, 3/12\n- Omar to confirm the count by 13/12\n", PAIR
+    )
+    deck = facts.action_items[0]
+    assert (deck.owner, deck.action, deck.due, deck.due_text) == (
+        "Nadia Brooks",
+        "send the deck",
+        date(2026, 12, 3),
+        "3/12",
+    )
+    flag = next(f for f in facts.flags if "'3/12'" in f.message)
+    assert (
+        flag.message
+        == "'3/12' could be 2027-03-12 (month first) or 2026-12-03 (day first); read as 2026-12-03: check it."
+    )
+    assert [s.lines for s in flag.sources] == [[3]]
+
+
+def test_a_table_row_owner_in_parentheses_takes_the_due_from_its_own_cell() -> None:
+    table = "| Action | Owner | Due |\n|---|---|---|\n| send the deck (Nadia) | | Friday |\n"
+    assert _actions(table) == [("Nadia Brooks", "send the deck", date(2026, 11, 20), "Friday", [4])]
+
+
+def test_a_short_action_under_a_topic_label_says_its_topic_and_a_longer_one_does_not() -> None:
+    notes = "- Licenses: Nadia to confirm the E3 seat count\n- Licenses: Omar to confirm the final E3 seat count\n"
+    assert [(owner, action) for owner, action, *_ in _actions(notes)] == [
+        ("Nadia Brooks", "confirm the E3 seat count (licenses)"),  # five words: which count needs its label
+        ("Omar Haddad", "confirm the final E3 seat count"),  # six words say it on their own
+    ]
+
+
+# ---------------------------------------------------------------- sync owner
+
+
+def _sync(notes: str) -> tuple[str, str | None, str | None, str | None]:
+    sync = extract_facts(HEAD + notes, PAIR)[1].sync_rhythm
+    assert sync is not None
+    return sync.kind, sync.cadence, sync.weekday, sync.owner
+
+
+def test_an_organizer_label_names_the_sync_owner_even_when_not_an_attendee() -> None:
+    assert _sync("Sync organizer: Amara Osei\n- weekly account sync on Tuesdays\n") == (
+        "propose",
+        "weekly",
+        "TU",
+        "Amara Osei",
+    )
+
+
+def test_i_in_danish_is_the_fm_in_the_notes_and_the_speaker_in_a_chat() -> None:
+    assert _sync("- ugentlig synk om tirsdagen, jeg sender invitationen\n")[3] == "FM"  # "I send the invite"
+    chat = "Teams chat\n[11/18/2026 10:02 AM] Omar Haddad: ugentlig synk om tirsdagen, jeg sender invitationen\n"
+    assert _sync(chat)[3] == "Omar Haddad"
+    assert _sync("Teams chat\n[11/18/2026 10:02 AM] Omar Haddad: weekly account sync on Tuesdays (jeg)\n")[3] == (
+        "Omar Haddad"
+    )
+
+
+def test_a_full_name_closing_a_sync_line_owns_it_even_when_not_an_attendee() -> None:
+    assert _sync("- weekly sync on Tuesdays (Amara Osei)\n") == ("propose", "weekly", "TU", "Amara Osei")
+
+
+def test_a_role_title_before_an_ellipsis_names_the_sync_owner_not_a_name_after_it() -> None:
+    # "the TAM runs it with Nadia and will add me": the TAM (Omar) adds the FM
+    assert _sync("- weekly call on Tuesdays: the TAM runs it with Nadia and will add me\n")[3] == "Omar Haddad"
+
+
+def test_an_unknown_setter_leaves_the_sync_to_the_person_named_before_it() -> None:
+    # "me" before the setter is the FM, who is never the one to add the FM: Omar is
+    assert _sync("- weekly sync on Tuesdays: Omar told me the project lead will send the invite\n")[3] == (
+        "Omar Haddad"
+    )
+    assert _sync("- Omar told me about the team lead's weekly call on Tuesdays\n")[3] == "Omar Haddad"
+
+
+def test_the_fm_owns_a_proposed_sync_named_for_them_but_not_an_existing_one_they_run() -> None:
+    assert _sync("- Nadia mentioned the FM's weekly call on Tuesdays\n") == ("propose", "weekly", "TU", "FM")
+    # the FM already runs it: there is nobody to add the FM, so no owner
+    assert _sync("- the FM runs a weekly call on Tuesdays\n") == ("join_existing", "weekly", "TU", None)
+    assert _sync("- FM has a weekly call on Tuesdays\n")[3] is None
+
+
+def _rhythm(notes: str) -> tuple[list[str], str | None]:
+    sync = extract_facts(HEAD + notes, PAIR)[1].sync_rhythm
+    assert sync is not None
+    return list(sync.days), sync.time
+
+
+def test_a_day_after_not_is_no_meeting_day() -> None:
+    assert _rhythm("- weekly call, not on Mondays, Tuesdays work for everyone\n") == (["TU"], None)
+    assert _rhythm("- weekly sync: Tuesdays, not Mondays\n") == (["TU"], None)
+
+
+def test_half_past_twelve_am_is_half_past_midnight() -> None:
+    assert _rhythm("- weekly sync on Tuesdays at 12:30 am UTC\n") == (["TU"], "00:30")
+
+
+def test_a_topic_label_gives_its_whole_body_to_that_topic() -> None:
+    # the label says the line is about licenses: every sentence after it is the licenses fact
+    facts = extract_facts(HEAD + "- Licenses: 1,200 E3. Teams rollout next month.\n", PAIR)[1]
+    assert [f.text for f in facts.licenses] == ["1,200 E3. Teams rollout next month."]
+
+
+def test_a_person_after_our_mid_sentence_is_no_owner() -> None:
+    # "check whether our TAM will join": the FM's own check, not the TAM's commitment
+    assert _actions("Actions:\n- check whether our TAM will join the kickoff\n") == [
+        (None, "check whether our TAM will join the kickoff", None, None, [3])
+    ]
