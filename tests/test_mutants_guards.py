@@ -555,6 +555,10 @@ def test_people_the_engagement_knows_are_kept_whichever_field_knows_them() -> No
         (("Teams", "Blocked", None, "12%", "usage_only"),
          "Teams: Blocked: unable to proceed because [the blocker] — [who removes it, by when]."),
         (("Teams", "Duplicate/Invalid", None, "", "usage_only"), "Teams: Duplicate/Invalid: [the reason]."),
+        (("Teams", "Status Unknown", None, "", "usage_only"),
+         "Teams: Status Unknown: intent not known because [why]; [next step to find out]."),
+        (("Teams", "No Intent", None, "5% active", "usage_only"),
+         "Teams: No Intent: no intent because [the reason, e.g. a competing product under contract until <year>]."),
         (("Teams", "Status Unknown", "Customer Unresponsive", "x", "no_why"),
          "Teams: Status Unknown (Customer Unresponsive). [N] contact attempts (email/Teams) since [date] with no "
          "reply; the account is [managed / unmanaged]."),
