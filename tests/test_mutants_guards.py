@@ -1871,3 +1871,23 @@ def test_the_offline_action_on_the_cited_line_is_the_referee_even_in_other_words
                        sources=cite(2, line))  # fmt: skip
     facts, checks = model_facts_check(f"x\n{line}\n", CallFacts(action_items=[model]), offline, CALL_DAY)
     assert checks == [] and facts.action_items[0].due == date(2026, 11, 27)  # the offline reading gives that date
+
+
+def test_guard_bundle_never_changes_the_bundle_it_is_given(model_bundle: DraftBundle) -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+
+    b = model_bundle.model_copy(deep=True)
+    b.drafts.follow_up.body += "\nSee https://evil.example/x now.\n"
+    b.drafts.ftop.next_actions[0].action += " <img src=x onerror=alert(1)>"
+    b.drafts.follow_up.to.append(Recipient(name="Mallory", email="m@evil.example"))
+    before = b.model_copy(deep=True)
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
+    assert b == before  # repairs go to the copy only
+    assert (
+        "evil.example" not in guarded.drafts.follow_up.body and "<img" not in guarded.drafts.ftop.next_actions[0].action
+    )
+    guarded.drafts.prep.items[0].text = "changed"
+    guarded.drafts.ftop.next_actions[1].action = "changed"
+    assert b == before  # and the copy shares nothing the caller could change through it
