@@ -1310,6 +1310,8 @@ CONSISTENCY = {
         ("sync_rhythm", "consistency.cadence", "FREQ=MONTHLY;BYDAY=1TU", "The notes say biweekly.")]),
     "rrule weekly": (_set("sync_rhythm.invite.rrule", "FREQ=WEEKLY;BYDAY=TU"), {}, [
         ("sync_rhythm", "consistency.cadence", "FREQ=WEEKLY;BYDAY=TU", "The notes say biweekly.")]),
+    "cadence words that agree": (_add("We meet biweekly, bi-weekly, every two weeks, every other week, fortnightly."),
+                                 {}, []),
     "cadence words": (_add("We meet weekly and monthly; Monthly Enterprise Channel is set. Every other week works."),
                       {}, [("follow_up", "consistency.cadence", "weekly", "The notes say the sync is biweekly."),
                            ("follow_up", "consistency.cadence", "monthly", "The notes say the sync is biweekly.")]),
