@@ -182,3 +182,71 @@ def test_a_person_after_our_mid_sentence_is_no_owner() -> None:
     assert _actions("Actions:\n- check whether our TAM will join the kickoff\n") == [
         (None, "check whether our TAM will join the kickoff", None, None, [3])
     ]
+
+
+# ---------------------------------------------------------------- @mentions, bare first words, surnames
+
+
+def test_an_at_mention_asked_to_act_owns_the_action_and_a_question_to_them_is_none() -> None:
+    assert _actions("- @Omar can you send the deck by Friday?\n") == [
+        ("Omar Haddad", "send the deck ?", date(2026, 11, 20), "by Friday", [2])
+    ]
+    assert _actions("- @Omar what about the deck?\n") == []  # a question to Omar, not a task
+
+
+def test_two_at_mentions_on_one_line_each_own_their_part() -> None:
+    assert _actions("- @Omar send the deck, @Nadia book the room\n") == [
+        ("Omar Haddad", "send the deck", None, None, [2]),
+        ("Nadia Brooks", "book the room", None, None, [2]),
+    ]
+
+
+def test_an_unknown_word_then_a_space_is_no_owner_on_an_action_line() -> None:
+    # "Xavier send …", "Kasia checks …": nobody of that name is on the call, so the line is an unowned action
+    assert _actions("Actions:\n- Xavier send the deck\n") == [(None, "Xavier send the deck", None, None, [3])]
+    assert _actions("Actions:\n- Kasia checks the licence count\n") == [
+        (None, "Kasia checks the licence count", None, None, [3])
+    ]
+
+
+def test_a_surname_alone_names_the_attendee() -> None:
+    assert _actions("Actions:\n- Brooks to send the deck by Friday\n") == [
+        ("Nadia Brooks", "send the deck", date(2026, 11, 20), "by Friday", [3])
+    ]
+
+
+def test_an_attendee_s_address_written_beside_them_is_theirs() -> None:
+    notes = "Attendees: Priya Raman (ATS) priya.raman@contoso.com, Omar Haddad (TAM)\n"
+    attendees = extract_facts(HEAD + notes, Engagement())[1].attendees
+    assert [(a.name, a.role, a.email) for a in attendees] == [
+        ("Priya Raman", "ATS", "priya.raman@contoso.com"),
+        ("Omar Haddad", "TAM", None),
+    ]
+
+
+# ---------------------------------------------------------------- partner, emphasis, open items
+
+
+def test_the_partner_line_is_the_partner_fact() -> None:
+    facts = extract_facts(HEAD + "- Partner: Andes Nube runs the migration\n", PAIR)[1]
+    assert [(f.text, f.sources[0].lines) for f in facts.partner] == [("Andes Nube runs the migration.", [2])]
+
+
+def test_an_emphasised_workload_label_is_read_without_its_stars() -> None:
+    facts = extract_facts(HEAD + "- *Teams*: blocked by the proxy\n", PAIR)[1]
+    assert [(i.workload, i.status, i.note) for i in facts.intents] == [("Teams", "Blocked", "By the proxy.")]
+
+
+def _open(notes: str) -> list[str]:
+    return [o.text for o in extract_facts(HEAD + notes, PAIR)[1].open_items if o.agenda_item is None]
+
+
+def test_an_inline_question_leaves_its_line_open() -> None:
+    assert _open("- Licenses: E3 (count?)\n") == ["Confirm: Licenses: E3 (count?)"]
+
+
+def test_an_open_clause_says_confirm_unless_it_already_asks() -> None:
+    assert _open("- Partner: maybe Andes Nube, not confirmed\n") == [
+        "Confirm: Partner: maybe Andes Nube, not confirmed."
+    ]
+    assert _open("- Notes: check the licence count with Omar\n") == ["Notes: check the licence count with Omar."]
