@@ -250,3 +250,15 @@ def test_an_open_clause_says_confirm_unless_it_already_asks() -> None:
         "Confirm: Partner: maybe Andes Nube, not confirmed."
     ]
     assert _open("- Notes: check the licence count with Omar\n") == ["Notes: check the licence count with Omar."]
+
+
+def test_a_workload_in_scope_the_call_did_not_discuss_asks_agenda_c_for_it() -> None:
+    notes = "RFA 4471 for Teams and Intune\n- Teams: in progress, pilot with 200 users\n"
+    facts = extract_facts(HEAD + notes, PAIR)[1]
+    assert [(o.text, o.agenda_item) for o in facts.open_items if o.agenda_item == "c"] == [
+        (
+            "Confirm the customer's intent for Intune (in scope, not discussed on the call), and why if it is blocked"
+            " or has no intent.",
+            "c",
+        )
+    ]
