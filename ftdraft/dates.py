@@ -353,29 +353,28 @@ def _ordinal(m: re.Match[str], ref: date | None) -> _Found | None:
 _DIGIT_RE = re.compile(r"\d")
 
 
-def _starts(words: Any) -> tuple[str, ...]:
-    """The first three letters of each word: a text holding none of them cannot match the words' pattern."""
-    return tuple(sorted({w.lower()[:3] for w in words}))
+def _keys(words: Any) -> tuple[str, ...]:
+    """The longest space-free piece of each word, lowercased: the words' pattern (_alt: each word escaped, inner
+    spaces matching any whitespace, IGNORECASE) matches every piece of a word literally, so a lowercased text
+    holding none of the keys cannot match it (a case-folding trap aside, see _FOLD_TRAPS)."""
+    return tuple(sorted({max(w.lower().split(), key=len) for w in words}))
 
 
 _FOLD_TRAPS = ("ı", "ſ", "\u0307", "K")  # IGNORECASE folds these onto i, s and k (the Kelvin sign)
-_WEEKDAY_STARTS = _starts(WEEKDAY_WORDS)
-_RELATIVE_STARTS = _starts(RELATIVE_WORDS)
-_NO_DATE_STARTS = _starts(NO_DATE_WORDS)
-_MONTH_STARTS = _starts(MONTH_WORDS)
-_IN_N_STARTS = _starts(_IN_N["leads"])
+_WEEKDAY_KEYS = _keys(WEEKDAY_WORDS)
+_RELATIVE_KEYS = _keys(RELATIVE_WORDS)
+_NO_DATE_KEYS = _keys(NO_DATE_WORDS)
+_MONTH_KEYS = _keys(MONTH_WORDS)  # MONTH_ONLY_RE, MONTH_DAY_RE and DAY_MONTH_RE all need a month word
+_IN_N_KEYS = _keys(_IN_N["leads"])
+_UNIT_KEYS = _keys(UNIT_DAYS)  # IN_N_RE needs a lead and a unit ("in two weeks")
 
 
-def _may_have(lowered: str, starts: tuple[str, ...]) -> bool:
-    return any(map(lowered.__contains__, starts)) or (
-        not lowered.isascii() and any(map(lowered.__contains__, _FOLD_TRAPS))
-    )
-
-
-# All the word groups' starts, found in one pass (read_due asks about five groups, ~175 starts, on every clause).
-_ALL_STARTS = Substrings((*_WEEKDAY_STARTS, *_RELATIVE_STARTS, *_NO_DATE_STARTS, *_MONTH_STARTS, *_IN_N_STARTS))
-_WEEKDAY_SET, _RELATIVE_SET, _NO_DATE_SET, _MONTH_SET, _IN_N_SET = map(
-    frozenset, (_WEEKDAY_STARTS, _RELATIVE_STARTS, _NO_DATE_STARTS, _MONTH_STARTS, _IN_N_STARTS)
+# All the word groups' keys, found in one pass (read_due asks about six groups on every clause). Whole words
+# rather than their first three letters: "tom" (Tom) or "for" no longer send a clause through "tomorrow" or
+# "fortnight"'s pattern.
+_ALL_KEYS = Substrings((*_WEEKDAY_KEYS, *_RELATIVE_KEYS, *_NO_DATE_KEYS, *_MONTH_KEYS, *_IN_N_KEYS, *_UNIT_KEYS))
+_WEEKDAY_SET, _RELATIVE_SET, _NO_DATE_SET, _MONTH_SET, _IN_N_SET, _UNIT_SET = map(
+    frozenset, (_WEEKDAY_KEYS, _RELATIVE_KEYS, _NO_DATE_KEYS, _MONTH_KEYS, _IN_N_KEYS, _UNIT_KEYS)
 )
 
 
@@ -392,10 +391,10 @@ def read_due(text: str, ref: date | None, *, day_first: bool = False) -> DueDate
     has_digit = _DIGIT_RE.search(text) is not None
     lowered = text.lower()
     candidates: list[_Found | None] = []
-    # = _may_have(lowered, <group>) for each group: the starts the text holds, found once, meet the group's, or a
+    # a group's pattern runs when the text holds one of its keys (all groups' keys found in one pass), or a
     # case-folding trap sends the text through every pattern
     trap = not lowered.isascii() and any(map(lowered.__contains__, _FOLD_TRAPS))
-    held = _ALL_STARTS.present(lowered)
+    held = _ALL_KEYS.present(lowered)
     if trap or not _RELATIVE_SET.isdisjoint(held):
         candidates.append(_first(RELATIVE_RE, text, lambda m: _relative(m, ref)))
     if trap or not _WEEKDAY_SET.isdisjoint(held):
@@ -405,7 +404,7 @@ def read_due(text: str, ref: date | None, *, day_first: bool = False) -> DueDate
     named_month = trap or not _MONTH_SET.isdisjoint(held)
     if named_month:
         candidates.append(_first(MONTH_ONLY_RE, text, lambda m: _Found(m.start("mon"), m.end(), None)))
-    if trap or not _IN_N_SET.isdisjoint(held):
+    if trap or not (_IN_N_SET.isdisjoint(held) or _UNIT_SET.isdisjoint(held)):
         candidates.append(_first(IN_N_RE, text, lambda m: _in_n(m, ref)))
     if has_digit:
         candidates += [

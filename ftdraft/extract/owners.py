@@ -208,7 +208,7 @@ class OwnerReader:
         # compared as written to decide no_forms, and lowercased to pick the hits, as before.
         hits: list[re.Match[str]] | None = None
         if lowered is not text:
-            hits = [m for m in _SHORT_WORD_RE.finditer(lowered) if m.group(0) in forms]
+            hits = [m for m in _SHORT_WORD_RE.finditer(lowered) if m[0] in forms]
             no_forms = not hits
         else:
             no_forms = forms.isdisjoint(_SHORT_WORD_RE.findall(lowered))
