@@ -1893,3 +1893,39 @@ def test_guard_bundle_never_changes_the_bundle_it_is_given(model_bundle: DraftBu
     guarded.drafts.prep.items[0].text = "changed"
     guarded.drafts.ftop.next_actions[1].action = "changed"
     assert b == before  # and the copy shares nothing the caller could change through it
+
+
+def test_every_intent_is_checked_after_one_the_offline_reading_supports() -> None:
+    offline = CallFacts(intents=[intent("Intune", "Blocked", "Security/Privacy")])
+    model = CallFacts(intents=[
+        intent("Intune", "Blocked", "Security/Privacy", text="Intune: pilot group of 50 devices"),
+        intent("Teams", "No Intent", text="Teams: stuck on the proxy"),
+    ])  # fmt: skip
+    facts, checks = model_facts_check(INTENT_NOTES, model, offline)
+    assert [(c.rule, c.text) for c in checks] == [("facts.status_unsupported", "Teams: No Intent")]
+    assert [i.status for i in facts.intents] == ["Blocked", "Status Unknown"]
+
+
+def test_an_attendee_the_notes_name_may_own_the_action_their_line_gives_them() -> None:
+    from ftdraft.schemas import Attendee
+
+    notes = "x\nSam Lee joined\nSam to send the plan\n"
+    item = ActionItem(owner="Sam Lee", action="send the plan", sources=cite(3, "Sam to send the plan"))
+    facts, checks = model_facts_check(notes, CallFacts(attendees=[Attendee(name="Sam Lee")], action_items=[item]),
+                                      CallFacts(), CALL_DAY)  # fmt: skip
+    assert checks == [] and facts.action_items[0].owner == "Sam Lee"
+
+
+def test_a_model_follow_up_line_about_an_action_without_its_owner_swaps_the_follow_up(
+    model_bundle: DraftBundle,
+) -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+
+    b = model_bundle.model_copy(deep=True)
+    b.drafts.follow_up.body += "\n- set up tech assessment with Fabrikam after intro\n"  # whose? Jun Park's
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
+    assert guarded.drafts.follow_up == model_bundle.drafts.follow_up
+    restored = [c.text for c in guarded.checks if c.rule == "consistency.restored" and c.draft == "follow_up"]
+    assert restored == ["- set up tech assessment with Fabrikam after intro"]
