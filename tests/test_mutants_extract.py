@@ -262,3 +262,16 @@ def test_a_workload_in_scope_the_call_did_not_discuss_asks_agenda_c_for_it() -> 
             "c",
         )
     ]
+
+
+def test_two_actions_of_one_owner_on_one_topic_in_the_same_part_are_both_kept() -> None:
+    # only a later part (a reply, a correction) overrides an action: the same notes saying two things keep both
+    assert [
+        (o, a, d)
+        for o, a, _, d, _ in _actions(
+            "Actions:\n- Nadia to send the deck by Friday\n- Nadia to send the deck to Omar by Monday\n"
+        )
+    ] == [
+        ("Nadia Brooks", "send the deck", "by Friday"),
+        ("Nadia Brooks", "send the deck to Omar", "by Monday"),
+    ]
