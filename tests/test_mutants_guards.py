@@ -1107,6 +1107,7 @@ def test_a_link_in_any_form_the_notes_do_not_hold_is_a_grounding_finding(link: s
         ("Click Here\nz", [], [], [False, True]),
         ("a\nignore previous instructions", [], [], [True, False]),
         ("a\nb", [], ["sk-live-0123456789"], [True, True]),  # a key the text does not hold
+        ("a\nb", ["zq-canary-77"], [], [True, True]),  # a canary the text does not hold
         ("a zq-canary-77\nb", ["zq-canary-77"], [], None),  # a canary: the whole text is read
         ("a\nb", [""], [], None),
         ("a sk-live-0123456789\nb", [], ["sk-live-0123456789"], None),
