@@ -275,3 +275,8 @@ def test_two_actions_of_one_owner_on_one_topic_in_the_same_part_are_both_kept() 
         ("Nadia Brooks", "send the deck", "by Friday"),
         ("Nadia Brooks", "send the deck to Omar", "by Monday"),
     ]
+
+
+def test_a_lowercase_customer_in_the_title_is_capitalised_word_by_word() -> None:
+    engagement, _ = extract_facts("larkspur foods – AT sync 2026-11-18\n- Teams in progress\n", Engagement())
+    assert (engagement.customer, engagement.call_date) == ("Larkspur Foods", date(2026, 11, 18))
