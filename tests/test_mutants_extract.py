@@ -280,3 +280,9 @@ def test_two_actions_of_one_owner_on_one_topic_in_the_same_part_are_both_kept() 
 def test_a_lowercase_customer_in_the_title_is_capitalised_word_by_word() -> None:
     engagement, _ = extract_facts("larkspur foods – AT sync 2026-11-18\n- Teams in progress\n", Engagement())
     assert (engagement.customer, engagement.call_date) == ("Larkspur Foods", date(2026, 11, 18))
+
+
+def test_the_fta_role_title_names_the_attendee_in_that_role() -> None:
+    notes = "Attendees: Jo Dunleavy (FTA), Priya Raman (ATS)\nActions:\n- FTA to send the tech plan\n"
+    actions = extract_facts(HEAD + notes, Engagement())[1].action_items
+    assert [(a.owner, a.owner_role, a.action) for a in actions] == [("Jo Dunleavy", "FTA", "send the tech plan")]
