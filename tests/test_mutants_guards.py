@@ -1759,6 +1759,9 @@ NAME_WHY = "This name or product is not in the notes, the agenda answers or the 
             ("warning", "grounding.name", "Mallory", NAME_WHY)]),
         ("We met Because it mattered. Note - Because it mattered.", [
             ("warning", "grounding.name", "Because", NAME_WHY)]),
+        ("Mallory called 1,300 times on Fri Nov 20, 2026, then Fri Nov 27, 2026 (However briefly). Ask Eve.", [
+            ("warning", "grounding.number", "1,300", "This number is not in the notes: check it or remove it."),
+            ("warning", "grounding.name", "Mallory", NAME_WHY), ("warning", "grounding.name", "Eve", NAME_WHY)]),
     ],
 )  # fmt: skip
 def test_what_a_draft_says_that_nothing_grounds_is_a_finding_once_each(
