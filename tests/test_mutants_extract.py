@@ -286,3 +286,17 @@ def test_the_fta_role_title_names_the_attendee_in_that_role() -> None:
     notes = "Attendees: Jo Dunleavy (FTA), Priya Raman (ATS)\nActions:\n- FTA to send the tech plan\n"
     actions = extract_facts(HEAD + notes, Engagement())[1].action_items
     assert [(a.owner, a.owner_role, a.action) for a in actions] == [("Jo Dunleavy", "FTA", "send the tech plan")]
+
+
+def _team_flags(notes: str) -> list[tuple[str, str, list[list[int]]]]:
+    flags = extract_facts(HEAD + notes, Engagement())[1].flags
+    return [(f.field, f.message, [s.lines for s in f.sources]) for f in flags if f.field.startswith("account_team")]
+
+
+def test_a_missing_ats_and_an_unnamed_tam_are_flagged_each_in_its_own_words() -> None:
+    assert _team_flags("Attendees: Tom Becker (TAM)\n") == [
+        ("account_team.ATS", "No ATS named in the notes or the roster.", [])
+    ]
+    assert _team_flags("Attendees: Priya Raman (ATS)\nTAM: TBD\n") == [
+        ("account_team.TAM", "The TAM's name is unknown: ask the account team.", [[3]])  # where the notes say so
+    ]
