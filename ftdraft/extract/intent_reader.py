@@ -224,6 +224,17 @@ def _at_prefixes(rx: re.Pattern[str], text: str, prefixes: tuple[str, ...]) -> I
     lowercased text with no case-folding trap: there a match can start only at an exact occurrence of one, so str.find
     goes from one occurrence to the next and the regex is tried only there (rx.match at a position still looks
     back before it, for \\b and lookbehinds), where finditer would try it at every character."""
+    if len(prefixes) == 1:  # most cues: the same steps with one str.find per step and no min() over a generator
+        prefix, find, match = prefixes[0], text.find, rx.match
+        at = find(prefix)
+        while at >= 0:
+            m = match(text, at)
+            if m is None:
+                at = find(prefix, at + 1)
+            else:
+                yield m
+                at = find(prefix, m.end())
+        return
     pos = 0
     while True:
         at = min((i for p in prefixes if (i := text.find(p, pos)) >= 0), default=-1)
