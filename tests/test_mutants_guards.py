@@ -20,6 +20,7 @@ from ftdraft.schemas import (
     Drafts,
     Email,
     Engagement,
+    NextAction,
     Person,
     Recipient,
     Source,
@@ -819,6 +820,11 @@ COACHING = [
          "Suggested: Teams: In Progress: the customer is [deploying / migrating / adopting] — [what, for whom, "
          "target date]."),
     ]),
+    (("Teams", "In Progress", None, "Teams 12% Monthly Active Users Adoption Rate Now"), [  # usage words in capitals
+        ("usage_only", "Teams: Teams 12% Monthly Active Users Adoption Rate Now", "A usage figure alone is not a "
+         "note: say the status and why. Suggested: Teams: In Progress: the customer is [deploying / migrating / "
+         "adopting] — [what, for whom, target date]."),
+    ]),
     (("Teams", "Status Unknown", "Customer Unresponsive", "Customer unresponsive."), [
         ("no_why", "Teams: Customer unresponsive.", "The note does not say why. Suggested: Teams: Status Unknown "
          f"(Customer Unresponsive). {UNRESPONSIVE_REWRITE}"),
@@ -1276,6 +1282,11 @@ CONSISTENCY = {
     "ftop owner moved": (_set("ftop.next_actions.1.owner", "Priya Raman"), {}, [
         ("ftop", "consistency.owner", "book the sync: Priya Raman (follow-up facts: Tom Becker)",
          "Use one owner everywhere: Tom Becker.")]),
+    "ftop owner moved after an action the facts do not hold": (
+        lambda b: b.drafts.ftop.next_actions.__setitem__(slice(0, 0), [NextAction(owner="Jun", action="order pizza")])
+        or _set("ftop.next_actions.2.owner", "Priya Raman")(b), {}, [
+            ("ftop", "consistency.owner", "book the sync: Priya Raman (follow-up facts: Tom Becker)",
+             "Use one owner everywhere: Tom Becker.")]),
     "ftop owner by role": (_set("ftop.next_actions.1.owner", "the TAM"), {}, []),
     "ftop owner by role alone": (_set("ftop.next_actions.0.owner", "ATS"), {}, []),
     "ftop due moved": (_set("ftop.next_actions.0.due", date(2026, 11, 27)), {}, [
@@ -1933,3 +1944,14 @@ def test_a_model_follow_up_line_about_an_action_without_its_owner_swaps_the_foll
     assert guarded.drafts.follow_up == model_bundle.drafts.follow_up
     restored = [c.text for c in guarded.checks if c.rule == "consistency.restored" and c.draft == "follow_up"]
     assert restored == ["- set up tech assessment with Fabrikam after intro"]
+
+
+def test_the_action_index_counts_every_comparison_it_makes() -> None:
+    from ftdraft.guards.consistency import ActionIndex
+
+    index = ActionIndex([ActionItem(action="send the roster"), ActionItem(action="book the sync"),
+                         ActionItem(action="send the plan")])  # fmt: skip
+    assert index.work == 0
+    assert [a.action for a in index.matches("send the roster")] == ["send the roster"] and index.work == 2
+    assert [a.action for a in index.matches("book the sync")] == ["book the sync"] and index.work == 3
+    assert index.matches("nothing here") == [] and index.work == 3
