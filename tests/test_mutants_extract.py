@@ -3,9 +3,12 @@ the customer's asks (agenda m): what each ask says, whether it is in FastTrack's
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from ftdraft.extract import extract_facts
+from ftdraft.extract.intent_reader import CuePattern
+from ftdraft.extract.open_items import PrefixedCues
 from ftdraft.schemas import Engagement, Person
 
 TEAM = Engagement(
@@ -300,3 +303,38 @@ def test_a_missing_ats_and_an_unnamed_tam_are_flagged_each_in_its_own_words() ->
     assert _team_flags("Attendees: Priya Raman (ATS)\nTAM: TBD\n") == [
         ("account_team.TAM", "The TAM's name is unknown: ask the account team.", [[3]])  # where the notes say so
     ]
+
+
+# ---------------------------------------------------------------- cue pre-checks decide nothing the regex would not
+
+CUE_TEXTS = [
+    "call back on Friday",
+    "call-back later",
+    "callback",
+    "follow up with Omar",
+    "follow-up next week",
+    "not sure who owns it",
+    "scope not confirmed",
+    "licences tbd",
+    "zoom rollout next month",
+    "the slack pilot",
+    "intune is blocked by the proxy",
+    "",
+]
+
+
+def test_prefixed_cues_find_exactly_what_the_whole_pattern_finds() -> None:
+    # character classes holding "|" and groups holding alternatives are one alternative each
+    pattern = r"call[ |-]?back|follow[- ]?up|not (?:sure|confirmed)|\btbd\b|(?:zoom|slack) (?:rollout|pilot)"
+    cues = PrefixedCues(pattern)
+    for text in CUE_TEXTS:
+        assert cues.found(text.lower()) == bool(re.search(pattern, text, re.IGNORECASE)), text
+
+
+def test_a_cue_pattern_reads_case_blind_and_rules_out_a_text_holding_none_of_its_starts() -> None:
+    cue = CuePattern(r"zoom (?:rollout|pilot)|slack (?:pilot|trial)")
+    assert cue.regex().search("Zoom Rollout next month") is not None
+    assert not cue.may_match("intune is blocked by the proxy")  # neither "zoom " nor "slack " occurs
+    for text in CUE_TEXTS:
+        if cue.regex().search(text):
+            assert cue.may_match(text.lower()), text
