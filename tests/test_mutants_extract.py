@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ftdraft.extract import extract_facts
+from ftdraft.extract import extract_facts, split_lines
 from ftdraft.extract.intent_reader import CuePattern
 from ftdraft.extract.open_items import PrefixedCues
 from ftdraft.schemas import Engagement, Person
@@ -338,3 +338,25 @@ def test_a_cue_pattern_reads_case_blind_and_rules_out_a_text_holding_none_of_its
     for text in CUE_TEXTS:
         if cue.regex().search(text):
             assert cue.may_match(text.lower()), text
+
+
+# ---------------------------------------------------------------- note lines
+
+
+def test_mail_headers_pasted_mid_notes_are_not_note_lines_and_the_subject_is_a_header() -> None:
+    notes = (
+        HEAD
+        + "- Teams pilot next month\nTo: Sam Okafor; Mia Laurent; Priya Raman; Tom Becker\nSubject: FastTrack intro\n"
+        "- Intune blocked by the proxy\n"
+    )
+    assert [(line.no, line.text, line.header) for line in split_lines(notes)] == [
+        (1, "Contoso sync 2026-11-18", True),
+        (2, "Teams pilot next month", False),
+        (4, "Subject: FastTrack intro", True),  # names the call; answers nothing
+        (5, "Intune blocked by the proxy", False),
+    ]
+
+
+def test_a_table_of_unknown_columns_reads_as_its_titled_cells() -> None:
+    notes = HEAD + "| Topic | Detail |\n|---|---|\n| Licenses | 1,200 E3 |\n"
+    assert [(line.no, line.text) for line in split_lines(notes)][1:] == [(4, "Topic: Licenses; Detail: 1,200 E3")]
