@@ -11,8 +11,10 @@ from labelled_corpus import CORPUS, keywords_match, load_cases, norm
 
 from ftdraft.agenda import open_when_unanswered
 from ftdraft.extract import extract_facts
+from ftdraft.extract.lines import Line
+from ftdraft.extract.people import People
 from ftdraft.inputs import load_agenda, load_context
-from ftdraft.schemas import CallFacts, Engagement
+from ftdraft.schemas import CallFacts, Engagement, Person
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -416,3 +418,80 @@ def test_long_single_line_is_fast() -> None:
     line = ("Priya to send the deck by Friday, Teams blocked by proxy ?? " * 2000)[:100_000]
     _run("AT sync 2026-12-01\n" + line)  # the whole line reads (timings: bench/long_inputs.py)
     assert work_growth("AT sync 2026-12-01\n" + line) < GROWTH_LIMIT  # work, not a clock: linear in the length
+
+
+# ---------------------------------------------------------------- mutation survivors (issue 15, MUT-E2)
+# Reader behaviour that surviving mutants of people.py, intents.py, intent_reader.py, engagement.py, spans.py,
+# scope.py and answers.py showed no test pinned down: exact outputs on small note lines.
+
+E2_HEAD = "Account team sync - Fernhill Insurance - 2026-11-24\n"
+
+
+def _e2_team(body: str) -> list[tuple[str | None, str, bool, str | None]]:
+    facts = extract_facts(E2_HEAD + body, Engagement())[1]
+    return [(a.name, a.role, a.present, a.email) for a in facts.attendees]
+
+
+def _e2_people(*team: Person, fm: str | None = None) -> People:
+    return People(Engagement(account_team=list(team), fm=Person(name=fm, role="FM") if fm else None))
+
+
+def test_an_attendees_address_on_their_line_is_theirs() -> None:
+    assert _e2_team("Attendees: Priya Raman (ATS, priya.raman@fernhill.com), Tom Becker (TAM)") == [
+        ("Priya Raman", "ATS", True, "priya.raman@fernhill.com"),
+        ("Tom Becker", "TAM", True, None),
+    ]
+
+
+def test_a_first_name_alone_takes_the_one_surname_the_notes_write_for_it() -> None:
+    assert _e2_team("Yusuf = ATS\nYusuf Okoye will send the licence report") == [("Yusuf Okoye", "ATS", True, None)]
+
+
+def test_a_first_name_that_is_also_a_me_word_leaves_the_line_readable() -> None:
+    # "Mir" is also a ME word: the name and the ME word start together, and every role is still read
+    assert _e2_team("TAM: Priya Raman, ATS: Mir Rahman") == [
+        ("Priya Raman", "TAM", True, None),
+        ("Mir Rahman", "ATS", True, None),
+    ]
+
+
+def test_a_capitalised_absence_cue_marks_the_person_absent() -> None:
+    assert _e2_team("Attendees: Priya Raman (ATS) - PTO, Tom Becker (TAM) DECLINED") == [
+        ("Priya Raman", "ATS", False, None),
+        ("Tom Becker", "TAM", False, None),
+    ]
+
+
+def test_an_owner_written_as_a_surname_alone_is_that_attendee() -> None:
+    people = _e2_people(Person(name="Tunde Okafor-Blair", role="ATS"), Person(name="Tom Becker", role="TAM"))
+    assert people.resolve("OKAFOR-BLAIR") == ("Tunde Okafor-Blair", "ATS", True)
+
+
+def test_an_unknown_full_name_is_not_the_only_attendee() -> None:
+    people = _e2_people(Person(name="Priya Raman", role="ATS"))
+    assert people.resolve("Marco Bianchi") == ("Marco Bianchi", None, False)
+    assert people.resolve("Priya") == ("Priya Raman", "ATS", True)
+
+
+def test_the_fta_by_role_code() -> None:
+    people = _e2_people(Person(name="Ruud 't Hart", role="FTA"))
+    assert people.resolve("FTA") == ("Ruud 't Hart", "FTA", True)
+
+
+def test_a_chat_speakers_first_name_is_their_full_name_and_known() -> None:
+    people = _e2_people(Person(name="Priya Raman", role="ATS"), fm="Astrid Holm")
+    people.note_speaker("Oskar Lindahl", Line(no=3, raw="Oskar Lindahl: sent", text="Oskar Lindahl: sent"))
+    assert people.resolve("Oskar") == ("Oskar Lindahl", None, True)
+    assert people.resolve("Priya") == ("Priya Raman", "ATS", True)
+
+
+def test_the_fm_written_by_initials_is_the_fm() -> None:
+    people = _e2_people(Person(name="Priya Raman", role="ATS"), Person(name="Astrid Holm"), fm="Astrid Holm")
+    assert people.resolve("ah") == ("Astrid Holm", "FM", True)
+
+
+def test_a_first_name_that_is_a_common_word_is_no_short_form() -> None:
+    # "Will send the deck" must not read as Will Turner's action: "will" is never a name on its own
+    forms = _e2_people(Person(name="Will Turner", role="CSM"), Person(name="June Park", role="TAM")).short_forms()
+    assert {"turner", "wt", "park", "jp"} <= forms
+    assert not {"will", "june"} & forms
