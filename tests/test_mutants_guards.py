@@ -1955,3 +1955,12 @@ def test_the_action_index_counts_every_comparison_it_makes() -> None:
     assert [a.action for a in index.matches("send the roster")] == ["send the roster"] and index.work == 2
     assert [a.action for a in index.matches("book the sync")] == ["book the sync"] and index.work == 3
     assert index.matches("nothing here") == [] and index.work == 3
+
+
+@pytest.mark.parametrize(("action", "kept"), [("send roster plans today quickly", True),  # 2 of 5 words: 0.4
+                                              ("send roster plans today quickly again", False)])  # 2 of 6  # fmt: skip
+def test_a_model_action_holds_its_citation_at_the_share_of_its_words_the_line_holds(action: str, kept: bool) -> None:
+    item = ActionItem(action=action, sources=cite(2, "Priya to send the roster by Friday"))
+    facts, checks = model_facts_check(FACT_NOTES, CallFacts(action_items=[item]), CallFacts(), CALL_DAY)
+    assert [a.action for a in facts.action_items] == ([action] if kept else [])
+    assert [c.suggestion for c in checks] == ([] if kept else ["Line 2 does not hold this action: left out."])
