@@ -360,3 +360,25 @@ def test_mail_headers_pasted_mid_notes_are_not_note_lines_and_the_subject_is_a_h
 def test_a_table_of_unknown_columns_reads_as_its_titled_cells() -> None:
     notes = HEAD + "| Topic | Detail |\n|---|---|\n| Licenses | 1,200 E3 |\n"
     assert [(line.no, line.text) for line in split_lines(notes)][1:] == [(4, "Topic: Licenses; Detail: 1,200 E3")]
+
+
+# ---------------------------------------------------------------- intents
+
+
+def _intents(notes: str) -> list[tuple[str, str, str | None]]:
+    return [(i.workload, i.status, i.reason) for i in extract_facts(HEAD + notes, PAIR)[1].intents]
+
+
+def test_a_workload_named_after_the_scope_list_keeps_what_the_sentence_says_of_it() -> None:
+    # "(devices)" closes Intune's mention; "and later Teams, blocked by the proxy" is said of Teams
+    assert _intents("- the red areas were Intune (devices) and later Teams, blocked by the proxy\n") == [
+        ("Intune", "Status Unknown", None),
+        ("Teams", "Blocked", "Customer IT Infrastructure and Remediation"),
+    ]
+
+
+def test_a_sentence_is_about_the_workload_it_leads_with_within_three_words() -> None:
+    # "they said the Teams rollout …": Teams, three words in, leads; SharePoint Online, named later, is only next
+    assert _intents("- they said the Teams rollout is in progress with SharePoint Online next\n") == [
+        ("Teams", "In Progress", "Technical Onboarding and Deployment")
+    ]
