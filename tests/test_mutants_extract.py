@@ -382,3 +382,21 @@ def test_a_sentence_is_about_the_workload_it_leads_with_within_three_words() -> 
     assert _intents("- they said the Teams rollout is in progress with SharePoint Online next\n") == [
         ("Teams", "In Progress", "Technical Onboarding and Deployment")
     ]
+
+
+def test_a_chat_poster_s_first_name_is_that_poster_and_the_fm_s_is_the_fm() -> None:
+    engagement = Engagement(
+        customer="Contoso",
+        fm=Person(name="Astrid Holm", role="FM"),
+        account_team=[Person(name="Omar Haddad", role="TAM")],
+    )
+    chat = (
+        "Teams chat\n[11/18/2026 10:02 AM] Astrid Holm: kicking off\n[11/18/2026 10:03 AM] Kofi Mensah: hi all\n"
+        "[11/18/2026 10:05 AM] Omar Haddad: Astrid to send the recap by Friday. Kofi to send the deck\n"
+    )
+    facts = extract_facts(chat, engagement)[1]
+    assert [(a.owner, a.owner_role, a.action) for a in facts.action_items] == [
+        ("Astrid Holm", "FM", "send the recap"),
+        ("Kofi Mensah", None, "send the deck"),  # a poster in the chat: known, not flagged
+    ]
+    assert not [f for f in facts.flags if "not among the attendees" in f.message]
