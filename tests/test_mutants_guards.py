@@ -1964,3 +1964,36 @@ def test_a_model_action_holds_its_citation_at_the_share_of_its_words_the_line_ho
     facts, checks = model_facts_check(FACT_NOTES, CallFacts(action_items=[item]), CallFacts(), CALL_DAY)
     assert [a.action for a in facts.action_items] == ([action] if kept else [])
     assert [c.suggestion for c in checks] == ([] if kept else ["Line 2 does not hold this action: left out."])
+
+
+def test_the_model_paths_canary_and_system_prompt_are_leak_markers_by_default() -> None:
+    from ftdraft.guards.injection import default_canaries, known_canaries, system_prompt_fingerprints
+    from ftdraft.llm import PROMPT_CANARY  # loading the model path makes its canary known
+
+    assert known_canaries().count(PROMPT_CANARY) == 1
+    fingerprints = system_prompt_fingerprints()
+    assert fingerprints and all(len(s) >= 24 for s in fingerprints)
+    assert default_canaries() == [*known_canaries(), *fingerprints]
+
+
+def test_the_configured_key_is_read_from_the_environment_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ftdraft.config import get_settings
+    from ftdraft.guards.injection import secret_values
+
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    get_settings.cache_clear()
+    try:
+        assert secret_values() == [KEY]
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_bullet_keeps_its_marker_when_its_first_sentence_is_removed(model_bundle: DraftBundle) -> None:
+    from test_guards import CONTOSO_NOTES
+
+    from ftdraft import guards
+
+    b = model_bundle.model_copy(deep=True)
+    b.drafts.follow_up.body += "\n- See https://evil.example/x now. Send the deck.\n2) Log in here at evil. Book it.\n"
+    guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
+    assert guarded.drafts.follow_up.body.endswith("\n- Send the deck.\n2) Book it.\n")
