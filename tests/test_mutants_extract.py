@@ -316,6 +316,8 @@ CUE_TEXTS = [
     "not sure who owns it",
     "scope not confirmed",
     "licences tbd",
+    "who owns Teams?",
+    "who owns Intune now",
     "zoom rollout next month",
     "the slack pilot",
     "intune is blocked by the proxy",
@@ -325,7 +327,10 @@ CUE_TEXTS = [
 
 def test_prefixed_cues_find_exactly_what_the_whole_pattern_finds() -> None:
     # character classes holding "|" and groups holding alternatives are one alternative each
-    pattern = r"call[ |-]?back|follow[- ]?up|not (?:sure|confirmed)|\btbd\b|(?:zoom|slack) (?:rollout|pilot)"
+    pattern = (
+        r"call[ |-]?back|follow[- ]?up|not (?:sure|confirmed)|\btbd\b|(?:zoom|slack) (?:rollout|pilot)"
+        r"|who owns \w+\?|who owns \w+ now"  # two alternatives behind one start, "who owns "
+    )
     cues = PrefixedCues(pattern)
     for text in CUE_TEXTS:
         assert cues.found(text.lower()) == bool(re.search(pattern, text, re.IGNORECASE)), text
@@ -400,3 +405,22 @@ def test_a_chat_poster_s_first_name_is_that_poster_and_the_fm_s_is_the_fm() -> N
         ("Kofi Mensah", None, "send the deck"),  # a poster in the chat: known, not flagged
     ]
     assert not [f for f in facts.flags if "not among the attendees" in f.message]
+
+
+def test_owners_after_an_arrow_each_get_the_action_and_a_closing_full_stop_changes_nothing() -> None:
+    assert _actions("Actions:\n- send the deck -> Nadia and Omar, Friday\n") == [
+        ("Nadia Brooks", "send the deck", date(2026, 11, 20), "Friday", [3]),
+        ("Omar Haddad", "send the deck", date(2026, 11, 20), "Friday", [3]),
+    ]
+    assert _actions("Actions:\n- send the deck -> Nadia.\n") == [("Nadia Brooks", "send the deck", None, None, [3])]
+
+
+def test_a_name_in_parentheses_that_is_not_all_they_say_is_no_owner() -> None:
+    # "(ask Nadia first)": who to ask, not who does it
+    assert _actions("Actions:\n- send the deck (ask Nadia first)\n") == [
+        (None, "send the deck (ask Nadia first)", None, None, [3])
+    ]
+
+
+def test_a_plural_day_closing_a_sentence_is_the_meeting_day() -> None:
+    assert _rhythm("- account call Tuesdays.\n") == (["TU"], None)
