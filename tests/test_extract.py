@@ -11,6 +11,7 @@ from labelled_corpus import CORPUS, keywords_match, load_cases, norm
 
 from ftdraft.agenda import open_when_unanswered
 from ftdraft.extract import extract_facts
+from ftdraft.extract.intents import unknown_note
 from ftdraft.extract.lines import Line
 from ftdraft.extract.people import People
 from ftdraft.inputs import load_agenda, load_context
@@ -495,3 +496,103 @@ def test_a_first_name_that_is_a_common_word_is_no_short_form() -> None:
     forms = _e2_people(Person(name="Will Turner", role="CSM"), Person(name="June Park", role="TAM")).short_forms()
     assert {"turner", "wt", "park", "jp"} <= forms
     assert not {"will", "june"} & forms
+
+
+def _e2_intents(body: str) -> list[tuple[str, str, str | None, str]]:
+    facts = extract_facts(E2_HEAD + body, Engagement())[1]
+    return [(i.workload, i.status, i.reason, i.note) for i in facts.intents]
+
+
+def _e2_readings(body: str) -> list[tuple[str, str, str | None]]:
+    return [(w, status, reason) for w, status, reason, _ in _e2_intents(body)]
+
+
+def test_a_bold_workload_label_is_read_without_its_asterisks() -> None:
+    assert _e2_intents("In scope: Teams\n**Teams**: in progress, rollout done for the pilot group of 40 users") == [
+        ("Teams", "In Progress", "Technical Onboarding and Deployment", "Rollout done for the pilot group of 40 users.")
+    ]
+
+
+def test_a_workload_was_sentence_keeps_its_subject_in_the_note() -> None:
+    assert _e2_intents("In scope: OneDrive\nOneDrive was migrated last month for all 800 users.") == [
+        ("OneDrive", "In Progress", "Migration", "OneDrive was migrated last month for all 800 users.")
+    ]
+
+
+def test_a_run_on_scope_sentence_goes_on_about_a_workload() -> None:
+    # the scope list ends at "Windows"; what follows is about Intune
+    body = (
+        "so the red areas were Intune and Windows and basically Intune they do want it but the change freeze blocks it"
+    )
+    assert _e2_intents(body + " until March")[0] == (
+        "Intune",
+        "Blocked",
+        "IT Change Management and Resourcing",
+        "And basically Intune they do want it but the change freeze blocks it until March.",
+    )
+
+
+def test_a_scope_lists_short_tail_is_no_statement() -> None:
+    # under four words after the list ("Windows 11 included") belong to the list: Windows was not discussed
+    assert _e2_intents("the red areas were Intune and Windows: Windows 11 included")[1] == (
+        "Windows",
+        "Status Unknown",
+        None,
+        unknown_note("Windows"),
+    )
+
+
+def test_bullets_under_a_workload_heading_are_its_statements() -> None:
+    assert _e2_readings("Intune\n- blocked by the change freeze until March") == [
+        ("Intune", "Blocked", "IT Change Management and Resourcing")
+    ]
+
+
+def test_a_blank_line_ends_a_workload_headings_section() -> None:
+    body = "In scope: Intune\nIntune\n- rollout done for all 900 laptops\n\n- no intent to buy more licences, budget"
+    assert _e2_intents(body)[0] == (
+        "Intune",
+        "In Progress",
+        "Technical Onboarding and Deployment",
+        "Rollout done for all 900 laptops.",
+    )
+
+
+def test_a_labelled_line_leading_with_a_workload_is_about_it() -> None:
+    body = "In scope: Teams\nComments: Teams rollout done for HQ. Call centre users blocked waiting for new headsets."
+    assert _e2_readings(body) == [("Teams", "In Progress", "Technical Onboarding and Deployment")]
+
+
+def test_one_sentence_is_about_the_workload_it_leads_with() -> None:
+    # Exchange is named in passing, after Teams: the call said nothing of Exchange's own intent
+    assert _e2_readings(
+        "In scope: Teams, Exchange Online\nThe pilot for Teams moved all Exchange mailboxes already"
+    ) == [
+        ("Teams", "In Progress", "Migration"),
+        ("Exchange Online", "Status Unknown", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bullets", "want"),
+    [
+        (("Teams going well", "Teams ticket open"), ("In Progress", "Solution or User Adoption")),
+        (("Teams half migrated", "Teams no decision"), ("In Progress", "Migration")),
+    ],
+)
+def test_short_bullets_about_a_workload_are_read_together(bullets: tuple[str, str], want: tuple[str, str]) -> None:
+    body = "In scope: Teams\n" + "\n".join(f"- {b}" for b in bullets)
+    assert _e2_readings(body) == [("Teams", *want)]
+
+
+def test_agenda_c_asks_for_each_in_scope_workload_the_call_did_not_discuss() -> None:
+    facts = extract_facts(
+        E2_HEAD + "In scope: Teams, Intune\nTeams: rollout done for HQ, call centre next", Engagement()
+    )[1]
+    assert [(o.text, o.agenda_item) for o in facts.open_items if o.agenda_item == "c"] == [
+        (
+            "Confirm the customer's intent for Intune (in scope, not discussed on the call), and why if it is "
+            "blocked or has no intent.",
+            "c",
+        )
+    ]
