@@ -362,7 +362,7 @@ def has_lowered_trap(lowered: str) -> bool:
 def may_contain(lowered: str, *parts: str) -> bool:
     """A pre-check for a case-insensitive regex that needs one of `parts` (lowercase) in the text: False only
     when none occurs in `lowered` and no character there could case-fold onto an ASCII letter."""
-    return any(map(lowered.__contains__, parts)) or has_case_fold_trap(lowered)
+    return any(map(lowered.__contains__, parts)) or has_lowered_trap(lowered)
 
 
 class CueSet:

@@ -4,6 +4,7 @@ the reader's case-insensitive patterns but not after str.lower(); looking a matc
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from ftdraft import guards
 from ftdraft.dates import find_due_date
-from ftdraft.lexicon import fold_case
+from ftdraft.lexicon import fold_case, may_contain
 from ftdraft.pipeline import offline_bundle
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -22,6 +23,16 @@ TRAPS = {
     "dotted capital I": str.maketrans({"I": "İ"}),
     "Kelvin sign": str.maketrans({"k": "\u212a", "K": "\u212a"}),
 }
+
+
+@pytest.mark.parametrize("trap", sorted(TRAPS))
+@pytest.mark.parametrize("part", ["ask ", "and", "to", "ll", "it", "this", "kick"])
+def test_may_contain_never_rules_out_what_the_case_blind_pattern_matches(trap: str, part: str) -> None:
+    # the pre-check sees the lowercased text: "İT" has become "i" and a combining dot there, no longer "it"
+    for text in (part.upper().translate(TRAPS[trap]), f"x {part.translate(TRAPS[trap])} y", part.title()):
+        if re.search(re.escape(part), text, re.IGNORECASE):
+            assert may_contain(text.lower(), part), (text, part)
+    assert not may_contain("nothing here", "zq")
 
 
 @pytest.mark.parametrize(
