@@ -133,6 +133,8 @@ def test_i_in_danish_is_the_fm_in_the_notes_and_the_speaker_in_a_chat() -> None:
     assert _sync("Teams chat\n[11/18/2026 10:02 AM] Omar Haddad: weekly account sync on Tuesdays (jeg)\n")[3] == (
         "Omar Haddad"
     )
+    swedish = "Teams chat\n[11/18/2026 10:02 AM] Omar Haddad: veckovis synk på tisdagar, jag skickar inbjudan\n"
+    assert _sync(swedish)[3] == "Omar Haddad"  # "jag": the speaker
 
 
 def test_a_full_name_closing_a_sync_line_owns_it_even_when_not_an_attendee() -> None:
@@ -150,6 +152,15 @@ def test_an_unknown_setter_leaves_the_sync_to_the_person_named_before_it() -> No
         "Omar Haddad"
     )
     assert _sync("- Omar told me about the team lead's weekly call on Tuesdays\n")[3] == "Omar Haddad"
+    # the person named before the setter, not one named after it
+    late = "- weekly sync on Tuesdays: Omar told me the project lead will send the invite to Nadia\n"
+    assert _sync(late)[3] == "Omar Haddad"
+
+
+def test_the_fm_named_in_full_as_the_setter_is_the_fm() -> None:
+    engagement = PAIR.model_copy(update={"fm": Person(name="Astrid Holm", role="FM")})
+    sync = extract_facts(HEAD + "- Astrid Holm sends the invite for a weekly sync on Tuesdays\n", engagement)[1]
+    assert sync.sync_rhythm is not None and sync.sync_rhythm.owner == "FM"
 
 
 def test_the_fm_owns_a_proposed_sync_named_for_them_but_not_an_existing_one_they_run() -> None:
@@ -339,6 +350,8 @@ def test_prefixed_cues_find_exactly_what_the_whole_pattern_finds() -> None:
 def test_a_cue_pattern_reads_case_blind_and_rules_out_a_text_holding_none_of_its_starts() -> None:
     cue = CuePattern(r"zoom (?:rollout|pilot)|slack (?:pilot|trial)")
     assert cue.regex().search("Zoom Rollout next month") is not None
+    single = CuePattern(r"zoom rollout")  # one literal start
+    assert single.may_match("the zoom rollout") and not single.may_match("intune is blocked by the proxy")
     assert not cue.may_match("intune is blocked by the proxy")  # neither "zoom " nor "slack " occurs
     for text in CUE_TEXTS:
         if cue.regex().search(text):
