@@ -437,3 +437,25 @@ def test_a_name_in_parentheses_that_is_not_all_they_say_is_no_owner() -> None:
 
 def test_a_plural_day_closing_a_sentence_is_the_meeting_day() -> None:
     assert _rhythm("- account call Tuesdays.\n") == (["TU"], None)
+
+
+def test_an_attendee_line_after_a_pasted_mail_is_the_notes_again() -> None:
+    notes = (
+        HEAD + "- Teams pilot next month\n\n-----Original Message-----\nFrom: Sam Okafor <sam@contoso.com>\n"
+        "Sent: Tuesday, November 17, 2026 4:12 PM\nSubject: agenda\n\nHi all, see you tomorrow.\n\n"
+        "Attendees: Priya Raman (ATS), Tom Becker (TAM)\n"
+    )
+    attendees = extract_facts(notes, Engagement())[1].attendees
+    assert [(a.name, a.role) for a in attendees] == [("Priya Raman", "ATS"), ("Tom Becker", "TAM")]
+
+
+def test_every_sentence_of_an_unlabelled_line_on_a_topic_is_kept_in_order() -> None:
+    facts = extract_facts(HEAD + "- We have 1,200 E3 licences. Also 300 E5 licences.\n", PAIR)[1]
+    assert [f.text for f in facts.licenses] == ["We have 1,200 E3 licences. Also 300 E5 licences."]
+
+
+def test_a_lowercase_short_form_given_in_a_roster_names_that_person() -> None:
+    # "pk" is no one's initials: only the roster's "ats pk (hollis brandt)" says who it is
+    notes = HEAD + "ats pk (hollis brandt), csm rk (reza karimi)\n- pk to send the deck\n"
+    actions = extract_facts(notes, Engagement())[1].action_items
+    assert [(a.owner, a.action) for a in actions] == [("Hollis Brandt", "send the deck")]
