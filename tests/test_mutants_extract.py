@@ -459,3 +459,9 @@ def test_a_lowercase_short_form_given_in_a_roster_names_that_person() -> None:
     notes = HEAD + "ats pk (hollis brandt), csm rk (reza karimi)\n- pk to send the deck\n"
     actions = extract_facts(notes, Engagement())[1].action_items
     assert [(a.owner, a.action) for a in actions] == [("Hollis Brandt", "send the deck")]
+
+
+def test_an_action_said_in_passing_and_again_in_the_action_list_is_one_action() -> None:
+    # "centre" and "center": the same word to the reader (words compared by their first four letters)
+    notes = "- Logistics: Nadia to book the training centre\nActions:\n- Nadia to book the training center by Friday\n"
+    assert _actions(notes) == [("Nadia Brooks", "book the training center", date(2026, 11, 20), "by Friday", [4])]
