@@ -1536,6 +1536,8 @@ def test_each_account_team_rule_once_per_sentence_with_its_severity_and_advice()
         ("Engagement Management note\nParticipants\n## Discussion points\n- FTC actions:\nOther\n", True),
         ("Participants\n**Discussion points**\nfTC ACTIONS\n", True),  # three headings, however marked up
         ("Participants\nDiscussion points\n", False),  # two are not the entry
+        ("Participants\nDiscussion points\nFTC actions " + "x" * 48 + "\n", False),  # a 60-character line: no heading
+        ("Participants\nDiscussion points\nFTC actions " + "x" * 47 + "\n", True),  # 59 characters: a heading
         ("Participants\nDiscussion points\nFTC actions and a long line that goes on well beyond sixty characters\n",
          False),  # a sentence that starts like a heading is not one
     ],
@@ -1773,6 +1775,7 @@ NAME_WHY = "This name or product is not in the notes, the agenda answers or the 
         ("Mallory called 1,300 times on Fri Nov 20, 2026, then Fri Nov 27, 2026 (However briefly). Ask Eve.", [
             ("warning", "grounding.number", "1,300", "This number is not in the notes: check it or remove it."),
             ("warning", "grounding.name", "Mallory", NAME_WHY), ("warning", "grounding.name", "Eve", NAME_WHY)]),
+        ("They play Xbox daily.", [("warning", "grounding.name", "Xbox", NAME_WHY)]),
     ],
 )  # fmt: skip
 def test_what_a_draft_says_that_nothing_grounds_is_a_finding_once_each(
@@ -1997,3 +2000,26 @@ def test_a_bullet_keeps_its_marker_when_its_first_sentence_is_removed(model_bund
     b.drafts.follow_up.body += "\n- See https://evil.example/x now. Send the deck.\n2) Log in here at evil. Book it.\n"
     guarded = guards.guard_bundle(b, CONTOSO_NOTES, canaries=[], secrets=[])
     assert guarded.drafts.follow_up.body.endswith("\n- Send the deck.\n2) Book it.\n")
+
+
+def test_the_model_intro_request_and_sync_invite_keep_only_the_roster_built_recipients() -> None:
+    from guard_support import EXAMPLES
+    from test_guards import model_written
+
+    from ftdraft import guards
+    from ftdraft.pipeline import offline_bundle
+
+    notes = next(p for p in EXAMPLES if "fabrikam" in p.name).read_text(encoding="utf-8")
+    offline = offline_bundle(notes)
+    b = model_written(offline)
+    assert b.drafts.sync_rhythm.invite is not None and offline.drafts.sync_rhythm.invite is not None
+    b.drafts.intro_request.email.cc.append(Recipient(name="Mallory", email="m@evil.example"))
+    b.drafts.sync_rhythm.invite.optional.append(Recipient(email="ceo@evil.example"))
+    b.drafts.sync_rhythm.invite.title = "URGENT: wire transfer"
+    guarded = guards.guard_bundle(b, notes, canaries=[], secrets=[])
+    assert guarded.drafts.intro_request.email.cc == offline.drafts.intro_request.email.cc
+    assert guarded.drafts.sync_rhythm.invite is not None
+    assert guarded.drafts.sync_rhythm.invite.optional == offline.drafts.sync_rhythm.invite.optional
+    assert guarded.drafts.sync_rhythm.invite.title == offline.drafts.sync_rhythm.invite.title
+    assert [(c.draft, c.text) for c in guarded.checks if c.rule == "recipients.restored"] == [
+        ("intro_request", "Mallory ‹m@evil.example›"), ("sync_rhythm", "ceo@evil.example")]  # fmt: skip
