@@ -465,3 +465,10 @@ def test_an_action_said_in_passing_and_again_in_the_action_list_is_one_action() 
     # "centre" and "center": the same word to the reader (words compared by their first four letters)
     notes = "- Logistics: Nadia to book the training centre\nActions:\n- Nadia to book the training center by Friday\n"
     assert _actions(notes) == [("Nadia Brooks", "book the training center", date(2026, 11, 20), "by Friday", [4])]
+
+
+def test_a_customer_contact_keeps_the_job_title_the_notes_give() -> None:
+    engagement, _ = extract_facts(HEAD + "- met the IT director Mark Olsen, he wants Teams first\n", PAIR)
+    assert [(p.name, p.role, p.title, p.sources[0].lines) for p in engagement.customer_contacts] == [
+        ("Mark Olsen", "customer", "IT director", [2])
+    ]
