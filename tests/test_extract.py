@@ -11,9 +11,11 @@ from labelled_corpus import CORPUS, keywords_match, load_cases, norm
 
 from ftdraft.agenda import open_when_unanswered
 from ftdraft.extract import extract_facts
+from ftdraft.extract.intent_reader import CuePattern, classify_text
 from ftdraft.extract.intents import unknown_note
 from ftdraft.extract.lines import Line
 from ftdraft.extract.people import People
+from ftdraft.extract.spans import find_emails
 from ftdraft.inputs import load_agenda, load_context
 from ftdraft.schemas import CallFacts, Engagement, Person
 
@@ -595,4 +597,60 @@ def test_agenda_c_asks_for_each_in_scope_workload_the_call_did_not_discuss() -> 
             "blocked or has no intent.",
             "c",
         )
+    ]
+
+
+def test_a_cue_alternation_is_tried_only_where_a_branch_can_start() -> None:
+    cue = CuePattern("zoom(?: meetings)?|slack")
+    assert cue.prefixes == ("zoom", "slack")  # the group inside the first branch does not hide the "|"
+    assert not cue.may_match("users moved to teams last week")
+    assert cue.may_match("they still run zoom meetings")
+    match = cue.regex().search("They still run Zoom Meetings for externals")  # any case
+    assert match is not None and match.group(0) == "Zoom Meetings"
+
+
+def test_a_written_l1_and_l2_label_is_an_explicit_reading() -> None:
+    reading = classify_text("In Progress / Migration. Mailboxes moving in waves", "Exchange Online")
+    assert (reading.status, reading.reason, reading.explicit) == ("In Progress", "Migration", True)
+
+
+def test_in_progress_with_nothing_to_say_which_is_onboarding_and_deployment() -> None:
+    # the cue reader alone (no model): "in progress" says the status and no reason
+    reading = classify_text("Teams: in progress", "Teams", linear=None)
+    assert (reading.status, reading.reason) == ("In Progress", "Technical Onboarding and Deployment")
+
+
+def test_a_title_and_an_rfa_line_complete_the_engagement_and_flag_an_unnamed_ats() -> None:
+    notes = "Xerox - account team sync - 2026-11-24\nRFA #80331\nATS: TBD\nTAM: Tom Becker"
+    engagement, facts = extract_facts(notes, Engagement())
+    assert (engagement.customer, engagement.rfa_id) == ("Xerox", "80331")  # an "X" starts the name
+    assert [(f.field, f.message, [(s.lines, s.text) for s in f.sources]) for f in facts.flags] == [
+        ("account_team.ATS", "The ATS's name is unknown: ask the account team.", [([3], "ATS: TBD")])
+    ]
+
+
+def test_a_lowercase_title_gives_the_customer_in_title_case() -> None:
+    engagement, facts = extract_facts("margie's travel - at sync - 2026-11-24\nATS: Priya Raman", Engagement())
+    assert engagement.customer == "Margie's Travel"
+    assert [f.field for f in facts.flags] == ["engagement.motion", "account_team.TAM"]  # the ATS is named
+
+
+def test_workloads_named_first_in_a_red_sentence_are_in_scope() -> None:
+    engagement = extract_facts(E2_HEAD + "Teams and OneDrive are red on the health report", Engagement())[0]
+    assert engagement.workloads == ["Teams", "OneDrive"]
+
+
+def test_the_fms_typed_answer_on_political_changes_is_kept() -> None:
+    answer = {"k": "New CIO since October, wants a cloud-first plan"}
+    facts = extract_facts(E2_HEAD + "Teams: rollout done for HQ", Engagement(), answer)[1]
+    assert [(f.text, f.sources[0].origin) for f in facts.political_changes] == [
+        ("New CIO since October, wants a cloud-first plan.", "agenda")
+    ]
+
+
+def test_email_spans() -> None:
+    text = "mail priya.raman@contoso.com, cc tom@contoso.com"
+    assert [(s.kind, s.start, s.end, s.text, s.value) for s in find_emails(text)] == [
+        ("EMAIL", 5, 28, "priya.raman@contoso.com", "priya.raman@contoso.com"),
+        ("EMAIL", 33, 48, "tom@contoso.com", "tom@contoso.com"),
     ]
