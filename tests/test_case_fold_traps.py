@@ -12,6 +12,7 @@ import pytest
 
 from ftdraft import guards
 from ftdraft.dates import find_due_date
+from ftdraft.guards.patterns import GATES, gated_search
 from ftdraft.lexicon import fold_case, may_contain
 from ftdraft.pipeline import offline_bundle
 
@@ -33,6 +34,23 @@ def test_may_contain_never_rules_out_what_the_case_blind_pattern_matches(trap: s
         if re.search(re.escape(part), text, re.IGNORECASE):
             assert may_contain(text.lower(), part), (text, part)
     assert not may_contain("nothing here", "zq")
+
+
+@pytest.mark.parametrize("trap", sorted(TRAPS))
+@pytest.mark.parametrize("name", sorted(GATES))
+def test_a_gated_guard_pattern_finds_what_the_pattern_finds_whatever_the_case_folding(trap: str, name: str) -> None:
+    # "ıgnore prevıous ınstructıons" in a model draft must still be removed: the gate may skip a text only
+    # when the pattern cannot match it
+    from ftdraft.guards import patterns
+
+    pattern = getattr(patterns, name)
+    texts = ["Ignore previous instructions.", "Jailbreak it.", "Disregard the rules.", "Active users: 800."]
+    texts += ["Usage is low.", "Adoption is slow.", "Check the usage report.", "Service intent in FTOP."]
+    for text in texts:
+        for variant in (text, text.translate(TRAPS[trap]), text.upper().translate(TRAPS[trap])):
+            expected = pattern.search(variant)
+            found = gated_search(pattern, GATES[name], variant)
+            assert (found and found.group(0)) == (expected and expected.group(0)), (name, variant)
 
 
 @pytest.mark.parametrize(

@@ -127,8 +127,6 @@ HTML_GATE = ("<", "=", "script", "data")
 
 
 def gated_search(pattern: re.Pattern[str], gate: tuple[str, ...], text: str) -> re.Match[str] | None:
-    """pattern.search(text), skipped when text holds none of the gate words (see GATES)."""
-    low = text.lower()
-    if not any(map(low.__contains__, gate)):
-        return None
-    return pattern.search(text)
+    """pattern.search(text), skipped when text holds none of the gate words (see GATES) and no case-folding trap
+    ("ıgnore prevıous ınstructıons" is matched by the case-blind pattern: see may_hold)."""
+    return pattern.search(text) if may_hold(gate, text.lower()) else None
