@@ -472,3 +472,13 @@ def test_a_customer_contact_keeps_the_job_title_the_notes_give() -> None:
     assert [(p.name, p.role, p.title, p.sources[0].lines) for p in engagement.customer_contacts] == [
         ("Mark Olsen", "customer", "IT director", [2])
     ]
+
+
+def test_a_customer_name_starting_with_x_keeps_its_x() -> None:
+    engagement, _ = extract_facts("Xerox – AT sync 2026-11-18\n- Teams in progress\n", Engagement())
+    assert engagement.customer == "Xerox"  # only decoration (emoji, *, _, #, ~) is taken off a title
+
+
+def test_a_political_change_typed_by_the_fm_is_the_political_changes_fact() -> None:
+    facts = extract_facts(HEAD + "- Teams in progress\n", Engagement(), {"k": "New CIO since October"})[1]
+    assert [f.text for f in facts.political_changes] == ["New CIO since October."]
