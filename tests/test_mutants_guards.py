@@ -1359,6 +1359,10 @@ def test_other_emails_are_checked_only_when_asked_and_an_invented_ftop_owner_onl
     checks = consistency_checks(bundle, strict_drafts={"ftop"})
     assert [(c.draft, c.rule) for c in checks] == [("ftop", "consistency.owner")]
     assert checks[0].text.startswith("check the DNS records: Tom Becker")
+    assert checks[0].text.endswith("(follow-up facts: no owner)")  # not "None"
+    assert checks[0].suggestion == (
+        "The notes name no owner for this action: write 'Owner to confirm', as the follow-up does."
+    )
 
 
 @pytest.mark.parametrize(

@@ -199,8 +199,10 @@ def consistency_checks(
                 _warning(
                     "ftop",
                     "consistency.owner",
-                    f"{na.action}: {na.owner} (follow-up facts: {match.owner})",
-                    f"Use one owner everywhere: {match.owner}.",
+                    f"{na.action}: {na.owner} (follow-up facts: {match.owner or 'no owner'})",
+                    f"Use one owner everywhere: {match.owner}."
+                    if match.owner
+                    else "The notes name no owner for this action: write 'Owner to confirm', as the follow-up does.",
                 )
             )
         if na.due != match.due:
