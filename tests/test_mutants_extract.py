@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from ftdraft.extract import extract_facts, split_lines
-from ftdraft.extract.intent_reader import CuePattern
+from ftdraft.extract.intent_reader import CuePattern, classify_text
 from ftdraft.extract.open_items import PrefixedCues
 from ftdraft.schemas import Engagement, Person
 
@@ -482,3 +482,8 @@ def test_a_customer_name_starting_with_x_keeps_its_x() -> None:
 def test_a_political_change_typed_by_the_fm_is_the_political_changes_fact() -> None:
     facts = extract_facts(HEAD + "- Teams in progress\n", Engagement(), {"k": "New CIO since October"})[1]
     assert [f.text for f in facts.political_changes] == ["New CIO since October."]
+
+
+def test_an_explicit_status_and_reason_label_is_read_as_explicit() -> None:
+    reading = classify_text("In Progress / Migration", "Exchange Online")
+    assert (reading.status, reading.reason, reading.explicit) == ("In Progress", "Migration", True)
