@@ -9,6 +9,7 @@ from datetime import date
 from ftdraft.extract import extract_facts, split_lines
 from ftdraft.extract.intent_reader import CuePattern, classify_text
 from ftdraft.extract.open_items import PrefixedCues
+from ftdraft.extract.spans import Span, find_emails
 from ftdraft.schemas import Engagement, Person
 
 TEAM = Engagement(
@@ -487,3 +488,9 @@ def test_a_political_change_typed_by_the_fm_is_the_political_changes_fact() -> N
 def test_an_explicit_status_and_reason_label_is_read_as_explicit() -> None:
     reading = classify_text("In Progress / Migration", "Exchange Online")
     assert (reading.status, reading.reason, reading.explicit) == ("In Progress", "Migration", True)
+
+
+def test_an_email_span_says_where_the_address_is() -> None:
+    assert find_emails("mail nadia.brooks@contoso.com today") == (
+        Span("EMAIL", 5, 29, "nadia.brooks@contoso.com", "nadia.brooks@contoso.com"),
+    )
