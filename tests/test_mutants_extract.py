@@ -204,7 +204,7 @@ def test_a_person_after_our_mid_sentence_is_no_owner() -> None:
 
 def test_an_at_mention_asked_to_act_owns_the_action_and_a_question_to_them_is_none() -> None:
     assert _actions("- @Omar can you send the deck by Friday?\n") == [
-        ("Omar Haddad", "send the deck ?", date(2026, 11, 20), "by Friday", [2])
+        ("Omar Haddad", "send the deck", date(2026, 11, 20), "by Friday", [2])
     ]
     assert _actions("- @Omar what about the deck?\n") == []  # a question to Omar, not a task
 

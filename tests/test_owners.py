@@ -55,6 +55,16 @@ def test_every_owner_form_reads_the_owner_the_action_and_the_due(line: str) -> N
     assert (item.owner, item.owner_role, item.due) == ("Nadia Brooks", "ATS", FRIDAY)
     assert "intro email" in item.action
     assert "Friday" not in item.action and "Nadia" not in item.action  # the due words and the owner are stripped
+    assert not item.action.endswith("?"), item.action  # a question's mark goes with its due words
+
+
+@pytest.mark.parametrize("where", ["prose", "actions"])
+def test_a_request_asked_as_a_question_reads_as_the_action_without_its_question_mark(where: str) -> None:
+    line = "@Omar can you send the deck by Friday?"
+    items = _facts(f"{line}\n").action_items if where == "prose" else _actions(line)
+    assert [(a.owner, a.action, a.due, a.due_text) for a in items] == [
+        ("Omar Haddad", "send the deck", FRIDAY, "by Friday")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -532,7 +532,10 @@ class OwnerReader:
         action = clause
         if due.words:
             head = _DUE_LEAD_RE.sub("", clause[: due.start].rstrip())
-            action = (head.rstrip() + " " + clause[due.end :].lstrip(" ,.")).strip(" ,.;-–—")
+            tail = clause[due.end :].lstrip(" ,.")
+            if not tail.strip("?! "):  # "can you send the deck by Friday?": the question mark went with the date
+                tail = ""
+            action = (head.rstrip() + " " + tail).strip(" ,.;-–—")
         elif later.strip():
             due = read_due(later, ref, day_first=self.day_first)
         elif "|" in line.raw:
