@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from ..lexicon import may_contain
 from ..sanitize import clean_text, hostile_characters, redact_secret
 from ..schemas import Check, Drafts
 from .parts import SENTENCE_SPLIT, clip, iter_parts, sentences
-from .patterns import GATES, HTML_GATE, HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE, may_hold
+from .patterns import GATES, HTML_GATE, HTML_RE, INSTRUCTION_RE, MD_IMAGE_RE, MD_REF_IMAGE_RE
 from .vocabulary import PROMPTS_DIR, TEMPLATE_TAG_RE, template_literals
 
 
@@ -128,13 +129,13 @@ def injection_checks(drafts: Drafts, canaries: Iterable[str] = (), secrets: Iter
             )
         lowered = text.lower()
         for pattern, rule, suggestion in _MARKUP:
-            if not may_hold(_MARKUP_GATES[rule], lowered):
+            if not may_contain(lowered, *_MARKUP_GATES[rule]):
                 continue  # most texts: a few substring tests instead of a case-insensitive scan
             for m in pattern.finditer(text):
                 checks.append(
                     Check(draft=part.draft, severity="error", rule=rule, text=clip(m.group(0)), suggestion=suggestion)
                 )
-        for sentence in sentences(text) if may_hold(GATES["INSTRUCTION_RE"], lowered) else ():
+        for sentence in sentences(text) if may_contain(lowered, *GATES["INSTRUCTION_RE"]) else ():
             if INSTRUCTION_RE.search(sentence):
                 checks.append(
                     Check(
@@ -178,7 +179,7 @@ def notes_checks(notes: str | None) -> list[Check]:
             )
         )
     cleaned = clean_text(notes)
-    for sentence in sentences(cleaned) if may_hold(GATES["INSTRUCTION_RE"], cleaned.lower()) else ():
+    for sentence in sentences(cleaned) if may_contain(cleaned.lower(), *GATES["INSTRUCTION_RE"]) else ():
         if INSTRUCTION_RE.search(sentence):
             checks.append(
                 Check(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import has_lowered_trap
+from ..lexicon import may_contain
 from ..schemas import REASONS_BY_STATUS
 
 # A number next to a word that only usage reporting produces. Field-facing and customer text must not carry these.
@@ -113,14 +113,6 @@ GATES: dict[str, tuple[str, ...]] = {
 }
 
 
-def may_hold(gate: tuple[str, ...], lowered: str) -> bool:
-    """Whether a text (lowercased) can hold a match of a pattern whose every match holds one of the gate words:
-    False only when none occurs and no character there could case-fold onto an ASCII letter ("ı", "ſ", and "İ",
-    which lowers to "i" and a combining dot; lexicon.has_lowered_trap). A sentence or line of a text is a piece of
-    it, so a text that cannot match answers for all of them at once."""
-    return any(map(lowered.__contains__, gate)) or has_lowered_trap(lowered)
-
-
 # One of these is in every match of HTML_RE: "<" (a tag), "=" (an on...= handler), "script" (javascript:,
 # vbscript:, livescript:) or "data" (data:text/html), the last two lowercased.
 HTML_GATE = ("<", "=", "script", "data")
@@ -128,5 +120,5 @@ HTML_GATE = ("<", "=", "script", "data")
 
 def gated_search(pattern: re.Pattern[str], gate: tuple[str, ...], text: str) -> re.Match[str] | None:
     """pattern.search(text), skipped when text holds none of the gate words (see GATES) and no case-folding trap
-    ("ıgnore prevıous ınstructıons" is matched by the case-blind pattern: see may_hold)."""
-    return pattern.search(text) if may_hold(gate, text.lower()) else None
+    ("ıgnore prevıous ınstructıons" is matched by the case-blind pattern: see lexicon.may_contain)."""
+    return pattern.search(text) if may_contain(text.lower(), *gate) else None
