@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .lexicon import fold_case
+from .lexicon import fold_case, has_lowered_trap
 from .substrings import Substrings
 
 DATA_PATH = Path(__file__).parent / "data" / "dates.toml"
@@ -356,11 +356,10 @@ _DIGIT_RE = re.compile(r"\d")
 def _keys(words: Any) -> tuple[str, ...]:
     """The longest space-free piece of each word, lowercased: the words' pattern (_alt: each word escaped, inner
     spaces matching any whitespace, IGNORECASE) matches every piece of a word literally, so a lowercased text
-    holding none of the keys cannot match it (a case-folding trap aside, see _FOLD_TRAPS)."""
+    holding none of the keys cannot match it (a case-folding trap aside: lexicon.has_lowered_trap)."""
     return tuple(sorted({max(w.lower().split(), key=len) for w in words}))
 
 
-_FOLD_TRAPS = ("ı", "ſ", "\u0307", "K")  # IGNORECASE folds these onto i, s and k (the Kelvin sign)
 _WEEKDAY_KEYS = _keys(WEEKDAY_WORDS)
 _RELATIVE_KEYS = _keys(RELATIVE_WORDS)
 _NO_DATE_KEYS = _keys(NO_DATE_WORDS)
@@ -393,7 +392,7 @@ def read_due(text: str, ref: date | None, *, day_first: bool = False) -> DueDate
     candidates: list[_Found | None] = []
     # a group's pattern runs when the text holds one of its keys (all groups' keys found in one pass), or a
     # case-folding trap sends the text through every pattern
-    trap = not lowered.isascii() and any(map(lowered.__contains__, _FOLD_TRAPS))
+    trap = has_lowered_trap(lowered)
     held = _ALL_KEYS.present(lowered)
     if trap or not _RELATIVE_SET.isdisjoint(held):
         candidates.append(_first(RELATIVE_RE, text, lambda m: _relative(m, ref)))
