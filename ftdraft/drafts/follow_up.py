@@ -4,6 +4,7 @@ answers them, the next steps (the FM's own as "I'll …"), the customer's asks a
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ..schemas import Email
@@ -64,9 +65,15 @@ def summary_lines(call: Call, *, limit: int = MAX_SUMMARY) -> tuple[list[str], b
     statements = call.topic_statements
     said = [said_words(line) for _, line in ranked]
     for key, title, _ in TOPICS:
-        facts = [s for s in statements.get(key, []) if field_safe(s)]
         # "Competing products: Defender: using crowdstrike" after "Defender: … Using crowdstrike, happy with it."
-        facts = [s for s in facts if not ((w := said_words(s)) and any(w <= other for other in said))]
+        # Lazily, and only the first MAX_SENTENCES + 1 that pass: the line shows MAX_SENTENCES and needs only to
+        # know whether more exist, so testing a long topic's later facts changes nothing.
+        kept = (
+            s
+            for s in statements.get(key, [])
+            if field_safe(s) and not ((w := said_words(s)) and any(w <= other for other in said))
+        )
+        facts = list(islice(kept, MAX_SENTENCES + 1))
         if facts:
             cut |= len(facts) > MAX_SENTENCES
             rank = 0 if key in call.typed_topics else TOPIC_RANK.get(key, 9)  # what the FM typed is kept
@@ -242,8 +249,9 @@ def render_follow_up(call: Call) -> Email:
         if field_safe(a["action"]) and not a["recap"] and not sync_step(a, rhythm) and not routing_step(a, call)
     )
     steps = shared_steps([a for a in fielded if a is not None])
-    asks = [a for a in call.asks if field_safe(a["text"]) and not a["from_field"]]
-    field_asks = [a for a in call.asks if field_safe(a["text"]) and a["from_field"]]
+    safe_asks = [a for a in call.asks if field_safe(a["text"])]  # each ask's text tested once
+    asks = [a for a in safe_asks if not a["from_field"]]
+    field_asks = [a for a in safe_asks if a["from_field"]]
     more: dict[str, Any] = {
         "summary": cut,
         "open_items": max(0, len(open_items) - MAX_OPEN_ITEMS),
