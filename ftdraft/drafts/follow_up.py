@@ -68,12 +68,12 @@ def summary_lines(call: Call, *, limit: int = MAX_SUMMARY) -> tuple[list[str], b
         # "Competing products: Defender: using crowdstrike" after "Defender: … Using crowdstrike, happy with it."
         # Lazily, and only the first MAX_SENTENCES + 1 that pass: the line shows MAX_SENTENCES and needs only to
         # know whether more exist, so testing a long topic's later facts changes nothing.
-        kept = (
+        passing = (
             s
             for s in statements.get(key, [])
             if field_safe(s) and not ((w := said_words(s)) and any(w <= other for other in said))
         )
-        facts = list(islice(kept, MAX_SENTENCES + 1))
+        facts = list(islice(passing, MAX_SENTENCES + 1))
         if facts:
             cut |= len(facts) > MAX_SENTENCES
             rank = 0 if key in call.typed_topics else TOPIC_RANK.get(key, 9)  # what the FM typed is kept
