@@ -377,10 +377,10 @@ class Call:
         return list(by_workload.values())
 
     @cached_property
-    def topic_statements(self) -> dict[str, list[str]]:
-        """Each summary topic's facts as clean statements, each fact under one heading only, actions and
-        questions left to the next steps and open items. 'none' answers are listed under key '-'."""
-        f = self.facts
+    def said(self) -> Ledger:
+        """What a draft's own sections say before its topic lines: the intents' notes, the next steps and the open
+        items, claimed in that order. Claimed once for the follow-up's summary and the FTOP entry, which both
+        start from it (copy it: each goes on apart)."""
         ledger = Ledger()
         for i in self.intents:
             ledger.claim(i["note"])
@@ -388,6 +388,14 @@ class Call:
             ledger.claim(a["action"])
         for o in self.open_items:
             ledger.claim(o["text"])
+        return ledger
+
+    @cached_property
+    def topic_statements(self) -> dict[str, list[str]]:
+        """Each summary topic's facts as clean statements, each fact under one heading only, actions and
+        questions left to the next steps and open items. 'none' answers are listed under key '-'."""
+        f = self.facts
+        ledger = self.said.copy()
         for ask in self.asks:
             ledger.claim(ask["text"])
         titles = {key: (title, name) for key, title, name in TOPICS}

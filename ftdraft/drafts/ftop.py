@@ -11,7 +11,7 @@ from ..schemas import CallFacts, Engagement, FtopEntry, NextAction, ServiceInten
 from ..templating import render, render_lines
 from .call import TOPICS, arrows
 from .core import Roster, one_line
-from .text import Ledger, statement
+from .text import statement
 
 if TYPE_CHECKING:
     from .call import Call
@@ -67,13 +67,7 @@ def intent_notes(call: Call) -> list[ServiceIntentNote]:
 
 def render_ftop(call: Call) -> FtopEntry:
     facts, roster = call.facts, call.roster
-    ledger = Ledger()
-    for i in call.intents:
-        ledger.claim(i["note"])
-    for a in call.actions:
-        ledger.claim(a["action"])
-    for o in call.open_items:
-        ledger.claim(o["text"])
+    ledger = call.said.copy()  # the intents' notes, the next steps and the open items
     ftc_actions = [
         s
         for x in facts.fasttrack_process

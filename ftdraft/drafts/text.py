@@ -257,6 +257,10 @@ class Ledger:
     def seen(self, text: str) -> bool:
         return self._seen(words_key(text))
 
+    def copy(self) -> Ledger:
+        """A ledger that has said what this one has, and goes on apart from it."""
+        return Ledger(self.limit, list(self.keys), set(self.exact), self._joined, list(self._long))
+
     def _seen(self, key: str) -> bool:
         if not key:
             return True
