@@ -452,6 +452,11 @@ def features(text: str) -> list[str]:
     )
 
 
+# LinearModel.probabilities sums packed weights: 48-bit lanes hold a sum of up to 2 ** 32 features' offset weights
+_LANE_BITS = 48
+_OFFSET = 1 << 15
+
+
 class LinearModel:
     """Multinomial logistic regression, stored packed: per feature, the (class index, weight) pairs that matter.
 
@@ -468,7 +473,7 @@ class LinearModel:
         self.offsets = array("I", [0])
         self.cls = bytearray()
         self.vals = array("h")
-        self._pairs: dict[int, tuple[tuple[int, int], ...]] = {}  # see probabilities
+        self._lanes: dict[str, int] = {}  # see probabilities
         for feature, pairs in weights.items():
             self.index[feature] = len(self.offsets) - 1
             for i, w in pairs:
@@ -478,26 +483,30 @@ class LinearModel:
 
     def probabilities(self, text: str, feats: set[str] | None = None) -> dict[str, float]:
         """class -> probability (softmax over the classes' linear scores); `feats`: features(text), when known."""
-        logits = [b * self.SCALE for b in self.bias]
-        index, pairs = self.index, self._pairs
-        for f in feats if feats is not None else set(features(text)):
-            k = index.get(f)
-            if k is not None:
-                # a feature's (class, weight) pairs as one tuple, unpacked on first use: the same additions in the
-                # same order as indexing cls and vals from offsets[k] to offsets[k + 1], without the indexing
-                got = pairs.get(k)
-                if got is None:
-                    got = pairs[k] = self._unpacked(k)
-                for c, v in got:
-                    logits[c] += v
+        index, lanes = self.index, self._lanes
+        found = index.keys() & (feats if feats is not None else set(features(text)))
+        for f in found - lanes.keys():  # a feature's weights packed on first use (see _packed)
+            lanes[f] = self._packed(index[f])
+        # the features' packed weights summed in C: lane c of the sum holds n * _OFFSET + the sum of class c's
+        # weights, each lane below 2 ** _LANE_BITS, so the lanes do not carry into each other (exact integers)
+        total, n = sum(map(lanes.__getitem__, found)), len(found)
+        mask = (1 << _LANE_BITS) - 1
+        logits = [
+            b * self.SCALE + (((total >> (_LANE_BITS * c)) & mask) - n * _OFFSET) for c, b in enumerate(self.bias)
+        ]
         top = max(logits)
         exps = [math.exp((x - top) / self.SCALE) for x in logits]
-        total = sum(exps)
-        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+        total_exp = sum(exps)
+        return {c: e / total_exp for c, e in zip(self.classes, exps, strict=True)}
 
-    def _unpacked(self, k: int) -> tuple[tuple[int, int], ...]:
+    def _packed(self, k: int) -> int:
+        """Feature k's weights as one integer: lane c (_LANE_BITS bits from bit _LANE_BITS * c) holds _OFFSET +
+        class c's weight (0 for a class the feature has no weight for), in [1, 65535] as weights are int16."""
         lo, hi = self.offsets[k], self.offsets[k + 1]
-        return tuple(zip(self.cls[lo:hi], self.vals[lo:hi], strict=True))
+        packed = sum(_OFFSET << (_LANE_BITS * c) for c in range(len(self.classes)))
+        for c, v in zip(self.cls[lo:hi], self.vals[lo:hi], strict=True):
+            packed += v << (_LANE_BITS * c)
+        return packed
 
     def pack(self) -> dict[str, object]:
         """The JSON-able form (little-endian arrays in base64) that unpack reads."""
@@ -530,7 +539,7 @@ class LinearModel:
             model.offsets.byteswap()
             model.vals.byteswap()
         model.cls = bytearray(base64.b64decode(data["cls"]))
-        model._pairs = {}
+        model._lanes = {}
         return model
 
 
