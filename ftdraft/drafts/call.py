@@ -70,10 +70,19 @@ _LEADING_OWNER = re.compile(r"^(?:AI\s+)?([A-Z][\w'’-]*|me|I)\s*(?:\s(?:to|wil
 _TRAILING_OWNER = re.compile(r"\s*(?:\(([A-Z][\w'’-]*)\)|\s[–-]\s([A-Z][\w'’-]*))$")
 _FM_WORD = re.compile(r"\b(?:the )?FM\b")
 # "(ask Lena)", "(Kasia to check)", "(Keisha checking)": who answers an open item, in the note's own words
-_ASK_OWNER = re.compile(
+ASK_OWNER = re.compile(
     r"\(\s*(?:ask ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)|([A-Z][\w'’-]+) (?:to check|to confirm|checking|will check))\s*\)"
     r"|\s([A-Z][\w'’-]+) (?:to check|to confirm|is checking|will check)\.?$"
 )
+
+
+def ask_owner(text: str) -> re.Match[str] | None:
+    """ASK_OWNER's search, skipped when the text has neither a '(' (the first form's start) nor 'check' or
+    'confirm' (in every word of the second form): the regex tries each space of a long line otherwise."""
+    if "(" not in text and "check" not in text and "confirm" not in text:
+        return None
+    return ASK_OWNER.search(text)
+
 
 # Intent in plain words for the field (issue 10: no FTOP status codes in the follow-up). Keys are the schema's
 # L1 statuses and L2 reasons (schemas.py); the words are what an FM would write to the account team.
@@ -254,9 +263,9 @@ class Call:
                 continue
             raw = arrows(one_line(o.text), [src.text for src in o.sources])
             owner_name = o.owner
-            if not owner_name and (m := _ASK_OWNER.search(raw)):
+            if not owner_name and (m := ask_owner(raw)):
                 owner_name = m.group(1) or m.group(2) or m.group(3)
-                raw = _ASK_OWNER.sub("", raw)
+                raw = ASK_OWNER.sub("", raw)
             text = question(raw)
             text += ")" * (text.count("(") - text.count(")"))  # "(Kate thinks yes (granitemillsca)" closed
             if len(words_key(text).split()) < 4 and o.sources:
@@ -268,7 +277,7 @@ class Call:
                 continue
             if not owner_name:  # "(Kenji checking)" on the cited line, or a teammate's step on the same subject
                 line = " ".join(src.text for src in o.sources)
-                m = _ASK_OWNER.search(line)
+                m = ask_owner(line)
                 owner_name = (m.group(1) or m.group(2) or m.group(3)) if m else None
                 if not owner_name and o.sources:  # a template item's subject is too broad to tie to a step
                     owner_name = self.answerer(text)
@@ -333,6 +342,11 @@ class Call:
                     }
                 )
         return out
+
+    @cached_property
+    def ask_routers(self) -> set[str]:
+        """Who routes an out-of-scope ask, as the "Customer asks" line names them (routing_step)."""
+        return {a["routed_to"] for a in self.asks if not a["in_scope"] and a["routed_to"]}
 
     @cached_property
     def ats_name(self) -> str | None:
@@ -479,8 +493,11 @@ _COMMON = frozenset(
 )
 
 
+_SUBJECT_WORD = re.compile(r"[a-z][a-z'’]+")
+
+
 def _subject_words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z][a-z'’]+", text.lower()) if len(w) >= 5 and w not in _COMMON}
+    return {w.rstrip("s") for w in _SUBJECT_WORD.findall(text.lower()) if len(w) >= 5 and w not in _COMMON}
 
 
 def refiled(key: str, sentence: str) -> list[tuple[str, str]]:
@@ -498,7 +515,10 @@ def refiled(key: str, sentence: str) -> list[tuple[str, str]]:
     return out
 
 
-_ARROW_PAIR = re.compile(r"([\w'’]+)\s*(?:->|=>|→)\s*([\w'’]+)")
+# The word before and after an arrow. Possessive, and only from a word's start: a word followed by no arrow is
+# left at once (the plain form backtracked through every shorter end of every word); the same pairs are found, as
+# a pair's first word is always a whole word (tests/test_drafts_exactness.py).
+ARROW_PAIR = re.compile(r"(?<![\w'’])([\w'’]++)\s*+(?:->|=>|→)\s*+([\w'’]+)")
 
 
 def arrows(text: str, sources: list[str]) -> str:
@@ -508,7 +528,9 @@ def arrows(text: str, sources: list[str]) -> str:
     if " - " not in text or not any("->" in s or "=>" in s or "→" in s for s in sources):
         return text
     for source in sources:
-        for a, b in _ARROW_PAIR.findall(source):
+        if "->" not in source and "=>" not in source and "→" not in source:
+            continue  # no arrow, no pair
+        for a, b in ARROW_PAIR.findall(source):
             text = re.sub(rf"\b({re.escape(a)})\s+[-–]\s+({re.escape(b)})\b", r"\1 → \2", text, flags=re.IGNORECASE)
     return text
 
@@ -554,10 +576,14 @@ def _split(text: str) -> list[str]:
     return sentences(text) if text else []
 
 
+_PAREN_DOUBT = re.compile(r"\s*\([^()]*\?[^()]*\)")
+_BARE_DOUBT = re.compile(r"\s+\?+(?=\s|$)")
+
+
 @lru_cache(maxsize=8192)
 def action_text(text: str) -> str:
     """An action as prose: no bullet or markup, shorthand expanded, no parenthetical question, no full stop."""
     body = strip_markup(one_line(text))
-    body = re.sub(r"\s*\([^()]*\?[^()]*\)", "", body)
-    body = re.sub(r"\s+\?+(?=\s|$)", "", body)  # "(Sunita Rao-Kellerman) ?": the note's doubt, no question
+    body = _PAREN_DOUBT.sub("", body)
+    body = _BARE_DOUBT.sub("", body)  # "(Sunita Rao-Kellerman) ?": the note's doubt, no question
     return expand(body).strip(" .;,-–")

@@ -178,10 +178,17 @@ _FILLER = frozenset(
 )
 
 
+_LINE_LABELS = re.compile(r"^(?:[\w /&'-]{1,40}:\s*){1,2}")
+_LOWER_WORD = re.compile(r"[a-z0-9]+")
+_ROUTE_WORD = re.compile(r"\brout(?:e|es|ing)\b", re.IGNORECASE)
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_CHATTER = re.compile(r"\bI'?m the FM\b|\broll ?call\b", re.IGNORECASE)
+
+
 def said_words(line: str) -> set[str]:
     """A summary line's fact words: no 'Topic:' or 'Workload:' labels, no filler."""
-    body = re.sub(r"^(?:[\w /&'-]{1,40}:\s*){1,2}", "", line)
-    return {w for w in re.findall(r"[a-z0-9]+", body.lower()) if len(w) > 2 and w not in _FILLER}
+    body = _LINE_LABELS.sub("", line)
+    return {w for w in _LOWER_WORD.findall(body.lower()) if len(w) > 2 and w not in _FILLER}
 
 
 def sync_step(step: dict[str, Any], rhythm: dict[str, Any]) -> bool:
@@ -196,8 +203,7 @@ def sync_step(step: dict[str, Any], rhythm: dict[str, Any]) -> bool:
 
 def routing_step(step: dict[str, Any], call: Call) -> bool:
     """The step routes an out-of-scope ask that the "Customer asks" line already says the same person routes."""
-    routers = {a["routed_to"] for a in call.asks if not a["in_scope"] and a["routed_to"]}
-    return bool(step["owner"] in routers and re.search(r"\brout(?:e|es|ing)\b", step["action"], re.IGNORECASE))
+    return bool(step["owner"] in call.ask_routers and _ROUTE_WORD.search(step["action"]))
 
 
 def field_open_items(call: Call) -> list[dict[str, Any]]:
@@ -222,8 +228,8 @@ def field_open_items(call: Call) -> list[dict[str, Any]]:
 
 def is_chatter(text: str) -> bool:
     """A raw chat or shorthand line that asks the field nothing: "Sync?", "I'm the FM. roll call?"."""
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", text) if len(w) > 1]
-    return bool(re.search(r"\bI'?m the FM\b|\broll ?call\b", text, re.IGNORECASE)) or len(words) < 2
+    words = [w for w in _ALNUM_RUN.findall(text) if len(w) > 1]
+    return bool(_CHATTER.search(text)) or len(words) < 2
 
 
 def field_step(step: dict[str, Any]) -> dict[str, Any] | None:

@@ -79,7 +79,7 @@ _LABEL = re.compile(r"^([A-Za-z][\w /&'()-]{0,40}?)\s*(?:[:?]|\s[-–—]|→|->
 _PAREN_QUESTION = re.compile(r"\s*\(([^()]*\?)\s*\)")  # "E5 (how many?)" → "E5: how many?"
 _PAREN_QUESTION_NOTE = re.compile(r"\s*\(([^()?]*\?)\s*([^()]+)\)")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:?!])")
-_SENTENCE_END = re.compile(
+SENTENCE_END = re.compile(
     r"(?<=[a-z0-9)\]\"'’%][.!])(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bSt\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bapprox\.)"
     r"(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[\w\"'(«])"
 )
@@ -127,7 +127,10 @@ def strip_markup(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """A fact's sentences (split after '.' or '!' before a capital or digit)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    if "." not in text[:-1] and "!" not in text[:-1]:  # a split needs a '.' or '!' with text after it
+        body = text.strip()
+        return [body] if body else []
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
 
 
 def without_label(text: str) -> str:

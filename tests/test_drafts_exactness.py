@@ -1,0 +1,88 @@
+"""The drafting speed-ups give exactly what the plain forms they replace give: each fast form against its plain
+reference, on texts made of the characters the rule reacts to (so the edge cases come up often)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ftdraft.drafts.call import ARROW_PAIR, ASK_OWNER, ask_owner
+from ftdraft.drafts.text import SENTENCE_END, Ledger, sentences
+
+# The plain forms, as they were before the speed-ups.
+PLAIN_ARROW_PAIR = re.compile(r"([\w'’]+)\s*(?:->|=>|→)\s*([\w'’]+)")
+
+
+def plain_sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def texts(alphabet: list[str], max_size: int = 30) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(alphabet), max_size=max_size).map("".join)
+
+
+SENTENCE_BITS = ["a", "B", "7", ".", "!", " ", "\n", "\t", ")", "%", "’", '"', "(", "«", "Dr.", "e.g.", "etc.", "é"]
+ARROW_BITS = ["a", "Bé", "_", "'", "’", " ", "\t", "-", ">", "=", "→", "->", "=>", "x9", ".", "("]
+ASKER_BITS = ["Lena", "Kasia", "ask ", "(", ")", " to check", " to confirm", " checking", " is checking", ".", " "]
+
+
+@settings(max_examples=600)
+@given(texts(SENTENCE_BITS))
+def test_sentences_without_a_split_point_skip_the_regex_and_split_as_it_does(text: str) -> None:
+    assert sentences(text) == plain_sentences(text)
+
+
+def test_sentences_split_only_where_a_sentence_ends() -> None:
+    assert sentences("Cutover in June. Drive follows.") == ["Cutover in June.", "Drive follows."]
+    assert sentences("  Cutover in June.  ") == ["Cutover in June."]
+    assert sentences("Ask Dr. Ito first.") == ["Ask Dr. Ito first."]
+    assert sentences(" \n") == []
+
+
+@settings(max_examples=600)
+@given(texts(ARROW_BITS))
+def test_arrow_pairs_are_the_plain_patterns_pairs(text: str) -> None:
+    assert ARROW_PAIR.findall(text) == PLAIN_ARROW_PAIR.findall(text)
+
+
+def test_arrow_pairs_take_whole_words() -> None:
+    assert ARROW_PAIR.findall("freeze until march -> everything on hold; a->b -> c") == [
+        ("march", "everything"),
+        ("a", "b"),
+    ]
+
+
+@settings(max_examples=600)
+@given(texts(ASKER_BITS, max_size=12))
+def test_ask_owner_finds_what_the_regex_finds(text: str) -> None:
+    fast, plain = ask_owner(text), ASK_OWNER.search(text)
+    assert (fast and fast.span()) == (plain and plain.span())
+
+
+def test_ask_owner_names_who_answers() -> None:
+    m = ask_owner("Which tenant is prod (Kasia to check)")
+    assert m is not None and m.group(2) == "Kasia"
+    assert ask_owner("Which tenant is prod? no owner yet") is None
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(texts(["alpha ", "beta ", "gamma ", "tenant ", "split ", "x "], max_size=8), max_size=12),
+    st.lists(texts(["alpha ", "beta ", "gamma ", "tenant ", "split ", "x "], max_size=8), max_size=12),
+    st.integers(min_value=1, max_value=6),
+)
+def test_a_copied_ledger_goes_on_as_the_ledger_it_was_copied_from_would(
+    first: list[str], then: list[str], limit: int
+) -> None:
+    whole = Ledger(limit=limit)
+    part = Ledger(limit=limit)
+    for text in first:
+        whole.claim(text)
+        part.claim(text)
+    before = list(part.keys)
+    copy = part.copy()
+    assert [copy.claim(t) for t in then] == [whole.claim(t) for t in then]
+    assert copy.keys == whole.keys
+    assert part.keys == before  # the original is untouched by the copy's claims
