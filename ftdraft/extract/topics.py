@@ -234,6 +234,9 @@ _SETTER_RE = re.compile(
     rf"(?:just\s+)?(?P<verb>{_SETTER_VERB})",
     re.IGNORECASE,
 )
+# Every _SETTER_RE match ends with a setter verb, so a line holding none of the verb's literal starts has no match
+_SETTER_VERB_CUE = lx.Cue(_SETTER_VERB)
+assert _SETTER_VERB_CUE.prefixes is not None
 _LET_ME_RE = re.compile(r"\blet me (?:send|set|add|forward)|\bI offered to (?:set|send)", re.IGNORECASE)
 # Who runs the existing sync: "X has a fortnightly call", "X already runs", "X's weekly call", "join X's ...".
 _HOST_RE = re.compile(
@@ -321,6 +324,8 @@ def _sync_owner(candidates: list[Line], people: _Resolves, join: bool) -> str | 
         text = line.text
         if _LET_ME_RE.search(text):
             return _person("me", people, line)
+        if not _SETTER_VERB_CUE.may_match(line.lower()):
+            continue  # no setter verb (the regex tries its long subject at every position: slow on any line)
         for m in _SETTER_RE.finditer(text):
             who = m.group("who")
             if who.lower() in _PRONOUNS or who.lower() in ("and", "und", "et", "y", "en", "e", "og", "och", "i"):
@@ -441,8 +446,8 @@ def _sync_lines(lines: list[Line]) -> list[Line]:
 def _days(sentences: list[str]) -> list[Weekday]:
     """The meeting's days (BYDAY); a later sentence that names days overrides earlier ones ("So Thursday, not
     Friday"); a weekday right before a date ("Thu Dec 10") or after "not" is no meeting day."""
-    days: list[Weekday] = []
-    for sentence in sentences:
+    # the last sentence that names a meeting day decides, so the sentences are read from the last one back
+    for sentence in reversed(sentences):
         if not _WEEKDAY_CUE.may_match(sentence.lower()):
             continue  # no weekday's literal start (nor a case-folding trap): the weekday pattern cannot match
         found: list[Weekday] = []
@@ -454,8 +459,8 @@ def _days(sentences: list[str]) -> list[Weekday]:
             if code in ("MO", "TU", "WE", "TH", "FR") and code not in found:
                 found.append(cast(Weekday, code))
         if found:
-            days = found
-    return days
+            return found
+    return []
 
 
 def read_sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
