@@ -852,6 +852,14 @@ class StartIndex:
 
     def per_text(self, texts: list[str]) -> list[frozenset[str]]:
         """For each text (lowercased, no newline), the registered starts it holds."""
+        out = [NO_STARTS] * len(texts)
+        for k, starts in self.holding(texts).items():
+            out[k] = starts
+        return out
+
+    def holding(self, texts: list[str]) -> dict[int, frozenset[str]]:
+        """per_text for the texts that hold a start: {index in texts: its starts}, in ascending order; a text not
+        in it holds none (most short note lines: the caller need not visit them)."""
         if self._finder is None:
             self._finder = Substrings(self._starts)
         begins = list(accumulate((len(t) + 1 for t in texts), initial=0))  # where each text begins (and the end)
@@ -864,13 +872,10 @@ class StartIndex:
                 found[i] = {start}
             else:
                 held.add(start)
-        out = [_NO_STARTS] * len(texts)
-        for k, starts in found.items():
-            out[k] = frozenset(starts)
-        return out
+        return {k: frozenset(starts) for k, starts in found.items()}
 
 
-_NO_STARTS: frozenset[str] = frozenset()
+NO_STARTS: frozenset[str] = frozenset()  # the starts a text holding none holds (one shared empty set)
 
 
 # The starts the line stages test on every line (split_lines reads them once per line: Line.starts).

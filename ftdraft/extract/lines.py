@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 from typing import NamedTuple
 
 from .. import lexicon as lx
@@ -38,6 +39,12 @@ _BULLET_RE = re.compile(
 _DONE_RE = re.compile(r"^\s*(?:(?:[-*•·+▪◦–]|o(?=\t)|\d{1,2}[.)])\s*)?(?:\[[xX✓]\]|[☑☒✅])")
 
 
+# What a _BULLET_RE match can start with (after leading whitespace; besides \d, any decimal digit: str.isdecimal),
+# and the second characters of its "a." / "b)" bullets
+_BULLET_FIRST = frozenset("-*•·>+▪◦‣–—§o[☐☑☒✅")
+_BULLET_SECOND = (".", ")")
+
+
 def _may_be_ticked(raw: str) -> bool:
     return "[" in raw[:12] or (not raw[:12].isascii() and any(map(raw[:12].__contains__, ("☑", "☒", "✅"))))
 
@@ -53,6 +60,9 @@ _HEADING_RE = re.compile(
 
 
 _HEADING_FIRST = frozenset("aAnNfFtToO#")  # what a _HEADING_RE match can start with
+# the longest whitespace-folded, stripped text _HEADING_RE matches without a "#": "action items :" (IGNORECASE
+# matches one character for one)
+_HEADING_LONGEST = len("action items :")
 
 
 _LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 /&+'’.\-]{0,40}?)\s*(?::|=|->)\s*(.*)$")
@@ -64,7 +74,9 @@ _ATTENDEE_LABEL_RE = re.compile(
 )
 
 
-@dataclass(slots=True)  # slots: one Line per note line, built and read in every stage's loop
+# slots: one Line per note line, built and read in every stage's loop; init=False: the __init__ below takes the
+# generated one's parameters in the same order, and costs a third of it (no keyword-default handling per field)
+@dataclass(slots=True, init=False)
 class Line:
     no: int
     raw: str
@@ -87,6 +99,44 @@ class Line:
     _lower: str | None = field(default=None, repr=False, compare=False)
     _body_sentences: list[str] | None = field(default=None, repr=False, compare=False)
     _not_discussed: bool | None = field(default=None, repr=False, compare=False)
+
+    def __init__(
+        self,
+        no: int,
+        raw: str,
+        text: str,
+        label: str | None = None,
+        body: str = "",
+        in_actions: bool = False,
+        topics: set[str] | None = None,
+        uncertain: bool = False,
+        header: bool = False,
+        speaker: str | None = None,
+        done: bool = False,
+        ref_date: date | None = None,
+        part: int = 0,
+        starts: frozenset[str] | None = None,
+    ) -> None:
+        """The fields as the dataclass declares them (topics None = a new empty set); the memos start unread."""
+        self.no = no
+        self.raw = raw
+        self.text = text
+        self.label = label
+        self.body = body
+        self.in_actions = in_actions
+        self.topics = set() if topics is None else topics
+        self.uncertain = uncertain
+        self.header = header
+        self.speaker = speaker
+        self.done = done
+        self.ref_date = ref_date
+        self.part = part
+        self.starts = starts
+        self._snippet = None
+        self._emails = None
+        self._lower = None
+        self._body_sentences = None
+        self._not_discussed = None
 
     # text and body are final once split_lines has read the line, so these are computed at most once per line
 
@@ -240,6 +290,9 @@ class Placed(NamedTuple):
     header: bool = False  # a mail's Sent:/Subject: line or a Teams post's name-and-time line
 
 
+_AS_WRITTEN = Placed("")  # read_parts's None: each line read as written (its raw in place of this "")
+
+
 def _placed(line: Line, where: Placed) -> Line:
     line.part, line.speaker, line.ref_date = where.part, where.speaker, where.ref_date
     return line
@@ -262,9 +315,10 @@ _CORRECTION_RE = re.compile(r"^(\s*)\[[A-Z]{2,3}\]\s*")
 _QUOTE_RE = re.compile(r"^\s*((?:>\s?)+)")
 
 
-def read_parts(raws: list[str]) -> list[Placed | None]:
+def read_parts(raws: list[str]) -> list[Placed | None] | None:
     """Each raw line placed in the thread it was pasted from; None for a line that is not read (a mail's From:/To:/
-    Cc: line, "-----Original Message-----", a "____" separator, or a mail pasted into the FM's notes).
+    Cc: line, "-----Original Message-----", a "____" separator, or a mail pasted into the FM's notes). None for the
+    whole list when every line is read as written (each Placed(raw): most notes), so none of that is built.
 
     Notes that are an Outlook thread (they open with a From: header block) are read whole: each header block starts
     an older message (the top message is the newest), each line carries its message's From: (speaker) and Sent:
@@ -382,14 +436,14 @@ _MAIL_FIRST = frozenset("-oOfF")  # what a line starting a mail begins with (_QU
 _MAY_START_MAIL_RE = re.compile(r"--|wrote:|from\s*:")
 
 
-def _plain_parts(raws: list[str], text: str) -> list[Placed | None]:
+def _plain_parts(raws: list[str], text: str) -> list[Placed | None] | None:
     """read_parts for notes with no thread, chat or correction: only a mail pasted into them is skipped.
 
     A mail starts only at a quote marker ("--" + "Original message", "On ... wrote:") or a "From:" header; notes
     (`text`, the raws joined) holding none of "--", "wrote:", "from:" in any case have none (their letters fold to
-    no other character), and every line is read as it is."""
+    no other character), and every line is read as it is (None)."""
     if _MAY_START_MAIL_RE.search(text.lower()) is None:
-        return list(map(Placed, raws))
+        return None
     mail = _MailBlock()
     out: list[Placed | None] = []
     kept = 0
@@ -423,15 +477,16 @@ def split_lines(notes: str) -> list[Line]:
     table_header: list[str] | None = None
     raws = notes.splitlines()
     topical: list[Line] = []  # the lines whose topics are read from their words, after the loop
-    read: list[Line] = []  # the lines whose words are read (not a mail header or the title of a heading)
+    unread: set[int] = set()  # the lines whose words are not read (a mail header or a post's name-and-time line)
     parts = read_parts(raws)
-    for no, (original, where) in enumerate(zip(raws, parts, strict=True), start=1):
+    for no, (original, where) in enumerate(zip(raws, parts or repeat(_AS_WRITTEN, len(raws)), strict=True), start=1):
         if where is None:
             continue  # a mail's From:/To:/Cc: line, a quote marker or a separator
-        raw = where.raw
+        raw = original if where is _AS_WRITTEN else where.raw  # _AS_WRITTEN: Placed(original), not built per line
         stripped = raw.strip()
         if where.header and stripped:
             lines.append(_placed(Line(no=no, raw=original, text=" ".join(raw.split()), header=True), where))
+            unread.add(len(lines) - 1)
             continue
         cells = _cells(raw) if "|" in raw or "\t" in raw else None  # a table row has a pipe or a tab
         if cells is None:
@@ -450,8 +505,11 @@ def split_lines(notes: str) -> list[Line]:
             text, is_action_row = _table_row_text(table_header, cells)
             text = " ".join(text.split())  # = re.sub(r"\s+", " ", text).strip(): \s and str.split agree on whitespace
         else:
-            # the bullet pattern is anchored at the start: removing its one match is slicing it off
-            bullet_m = _BULLET_RE.match(raw)
+            # the bullet pattern is anchored at the start: removing its one match is slicing it off; it matches only
+            # where the first character (after the whitespace both \s* and strip() skip) or the second is a mark
+            lead = stripped[0]
+            maybe = lead in _BULLET_FIRST or lead.isdecimal() or stripped[1:2] in _BULLET_SECOND
+            bullet_m = _BULLET_RE.match(raw) if maybe else None
             text = " ".join((raw[bullet_m.end() :] if bullet_m else raw).split())
         if not text:
             continue
@@ -459,6 +517,7 @@ def split_lines(notes: str) -> list[Line]:
             if re.match(r"(?:sent|date|subject)\s*:", text, re.I):
                 # the mail's date and subject name the call and the customer; they answer no agenda item
                 lines.append(_placed(Line(no=no, raw=original, text=text, body=text, header=True), where))
+                unread.add(len(lines) - 1)
             continue
         indent = len(raw) - len(raw.lstrip())
         bullet = bullet_m is not None  # the match above: set only for a line that is not a table row
@@ -471,7 +530,11 @@ def split_lines(notes: str) -> list[Line]:
                 in_actions = False
         heading_text = text.lstrip("#").strip()
         # "#" or a heading word's a, n, f, t or o (letters that IGNORECASE folds onto no other character)
-        if heading_text[:1] in _HEADING_FIRST and _HEADING_RE.match(heading_text):
+        if (
+            heading_text[:1] in _HEADING_FIRST
+            and (len(heading_text) <= _HEADING_LONGEST or heading_text[0] == "#")
+            and _HEADING_RE.match(heading_text)
+        ):
             in_actions, section_bullets = True, False
             section_indent = indent if bullet else -1
             continue
@@ -483,42 +546,43 @@ def split_lines(notes: str) -> list[Line]:
         elif text.endswith(":") and len(text) < 40:
             in_actions = False
             continue
-        line = Line(
-            no=no,
-            raw=original,
-            text=text,
-            in_actions=in_actions or is_action_row,
-            part=where.part,
-            speaker=where.speaker,
-            ref_date=where.ref_date,
-        )  # = _placed(Line(...), where), without the call on every line
-        line.done = (
-            ("[" in raw[:12] or not raw[:12].isascii()) and _may_be_ticked(raw) and _DONE_RE.match(raw) is not None
-        )
+        done = ("[" in raw[:12] or not raw[:12].isascii()) and _may_be_ticked(raw) and _DONE_RE.match(raw) is not None
         m = _LABEL_RE.match(text) if ":" in text or "=" in text or "->" in text else None  # the label's mark
         if m and len(m.group(1).split()) <= 4 and not EMAIL_RE.search(m.group(1)):
-            line.label, line.body = m.group(1).strip().lower(), m.group(2).strip()
+            label, body = m.group(1).strip().lower(), m.group(2).strip()
         else:
-            line.body = text
-        lowered = line.lower()
-        if not lines and not bullet and not line.label and len(text) < 120:
+            label, body = None, text
+        # = _placed(Line(no=no, raw=original, text=text, label=label, body=body, in_actions=..., done=done), where),
+        # positionally (Line.__init__'s order) and without the call: one Line per note line
+        line = Line(no, original, text, label, body, in_actions or is_action_row, None, False, False,
+                    where.speaker, done, where.ref_date, where.part, lx.NO_STARTS)  # fmt: skip
+        line._lower = lowered = text.lower()  # = line.lower(), computed here as every stage reads it
+        if not lines and not bullet and not label and len(text) < 120:
             line.header = True  # the title line names the meeting; its words ("sync") are not answers
-        elif line.label and label_workloads(line.label):
+        elif label and label_workloads(label):
             line.topics = {"c"}  # "Teams: ..." is an intent statement, whatever else its words touch
         elif not (lowered.startswith("todo") and _TODO_RE.match(lowered)):  # a to-do is an action, not an answer
             topical.append(line)
         lines.append(line)
-        read.append(line)
-    for line, starts in zip(lines, lx.LINE_STARTS.per_text([line.lower() for line in lines]), strict=True):
-        line.starts = starts
+    # Line.starts: lx.LINE_STARTS.per_text of the lines; a line holding no start keeps the NO_STARTS it was built with
+    # (the header lines get theirs here)
+    holding = lx.LINE_STARTS.holding([line.lower() for line in lines])
+    for k in unread:
+        lines[k].starts = lx.NO_STARTS
+    for k, starts in holding.items():
+        lines[k].starts = starts
     uncertain = lx.UNCERTAIN_RE
-    for line in read:
-        # every uncertainty cue has a literal start; a line with none matches only through a case-folding trap
-        if line.starts or not line.lower().isascii():
+    # every uncertainty cue has a literal start; a line with none matches only through a case-folding trap, which
+    # ASCII notes hold nowhere: then only the lines holding a start are read
+    for k in holding if notes.isascii() else range(len(lines)):
+        line = lines[k]
+        if k not in unread and (line.starts or not line.lower().isascii()):
             line.uncertain = uncertain.found(line.lower(), line.starts)
     pending: list[tuple[Line, list[str]]] = []  # lines and the texts their topics are read from
     for line in topical:
         lowered = line.lower()
+        if not (line.starts or line.label) and ":" not in lowered and lowered.isascii():
+            continue  # as below: no label, and no topic start nor a case-folding trap for _read_topics to read
         if (
             line.starts is not None
             and lowered.isascii()
