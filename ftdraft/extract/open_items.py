@@ -142,7 +142,7 @@ def _clauses(text: str) -> list[str]:
     for part in _CLAUSE_RE.split(text):
         if not part or not part.strip():
             continue
-        if out and _ABBREVIATION_END_RE.search(out[-1]):
+        if out and out[-1].endswith(".") and _ABBREVIATION_END_RE.search(out[-1]):  # its matches end with "."
             out[-1] = f"{out[-1]} {part}"
         else:
             out.append(part)
@@ -204,7 +204,10 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
         if line.header or line.done:
             continue
         text = line.text
-        cued = line.uncertain or ("?" in text) or _OPEN_CUES.found(line.lower(), line.starts)
+        # the line's open-item starts (Line.starts holds every registered start the line holds): the starts found
+        # tests, and the hint for its clauses below
+        line_open = _OPEN_STARTS.intersection(line.starts) if line.starts is not None else None
+        cued = line.uncertain or ("?" in text) or _OPEN_CUES.found(line.lower(), line_open)
         if not cued:
             continue
         unknown_role = "?" in text  # "ATS = ??", "AE ?": the pattern needs a literal "?"
@@ -219,7 +222,6 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
         # the line's open-item starts stand in for a clause's when the clause is part of the line (a start in it is
         # in the line); a clause rebuilt from parts is tested on its own
         line_lower = line.lower()
-        line_open = _OPEN_STARTS.intersection(line.starts) if line.starts is not None else None
 
         def hint(
             part: str, line_lower: str = line_lower, line_open: frozenset[str] | None = line_open
