@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
 from datetime import date, timedelta
 
 import pytest
 
+from ftdraft import dates
 from ftdraft.dates import find_absolute_date, find_due_date
 
 MON = date(2026, 11, 16)  # Monday; the week runs to Sun 2026-11-22
@@ -135,3 +138,43 @@ def test_long_text_stays_linear() -> None:
 
     unit = "send 11/20 by Friday next Tuesday Dec 5 "
     assert growth(lambda k: find_due_date(unit * k, date(2026, 11, 18)), 1250) < GROWTH_LIMIT
+
+
+def _flat(words: object) -> str:
+    """The date words as a flat alternation, longest first: what dates.py wrote before it wrote them as a trie."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))  # type: ignore[call-overload]
+
+
+def test_word_tries_match_as_the_flat_alternations() -> None:
+    """The word patterns (written as tries for speed) find what the flat, longest-first alternations find: the same
+    spans and groups on texts mixing every date word, cut short, run on, cased and spaced at random."""
+    b, e, flags = r"(?<![\w])", r"(?![\w])", re.IGNORECASE
+    flat = {
+        dates.WEEKDAY_RE: re.compile(rf"{b}(?P<wd>{_flat(dates.WEEKDAY_WORDS)})(?:{e}\.?)(?!['’]s)", flags),
+        dates.RELATIVE_RE: re.compile(rf"{b}(?P<rel>{_flat(dates.RELATIVE_WORDS)}){e}(?!['’]s)", flags),
+        dates.NO_DATE_RE: re.compile(rf"{b}(?:{_flat(dates.NO_DATE_WORDS)}){e}", flags),
+        dates.MONTH_DAY_RE: re.compile(
+            rf"{b}(?P<mon>{_flat(dates.MONTH_WORDS)})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th|º)?"
+            rf"(?:,?\s+(?P<year>20\d\d))?{e}",
+            flags,
+        ),
+        dates.LEAD_TAIL_RE: re.compile(rf"(?:^|(?<=[\s(,;:–—\-]))(?P<lead>{_flat(dates.LEAD_WORDS)})\s+$", flags),
+    }
+    words = sorted({*dates.WEEKDAY_WORDS, *dates.RELATIVE_WORDS, *dates.NO_DATE_WORDS, *dates.MONTH_WORDS,
+                    *dates.LEAD_WORDS})  # fmt: skip
+    fill = ["the", "by", "5", "12th", "2026", ".", ",", "'s", "x", "İ", "ſ", "\t", "  "]
+    rnd = random.Random(8)
+    for _ in range(3000):
+        parts = []
+        for _ in range(rnd.randint(1, 6)):
+            w = rnd.choice(words) if rnd.random() < 0.6 else rnd.choice(fill)
+            cut = rnd.random()
+            if cut < 0.2 and len(w) > 2:
+                w = w[: rnd.randrange(1, len(w))]
+            elif cut < 0.3:
+                w += rnd.choice(["s", "day", "-", "x"])
+            parts.append(w.upper() if rnd.random() < 0.2 else w.title() if rnd.random() < 0.2 else w)
+        text = "".join(p + rnd.choice([" ", "", "  ", ", "]) for p in parts)
+        for lazy, plain in flat.items():
+            got = [(m.span(), m.groupdict()) for m in lazy.finditer(text)]
+            assert got == [(m.span(), m.groupdict()) for m in plain.finditer(text)], (plain.pattern[:30], text)
