@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ftdraft import dates as dates_module
+from ftdraft import lexicon as lx
 from ftdraft.extract import lines as lines_module
 from ftdraft.extract import text as text_module
 from ftdraft.extract.lines import split_lines
@@ -194,3 +195,36 @@ def test_day_first_date_pattern_is_the_plain_formulation(pieces: list[str]) -> N
     plain = re.compile(r"(?<![\w/.,])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[.,]\d)")
     found = [(m.span(), m.groups()) for m in dates_module._DAY_FIRST_RE.finditer(text)]
     assert found == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+_LINE_PIECES = ["Timeline", "licenses", ": ", ":", "n/a", "na", "?", "??", "unknown", "tbd", "Teams", "migration",
+                "not discussed", "check", ". ", "; ", "- ", "* ", "1. ", "a) ", "o", "actions", "next steps", "#",
+                "  ", " ", "sync", "x", "İ", "ſ", "=", "->", "[x] ", "☑", "٣. ", "info", "details"]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), min_size=1, max_size=9))
+def test_a_line_reads_as_the_plain_formulation(pieces: list[str]) -> None:
+    """The per-line pre-checks of split_lines (bullet and heading marks, the not-discussed and topic starts, the
+    uncertainty starts) change no line: its text, topics and uncertainty are those of the unguarded readers."""
+    raw = "".join(pieces)
+    read = [line for line in split_lines("Contoso sync\n" + raw) if line.no == 2]
+    bullet = lines_module._BULLET_RE.match(raw)
+    text = " ".join((raw[bullet.end() :] if bullet else raw).split())
+    if not read:
+        heading = lines_module._HEADING_RE.match(text.lstrip("#").strip())
+        assert not text or heading or raw.strip().startswith("#") or (text.endswith(":") and len(text) < 40)
+        return
+    line = read[0]
+    assert line.text == text
+    lowered = text.lower()
+    assert line.uncertain == lx.UNCERTAIN_RE.found(lowered)
+    if line.label and text_module.label_workloads(line.label):
+        assert line.topics == {"c"}
+        return
+    sentences = SENTENCE_SPLIT_RE.split(lowered)
+    spoken = [t for t in sentences if not text_module.not_discussed_text(t)]
+    texts = [lowered] if len(spoken) == len(sentences) else spoken
+    expected = set(text_module.label_topics(line.label)) if line.label and spoken else set()
+    expected |= set().union(*(lx.TOPICS.keys_in(t) for t in texts))
+    assert line.topics == expected
