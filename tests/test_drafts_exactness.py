@@ -8,7 +8,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ftdraft.drafts.call import ARROW_PAIR, ASK_OWNER, ask_owner
+from ftdraft.drafts.call import (
+    ARROW_PAIR,
+    ASK_OWNER,
+    EMBEDDED_LABEL,
+    ask_owner,
+    refiled,
+)
 from ftdraft.drafts.text import SENTENCE_END, Ledger, sentences
 
 # The plain forms, as they were before the speed-ups.
@@ -86,3 +92,45 @@ def test_a_copied_ledger_goes_on_as_the_ledger_it_was_copied_from_would(
     assert [copy.claim(t) for t in then] == [whole.claim(t) for t in then]
     assert copy.keys == whole.keys
     assert part.keys == before  # the original is untouched by the copy's claims
+
+
+LABEL_BITS = ["Timeline: ", "Political - ", "Risks: ", "no competitors", "x", ".", ";", " ", "\n", "June", "Ok."]
+
+
+@settings(max_examples=600)
+@given(texts(LABEL_BITS, max_size=10))
+def test_refiled_skips_the_label_split_only_where_it_would_find_nothing(sentence: str) -> None:
+    if "." not in sentence[:-1] and ";" not in sentence[:-1]:  # refiled's gate
+        assert EMBEDDED_LABEL.split(sentence) == [sentence]
+
+
+def test_refiled_moves_a_labelled_part_under_its_topic() -> None:
+    assert refiled("e", "E5 for 400 seats. Political: the CIO now reports to the CFO") == [
+        ("e", "E5 for 400 seats."),
+        ("k", "The CIO now reports to the CFO."),
+    ]
+
+
+def test_the_follow_up_reads_open_items_and_asks_only_up_to_one_past_its_cut() -> None:
+    from factories import contoso_engagement, contoso_facts
+
+    from ftdraft.drafts.call import Call
+    from ftdraft.drafts.follow_up import MAX_ASKS, MAX_OPEN_ITEMS, field_open_items, render_follow_up
+    from ftdraft.schemas import Ask, OpenItem
+
+    facts = contoso_facts()
+    many = facts.model_copy(
+        update={
+            "open_items": [OpenItem(text=f"Which of the {n} pilot sites goes first?") for n in range(2, 12)],
+            "asks": [Ask(text=f"Customer asked for a workshop on site {n}", in_scope=True) for n in range(2, 12)],
+        }
+    )
+    call = Call(contoso_engagement(), many)
+    every = field_open_items(call)
+    assert len(every) > MAX_OPEN_ITEMS + 1
+    assert field_open_items(call, limit=MAX_OPEN_ITEMS + 1) == every[: MAX_OPEN_ITEMS + 1]
+    body = render_follow_up(call).body
+    assert "A few smaller open points too" in body
+    assert body.count("workshop on site") == MAX_ASKS
+    few = Call(contoso_engagement(), facts.model_copy(update={"open_items": [], "asks": []}))
+    assert "A few smaller open points too" not in render_follow_up(few).body

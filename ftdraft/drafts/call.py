@@ -472,7 +472,7 @@ _LABEL_WORDS = (
 )
 _TOPIC_LABEL = re.compile("^" + _LABEL_WORDS, re.IGNORECASE)
 # "… reports to the CFO. Timeline: …": a label after a full stop the sentence splitter kept (after a capital)
-_EMBEDDED_LABEL = re.compile(r"(?<=[.;])\s+(?=" + _LABEL_WORDS.replace("(", "(?:", 1) + ")", re.IGNORECASE)
+EMBEDDED_LABEL = re.compile(r"(?<=[.;])\s+(?=" + _LABEL_WORDS.replace("(", "(?:", 1) + ")", re.IGNORECASE)
 _COMPETE_OPENING = re.compile(r"^(?:no |the )?(?:competitors?|competing products?|compete)\b", re.IGNORECASE)
 _LABEL_TOPIC = {
     "poli": "k", "time": "l", "risk": "r", "comp": "f", "lice": "e", "part": "h", "envi": "d", "tena": "i",
@@ -504,7 +504,9 @@ def refiled(key: str, sentence: str) -> list[tuple[str, str]]:
     """(topic key, sentence) pairs for a summary sentence: a part that opens with a topic's label goes under that
     topic, without the label ("Licensing" fact "Political: the CIO …" → [("k", "The CIO …")])."""
     out = []
-    for part in _EMBEDDED_LABEL.split(sentence):
+    # a label after a '.' or ';' needs text after that mark: without one the split would give the sentence alone
+    embedded = "." in sentence[:-1] or ";" in sentence[:-1]
+    for part in EMBEDDED_LABEL.split(sentence) if embedded else [sentence]:
         m = _TOPIC_LABEL.match(part) if part else None
         if part and not m and key != "f" and _COMPETE_OPENING.match(part):
             out.append(("f", part))  # "No competitors beyond Zimbra itself" in a licensing fact

@@ -206,10 +206,11 @@ def routing_step(step: dict[str, Any], call: Call) -> bool:
     return bool(step["owner"] in call.ask_routers and _ROUTE_WORD.search(step["action"]))
 
 
-def field_open_items(call: Call) -> list[dict[str, Any]]:
+def field_open_items(call: Call, limit: int | None = None) -> list[dict[str, Any]]:
     """The open items as the field reads them: template items asked as questions (the FM's own to-dos left to
-    FTOP), raw chat lines ("Sync?", "I'm the FM. roll call?") left out, usage figures never."""
-    out = []
+    FTOP), raw chat lines ("Sync?", "I'm the FM. roll call?") left out, usage figures never. With a limit, only
+    the first `limit` of them (the rest are not read)."""
+    out: list[dict[str, Any]] = []
     asked_roles = set(call.team.unknown_roles)  # the opening asks "Who is the TAM for …?"
     for o in call.open_items:
         if (m := _WHO_IS.match(o["text"])) and m.group(1) in asked_roles:
@@ -223,6 +224,8 @@ def field_open_items(call: Call) -> list[dict[str, Any]]:
             continue
         if field_safe(o["text"]):
             out.append(o)
+            if len(out) == limit:
+                break
     return out
 
 
@@ -247,7 +250,9 @@ def field_step(step: dict[str, Any]) -> dict[str, Any] | None:
 
 def render_follow_up(call: Call) -> Email:
     lines, cut = summary_lines(call)
-    open_items = field_open_items(call)
+    # The email shows the first few open items and asks and says whether there are more: reading one past
+    # the cut is enough to know, so the rest of a long list is never tested.
+    open_items = field_open_items(call, limit=MAX_OPEN_ITEMS + 1)
     rhythm = call.rhythm
     fielded = (
         field_step(a)
@@ -255,14 +260,19 @@ def render_follow_up(call: Call) -> Email:
         if field_safe(a["action"]) and not a["recap"] and not sync_step(a, rhythm) and not routing_step(a, call)
     )
     steps = shared_steps([a for a in fielded if a is not None])
-    safe_asks = [a for a in call.asks if field_safe(a["text"])]  # each ask's text tested once
-    asks = [a for a in safe_asks if not a["from_field"]]
-    field_asks = [a for a in safe_asks if a["from_field"]]
-    more: dict[str, Any] = {
+    asks: list[dict[str, Any]] = []  # the customer's, one past the cut
+    field_asks: list[dict[str, Any]] = []  # the field's own, up to the cut
+    for a in call.asks:
+        into, room = (field_asks, MAX_ASKS) if a["from_field"] else (asks, MAX_ASKS + 1)
+        if len(into) < room and field_safe(a["text"]):
+            into.append(a)
+        elif len(asks) > MAX_ASKS and len(field_asks) >= MAX_ASKS:
+            break
+    more: dict[str, bool] = {  # what the email leaves for the next sync (the template asks only whether)
         "summary": cut,
-        "open_items": max(0, len(open_items) - MAX_OPEN_ITEMS),
-        "steps": max(0, len(steps) - MAX_STEPS),
-        "asks": max(0, len(asks) - MAX_ASKS),
+        "open_items": len(open_items) > MAX_OPEN_ITEMS,
+        "steps": len(steps) > MAX_STEPS,
+        "asks": len(asks) > MAX_ASKS,
     }
     return email(
         "offline/follow_up_email.j2",
