@@ -9,6 +9,7 @@ lexicon's examples, scored here in pure Python). L1/L2 spellings: ftdraft/schema
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import math
 import re
@@ -276,7 +277,8 @@ def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float
     tried: set[int] = set()
     seen: dict[tuple[str, bool], bool] = {}  # a pattern listed twice (a competitor: cue and strong) runs once
     # a case-folding trap (lexicon.has_lowered_trap): the entries indexed by their starts are all tried
-    always = index.open + index.started if lx.has_lowered_trap(text) else index.open
+    trap = lx.has_lowered_trap(text)
+    always = index.open + index.started if trap else index.open
     for group in (always, *map(index.by_prefix.__getitem__, index.finder.present(text))):
         for i in group:
             if i in tried:
@@ -288,7 +290,11 @@ def _cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float
             key = (entry.cue.pattern, entry.leaving)
             found = seen.get(key)
             if found is None:
-                found = seen[key] = _found(entry.cue, text, entry.leaving)
+                # an entry with no literal start ("\b\d+ (?:contact )?attempts\b") is searched whole, so first the
+                # texts every match holds (entry.needs) must all occur: exact, as for the starts, with no trap
+                found = seen[key] = (
+                    trap or all(any(map(text.__contains__, texts)) for texts in entry.needs)
+                ) and _found(entry.cue, text, entry.leaving)
             if found:
                 if entry.reason is not None:
                     reason_hits[entry.reason] += entry.weight
@@ -309,6 +315,9 @@ class _Entry:
     weight: int
     leaving: bool
     workloads: frozenset[str] | None
+    # for an entry with no literal start: lexicon.required_texts of its pattern (one text of each set is in every
+    # match of the lowercased text, no case-folding trap there); () for the others
+    needs: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -353,6 +362,7 @@ def cue_index() -> CueIndex:
             started.append(i)
         else:
             open_.append(i)
+            entries[i] = dataclasses.replace(e, needs=lx.required_texts(e.cue.pattern))
     return CueIndex(
         entries=tuple(entries),
         prefixes=tuple(by_prefix),
