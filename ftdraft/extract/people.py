@@ -125,25 +125,25 @@ class People:
         for c in engagement.customer_contacts:
             self.customer.append(c)
 
-    def _same_as(self, person: Attendee) -> Attendee | None:
+    def _same_as(self, name: str | None, role: str) -> Attendee | None:
         """The first attendee (in list order) who is this person: both named and the same name (same_person), or
         one of them unnamed and the same role (not "other"). Two names that are the same person share their first
         word, so only attendees indexed under it and unnamed ones are compared."""
-        if not person.name:
-            if person.role == "other":
+        if not name:
+            if role == "other":
                 return None
-            return next((a for a in self.attendees if a.role == person.role), None)
-        parts = _name_parts(person.name)
+            return next((a for a in self.attendees if a.role == role), None)
+        parts = _name_parts(name)
         first = None
         for i in self._by_first.get(parts[0] if parts else "", ()):
             if _same_parts(_name_parts(self.attendees[i].name or ""), parts):
                 first = i
                 break
-        if person.role != "other":
+        if role != "other":
             for i in self._unnamed:
                 if first is not None and i > first:
                     break
-                if self.attendees[i].role == person.role:
+                if self.attendees[i].role == role:
                     first = i
                     break
         return None if first is None else self.attendees[first]
@@ -162,7 +162,7 @@ class People:
 
     def _add(self, person: Attendee, keep_presence: bool = False) -> Attendee:
         self._changed()
-        existing = self._same_as(person)
+        existing = self._same_as(person.name, person.role)
         if existing is not None:
             if person.name and (not existing.name or len(person.name) > len(existing.name)):
                 unnamed = not existing.name
@@ -211,7 +211,8 @@ class People:
         if name:
             first = name.split()[0].lower()
             email = next((e for e in line.emails() if first in e.lower()), None)
-        existing = self._same_as(Attendee(name=name, role=role)) if name else None  # type: ignore[arg-type]
+        # (the role is validated by the Attendee built below: _same_as reads only the two values)
+        existing = self._same_as(name, role) if name else None
         # only a cue in the notes ("declined") sticks; a roster from the context starts absent until the notes name them
         was_declined = existing is not None and id(existing) in self._declined
         person = self._add(
@@ -451,6 +452,8 @@ _TITLE_HINT = lx.Cue(r"cio|cto|ciso|cfo|ceo|director|lead|manager|admin|architec
 # find_people reads it through Line.starts (split_lines finds these prefixes on every line at once)
 assert _TITLE_HINT.prefixes is not None
 lx.LINE_STARTS.add(_TITLE_HINT.prefixes)
+_TITLE_STARTS = frozenset(_TITLE_HINT.prefixes)
+assert re.fullmatch(r"[a-z |]+", _TITLE_HINT.pattern)  # plain words: a match is exactly one of them, in any case
 
 
 _UPPER_RE = re.compile(r"[A-Z]")
@@ -460,8 +463,13 @@ def find_people(lines: list[Line], people: People) -> None:
     """The account team (span reader) and the customer's contacts with job titles ("IT director Mark Olsen")."""
     find_people_spans(lines, people)
     for line in lines:
-        lowered = line.lower()
-        if not (_TITLE_HINT.may_match(lowered, line.starts) and _TITLE_HINT.regex.search(line.text)):
+        lowered, starts = line.lower(), line.starts
+        if starts is not None and not lx.has_lowered_trap(lowered):
+            # the hint's alternatives are its literal starts: one held by the lowercased text (no trap, so a
+            # character for a character) is where the IGNORECASE regex matches, so only the set test is needed
+            if _TITLE_STARTS.isdisjoint(starts):
+                continue
+        elif not (_TITLE_HINT.may_match(lowered, starts) and _TITLE_HINT.regex.search(line.text)):
             continue
         titled = any(map(line.text.__contains__, _TITLE_WORDS))
         for m in TITLE_PAREN_NAME_RE.finditer(line.text) if titled and "(" in line.text else ():
@@ -496,7 +504,10 @@ _RIGHT_GAPS: tuple[tuple[re.Pattern[str], int], ...] = (
 )
 
 
+@lru_cache(maxsize=2048)
 def _bond(gap: str, table: tuple[tuple[re.Pattern[str], int], ...]) -> int:
+    """The strength of the first of table's separators that is the whole gap (0: none). Memoised: a pure function
+    of a short separator (" (", ", ", " = ") that every role on every roster line asks for."""
     return next((strength for rx, strength in table if rx.fullmatch(gap)), 0)
 
 
@@ -617,7 +628,7 @@ def speaker_of(line: Line) -> str | None:
     Teams chat prefix "[11/17/2026 2:01 PM] Renata Szabó:" or a Teams post header "Ingrid Solberg   1/21/2027"."""
     if line.speaker:
         return line.speaker
-    if m := _CHAT_SPEAKER_RE.match(line.text):
+    if line.text[:1] == "[" and (m := _CHAT_SPEAKER_RE.match(line.text)):  # the pattern opens with "["
         return m.group(1).strip()
     return None
 
@@ -629,15 +640,15 @@ def find_people_spans(lines: list[Line], people: People) -> None:
     prev: Line | None = None
     people.notes_text = "\n".join(line.text for line in lines)
     for line in lines:
-        speaker = speaker_of(line)
+        text = line.text
+        chat = _CHAT_SPEAKER_RE.match(text) if text[:1] == "[" else None  # the pattern opens with "["
+        speaker = line.speaker or (chat.group(1).strip() if chat else None)  # = speaker_of(line), one match
         # the post header's date holds a "/": most lines have none and skip the regex
         if speaker is None and "/" in line.raw and (m := _POST_HEADER_RE.match(line.raw.strip())):
             speaker = m.group(1).strip()
             people.note_speaker(speaker, line)
         elif speaker:
             people.note_speaker(speaker, line)
-        text = line.text
-        chat = _CHAT_SPEAKER_RE.match(text)
         if chat:
             text = text[chat.end() :]
         roles = sp.find_roles(text)
