@@ -134,3 +134,37 @@ def test_the_follow_up_reads_open_items_and_asks_only_up_to_one_past_its_cut() -
     assert body.count("workshop on site") == MAX_ASKS
     few = Call(contoso_engagement(), facts.model_copy(update={"open_items": [], "asks": []}))
     assert "A few smaller open points too" not in render_follow_up(few).body
+
+
+SYNC_BITS = ["Lee", " will", " to", "'ll", " check", " checking", " find out", " look for", " ask around", " whether",
+             " if", " IF", " TBD", "tbc", " there is one", " sync", ".", " ", "ı", "ſ", "K"]  # fmt: skip
+
+
+@settings(max_examples=600)
+@given(texts(SYNC_BITS, max_size=10))
+def test_the_sync_gates_skip_only_texts_their_regexes_cannot_match(text: str) -> None:
+    from ftdraft.drafts.core import Roster
+    from ftdraft.drafts.sync import CHECKER, UNSURE, checker, unsure
+    from ftdraft.schemas import Person
+
+    assert unsure(text) == bool(UNSURE.search(text))
+    roster = Roster((Person(role="ATS", name="Lee Park"),), None, None)
+    plain = None  # checker() without its gate
+    for m in CHECKER.finditer(text):
+        words = m.group("who").split()
+        hit = next((w for w in (" ".join(words), words[-1]) if w.casefold() == "i" or roster.find(w)), None)
+        if hit is not None:
+            plain = "I" if hit.casefold() == "i" else "Lee Park"
+            break
+    assert checker(text, roster) == plain
+
+
+def test_the_sync_checker_and_doubt_are_still_read() -> None:
+    from ftdraft.drafts.core import Roster
+    from ftdraft.drafts.sync import checker, unsure
+    from ftdraft.schemas import Person
+
+    roster = Roster((Person(role="ATS", name="Lee Park"),), None, None)
+    assert checker("Lee will check whether one exists", roster) == "Lee Park"
+    assert unsure("Lee will check whether one exists") and unsure("sync TBD")
+    assert not unsure("Thursday sync at 16:00") and checker("Thursday sync at 16:00", roster) is None

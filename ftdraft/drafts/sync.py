@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ..lexicon import may_contain
 from ..schemas import CalendarInvite, CallFacts, SyncRhythm, SyncRhythmDraft
 from .core import Roster, addressees, email, invite_text, join_words, one_line
 
@@ -18,13 +19,13 @@ WEEKDAY_WORDS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thur
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # The notes only say someone will look for a sync ("Lee will check whether there is one"): no sync is settled.
-_UNSURE = re.compile(
+UNSURE = re.compile(
     r"\b(check(?:s|ing)? (?:whether|if)|find out (?:whether|if)|see (?:whether|if)|not sure (?:whether|if)|"
     r"whether (?:there is|there's|one exists)|if (?:there is|there's) one|tbd|tbc)\b",
     re.IGNORECASE,
 )
 # Who the notes say is looking for a sync: "Lee will check whether one exists", "Kit to find out if ...".
-_CHECKER = re.compile(
+CHECKER = re.compile(
     r"\b(?P<who>[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)?)(?: (?:will|is going to|to|is|offered to)|['’]ll) "
     r"(?:check|checking|find out|finding out|look into|looking into|look for|looking for|ask around|asking around)\b"
 )
@@ -137,10 +138,18 @@ def first_start(rhythm: SyncRhythm | None, after: date | None) -> datetime | Non
     return first.replace(tzinfo=tz) if tz else first
 
 
+def unsure(text: str) -> bool:
+    """The notes only say someone will look for a sync (UNSURE). Each of its forms holds "whether", "if", "tbd"
+    or "tbc", so a text with none of them (and no character that case-folds onto one) is not read."""
+    return may_contain(text.lower(), "whether", "if", "tbd", "tbc") and bool(UNSURE.search(text))
+
+
 def checker(text: str, roster: Roster) -> str | None:
     """Who the notes say is looking for a sync ("Lee will check whether one exists" -> "Lee Park", the roster's
     name; "I'll check" -> "I"); None when nobody is named or the name is on no roster."""
-    for m in _CHECKER.finditer(text):
+    if "check" not in text and "find" not in text and "look" not in text and "ask" not in text:
+        return None  # every verb CHECKER knows holds one of these (it is case-sensitive): no scan of long texts
+    for m in CHECKER.finditer(text):
         words = m.group("who").split()
         for who in (" ".join(words), words[-1]):
             if who.casefold() == "i" or roster.is_fm(who):
@@ -177,7 +186,7 @@ def rhythm_context(facts: CallFacts, roster: Roster, actions: list[dict[str, Any
         "owner": owner,
         "owner_is_fm": owner_is_fm,
         "adder": adder,
-        "unsure": bool(rhythm and _UNSURE.search(text)),
+        "unsure": bool(rhythm and unsure(text)),
         "checker": looking,
         "text": text,
         **describe_rhythm(rhythm),
