@@ -82,6 +82,10 @@ _TITLE_WORDS = ("CIO", "CTO", "CISO", "CFO", "CEO", "director", "lead", "manager
                 "VP", "owner")  # fmt: skip
 
 
+# the most a _TITLE match holds before its title word: "their " + "it " + "infrastructure "
+_TITLE_REACH = len("their it infrastructure ")
+
+
 TITLE_PAREN_NAME_RE = re.compile(rf"{_TITLE}\s*\(\s*({NAME_PATTERN})\s*[),]")
 
 
@@ -161,8 +165,11 @@ class People:
         self._short_forms = None
 
     def _add(self, person: Attendee, keep_presence: bool = False) -> Attendee:
+        return self._merge(person, self._same_as(person.name, person.role), keep_presence)
+
+    def _merge(self, person: Attendee, existing: Attendee | None, keep_presence: bool = False) -> Attendee:
+        """_add with _same_as(person.name, person.role) already asked (`existing`)."""
         self._changed()
-        existing = self._same_as(person.name, person.role)
         if existing is not None:
             if person.name and (not existing.name or len(person.name) > len(existing.name)):
                 unnamed = not existing.name
@@ -215,9 +222,9 @@ class People:
         existing = self._same_as(name, role) if name else None
         # only a cue in the notes ("declined") sticks; a roster from the context starts absent until the notes name them
         was_declined = existing is not None and id(existing) in self._declined
-        person = self._add(
-            Attendee(name=name, role=role, email=email, present=present is not False, sources=[line.source()]),  # type: ignore[arg-type]
-        )
+        new = Attendee(name=name, role=role, email=email, present=present is not False, sources=[line.source()])  # type: ignore[arg-type]
+        # with a name, _add would ask _same_as what was asked above (nothing changed since): its answer is passed
+        person = self._merge(new, existing) if name else self._add(new)
         if present is False:
             self._declined.add(id(person))
         elif was_declined and present is None:
@@ -471,10 +478,16 @@ def find_people(lines: list[Line], people: People) -> None:
                 continue
         elif not (_TITLE_HINT.may_match(lowered, starts) and _TITLE_HINT.regex.search(line.text)):
             continue
-        titled = any(map(line.text.__contains__, _TITLE_WORDS))
-        for m in TITLE_PAREN_NAME_RE.finditer(line.text) if titled and "(" in line.text else ():
+        text = line.text
+        first = min((at for at in map(text.find, _TITLE_WORDS) if at >= 0), default=-1)
+        if first < 0:
+            continue  # no title word: neither pattern matches
+        # every match holds a title word at most _TITLE_REACH characters after its start, so none starts before
+        # `pos` (and the patterns look at nothing before a match): finditer from there yields the same matches
+        pos = max(0, first - _TITLE_REACH)
+        for m in TITLE_PAREN_NAME_RE.finditer(text, pos) if "(" in text else ():
             people.add_customer(m.group(2), tidy(m.group(1)), line)
-        for m in TITLE_NAME_RE.finditer(line.text) if titled else ():
+        for m in TITLE_NAME_RE.finditer(text, pos):
             if m.group(2).split()[0] not in NOT_NAMES:
                 people.add_customer(m.group(2), tidy(m.group(1)), line)
 
