@@ -60,6 +60,17 @@ _CLAUSE_SPLIT_RE = re.compile(
 )
 
 
+# precompiled (they run per line or sentence; a pattern string pays re's cache lookup on every call)
+_LEAD_GAP_RE = re.compile(r"[\W_]*(?:the\s+)?", re.I)
+_PARENS_RE = re.compile(r"\([^)]*\)")
+_RULE_CELL_RE = re.compile(r":?-{2,}:?|")
+_EMPTY_CELL_RE = re.compile(r"[-–—]+|n/?a", re.I)
+_ID_ONLINE_RE = re.compile(r"\b(?:id|online)\b", re.IGNORECASE)
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_SPACES_RE = re.compile(r"\s{2,}")
+_THREE_WORD_CHARS_RE = re.compile(r"\w(?:\W*\w){2}")  # a match <=> at least 3 word characters (the \W removed)
+
+
 # a sentence that starts on another agenda topic names a workload in passing ("compete wise nothing for Windows")
 _TOPIC_START_RE = re.compile(
     r"^\W*(?:compet\w*|partner\w*|licen\w*|lic\b|tenants?|other tenants?|asks?|timeline|risks?|source|politic\w*|"
@@ -87,12 +98,12 @@ def _lead(text: str) -> tuple[list[str], str] | None:
     """The workloads a text starts with and the text after them: "SPO + ODB: in progress" -> (["SharePoint
     Online", "OneDrive"], "in progress"); None when the text does not start with a workload."""
     hits = _mentions(text[:160])
-    if not hits or not re.fullmatch(r"[\W_]*(?:the\s+)?", text[: hits[0][0]], re.I):
+    if not hits or not _LEAD_GAP_RE.fullmatch(text[: hits[0][0]]):
         return None
     named = [hits[0][2]]
     end = hits[0][1]
     for start, stop, w in hits[1:]:
-        between = re.sub(r"\([^)]*\)", "", text[end:start])
+        between = _PARENS_RE.sub("", text[end:start])
         if not _JOIN_RE.match(between):
             break
         if w not in named:
@@ -112,7 +123,7 @@ def _table_cells(line: Line) -> list[str] | None:
     if not raw.startswith("|") or raw.count("|") < 3:
         return None
     cells = [c.strip() for c in raw.strip("|").split("|")]
-    if all(re.fullmatch(r":?-{2,}:?|", c) for c in cells):
+    if all(_RULE_CELL_RE.fullmatch(c) for c in cells):
         return None
     return cells
 
@@ -129,7 +140,7 @@ def _strip_scope(sentence: str) -> str:
         return sentence
     end = hits[0][1]
     for start, stop, _ in hits[1:]:
-        if not _SCOPE_JOIN_RE.match(re.sub(r"\([^)]*\)", "", sentence[end:start])):
+        if not _SCOPE_JOIN_RE.match(_PARENS_RE.sub("", sentence[end:start])):
             break
         end = stop
     end += len(re.match(r"(?:\s*\([^)]*\))?", sentence[end:]).group(0))  # type: ignore[union-attr]
@@ -220,7 +231,7 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             first = cells[0]
             named = list(label_workloads(first.lower())) if first else []
             if named and _lead(first) is not None or (named and workloads_in(first) and len(first) < 40):
-                said = [c for c in cells[1:] if c and not re.fullmatch(r"[-–—]+|n/?a", c, re.I)]
+                said = [c for c in cells[1:] if c and not _EMPTY_CELL_RE.fullmatch(c)]
                 # the status and L2 cells are labels; the longest cell says the situation
                 add(named, ". ".join(said), line, primary=True, led_here=True, note_text=max(said, key=len, default=""))
                 led.update(named)
@@ -354,8 +365,8 @@ def _heading_workloads(line: Line) -> list[str]:
         rest.append(text[at:start])
         at = end
     rest.append(text[at:])
-    leftover = re.sub(r"\b(?:id|online)\b", "", "".join(rest), flags=re.IGNORECASE)
-    heads = _HEADING_JOIN_RE.match(leftover) or not re.search(r"[^\W\d_]", leftover)  # "💬 Teams ⏳"
+    leftover = _ID_ONLINE_RE.sub("", "".join(rest))
+    heads = _HEADING_JOIN_RE.match(leftover) or not _LETTER_RE.search(leftover)  # "💬 Teams ⏳"
     return list(dict.fromkeys(w for _, _, w in hits)) if heads else []
 
 
@@ -493,8 +504,8 @@ def intent_note(workload: str, texts: list[str], status: str, reason: str | None
             if _may_be_vague(s):
                 s = _VAGUE_RE.sub("", s)
             s = s.strip(" ,;–—-")
-            s = re.sub(r"\s{2,}", " ", s)
-            if len(re.sub(r"\W", "", s)) >= 3 and s not in sentences:
+            s = _SPACES_RE.sub(" ", s)
+            if _THREE_WORD_CHARS_RE.search(s) and s not in sentences:
                 sentences.append(s)
     if not sentences:
         return f"{workload}: intent stated on the call with no further detail."
@@ -507,8 +518,15 @@ def _pick(sentences: list[str], reason: str | None) -> list[str]:
     """Up to two sentences, in the notes' order: the first that says something (a sentence of a few words with
     no cue, "That is the whole Teams story.", says nothing), and the one that best says the reason."""
 
+    strengths: dict[str, float] = {}  # reason_strength is pure: each sentence is scored once (asked up to 3 times)
+
+    def strength(sentence: str) -> float:
+        if (found := strengths.get(sentence)) is None:
+            found = strengths[sentence] = reason_strength(sentence, reason)
+        return found
+
     def says_something(sentence: str) -> bool:
-        return len(sentence.split()) > 7 or reason_strength(sentence, reason) > 0 or status_strength(sentence) > 0
+        return len(sentence.split()) > 7 or strength(sentence) > 0 or status_strength(sentence) > 0
 
     if reason == "Customer Unresponsive":
         # domain.md: the note says how many contact attempts were made and whether the account is managed
@@ -522,8 +540,8 @@ def _pick(sentences: list[str], reason: str | None) -> list[str]:
     rest = saying[1:]
     if not rest:
         return [first]
-    best = max(rest, key=lambda s: reason_strength(s, reason))
-    if reason_strength(best, reason) > reason_strength(first, reason) or len(first) < 60:
+    best = max(rest, key=strength)
+    if strength(best) > strength(first) or len(first) < 60:
         return [first, best]
     return [first]
 
