@@ -168,3 +168,40 @@ def test_the_sync_checker_and_doubt_are_still_read() -> None:
     assert checker("Lee will check whether one exists", roster) == "Lee Park"
     assert unsure("Lee will check whether one exists") and unsure("sync TBD")
     assert not unsure("Thursday sync at 16:00") and checker("Thursday sync at 16:00", roster) is None
+
+
+SCOPE_BITS = ["out of", "outside", " ", " the ", "FastTrack", "FT", "'s", " scope", "SCOPE", "Parked", " not now",
+              " not for now", "later, not now", " on hold", " ON HOLD", "not a fasttrack", "ſ", "ı", "."]  # fmt: skip
+
+
+@settings(max_examples=800)
+@given(texts(SCOPE_BITS, max_size=10))
+def test_the_ask_gates_skip_only_texts_their_regexes_cannot_match(text: str) -> None:
+    from ftdraft.drafts.call import OUT_OF_SCOPE, PARKED, SCOPE_IN_LINE, parked_in
+    from ftdraft.lexicon import may_contain
+
+    lowered = text.lower()
+    assert parked_in(text, lowered) == bool(PARKED.search(text))
+    if OUT_OF_SCOPE.search(text):
+        assert may_contain(lowered, "scope")
+    if SCOPE_IN_LINE.search(text):
+        assert may_contain(lowered, "scope", "fasttrack")
+
+
+def test_an_ask_out_of_scope_and_parked_is_said_without_those_words() -> None:
+    from factories import contoso_engagement, contoso_facts
+
+    from ftdraft.drafts.call import Call
+    from ftdraft.schemas import Ask
+
+    asks = [
+        Ask(text="Customer asked about Teams Phone, out of FT scope", in_scope=True),
+        Ask(text="Telehealth in Teams, not now", in_scope=True),
+        Ask(text="Copilot rollout workshop", in_scope=True),
+    ]
+    said = Call(contoso_engagement(), contoso_facts().model_copy(update={"asks": asks})).asks
+    assert [(a["text"], a["in_scope"], a["parked"]) for a in said] == [
+        ("Customer asked about Teams Phone", False, False),
+        ("Telehealth in Teams", True, True),
+        ("Copilot rollout workshop", True, False),
+    ]

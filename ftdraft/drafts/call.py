@@ -27,17 +27,25 @@ from .text import (
     words_key,
 )
 
-_OUT_OF_SCOPE = re.compile(
+OUT_OF_SCOPE = re.compile(
     r"\s*[-–—,;(]*\s*(?:it's |it is |that's |which is )?(?:out of|outside(?: of)?) (?:the )?(?:fasttrack|ft)?\s*"
     r"(?:'s )?scope\b\)?",
     re.IGNORECASE,
 )
 _ROUTE = re.compile(r"\broute\b|\brouting\b", re.IGNORECASE)
 # An ask the notes put aside for now ("Parked.", "telehealth in teams, not now"): nothing for FastTrack to chase.
-_PARKED = re.compile(r"\bparked\b|\bnot now\b|\bnot for now\b|\blater, not now\b|\bon hold\b", re.IGNORECASE)
+PARKED = re.compile(r"\bparked\b|\bnot now\b|\bnot for now\b|\blater, not now\b|\bon hold\b", re.IGNORECASE)
+_PARK_WORDS = ("parked", "not now", "not for now", "on hold")  # every PARKED match holds one
+
+
+def parked_in(text: str, lowered: str) -> bool:
+    """The text puts an ask aside (PARKED); `lowered` is text.lower()."""
+    return lx.may_contain(lowered, *_PARK_WORDS) and bool(PARKED.search(text))
+
+
 # "Out of FT scope" said in the ask's own note line, after the ask ("Customer asked about Teams Phone. Out of FT
 # scope, and moot until the network is fixed. Parked."); the reader's scope cue may miss the "FT" between.
-_SCOPE_IN_LINE = re.compile(
+SCOPE_IN_LINE = re.compile(
     r"\b(?:out of|outside(?: of)?|not in)\s+(?:the\s+)?(?:fasttrack|ft)?(?:'s)?\s*scope\b|\bnot (?:a )?fasttrack\b",
     re.IGNORECASE,
 )
@@ -77,9 +85,9 @@ ASK_OWNER = re.compile(
 
 
 def ask_owner(text: str) -> re.Match[str] | None:
-    """ASK_OWNER's search, skipped when the text has neither a '(' (the first form's start) nor 'check' or
-    'confirm' (in every word of the second form): the regex tries each space of a long line otherwise."""
-    if "(" not in text and "check" not in text and "confirm" not in text:
+    """ASK_OWNER's search, skipped when the text has neither 'check' nor 'confirm' (which every form but
+    "(ask Name)" holds) and not both '(' and 'ask ': the regex tries each space of a long line otherwise."""
+    if ("(" not in text or "ask " not in text) and "check" not in text and "confirm" not in text:
         return None
     return ASK_OWNER.search(text)
 
@@ -320,9 +328,20 @@ class Call:
         for a in self.facts.asks:
             raw = arrows(one_line(a.text), [src.text for src in a.sources])
             line = " ".join(one_line(src.text) for src in a.sources)  # the ask's note line says more than the ask
-            in_scope = a.in_scope and not _OUT_OF_SCOPE.search(raw) and not _SCOPE_IN_LINE.search(line)
-            parked = bool(_PARKED.search(raw) or _PARKED.search(line))
-            raw = _PARKED.sub("", _OUT_OF_SCOPE.sub("", raw)).strip(" ,;:-–—")
+            # each regex runs only on a text holding a word all its matches hold (lexicon.may_contain)
+            lowered, line_lowered = raw.lower(), line.lower()
+            scoped = lx.may_contain(lowered, "scope") and OUT_OF_SCOPE.search(raw)
+            in_scope = (
+                a.in_scope
+                and not scoped
+                and not (lx.may_contain(line_lowered, "scope", "fasttrack") and SCOPE_IN_LINE.search(line))
+            )
+            parked = parked_in(raw, lowered) or parked_in(line, line_lowered)
+            if scoped:
+                raw = OUT_OF_SCOPE.sub("", raw)
+            if parked_in(raw, raw.lower()):  # read again: taking the scope words out can leave "not now"
+                raw = PARKED.sub("", raw)
+            raw = raw.strip(" ,;:-–—")
             text = statement(raw).rstrip(".") or question(raw).rstrip(".")
             if text and not heading_only(text) and ledger.claim(text):
                 routed = resolve(a.routed_to)
