@@ -621,7 +621,8 @@ def classify_text(
     m = model() if linear is _SHIPPED else linear
     feats = set(features(text)) if isinstance(m, IntentModel) else set()
     probs = m.reason.probabilities(text, feats) if isinstance(m, IntentModel) else {}
-    status_probs = m.status.probabilities(text, feats) if isinstance(m, IntentModel) else {}
+    # the status model is read only when the status is not given
+    status_probs = m.status.probabilities(text, feats) if isinstance(m, IntentModel) and status is None else {}
     for name, c in lex.reasons.items():
         if workload is not None and c.workloads is not None and workload not in c.workloads:
             probs.pop(name, None)
