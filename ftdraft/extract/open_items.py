@@ -210,14 +210,15 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
         cued = line.uncertain or ("?" in text) or _OPEN_CUES.found(line.lower(), line_open)
         if not cued:
             continue
-        unknown_role = "?" in text  # "ATS = ??", "AE ?": the pattern needs a literal "?"
-        for m in _ROLE_UNKNOWN_RE.finditer(text) if unknown_role else ():
+        # "ATS = ??", "AE ?": the pattern needs a literal "?"
+        unknown_roles = list(_ROLE_UNKNOWN_RE.finditer(text)) if "?" in text else []
+        for m in unknown_roles:
             who = owner_name(m.group(2)) if m.group(2) else None
             ask = f" (ask {who})" if who else ""
             items.append(
                 OpenItem(text=f"Confirm who the {m.group(1).upper()} is{ask}.", owner=None, sources=[line.source()])
             )
-        rest_text = _ROLE_UNKNOWN_RE.sub("", text) if unknown_role else text
+        rest_text = _ROLE_UNKNOWN_RE.sub("", text) if unknown_roles else text  # sub without a match: the same text
         clauses = _clauses(rest_text)
         # the line's open-item starts stand in for a clause's when the clause is part of the line (a start in it is
         # in the line); a clause rebuilt from parts is tested on its own
