@@ -83,12 +83,17 @@ ASK_OWNER = re.compile(
     r"|\s([A-Z][\w'’-]+) (?:to check|to confirm|is checking|will check)\.?$"
 )
 
+_ASK_OWNER_TAILS = (" to check", " to confirm", " is checking", " will check")
+
 
 def ask_owner(text: str) -> re.Match[str] | None:
-    """ASK_OWNER's search, skipped when the text has neither 'check' nor 'confirm' (which every form but
-    "(ask Name)" holds) and not both '(' and 'ask ': the regex tries each space of a long line otherwise."""
-    if ("(" not in text or "ask " not in text) and "check" not in text and "confirm" not in text:
-        return None
+    """ASK_OWNER's search, skipped when neither form can match: the bracketed form needs a '(' and 'ask ',
+    'check' or 'confirm'; the other ends the text (but a '.' and a newline) with one of its four verbs. The
+    regex tries each space of a long line otherwise."""
+    if "(" not in text or ("ask " not in text and "check" not in text and "confirm" not in text):
+        body = text[:-1] if text.endswith("\n") else text  # '$' also matches before a final newline
+        if not body.removesuffix(".").endswith(_ASK_OWNER_TAILS):
+            return None
     return ASK_OWNER.search(text)
 
 
