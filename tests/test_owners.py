@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from ftdraft.extract import extract_facts
+from ftdraft.extract import extract_facts, find_people, split_lines
+from ftdraft.extract.lines import Line
+from ftdraft.extract.owners import OwnerReader, verb_cue_lines
+from ftdraft.extract.people import People
 from ftdraft.schemas import ActionItem, CallFacts, Engagement
 
 HEAD = (
@@ -175,3 +179,41 @@ def test_a_due_day_followed_by_more_words_is_still_the_due(line: str) -> None:
     """Only a day followed by a meeting word ("Friday team call", "Thursday sync") is a rhythm, not a due."""
     [item] = _actions(line)
     assert (item.owner, item.due) == ("Nadia Brooks", FRIDAY)
+
+
+def _corpus_lines() -> list[tuple[list[Line], People]]:
+    """Every corpus note's lines and people, read as extract_facts reads them."""
+    out = []
+    for path in sorted(Path("tests/fixtures/corpus").glob("*.txt")):
+        lines = split_lines(path.read_text(encoding="utf-8"))
+        people = People(Engagement())
+        find_people(lines, people)
+        out.append((lines, people))
+    return out
+
+
+def test_the_verb_cues_found_for_all_lines_at_once_read_as_each_line_tested_alone() -> None:
+    """verb_cue_lines (one pass over all the lines) gives OwnerReader.read the answer it would find itself."""
+    read = 0
+    for lines, people in _corpus_lines():
+        for line, cued in zip(lines, verb_cue_lines(lines), strict=True):
+            alone, together = OwnerReader(people, FRIDAY, False), OwnerReader(people, FRIDAY, False)
+            assert together.read(line, cued) == alone.read(line), line.text
+            read += bool(alone.read(line))
+    assert read > 50  # the corpus has actions: the comparison saw lines that give some
+
+
+@pytest.mark.parametrize(
+    ("line", "owner"),
+    [
+        ("AI Omar opens the support case", "Omar Haddad"),
+        ("TODO Nadia sends the intro email", "Nadia Brooks"),
+        ("Todo: Omar opens the support case", "Omar Haddad"),
+        ("ai: Omar opens the support case", "Omar Haddad"),
+        ("Action: Nadia sends the intro email", "Nadia Brooks"),
+    ],
+)
+def test_a_to_do_prefix_outside_an_action_list_makes_an_action_item(line: str, owner: str) -> None:
+    """An AI / TODO / Action prefix makes the line an action item: "Name verb …" there names its owner."""
+    actions = _facts(f"Notes\n{line}\n").action_items
+    assert [a.owner for a in actions] == [owner], line

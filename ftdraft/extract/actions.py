@@ -13,7 +13,7 @@ from ..schemas import (
     Flag,
 )
 from .lines import Line, topic_text
-from .owners import OwnerReader, apply_overrides, correction_due, drop_repeats
+from .owners import OwnerReader, apply_overrides, correction_due, drop_repeats, verb_cue_lines
 from .people import People, same_person
 from .text import (
     ABSENT_RE,
@@ -137,12 +137,12 @@ def read_actions(
             )
         )
 
-    for line in lines:
+    for line, cued in zip(lines, verb_cue_lines(lines), strict=True):
         if last_line_items and (moved := correction_due(line, reader)) is not None:
             for item in last_line_items:  # "[CO] I'm out Friday – make it 12/7."
                 item.due, item.due_text = moved
             continue
-        got = reader.read(line)
+        got = reader.read(line, cued)
         if got is not None:
             for item in got:  # "add me" alone does not say to what: the line's topic completes it
                 if len(item.action.split()) <= 5 or len(line.body) <= 160:
@@ -152,12 +152,13 @@ def read_actions(
             continue
         t = line.text
         matched_at: list[int] = []
-        if m := ME_COLON_RE.match(t):
+        if ":" in t and (m := ME_COLON_RE.match(t)):  # the pattern needs a ":"
             add("me", m.group(2), line)
             continue
         lowered = line.lower()
+        trap = lx.has_lowered_trap(lowered)  # lx.may_contain's second half, asked once for the three tests below
         # "ask " is literal in ASK_TO_RE: a line without it has no match
-        for m in ASK_TO_RE.finditer(t) if lx.may_contain(lowered, "ask ") else ():
+        for m in ASK_TO_RE.finditer(t) if "ask " in lowered or trap else ():
             add(m.group(1), m.group(2), line)
             matched_at.append(m.start(2))
         may_act = _may_act(t)
@@ -189,7 +190,9 @@ def read_actions(
                 add(m.group(1), _action_clause(m.group(2), line), line)
                 matched_at.append(m.start(2))
         # an elliptic clause needs "," ";" or "and" before "will", "'ll" or "to"
-        elliptic = lx.may_contain(lowered, ",", ";", "and") and lx.may_contain(lowered, "ll", "to")
+        elliptic = ("," in lowered or ";" in lowered or "and" in lowered or trap) and (
+            "ll" in lowered or "to" in lowered or trap
+        )
         for m in _ELLIPTIC_RE.finditer(t) if elliptic else ():
             if any(abs(m.start(1) - at) < 3 for at in matched_at):
                 continue
