@@ -228,3 +228,11 @@ def test_a_line_reads_as_the_plain_formulation(pieces: list[str]) -> None:
     expected = set(text_module.label_topics(line.label)) if line.label and spoken else set()
     expected |= set().union(*(lx.TOPICS.keys_in(t) for t in texts))
     assert line.topics == expected
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from([" ", "\t", "\x0b", "\x0c", "\x1c", "\x1f", "\xa0", "\u2028", "a", "B", "-", "é"]))
+)
+def test_folding_a_line_is_the_plain_split_and_join(text: str) -> None:
+    assert lines_module._folded(text) == " ".join(text.split())

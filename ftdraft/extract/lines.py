@@ -472,6 +472,15 @@ def _starts_pasted_mail_after(raws: list[str], no: int) -> bool:
     return bool(re.match(r"from\s*:", following, re.IGNORECASE))
 
 
+def _folded(text: str) -> str:
+    """ " ".join(text.split()): whitespace runs folded to one space, none at the ends. A printable ASCII text holds no
+    whitespace but " " (tab, newline, \x0b-\x0d and \x1c-\x1f are control characters), so one without a double
+    space or a space at either end is already folded: most note lines, returned without splitting them into words."""
+    if text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " " and text.isprintable():
+        return text
+    return " ".join(text.split())
+
+
 def split_lines(notes: str) -> list[Line]:
     lines: list[Line] = []
     in_actions = False
@@ -513,7 +522,7 @@ def split_lines(notes: str) -> list[Line]:
             lead = stripped[0]
             maybe = lead in _BULLET_FIRST or lead.isdecimal() or stripped[1:2] in _BULLET_SECOND
             bullet_m = _BULLET_RE.match(raw) if maybe else None
-            text = " ".join((raw[bullet_m.end() :] if bullet_m else raw).split())
+            text = _folded(raw[bullet_m.end() :] if bullet_m else raw)
         if not text:
             continue
         if ":" in text and _EMAIL_HEADER_RE.match(text) and (not lines or _looks_like_mail_header(text)):
