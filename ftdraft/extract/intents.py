@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .. import lexicon as lx
 from ..schemas import IntentReason, IntentStatus, OpenItem, ServiceIntent
@@ -86,12 +85,53 @@ def _clean(text: str) -> str:
     return _AGENDA_PREFIX_RE.sub("", text).strip()
 
 
-@lru_cache(maxsize=4096)  # a sentence is looked at as a line, a lead, a clause: cleared per extraction (read_intents)
+# a sentence is looked at as a line, a lead, a clause: its mentions are kept, cleared per extraction (read_intents)
+_MENTIONS: dict[str, tuple[tuple[int, int, str], ...]] = {}
+# the line _statements reads and the workload starts it holds (Line.starts): a text within that line holds no other
+# start (a part of a line lowercases to that part of its lowercase, but for a final sigma; the starts are ASCII)
+_LINE_HINT: list[tuple[str, tuple[str, ...] | None]] = [("", None)]
+
+
 def _mentions(text: str) -> tuple[tuple[int, int, str], ...]:
     """Every workload name in text: (start, end, canonical workload), in order."""
-    keys = lx.WORKLOAD_CUES.keys_in(text.lower())
-    hits = [(m.start(), m.end(), w) for w in keys for m in lx.WORKLOAD_RES[w].regex.finditer(text)]
-    return tuple(sorted(hits))
+    found = _MENTIONS.get(text)
+    if found is None:
+        if len(_MENTIONS) >= 4096:
+            _MENTIONS.clear()
+        line_text, present = _LINE_HINT[0]
+        lowered = text.lower()
+        keys = lx.WORKLOAD_CUES.keys_in(lowered, present if present is not None and text in line_text else None)
+        if len(lowered) != len(text) or lx.has_case_fold_trap(text):
+            hits = [(m.start(), m.end(), w) for w in keys for m in lx.WORKLOAD_RES[w].regex.finditer(text)]
+        else:
+            hits = [
+                (m.start(), m.end(), w) for w in keys for m in finditer_at_starts(lx.WORKLOAD_RES[w], text, lowered)
+            ]
+        found = _MENTIONS[text] = tuple(sorted(hits))
+    return found
+
+
+def finditer_at_starts(cue: lx.Cue, text: str, lowered: str) -> list[re.Match[str]]:
+    """cue.regex.finditer(text), for a text with no case-folding trap whose lowercase is as long (each character
+    lowercased in place). Every match starts with one of the cue's literal starts, so only where the lowercase holds
+    one can a match start: the regex is tried there, in order, each try at or after the last match's end (a match
+    holds its start, so none is empty), as finditer would, which tries every position under IGNORECASE. A match at
+    a position still sees the text before it (lookbehinds, word boundaries)."""
+    if cue.prefixes is None:
+        return list(cue.regex.finditer(text))
+    at: set[int] = set()
+    for start in cue.prefixes:
+        i = lowered.find(start)
+        while i >= 0:
+            at.add(i)
+            i = lowered.find(start, i + 1)
+    out: list[re.Match[str]] = []
+    pos, match = 0, cue.regex.match
+    for i in sorted(at):
+        if i >= pos and (m := match(text, i)) is not None:
+            out.append(m)
+            pos = m.end()
+    return out
 
 
 def _lead(text: str) -> tuple[list[str], str] | None:
@@ -166,6 +206,7 @@ def _indent(raw: str) -> int:
 
 # split_lines finds these starts on every line at once (Line.starts): a line's set holds every one it contains
 _WORKLOAD_STARTS = frozenset(lx.WORKLOAD_CUES.prefixes)
+assert all(start.isascii() for start in _WORKLOAD_STARTS)  # see _LINE_HINT
 lx.LINE_STARTS.add(_WORKLOAD_STARTS)
 lx.LINE_STARTS.add(lx.UNRESPONSIVE_RE.prefixes or ())  # read_intents: every alternative has a literal prefix
 assert lx.UNRESPONSIVE_RE.prefixes is not None
@@ -215,6 +256,7 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             continue
         # the workload names' starts the line holds were found with every other line's (Line.starts)
         present = tuple(line.starts & _WORKLOAD_STARTS) if line.starts is not None else None
+        _LINE_HINT[0] = (line.text, present)
         has_workload = lx.WORKLOAD_CUES.keys_in(line.lower(), present)
         if not has_workload and topic is None and heading is None:
             continue  # most lines: no workload named, none being spoken about
@@ -561,8 +603,9 @@ def read_intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -
     """One ServiceIntent per workload in scope, then per other workload given its own line or a status word."""
     del scope_lines  # scope sentences are recognised where they stand
     clear_memo()
-    _mentions.cache_clear()
+    _MENTIONS.clear()
     statements, led = _statements(lines)
+    _LINE_HINT[0] = ("", None)
     intents: list[ServiceIntent] = []
     for w in dict.fromkeys([*scope, *statements]):
         found = statements.get(w, [])
