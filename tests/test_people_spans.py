@@ -4,8 +4,11 @@ customers kept out, duplicates merged. Runs the real engine (extract_facts) on s
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ftdraft.extract import extract_facts
+from ftdraft.extract import people as people_module
 from ftdraft.extract import spans as sp
 from ftdraft.schemas import CallFacts, Engagement
 
@@ -163,3 +166,22 @@ def test_a_role_written_with_a_case_folding_trap_is_read_not_a_crash() -> None:
 
     bundle = offline_bundle("Call with Contoso\nAttendees: Tom Becker tſp, Priya Raman (ATS), Dana Lee (TAM)")
     assert [(a.name, a.role) for a in bundle.facts.attendees][:2] == [("Tom Becker", "TSP"), ("Priya Raman", "ATS")]
+
+
+_TITLE_PIECES = ["new ", "the ", "their ", "IT ", "it ", "infra ", "infrastructure ", "security ", "collab ", "CIO",
+                 "director", "lead", "head of IT", "VP", "VP of IT", "owner", " ", "  ", "(", ")", ",", "Dana",
+                 " Whitfield", "Mark Olsen", "ATS", "x", "-"]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=10))
+def test_customer_title_pre_checks_find_every_match(pieces: list[str]) -> None:
+    """find_people runs the customer-title patterns from shortly before their pre-check's first match: the same
+    matches as running them over the whole line."""
+    text = "".join(pieces)
+    for rx, check in ((people_module.TITLE_NAME_RE, people_module._TITLE_THEN_NAME_RE),
+                      (people_module.TITLE_PAREN_NAME_RE, people_module._TITLE_THEN_PAREN_RE)):  # fmt: skip
+        whole = [m.span() for m in rx.finditer(text)]
+        first = check.search(text)
+        assert whole == ([m.span() for m in rx.finditer(text, max(0, first.start() - people_module._TITLE_REACH))]
+                         if first else [])  # fmt: skip

@@ -71,9 +71,10 @@ _NOT_LOWER_NAMES = {
 
 
 # Customer people: "new CIO (Dana Whitfield)", "IT infra lead (Ken Adams)", "IT director Mark Olsen".
+_TITLE_WORD = r"(?:CIO|CTO|CISO|CFO|CEO|director|lead|manager|admin|architect|head of IT|VP(?: of IT)?|owner)"
 _TITLE = (
     r"(?:new |the |their )?((?:IT |it )?(?:infra(?:structure)? |security |messaging |collab(?:oration)? )?"
-    r"(?:CIO|CTO|CISO|CFO|CEO|director|lead|manager|admin|architect|head of IT|VP(?: of IT)?|owner))"
+    rf"{_TITLE_WORD})"
 )
 
 
@@ -90,6 +91,14 @@ TITLE_PAREN_NAME_RE = re.compile(rf"{_TITLE}\s*\(\s*({NAME_PATTERN})\s*[),]")
 
 
 TITLE_NAME_RE = re.compile(rf"{_TITLE} ({NAME_PATTERN})")
+
+
+# What every match of the two patterns holds: the title word, then " " and a name's capital, or "(" (after
+# whitespace). Each opens with a literal character of a few, so the engine jumps between them where the patterns
+# above try their optional words at every position; no match of a pattern starts more than _TITLE_REACH
+# characters before its pre-check's first match.
+_TITLE_THEN_NAME_RE = re.compile(rf"{_TITLE_WORD} [A-Z]")
+_TITLE_THEN_PAREN_RE = re.compile(rf"{_TITLE_WORD}\s*\(")
 
 
 class People:
@@ -479,15 +488,16 @@ def find_people(lines: list[Line], people: People) -> None:
         elif not (_TITLE_HINT.may_match(lowered, starts) and _TITLE_HINT.regex.search(line.text)):
             continue
         text = line.text
-        first = min((at for at in map(text.find, _TITLE_WORDS) if at >= 0), default=-1)
-        if first < 0:
+        if not any(map(text.__contains__, _TITLE_WORDS)):
             continue  # no title word: neither pattern matches
-        # every match holds a title word at most _TITLE_REACH characters after its start, so none starts before
-        # `pos` (and the patterns look at nothing before a match): finditer from there yields the same matches
-        pos = max(0, first - _TITLE_REACH)
-        for m in TITLE_PAREN_NAME_RE.finditer(text, pos) if "(" in text else ():
+        # every match holds its pre-check's match at most _TITLE_REACH characters after its start, so none starts
+        # before the first pre-check match less that (and the patterns look at nothing before a match): finditer
+        # from there yields the same matches
+        paren = _TITLE_THEN_PAREN_RE.search(text) if "(" in text else None
+        for m in TITLE_PAREN_NAME_RE.finditer(text, max(0, paren.start() - _TITLE_REACH)) if paren else ():
             people.add_customer(m.group(2), tidy(m.group(1)), line)
-        for m in TITLE_NAME_RE.finditer(text, pos):
+        named = _TITLE_THEN_NAME_RE.search(text)
+        for m in TITLE_NAME_RE.finditer(text, max(0, named.start() - _TITLE_REACH)) if named else ():
             if m.group(2).split()[0] not in NOT_NAMES:
                 people.add_customer(m.group(2), tidy(m.group(1)), line)
 
