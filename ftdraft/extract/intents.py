@@ -52,7 +52,8 @@ _LEAD_SEP_RE = re.compile(
 _SCOPE_JOIN_RE = re.compile(r"^\s*(?:[\w-]+\s*){0,2}(?:[+/&,]|\band\b)\s*$", re.IGNORECASE)
 _JOIN_RE = re.compile(r"^\s*(?:[+/&,]|and)\s*$", re.I)
 # sentence ends that keep their punctuation; not after a title or "e.g." ("the CIO, Dr. Bronwyn Ashby")
-_KEEP_SPLIT_RE = re.compile(r"(?<![Dd]r\.)(?<!Mr\.)(?<!Ms\.)(?<!St\.)(?<!vs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.!?;])\s+")
+# (the sentence-end test first: the assertions all hold at one position, and it rules most positions out at once)
+_KEEP_SPLIT_RE = re.compile(r"(?<=[.!?;])(?<![Dd]r\.)(?<!Mr\.)(?<!Ms\.)(?<!St\.)(?<!vs\.)(?<!\be\.g\.)(?<!\bi\.e\.)\s+")
 _CLAUSE_END_RE = re.compile(r"(?:\s*(?:[;,]|\bbut\b|\bwhile\b|\bwhereas\b|\s[–—-]))+\s*$", re.I)
 _CLAUSE_SPLIT_RE = re.compile(
     r"\s*(?:[;,](?=\s)|\bbut\b|\bwhile\b|\bwhereas\b|\band then\b|\boh and\b|\s[–—-]\s)\s*", re.I
