@@ -133,6 +133,7 @@ _SOMEONE_RE = re.compile(r"\b(?:someone|somebody|some one)\s+(?:needs? to|has to
 _PRONOUN_RE = re.compile(
     r"\b(?:(?:he|she|they)(?:['’]ll|\s+will|\s+is going to|\s+to)|(?:he|she)(?:['’]d|\s+would))\s+", re.I
 )
+_PRONOUN_HINT_RE = re.compile(r"(?:he|hey)(?:['’]ll|\s+will|\s+is going to|\s+to)|he(?:['’]d|\s+would)")
 _ELLIPTIC_RE = re.compile(r"(?:,\s*|\s+and\s+)(?:will|['’]ll)\s+(?!be\b)", re.I)
 _SPEAKER_WILL_RE = re.compile(r"^(?:👍\s*)?(?:yep[,.]?\s*|sure[,.]?\s*|ok[,.]?\s*)?(?:will|['’]ll)\s+(?!do\b)", re.I)
 _NOT_ACTION_RE = re.compile(
@@ -484,7 +485,11 @@ class OwnerReader:
             found.append((m.end(), w.start, owners))
             reach = max(reach, m.end())
         low = sentence.lower()
-        pronoun = "he" in low or "they" in low
+        # "he" is in "the": the hint (what every _PRONOUN_RE match lowercases to, "she" and "they" holding "he" and
+        # "hey") asks for the verb too; a case-folding trap sends the sentence to the pattern as before
+        pronoun = ("he" in low or "they" in low) and (
+            _PRONOUN_HINT_RE.search(low) is not None or lx.has_lowered_trap(low)
+        )
         for m in _PRONOUN_RE.finditer(sentence) if pronoun else ():
             start = offset + m.start()
             prior = [w for w in local if w.end <= start and w.known] or ([last_known] if last_known else [])
@@ -749,7 +754,9 @@ def _may_move(line: Line) -> bool:
 
 def correction_due(line: Line, reader: OwnerReader) -> tuple[date | None, str | None] | None:
     """An inline correction that only moves a date ("[CO] I'm out Friday – make it 12/7."): the new due, or None."""
-    if not (_CORRECTION_RE.match(line.text) or (_may_move(line) and _MAKE_IT_RE.search(line.text))):
+    # _CORRECTION_RE needs a "["
+    corrects = "[" in line.text and _CORRECTION_RE.match(line.text)
+    if not (corrects or (_may_move(line) and _MAKE_IT_RE.search(line.text))):
         return None
     m = _MAKE_IT_RE.search(line.text)
     text = line.text[m.end() :] if m else line.text
