@@ -3,6 +3,8 @@ customers kept out, duplicates merged. Runs the real engine (extract_facts) on s
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -185,3 +187,13 @@ def test_customer_title_pre_checks_find_every_match(pieces: list[str]) -> None:
         first = check.search(text)
         assert whole == ([m.span() for m in rx.finditer(text, max(0, first.start() - people_module._TITLE_REACH))]
                          if first else [])  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["me", "Me", "I", "İ", "ı", "ich", "MYSELF", "fm", "moi", "yo", " ", "@", "'", "ll",
+                                 "x", "-", "é", "i'll", "Ik", "ja"]), max_size=8))  # fmt: skip
+def test_me_words_pre_check_finds_what_the_plain_pattern_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    alternation = "|".join(sorted(sp.me_words(), key=len, reverse=True))
+    plain = re.compile(rf"(?<![\w@])(?i:{alternation})(?![\w'’-]|['’](?!ll))")
+    assert [m.span() for m in sp.me_re().finditer(text)] == [m.span() for m in plain.finditer(text)]

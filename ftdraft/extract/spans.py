@@ -227,9 +227,12 @@ def find_roles(text: str) -> tuple[Span, ...]:
 
 @cache
 def me_re() -> re.Pattern[str]:
-    """ME words as whole words, any case."""
-    alternation = "|".join(re.escape(w) for w in sorted(me_words(), key=len, reverse=True))
-    return re.compile(rf"(?<![\w@])(?i:{alternation})(?![\w'’-]|['’](?!ll))")
+    """ME words as whole words, any case. The lookahead for their first letters (any case, as the words are
+    compared) fails fast at most word starts, where the alternation would try every word; it holds before any match."""
+    words = sorted(me_words(), key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in words)
+    firsts = "".join(sorted({re.escape(w[0]) for w in words}))
+    return re.compile(rf"(?<![\w@])(?=(?i:[{firsts}]))(?i:{alternation})(?![\w'’-]|['’](?!ll))")
 
 
 def find_me(text: str) -> tuple[Span, ...]:
