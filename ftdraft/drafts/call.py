@@ -237,10 +237,10 @@ class Call:
         if self.engagement.customer_contacts:
             keys.add("j")
         keys |= {a.item for a in f.agenda if a.answered and one_line(a.answer)}
-        lines = self.note_lines
-        if "f" not in keys and any(COMPETE_NOTED.search(t) for t in lines):
+        # the note lines are gathered only when a topic is still open (every fact's sources: long notes hold many)
+        if "f" not in keys and any(COMPETE_NOTED.search(t) for t in self.note_lines):
             keys.add("f")
-        if "g" not in keys and any(SOURCE_NOTED.search(t) for t in lines):
+        if "g" not in keys and any(SOURCE_NOTED.search(t) for t in self.note_lines):
             keys.add("g")
         return keys
 
