@@ -19,6 +19,7 @@ from ..schemas import (
     Weekday,
 )
 from . import spans as sp
+from .intents import finditer_at_starts
 from .lines import Line, not_discussed, topic_text
 from .people import People
 from .text import NOT_NAMES, SENTENCE_SPLIT_RE, clean_sentence, label_topics, not_discussed_text, tidy
@@ -380,10 +381,28 @@ for _cue in (_ADD_ME_CUE, _WEEKDAY_CUE, _CADENCE_CUE):
 _NOT_BEFORE_RE = re.compile(r"\b(?:not|nicht|pas|no|niet|não|ikke|inte|nie)\s+(?:on\s+)?$", re.IGNORECASE)
 
 
-def _plural_day(text: str) -> bool:
+# the settling regexes run once on the sync text; these say first, from its lowercase, whether they can match at all
+_UNSETTLED_CUE = lx.Cue(_UNSETTLED_RE.pattern)
+_UNSURE_SYNC_CUE = lx.Cue(_UNSURE_SYNC_RE.pattern)
+_JOIN_SYNC_CUE = lx.Cue(_JOIN_SYNC_RE.pattern)
+_PROPOSE_SYNC_CUE = lx.Cue(_PROPOSE_SYNC_RE.pattern)
+for _cue in (_UNSETTLED_CUE, _UNSURE_SYNC_CUE, _JOIN_SYNC_CUE, _PROPOSE_SYNC_CUE):
+    assert _cue.prefixes is not None, _cue.pattern
+
+
+def _weekdays(text: str, lowered: str | None = None) -> list[re.Match[str]]:
+    """_SYNC_WEEKDAY_RE.finditer(text) as a list: tried only where the lowercase holds a weekday's start (see
+    intents.finditer_at_starts; _WEEKDAY_CUE's regex is the same pattern, case-insensitive)."""
+    lowered = text.lower() if lowered is None else lowered
+    if len(lowered) != len(text) or lx.has_case_fold_trap(text):
+        return list(_SYNC_WEEKDAY_RE.finditer(text))
+    return finditer_at_starts(_WEEKDAY_CUE, text, lowered)
+
+
+def _plural_day(text: str, lowered: str | None = None) -> bool:
     """A weekday in the plural ("Tuesdays"): a recurring meeting's day."""
     return any(m.group(0).rstrip(".").lower().endswith("s") and len(m.group(0).rstrip(".")) > len(m.group(1))
-               for m in _SYNC_WEEKDAY_RE.finditer(text))  # fmt: skip
+               for m in _weekdays(text, lowered))  # fmt: skip
 
 
 def _window(sentence: str) -> str:
@@ -436,7 +455,7 @@ def _sync_lines(lines: list[Line]) -> list[Line]:
                 out.setdefault(k if follow.no else lines.index(follow), follow)
         elif noun and (
             (_ADD_ME_CUE.may_match(lowered, line.starts) and _ADD_ME_RE.search(line.text))
-            or (_WEEKDAY_CUE.may_match(lowered, line.starts) and _plural_day(line.text))
+            or (_WEEKDAY_CUE.may_match(lowered, line.starts) and _plural_day(line.text, lowered))
             or (_CADENCE_CUE.may_match(lowered, line.starts) and any(rx.search(line.text) for _, rx in _CADENCE_RES))
         ):
             out.setdefault(i, line)
@@ -448,10 +467,11 @@ def _days(sentences: list[str]) -> list[Weekday]:
     Friday"); a weekday right before a date ("Thu Dec 10") or after "not" is no meeting day."""
     # the last sentence that names a meeting day decides, so the sentences are read from the last one back
     for sentence in reversed(sentences):
-        if not _WEEKDAY_CUE.may_match(sentence.lower()):
+        lowered = sentence.lower()
+        if not _WEEKDAY_CUE.may_match(lowered):
             continue  # no weekday's literal start (nor a case-folding trap): the weekday pattern cannot match
         found: list[Weekday] = []
-        for m in _SYNC_WEEKDAY_RE.finditer(sentence):
+        for m in _weekdays(sentence, lowered):
             negated = _NOT_BEFORE_RE.search(sentence[max(0, m.start() - 16) : m.start()]) is not None
             if negated or find_absolute_date(sentence[m.start() : m.end() + 12])[1]:
                 continue
@@ -488,11 +508,16 @@ def read_sync_rhythm(lines: list[Line], people: People) -> SyncRhythm | None:
         interval = 2
     days = _days(sentences)
     settles = re.search(r"\b(?:i['’]ll|will|to) (?:send|set up) (?:the |an? )?(?:invite|sync|it\b|one\b)", text, re.I)
-    if not settles and (_UNSETTLED_RE.search(text) or (_UNSURE_SYNC_RE.search(text) and not days)):
+    lowered = text.lower()
+    if not settles and (
+        (_UNSETTLED_CUE.may_match(lowered) and _UNSETTLED_RE.search(text))
+        or (_UNSURE_SYNC_CUE.may_match(lowered) and _UNSURE_SYNC_RE.search(text) and not days)
+    ):
         return SyncRhythm(kind="unknown", text=summary, sources=sources)
     week_of_month_ = week_of_month(text)
-    lowered = text.lower()
-    join = _JOIN_SYNC_RE.search(lowered) and not _PROPOSE_SYNC_RE.search(lowered)
+    join = (_JOIN_SYNC_CUE.may_match(lowered) and _JOIN_SYNC_RE.search(lowered)) and not (
+        _PROPOSE_SYNC_CUE.may_match(lowered) and _PROPOSE_SYNC_RE.search(lowered)
+    )
     kind: SyncKind = "join_existing" if join else "propose"
     time, timezone = _time_and_zone(text)
     return SyncRhythm(
