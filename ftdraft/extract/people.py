@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from typing import cast
+from typing import cast, get_args
 
 from .. import lexicon as lx
 from ..schemas import (
@@ -14,10 +14,13 @@ from ..schemas import (
     AttendeeRole,
     Engagement,
     Person,
+    Source,
 )
 from . import spans as sp
 from .lines import Line
 from .text import FIELD_ROLES, NAME_PATTERN, NOT_NAMES, ROLE_CODES, extend_sources, tidy
+
+_ATTENDEE_ROLES = frozenset(get_args(AttendeeRole))
 
 _ABSENT_LABEL_RE = re.compile(r"^(absent|apologies|regrets|not present|missing|out)$", re.IGNORECASE)
 
@@ -180,23 +183,38 @@ class People:
         """_add with _same_as(person.name, person.role) already asked (`existing`)."""
         self._changed()
         if existing is not None:
-            if person.name and (not existing.name or len(person.name) > len(existing.name)):
-                unnamed = not existing.name
-                existing.name = person.name
-                if unnamed:  # named now: indexed by its first word from here on
-                    i = next(i for i in self._unnamed if self.attendees[i] is existing)
-                    self._unnamed.remove(i)
-                    self._index(i)
-            if person.role != "other" and existing.role == "other":
-                existing.role = person.role
-            existing.email = existing.email or person.email
-            extend_sources(existing.sources, person.sources)
-            if not keep_presence:
-                existing.present = person.present
-            return existing
+            return self._merge_into(existing, person.name, person.role, person.email, person.present, person.sources,
+                                    keep_presence)  # fmt: skip
         self.attendees.append(person)
         self._index(len(self.attendees) - 1)
         return person
+
+    def _merge_into(
+        self,
+        existing: Attendee,
+        name: str | None,
+        role: str,
+        email: str | None,
+        present: bool,
+        sources: list[Source],
+        keep_presence: bool = False,
+    ) -> Attendee:
+        """A person's values merged into the attendee who is that person: the longer name, a role for "other", the
+        first email, the new sources, and the presence unless kept. Returns `existing`."""
+        if name and (not existing.name or len(name) > len(existing.name)):
+            unnamed = not existing.name
+            existing.name = name
+            if unnamed:  # named now: indexed by its first word from here on
+                i = next(i for i in self._unnamed if self.attendees[i] is existing)
+                self._unnamed.remove(i)
+                self._index(i)
+        if role != "other" and existing.role == "other":
+            existing.role = role  # type: ignore[assignment]
+        existing.email = existing.email or email
+        extend_sources(existing.sources, sources)
+        if not keep_presence:
+            existing.present = present
+        return existing
 
     def add_spanned(
         self,
@@ -231,9 +249,16 @@ class People:
         existing = self._same_as(name, role) if name else None
         # only a cue in the notes ("declined") sticks; a roster from the context starts absent until the notes name them
         was_declined = existing is not None and id(existing) in self._declined
-        new = Attendee(name=name, role=role, email=email, present=present is not False, sources=[line.source()])  # type: ignore[arg-type]
-        # with a name, _add would ask _same_as what was asked above (nothing changed since): its answer is passed
-        person = self._merge(new, existing) if name else self._add(new)
+        sources = [line.source()]
+        if existing is not None and role in _ATTENDEE_ROLES:
+            # an Attendee built here would only carry these values into `existing` (its role is valid, so building
+            # it would raise nothing): merged without it
+            self._changed()
+            person = self._merge_into(existing, name, role, email, present is not False, sources)
+        else:
+            new = Attendee(name=name, role=role, email=email, present=present is not False, sources=sources)  # type: ignore[arg-type]
+            # with a name, _add would ask _same_as what was asked above (nothing changed since): its answer is passed
+            person = self._merge(new, existing) if name else self._add(new)
         if present is False:
             self._declined.add(id(person))
         elif was_declined and present is None:
@@ -270,7 +295,8 @@ class People:
         yields every position where the pattern matches (a match takes "Word ", and no position inside it can start
         one: a letter precedes it), and a match whose first word lowercases to `low` starts where the lowercased
         notes hold `low` (when lowercasing keeps every character one character, the positions are the same); so the
-        pattern is tried only at those positions, found with str.find, for the few first names that stand alone."""
+        pattern is tried only at those positions (followed by a space, as the pattern's is), found with str.find, for
+        the few first names that stand alone."""
         text = self.notes_text
         if self._surnames_text is not text:
             self._surnames, self._surnames_text, self._notes_lower = {}, text, text.lower()
@@ -284,7 +310,8 @@ class People:
         if len(lowered) != len(text):  # a case mapping that changes length: read every match
             candidates: Iterator[re.Match[str] | None] = _TWO_WORDS_RE.finditer(text)
         else:
-            candidates = (_TWO_WORDS_RE.match(text, at) for at in _occurrences(lowered, low))
+            # a match's first word is `low` and a space follows it: only where the notes hold `low + " "`
+            candidates = (_TWO_WORDS_RE.match(text, at) for at in _occurrences(lowered, low + " "))
         for m in candidates:
             if m and m.group(1).lower() == low and sp.is_name_word(m.group(1)) and sp.is_name_word(m.group(2)):
                 got.add(f"{m.group(1)} {m.group(2)}")
