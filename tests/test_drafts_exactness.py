@@ -206,3 +206,24 @@ def test_an_ask_out_of_scope_and_parked_is_said_without_those_words() -> None:
         ("Telehealth in Teams", True, True),
         ("Copilot rollout workshop", True, False),
     ]
+
+
+def test_an_owner_left_at_the_end_of_a_step_and_the_fm_named_in_it_are_still_read() -> None:
+    from factories import contoso_engagement, contoso_facts
+
+    from ftdraft.drafts.call import Call
+    from ftdraft.schemas import ActionItem
+
+    steps = [
+        ActionItem(action="Send the licence split (Priya)"),
+        ActionItem(action="Book the pilot review - Tom"),
+        ActionItem(action="Add FM to the Thursday sync", owner="Tom Becker"),
+        ActionItem(action="Share the deck with the team", owner="Priya Raman"),
+    ]
+    actions = Call(contoso_engagement(), contoso_facts().model_copy(update={"action_items": steps})).actions
+    assert [(a["owner"], a["action"]) for a in actions] == [
+        ("Priya Raman", "Send the licence split"),
+        ("Tom Becker", "Book the pilot review"),
+        ("Tom Becker", "Add me to the Thursday sync"),
+        ("Priya Raman", "Share the deck with the team"),
+    ]

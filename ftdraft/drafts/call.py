@@ -194,13 +194,15 @@ class Call:
                     owner_role, text = "FM", text[m.end() :]
                 elif roster.find(who):
                     owner_name, text = who, text[m.end() :]
-            if not owner_name and not owner_role and (m := _TRAILING_OWNER.search(text)):
+            trailing = ")" in text or "-" in text or "–" in text  # each form ends in ')' or follows a dash
+            if not owner_name and not owner_role and trailing and (m := _TRAILING_OWNER.search(text)):
                 who = m.group(1) or m.group(2)
                 if roster.find(who):
                     owner_name, text = who, text[: m.start()]
             mine = roster.is_fm(owner_name, owner_role)
             owner = None if mine else roster.resolve(owner_name, owner_role)
-            text = _FM_WORD.sub("me", text)  # "add FM to the sync": the FM writes "add me"
+            if "FM" in text:  # "add FM to the sync": the FM writes "add me" (the regex is case-sensitive)
+                text = _FM_WORD.sub("me", text)
             key = words_key(text)
             item = {
                 "owner": owner,
