@@ -294,7 +294,7 @@ class Cue:
         alternatives' starts (in C), then only the alternatives behind the starts the text holds. `present`, when
         given, is every start of this cue that `lowered` holds (a StartIndex's answer for a text that holds it);
         then no substring test runs."""
-        if has_case_fold_trap(lowered):
+        if not lowered.isascii() and has_case_fold_trap(lowered):  # (the ASCII test inline: most texts are)
             return self.regex.search(lowered) is not None
         for rx in self.open_alternatives:
             if rx.search(lowered):
@@ -328,7 +328,7 @@ class Cue:
 
         In a lowercased text the traps are "ı", "ſ" and the combining dot that "İ" leaves ("i̇"): with one of
         them present this says True and the caller runs the regex on the original text."""
-        if has_lowered_trap(lowered):
+        if not lowered.isascii() and has_lowered_trap(lowered):  # (the ASCII test inline: most texts are)
             return True
         if self.prefixes is not None:
             if present is not None:
@@ -398,7 +398,7 @@ class CueSet:
     def keys_in(self, lowered: str, prefixes: tuple[str, ...] | None = None) -> set[str]:
         """The keys of the cues that match `lowered` (text already lowercased). `prefixes`, when given, holds
         every start that occurs in `lowered` (present_in of a text containing it); only those are tested."""
-        if has_case_fold_trap(lowered):
+        if not lowered.isascii() and has_case_fold_trap(lowered):  # (the ASCII test inline: most texts are)
             return {key for key, cue in self.cues.items() if cue.regex.search(lowered)}
         keys: set[str] = set()
         for key, rx in self._open:

@@ -643,7 +643,11 @@ def _read_topics(pending: list[tuple[Line, list[str]]]) -> None:
             continue  # no start of any cue, and no case-folding trap
         else:
             present = ()
-        if present or not line.lower().isascii():
+        if not present and line.lower().isascii():
+            continue  # no topic start, and no case-folding trap
+        if len(texts) == 1:
+            line.topics |= keys_in(texts[0], present)  # (most lines: one text, no union of one set)
+        else:
             line.topics |= set().union(*(keys_in(t, present) for t in texts))
 
 
