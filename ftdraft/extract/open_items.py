@@ -103,6 +103,11 @@ _OPEN_CUES = PrefixedCues("|".join(e["pattern"] for e in DATA["open"]))
 _HEDGED_CUES = PrefixedCues(next(e["pattern"] for e in DATA["open"] if e["name"] == "hedged"))
 lx.LINE_STARTS.add(_OPEN_CUES.starts)
 _OPEN_STARTS = frozenset(_OPEN_CUES.starts)
+# lexicon.LINE_STARTS holds the topics' starts: Line.starts has those the line holds, and so those any part of it
+# holds (a part of a line lowercases to that part of its lowercase but for a final sigma, which no start holds).
+# "Any topic cue matches" is TOPICS.keys_in(...) being non-empty: the same regexes behind the same starts.
+_TOPIC_STARTS = frozenset(lx.TOPICS.prefixes)
+assert not any(ch in start for start in _TOPIC_STARTS for ch in "σς")
 
 
 def _open_cue(lowered: str, hint: frozenset[str] | None = None) -> bool:
@@ -229,6 +234,14 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
         ) -> frozenset[str] | None:
             return line_open if line_open is not None and part in line_lower else None
 
+        def topic_hint(part: str, line: Line = line, line_lower: str = line_lower) -> tuple[str, ...] | None:
+            # a topic's start in a part of the line is in the line (keys_in takes a superset; see _TOPIC_STARTS)
+            return (
+                tuple(_TOPIC_STARTS.intersection(line.starts))
+                if line.starts is not None and part in line_lower
+                else None
+            )
+
         spans: list[list[int]] = []  # [start, end) clause ranges left open, adjacent ones joined
         for i, clause in enumerate(clauses):
             if spans and i < spans[-1][1]:
@@ -240,7 +253,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
                 continue
             if _REQUEST_RE.match(clause) and not _open_cue(lowered, hint(lowered)):
                 continue  # "@Oskar can you ask the rep ...?" asks someone to act: an action, not an open question
-            if not_discussed_text(clause) and any(rx.found(lowered) for rx in lx.TOPIC_RES.values()):
+            if not_discussed_text(clause) and lx.TOPICS.keys_in(lowered, topic_hint(lowered)):
                 continue  # "timeline?? not discussed": the unanswered agenda item asks for it
             # a short clause ("nobody sure", "Kasia to check", "Not confirmed.") says what is open about the one before
             start = i
@@ -271,7 +284,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
                 spans.append([start, end])
         for start, end in spans:
             span = " ".join(c.strip() for c in clauses[start:end])
-            if not_discussed_text(span) and any(rx.found(span.lower()) for rx in lx.TOPIC_RES.values()):
+            if not_discussed_text(span) and lx.TOPICS.keys_in(span.lower(), topic_hint(span.lower())):
                 continue
             owner = None
             asked = _ASKED_RE.search(span) if any(map(span.__contains__, _ASKED_WORDS)) else None
