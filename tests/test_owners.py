@@ -9,7 +9,7 @@ import pytest
 
 from ftdraft.extract import extract_facts, find_people, split_lines
 from ftdraft.extract.lines import Line
-from ftdraft.extract.owners import OwnerReader, verb_cue_lines
+from ftdraft.extract.owners import OwnerReader, correction_due, cue_lines
 from ftdraft.extract.people import People
 from ftdraft.schemas import ActionItem, CallFacts, Engagement
 
@@ -192,15 +192,18 @@ def _corpus_lines() -> list[tuple[list[Line], People]]:
     return out
 
 
-def test_the_verb_cues_found_for_all_lines_at_once_read_as_each_line_tested_alone() -> None:
-    """verb_cue_lines (one pass over all the lines) gives OwnerReader.read the answer it would find itself."""
-    read = 0
+def test_the_cues_found_for_all_lines_at_once_read_as_each_line_tested_alone() -> None:
+    """cue_lines (one pass over all the lines) gives OwnerReader.read and correction_due the answers they would find
+    themselves."""
+    read = moved = 0
     for lines, people in _corpus_lines():
-        for line, cued in zip(lines, verb_cue_lines(lines), strict=True):
+        for line, (cued, moves) in zip(lines, cue_lines(lines), strict=True):
             alone, together = OwnerReader(people, FRIDAY, False), OwnerReader(people, FRIDAY, False)
             assert together.read(line, cued) == alone.read(line), line.text
+            assert correction_due(line, together, moves) == correction_due(line, alone), line.text
             read += bool(alone.read(line))
-    assert read > 50  # the corpus has actions: the comparison saw lines that give some
+            moved += correction_due(line, alone) is not None
+    assert read > 50 and moved > 0  # the corpus has actions and moved dates: the comparison saw both
 
 
 @pytest.mark.parametrize(

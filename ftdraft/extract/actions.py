@@ -13,7 +13,7 @@ from ..schemas import (
     Flag,
 )
 from .lines import Line, topic_text
-from .owners import OwnerReader, apply_overrides, correction_due, drop_repeats, verb_cue_lines
+from .owners import OwnerReader, apply_overrides, correction_due, cue_lines, drop_repeats
 from .people import People, same_person
 from .text import (
     ABSENT_RE,
@@ -137,8 +137,8 @@ def read_actions(
             )
         )
 
-    for line, cued in zip(lines, verb_cue_lines(lines), strict=True):
-        if last_line_items and (moved := correction_due(line, reader)) is not None:
+    for line, (cued, moves) in zip(lines, cue_lines(lines), strict=True):
+        if last_line_items and (moved := correction_due(line, reader, moves)) is not None:
             for item in last_line_items:  # "[CO] I'm out Friday – make it 12/7."
                 item.due, item.due_text = moved
             continue

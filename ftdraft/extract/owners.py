@@ -48,7 +48,6 @@ _EARLY_SEPS = (":", "-", "–", "—")
 _VERB_CUES = (" to ", "will ", "'ll ", "’ll ", " going to", " said ", " says ", " promised ", " confirmed ",
               " mentioned ", " offered ", " agreed ", " volunteered ", " committed ", " signed up", " can ",
               " could ", " should ", " must ", " shall ", " wants ", " asked ", " needs ", " would like ")  # fmt: skip
-_VERB_CUE_FINDER = Substrings(_VERB_CUES)
 # The first characters of a non-empty _PREFIX_RE match (a digit aside): a box, "[", or AI / TODO / To-do / Action in
 # any case (no case-folding trap maps another character onto "a" or "t").
 _PREFIX_FIRSTS = frozenset("☐☑✅✔□■▢[aAtT")
@@ -88,17 +87,18 @@ def action_section_lines(notes: str) -> set[int]:
     return out
 
 
-def verb_cue_lines(lines: list[Line]) -> list[bool]:
-    """For each line, whether its lowercase text holds one of the verb cues (_VERB_CUES), found for all the lines
-    in one Aho-Corasick pass (a cue holds no newline) instead of ~25 substring scans per line."""
+def cue_lines(lines: list[Line]) -> list[tuple[bool, bool]]:
+    """For each line, whether its lowercase text holds one of the verb cues (_VERB_CUES, for OwnerReader.read) and
+    whether it holds one of the words that move a date (_MOVE_WORDS, for correction_due), found for all the lines
+    in one Aho-Corasick pass (no cue holds a newline) instead of ~30 substring scans per line."""
     begins = list(accumulate((len(line.lower()) + 1 for line in lines), initial=0))  # where each line begins
-    out = [False] * len(lines)
+    verb, move = [False] * len(lines), [False] * len(lines)
     i = 0
-    for end, _cue in _VERB_CUE_FINDER.occurrences("\n".join(line.lower() for line in lines)):
+    for end, cue in _CUE_FINDER.occurrences("\n".join(line.lower() for line in lines)):
         if end >= begins[i + 1]:
             i = bisect.bisect_right(begins, end, i + 1) - 1  # the line this occurrence ends in (and lies in)
-        out[i] = True
-    return out
+        (move if cue in _MOVE_SET else verb)[i] = True
+    return list(zip(verb, move, strict=True))
 
 
 _WANTS_ME_RE = re.compile(r"\s+(?:wants|asked|needs|would like)\s+(?:me|us|the FM)\s+to\s+", re.I)
@@ -291,7 +291,7 @@ class OwnerReader:
 
     def read(self, line: Line, cued: bool | None = None) -> list[ActionItem] | None:
         """The owned actions on a line; [] when the line is done or not an action; None when no form applies.
-        cued: whether the line's lowercase text holds one of the verb cues (verb_cue_lines), None to test here."""
+        cued: whether the line's lowercase text holds one of the verb cues (cue_lines), None to test here."""
         if line.header:
             return None
         raw_text = line.text
@@ -745,6 +745,8 @@ def _topic(action: str) -> str | None:
 # Every _MAKE_IT_RE match holds one of these (any case): a line whose lowercase text holds none, and no character
 # that IGNORECASE reads as an ASCII letter without lower() making it one ("ſ", "ı"), has no match.
 _MOVE_WORDS = ("make it", "move", "push", "change")
+_MOVE_SET = frozenset(_MOVE_WORDS)
+_CUE_FINDER = Substrings(_VERB_CUES + _MOVE_WORDS)  # cue_lines (no move word is a verb cue)
 
 
 def _may_move(line: Line) -> bool:
@@ -752,11 +754,13 @@ def _may_move(line: Line) -> bool:
     return any(map(lowered.__contains__, _MOVE_WORDS)) or lx.has_case_fold_trap(line.text)
 
 
-def correction_due(line: Line, reader: OwnerReader) -> tuple[date | None, str | None] | None:
-    """An inline correction that only moves a date ("[CO] I'm out Friday – make it 12/7."): the new due, or None."""
+def correction_due(line: Line, reader: OwnerReader, moves: bool | None = None) -> tuple[date | None, str | None] | None:
+    """An inline correction that only moves a date ("[CO] I'm out Friday – make it 12/7."): the new due, or None.
+    moves: whether the line's lowercase text holds a move word (cue_lines), None to test here."""
     # _CORRECTION_RE needs a "["
     corrects = "[" in line.text and _CORRECTION_RE.match(line.text)
-    if not (corrects or (_may_move(line) and _MAKE_IT_RE.search(line.text))):
+    may_move = _may_move(line) if moves is None else moves or lx.has_case_fold_trap(line.text)
+    if not (corrects or (may_move and _MAKE_IT_RE.search(line.text))):
         return None
     m = _MAKE_IT_RE.search(line.text)
     text = line.text[m.end() :] if m else line.text
