@@ -295,7 +295,9 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             # the line's label names the topic when the clause names none of its own ("Licenses: ... open.")
             label = line.label
             if label and label.lower() not in item.lower() and not _OWN_LABEL_RE.match(item):
-                item = item if lx.TOPICS.keys_in(item.lower()) else f"{label[:1].upper()}{label[1:]}: {item}"
+                lowered_item = item.lower()
+                named = lx.TOPICS.keys_in(lowered_item, topic_hint(lowered_item))
+                item = item if named else f"{label[:1].upper()}{label[1:]}: {item}"
             if not _ASKS_RE.search(item):
                 item = f"Confirm: {item}"
             items.append(OpenItem(text=clean_sentence(item), owner=owner, sources=[line.source()]))
