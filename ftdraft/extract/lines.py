@@ -63,6 +63,7 @@ _HEADING_FIRST = frozenset("aAnNfFtToO#")  # what a _HEADING_RE match can start 
 # the longest whitespace-folded, stripped text _HEADING_RE matches without a "#": "action items :" (IGNORECASE
 # matches one character for one)
 _HEADING_LONGEST = len("action items :")
+_HEADING_SHORTEST = len("ais")  # and the shortest
 
 
 _LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 /&+'’.\-]{0,40}?)\s*(?::|=|->)\s*(.*)$")
@@ -497,7 +498,7 @@ def split_lines(notes: str) -> list[Line]:
         raw = original if where is _AS_WRITTEN else where.raw  # _AS_WRITTEN: Placed(original), not built per line
         stripped = raw.strip()
         if where.header and stripped:
-            lines.append(_placed(Line(no=no, raw=original, text=" ".join(raw.split()), header=True), where))
+            lines.append(_placed(Line(no=no, raw=original, text=_folded(raw), header=True), where))
             unread.add(len(lines) - 1)
             continue
         cells = _cells(raw) if "|" in raw or "\t" in raw else None  # a table row has a pipe or a tab
@@ -522,7 +523,11 @@ def split_lines(notes: str) -> list[Line]:
             lead = stripped[0]
             maybe = lead in _BULLET_FIRST or lead.isdecimal() or stripped[1:2] in _BULLET_SECOND
             bullet_m = _BULLET_RE.match(raw) if maybe else None
-            text = _folded(raw[bullet_m.end() :] if bullet_m else raw)
+            text = raw[bullet_m.end() :] if bullet_m else raw
+            if not (
+                text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " " and text.isprintable()
+            ):
+                text = " ".join(text.split())  # = _folded(text), its test inline (a call per line saved)
         if not text:
             continue
         if ":" in text and _EMAIL_HEADER_RE.match(text) and (not lines or _looks_like_mail_header(text)):
@@ -544,16 +549,17 @@ def split_lines(notes: str) -> list[Line]:
         # "#" or a heading word's a, n, f, t or o (letters that IGNORECASE folds onto no other character)
         if (
             heading_text[:1] in _HEADING_FIRST
-            and (len(heading_text) <= _HEADING_LONGEST or heading_text[0] == "#")
+            and (_HEADING_SHORTEST <= len(heading_text) <= _HEADING_LONGEST or heading_text[0] == "#")
             and _HEADING_RE.match(heading_text)
         ):
             in_actions, section_bullets = True, False
             section_indent = indent if bullet else -1
             continue
-        if stripped.startswith("#") and lines:
+        hashed = stripped[:1] == "#"  # = stripped.startswith("#")
+        if hashed and lines:
             in_actions = False
             continue
-        if stripped.startswith("#"):
+        if hashed:
             text = heading_text  # a Markdown title is still the title line (customer, date)
         elif text.endswith(":") and len(text) < 40:
             in_actions = False
