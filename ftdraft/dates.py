@@ -309,11 +309,15 @@ def find_absolute_date(
     """The first written-out date in text: ISO, 11/20, 11/20/2026, 27/11/2026, 24.11.2026, Dec 5, 5 December,
     12 janvier 2027. A date without a year takes the year nearest ref; a numeric date reads month-first unless
     day_first or its first number is over 12. Returns (date or None when no year can be put on it, the words)."""
+    if _DIGIT_RE.search(text) is None:
+        return None, None  # every one of the four patterns needs a digit
     found = [
         f
         for f in (
-            _first(ISO_RE, text, _iso),
-            _first(NUM_RE, text, lambda m: _numeric(m, ref, day_first, forward=False)),
+            _first(ISO_RE, text, _iso) if "-" in text else None,  # ISO_RE and NUM_RE need their separators
+            _first(NUM_RE, text, lambda m: _numeric(m, ref, day_first, forward=False))
+            if "/" in text or "." in text
+            else None,
             _first(MONTH_DAY_RE, text, lambda m: _named(m, ref, forward=False)),
             _first(DAY_MONTH_RE, text, lambda m: _named(m, ref, forward=False)),
         )
@@ -451,8 +455,10 @@ def read_due(text: str, ref: date | None, *, day_first: bool = False) -> DueDate
         candidates.append(_first(IN_N_RE, text, lambda m: _in_n(m, ref)))
     if has_digit:
         candidates += [
-            _first(ISO_RE, text, _iso),
-            _first(NUM_RE, text, lambda m: _numeric(m, ref, day_first, forward=True)),
+            _first(ISO_RE, text, _iso) if "-" in text else None,  # ISO_RE and NUM_RE need their separators
+            _first(NUM_RE, text, lambda m: _numeric(m, ref, day_first, forward=True))
+            if "/" in text or "." in text
+            else None,
             _first(MONTH_DAY_RE, text, lambda m: _named(m, ref, forward=True)) if named_month else None,
             _first(DAY_MONTH_RE, text, lambda m: _named(m, ref, forward=True)) if named_month else None,
             _first(ORDINAL_RE, text, lambda m: _ordinal(m, ref)),
