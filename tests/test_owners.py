@@ -220,3 +220,21 @@ def test_a_to_do_prefix_outside_an_action_list_makes_an_action_item(line: str, o
     """An AI / TODO / Action prefix makes the line an action item: "Name verb …" there names its owner."""
     actions = _facts(f"Notes\n{line}\n").action_items
     assert [a.owner for a in actions] == [owner], line
+
+
+def test_the_search_for_all_short_forms_finds_the_words_splitting_the_line_finds() -> None:
+    """whos on long notes searches a line for every short form at once (after forms_search_after lines); on every
+    corpus line, and on words joined by hyphens and apostrophes, it finds the same people as splitting the words."""
+    extra = ["x-nadia will send it", "@omar-x to check", "nadia-omar to check", "o'omar to send", "2nadia, omar's"]
+    seen = 0
+    for lines, people in _corpus_lines():
+        searching, splitting = OwnerReader(people, FRIDAY, False), OwnerReader(people, FRIDAY, False)
+        searching.forms_search_after, splitting.forms_search_after = 0, 10**9
+        for text in [line.text for line in lines] + extra:
+            for actiony in (True, False):
+                got = searching.whos(text, None, actiony)
+                assert got == splitting.whos(text, None, actiony), text
+                seen += len(got)
+        for line in lines:
+            assert searching.read(line) == splitting.read(line), line.text
+    assert seen > 100

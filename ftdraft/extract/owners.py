@@ -155,6 +155,28 @@ _RHYTHM_DAY_RE = re.compile(
 # A word as a short form can be written: letters, joined by hyphens or apostrophes ("mh-w", "i'll", "ana-lucía").
 _SHORT_WORD_RE = re.compile(r"(?<![@\w])[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _LAST_WORD_RE = re.compile(r"([^\W\d_]+)$")
+_WHOLE_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")  # a word as _SHORT_WORD_RE reads it
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of words as a trie that tries longer words first (as a longest-first list does)."""
+    root: dict[str, dict] = {}
+    for w in words:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        parts = [re.escape(c) + emit(node[c]) for c in sorted(node) if c]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
 _TRAILING_AND_RE = re.compile(r"\s+(?:and|,)\s*$")
 _JOINERS_RE = re.compile(r"[\s,+&/]|\band\b")
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
@@ -198,6 +220,11 @@ class OwnerReader:
         self._memo: dict[str, tuple[str | None, AttendeeRole | None, bool]] = {}
         self._short: frozenset[str] | None = None
         self.flags: list[Flag] = []
+        # whos finds the short forms of a line by one search for them all (_forms_re) once it has read this many
+        # lines: the pattern costs ~2 ms to compile, repaid over a few hundred lines (long notes)
+        self.forms_search_after = 300
+        self._whos_calls = 0
+        self._forms_re: re.Pattern[str] | None = None
 
     def short_forms(self) -> frozenset[str]:
         """ME words ("i'll" too) and the short forms of known people (first names, initials, aliases, nicknames),
@@ -228,7 +255,11 @@ class OwnerReader:
         # compared as written to decide no_forms, and lowercased to pick the hits, as before.
         hits: list[re.Match[str]] | None = None
         if lowered is not text:
-            hits = [m for m in _SHORT_WORD_RE.finditer(lowered) if m[0] in forms]
+            self._whos_calls += 1
+            if self._whos_calls > self.forms_search_after:
+                hits = self._form_hits(lowered)
+            if hits is None:
+                hits = [m for m in _SHORT_WORD_RE.finditer(lowered) if m[0] in forms]
             no_forms = not hits
         else:
             no_forms = forms.isdisjoint(_SHORT_WORD_RE.findall(lowered))
@@ -286,6 +317,25 @@ class OwnerReader:
                     bisect.insort(taken, (m.start(), end))
         out.sort(key=lambda w: w.start)
         return out
+
+    def _form_hits(self, lowered: str) -> list[re.Match[str]] | None:
+        """The words of lowered (_SHORT_WORD_RE's) that are short forms, found by one search for the forms; None
+        when a form follows a joiner after a letter ("x-ab"): whether it starts a word or ends one the search
+        cannot tell, and the caller splits the words instead.
+
+        Exact otherwise: a match starts where no word character or "@" precedes (as a word does), and the
+        look-ahead ends it where a word ends (no letter, no joiner and letter follow); a form is only a word the
+        words' pattern matches whole. A start preceded by anything but a joiner after a letter is no word's inside,
+        and of the forms matching there only the whole word passes the look-ahead (the trie tries each)."""
+        if self._forms_re is None:
+            words = sorted(f for f in self.short_forms() if _WHOLE_WORD_RE.fullmatch(f))
+            self._forms_re = re.compile(rf"(?<![@\w])(?:{_trie(words) or '(?!)'})(?![^\W\d_]|['’\-][^\W\d_])")
+        hits = list(self._forms_re.finditer(lowered))
+        for m in hits:
+            s = m.start()
+            if s >= 2 and lowered[s - 1] in "'’-" and _LETTER_RE.match(lowered, s - 2):
+                return None
+        return hits
 
     # --- one line -------------------------------------------------------------------------------------------------
 
