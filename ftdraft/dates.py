@@ -22,6 +22,7 @@ from typing import Any
 
 from .lexicon import fold_case, has_lowered_trap
 from .substrings import Substrings
+from .word_trie import trie_alternation
 
 DATA_PATH = Path(__file__).parent / "data" / "dates.toml"
 
@@ -62,33 +63,9 @@ _MEETING_RE = re.compile(
 
 
 def _alt(words: Any) -> str:
-    """A regex alternation of words (lowercase), longest first, inner spaces matching any whitespace.
-
-    Written as a trie ("mon(?:day|d(?:ag|i))?" rather than "monday|mondag|mondi|mon"): re tries the branches of an
-    alternation one by one at every position, and under IGNORECASE none is skipped by its first letter, so the
-    flat list of ~100 words cost ~25 us per 70-character clause. It is the same pattern: the words that can match at
-    one position lie on one path of the trie (siblings are different characters that IGNORECASE never matches to
-    one character: each is the lowercase of its own uppercase, checked below), and each node tries its longer
-    continuations before it ends, so the words are tried longest first, as the flat list did."""
-    trie: dict[str, Any] = {}
-    for w in set(words):
-        node = trie
-        for k, piece in enumerate(w.split()):
-            if k:
-                node = node.setdefault(r"\s+", {})
-            for c in piece:
-                assert c.upper().lower() == c, w
-                node = node.setdefault(c if c.isalnum() else re.escape(c), {})
-        node[""] = {}  # a word ends here
-
-    def emit(node: dict[str, Any]) -> str:
-        parts = [token + emit(node[token]) for token in sorted(node) if token]
-        if not parts:
-            return ""
-        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(trie)
+    """A regex alternation of words (lowercase), longest first, inner spaces matching any whitespace (as a trie:
+    word_trie.trie_alternation says why and why it is the same pattern)."""
+    return trie_alternation(words, space=r"\s+", ignorecase=True)
 
 
 class LazyPattern:

@@ -22,6 +22,7 @@ from .. import lexicon as lx
 from ..dates import read_due
 from ..schemas import ActionItem, AttendeeRole, Flag
 from ..substrings import Substrings
+from ..word_trie import trie_alternation
 from . import spans as sp
 from .lines import Line
 from .people import People, speaker_of
@@ -156,25 +157,6 @@ _RHYTHM_DAY_RE = re.compile(
 _SHORT_WORD_RE = re.compile(r"(?<![@\w])[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _LAST_WORD_RE = re.compile(r"([^\W\d_]+)$")
 _WHOLE_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")  # a word as _SHORT_WORD_RE reads it
-
-
-def _trie(words: list[str]) -> str:
-    """An alternation of words as a trie that tries longer words first (as a longest-first list does)."""
-    root: dict[str, dict] = {}
-    for w in words:
-        node = root
-        for c in w:
-            node = node.setdefault(c, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        parts = [re.escape(c) + emit(node[c]) for c in sorted(node) if c]
-        if not parts:
-            return ""
-        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root)
 
 
 _TRAILING_AND_RE = re.compile(r"\s+(?:and|,)\s*$")
@@ -329,7 +311,9 @@ class OwnerReader:
         and of the forms matching there only the whole word passes the look-ahead (the trie tries each)."""
         if self._forms_re is None:
             words = sorted(f for f in self.short_forms() if _WHOLE_WORD_RE.fullmatch(f))
-            self._forms_re = re.compile(rf"(?<![@\w])(?:{_trie(words) or '(?!)'})(?![^\W\d_]|['’\-][^\W\d_])")
+            self._forms_re = re.compile(
+                rf"(?<![@\w])(?:{trie_alternation(words) or '(?!)'})(?![^\W\d_]|['’\-][^\W\d_])"
+            )
         hits = list(self._forms_re.finditer(lowered))
         for m in hits:
             s = m.start()
