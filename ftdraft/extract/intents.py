@@ -211,6 +211,15 @@ assert all(start.isascii() for start in _WORKLOAD_STARTS)  # see _LINE_HINT
 lx.LINE_STARTS.add(_WORKLOAD_STARTS)
 lx.LINE_STARTS.add(lx.UNRESPONSIVE_RE.prefixes or ())  # read_intents: every alternative has a literal prefix
 assert lx.UNRESPONSIVE_RE.prefixes is not None
+lx.LINE_STARTS.add(lx.OUT_OF_SCOPE_RE.prefixes or ())  # _statements: the line-level pre-check of _out_of_scope
+assert lx.OUT_OF_SCOPE_RE.prefixes is not None
+
+
+def _may_scope_line(lowered: str) -> bool:
+    """False only when no part of the line (lowercased: `lowered`) is a scope sentence: _is_scope_sentence needs
+    a scope word or "red" in the part's lowercase, and a part of a line lowercases to that part of the line's
+    lowercase but for a final sigma (no such word holds a sigma)."""
+    return may_scope(lowered) or "red" in lowered
 
 
 def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]]:
@@ -304,26 +313,33 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             lead = (named, _clean(line.body))
         else:
             lead = _lead(text)
+        # what the line's lowercase lacks, each part of the line lacks (see _may_scope_line)
+        scope_line = _may_scope_line(line.lower())
         if lead is not None:
             named, rest = lead
-            if _is_scope_sentence(text):
+            if (scope_line or text not in line.text) and _is_scope_sentence(text):
                 topic = None
                 continue
             statement = None
-            for piece in _led_pieces(named, rest):
+            for piece in _led_pieces(named, rest, scope_line or rest not in line.text):
                 statement = add(piece[0], piece[1], line, primary=True, correction=correction, led_here=True)
                 led.update(piece[0])
             topic = (named, indent, statement)
             continue
         topic_here: list[str] | None = None
+        # the sentences are parts of the line when the cleaning removed no emphasis inside it: then the line's
+        # starts (Line.starts, OUT_OF_SCOPE_RE's included) and lowercase rule each test out for all of them at once
+        whole = text in line.text
+        may_out = not whole or lx.OUT_OF_SCOPE_RE.may_match(line.lower(), line.starts)
+        may_scope_here = not whole or scope_line
         for sentence in SENTENCE_SPLIT_RE.split(text):
             sentence = sentence.strip()
             if not sentence:
                 continue
-            if _out_of_scope(sentence):
+            if may_out and _out_of_scope(sentence):
                 topic_here = None
                 continue
-            if _is_scope_sentence(sentence):
+            if may_scope_here and _is_scope_sentence(sentence):
                 topic_here = None
                 sentence = _strip_scope(sentence)  # a run-on sentence may go on past its scope words
                 if not sentence:
@@ -359,17 +375,18 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
     return out, led
 
 
-def _led_pieces(named: list[str], rest: str) -> list[tuple[list[str], str]]:
+def _led_pieces(named: list[str], rest: str, may_scope_here: bool = True) -> list[tuple[list[str], str]]:
     """A led line's text cut where a sentence or clause leads with other workloads: "intune: no intent b/c freeze.
     defender: using crowdstrike" -> [(["Intune"], "no intent b/c freeze"), (["Defender"], "using crowdstrike")];
-    "Teams is live; SharePoint TBD" -> Teams, then SharePoint Online."""
+    "Teams is live; SharePoint TBD" -> Teams, then SharePoint Online. `may_scope_here` False: no part of `rest` is
+    a scope sentence (_may_scope_line said so for a line holding it)."""
     pieces: list[tuple[list[str], list[str]]] = [(named, [])]
     for sentence in _KEEP_SPLIT_RE.split(rest):  # sentences keep their own full stops
         sentence = sentence.strip()
         if not sentence:
             continue
         lead = _lead(sentence)
-        if lead is not None and lead[0] != pieces[-1][0] and not _is_scope_sentence(sentence):
+        if lead is not None and lead[0] != pieces[-1][0] and not (may_scope_here and _is_scope_sentence(sentence)):
             pieces.append((lead[0], [lead[1]]))
             continue
         clauses = _clauses(sentence, carry=pieces[-1][0]) if len(_mentions(sentence)) else []
