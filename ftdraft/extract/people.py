@@ -120,6 +120,10 @@ class People:
         self._by_first: dict[str, list[int]] = {}
         self._unnamed: list[int] = []
         self._declined: set[int] = set()  # ids of attendees a note cue marked absent ("declined", "PTO")
+        # _same_as answers (an attendee index or None) by (name, role): they read only the attendees' names, roles
+        # and order, so the memo is cleared where one of them changes (_index: an attendee added or newly named;
+        # _merge_into: a longer name, a role for "other"). A long note names each person on hundreds of lines.
+        self._same: dict[tuple[str | None, str], int | None] = {}
         for p in engagement.account_team:
             self._add(Attendee(**p.model_dump(), present=False), keep_presence=True)
         if engagement.fta:
@@ -145,10 +149,20 @@ class People:
         """The first attendee (in list order) who is this person: both named and the same name (same_person), or
         one of them unnamed and the same role (not "other"). Two names that are the same person share their first
         word, so only attendees indexed under it and unnamed ones are compared."""
+        key = (name, role)
+        if key in self._same:
+            i = self._same[key]
+            return None if i is None else self.attendees[i]
+        found = self._first_same(name, role)
+        self._same[key] = found
+        return None if found is None else self.attendees[found]
+
+    def _first_same(self, name: str | None, role: str) -> int | None:
+        """_same_as's answer as an index into attendees (None: no one)."""
         if not name:
             if role == "other":
                 return None
-            return next((a for a in self.attendees if a.role == role), None)
+            return next((i for i, a in enumerate(self.attendees) if a.role == role), None)
         parts = _name_parts(name)
         first = None
         for i in self._by_first.get(parts[0] if parts else "", ()):
@@ -162,9 +176,10 @@ class People:
                 if self.attendees[i].role == role:
                     first = i
                     break
-        return None if first is None else self.attendees[first]
+        return first
 
     def _index(self, i: int) -> None:
+        self._same.clear()  # a new attendee, or one newly named: _same_as answers change
         name = self.attendees[i].name
         if not name:
             self._unnamed.append(i)
@@ -204,12 +219,14 @@ class People:
         if name and (not existing.name or len(name) > len(existing.name)):
             unnamed = not existing.name
             existing.name = name
+            self._same.clear()  # the name compared by _same_as changed
             if unnamed:  # named now: indexed by its first word from here on
                 i = next(i for i in self._unnamed if self.attendees[i] is existing)
                 self._unnamed.remove(i)
                 self._index(i)
         if role != "other" and existing.role == "other":
             existing.role = role  # type: ignore[assignment]
+            self._same.clear()  # the role compared by _same_as changed
         existing.email = existing.email or email
         extend_sources(existing.sources, sources)
         if not keep_presence:
