@@ -124,6 +124,7 @@ class People:
         # and order, so the memo is cleared where one of them changes (_index: an attendee added or newly named;
         # _merge_into: a longer name, a role for "other"). A long note names each person on hundreds of lines.
         self._same: dict[tuple[str | None, str], int | None] = {}
+        self._contact_of: dict[tuple[str, int], int | None] = {}  # add_customer's memo (see there)
         for p in engagement.account_team:
             self._add(Attendee(**p.model_dump(), present=False), keep_presence=True)
         if engagement.fta:
@@ -262,20 +263,22 @@ class People:
         if name:
             first = name.split()[0].lower()
             email = next((e for e in line.emails() if first in e.lower()), None)
-        # (the role is validated by the Attendee built below: _same_as reads only the two values)
-        existing = self._same_as(name, role) if name else None
+        # (the role is validated by the Attendee built below: _same_as reads only the two values); with no name and
+        # a valid role, _add would ask the same (nothing changes before it): asked here, the merge needs no Attendee
+        same = self._same_as(name, role) if name or role in _ATTENDEE_ROLES else None
+        existing = same if name else None
         # only a cue in the notes ("declined") sticks; a roster from the context starts absent until the notes name them
         was_declined = existing is not None and id(existing) in self._declined
         sources = [line.source()]
-        if existing is not None and role in _ATTENDEE_ROLES:
-            # an Attendee built here would only carry these values into `existing` (its role is valid, so building
+        if same is not None and role in _ATTENDEE_ROLES:
+            # an Attendee built here would only carry these values into `same` (its role is valid, so building
             # it would raise nothing): merged without it
             self._changed()
-            person = self._merge_into(existing, name, role, email, present is not False, sources)
+            person = self._merge_into(same, name, role, email, present is not False, sources)
         else:
             new = Attendee(name=name, role=role, email=email, present=present is not False, sources=sources)  # type: ignore[arg-type]
-            # with a name, _add would ask _same_as what was asked above (nothing changed since): its answer is passed
-            person = self._merge(new, existing) if name else self._add(new)
+            # _add would ask _same_as what was asked above when it was asked (nothing changed since): its answer
+            person = self._merge(new, same) if name or role in _ATTENDEE_ROLES else self._add(new)
         if present is False:
             self._declined.add(id(person))
         elif was_declined and present is None:
@@ -434,13 +437,24 @@ class People:
 
     def add_customer(self, name: str, title: str | None, line: Line) -> None:
         self._changed()
-        for p in self.customer:
-            if p.name and same_person(p.name, name):
-                if len(name) > len(p.name):
-                    p.name = name
-                p.title = p.title or title
-                extend_sources(p.sources, [line.source()])
-                return
+        # the first contact who is this person, memoised by the name and the count of contacts (contacts are only
+        # added); a contact's name changes only below, which clears the memo. A contact is named on many lines.
+        key = (name, len(self.customer))
+        if key in self._contact_of:
+            at = self._contact_of[key]
+        else:
+            at = self._contact_of[key] = next(
+                (i for i, p in enumerate(self.customer) if p.name and same_person(p.name, name)), None
+            )
+        if at is not None:
+            p = self.customer[at]
+            assert p.name is not None  # (found by its name)
+            if len(name) > len(p.name):
+                p.name = name
+                self._contact_of.clear()
+            p.title = p.title or title
+            extend_sources(p.sources, [line.source()])
+            return
         if self.find(name) is None:
             self.customer.append(Person(name=name, role="customer", title=title, sources=[line.source()]))
 
