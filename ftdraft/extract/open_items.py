@@ -127,7 +127,8 @@ _INLINE_QUESTION_RE = re.compile(r"\(\w+\?\)")  # "(count?)"
 # tenants, org chart, political changes
 _FACT_TOPICS = frozenset("defghijk")
 _ASKS_RE = re.compile(r"\b(?:confirm|check|verify|ask)\b", re.IGNORECASE)
-_CLAUSE_RE = re.compile(r"(?<=[.!?;])\s+|\s+[–—]\s+|\s+-\s+(?=[a-z])")
+# every alternative's match starts with a space: the lookahead rules the other positions out with one class test
+_CLAUSE_RE = re.compile(r"(?=\s)(?:(?<=[.!?;])\s+|\s+[–—]\s+|\s+-\s+(?=[a-z]))")
 
 
 _ABBREVIATION_END_RE = re.compile(r"(?:^|\W)(?:dr|mr|mrs|ms|prof|st|approx|vs|e\.g|i\.e|etc|inc|ltd|no)\.$", re.I)
