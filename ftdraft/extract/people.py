@@ -655,6 +655,11 @@ _ROSTER_BEFORE_SEP_RE = re.compile(r"(?:[,;/|(\[:=+&•*·]|\s[-–—>]|\band)\
 _ROSTER_AFTER_RE = re.compile(rf"\s*(?:[a-z]\.\s*)?(?:$|[,;/|()\[\].:=+&!?·]|[-–—>]|\band\b|(?i:{ROLE_CODES})\b)", re.I)
 
 
+# Where the text after a person stops being about them: a sentence end or a " · " (compiled once: re.split with a
+# pattern string paid re's cache lookup for every person on every line).
+_TAIL_END_RE = re.compile(r"(?<=[.;])\s|\s·\s")
+
+
 def _roster_start(text: str, pos: int) -> bool:
     """Whether a lowercase roster entry may start at pos: the line's start or after a separator. Only the 12
     characters before pos are searched: a long line with many roles stays linear."""
@@ -822,7 +827,7 @@ def find_people_spans(lines: list[Line], people: People) -> None:
             nxt = min(pairs[k + 1][0].start, pairs[k + 1][1].start) if k + 1 < len(pairs) else len(text)
             # a cue after the next role is that role's ("tam is tom walsh, ae couldn't make it")
             nxt = min([nxt] + [r.start for r in roles if r.start >= end])
-            tail = re.split(r"(?<=[.;])\s|\s·\s", text[end:nxt], maxsplit=1)[0]
+            tail = _TAIL_END_RE.split(text[end:nxt], maxsplit=1)[0]
             between = text[role.end : person.start] if role.end <= person.start else ""
             present = presence_in(between + " " + tail) if between.strip() not in ("", ":", "=") else presence_in(tail)
             if present is None and all_absent:
