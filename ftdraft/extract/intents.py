@@ -92,18 +92,20 @@ def _clean(text: str) -> str:
 
 # a sentence is looked at as a line, a lead, a clause: its mentions are kept, cleared per extraction (read_intents)
 _MENTIONS: dict[str, tuple[tuple[int, int, str], ...]] = {}
-# the line _statements reads and the workload starts it holds (Line.starts): a text within that line holds no other
-# start (a part of a line lowercases to that part of its lowercase, but for a final sigma; the starts are ASCII)
-_LINE_HINT: list[tuple[str, tuple[str, ...] | None]] = [("", None)]
+# A line's hint: its text and the workload starts it holds (Line.starts; None when not read). A text within that
+# line holds no other start (a part of a line lowercases to that part of its lowercase, but for a final sigma; the
+# starts are ASCII), so only those are tested.
+_Hint = tuple[str, tuple[str, ...] | None]
+_NO_HINT: _Hint = ("", None)
 
 
-def _mentions(text: str) -> tuple[tuple[int, int, str], ...]:
-    """Every workload name in text: (start, end, canonical workload), in order."""
+def _mentions(text: str, hint: _Hint = _NO_HINT) -> tuple[tuple[int, int, str], ...]:
+    """Every workload name in text: (start, end, canonical workload), in order. `hint`: the line text is part of."""
     found = _MENTIONS.get(text)
     if found is None:
         if len(_MENTIONS) >= 4096:
             _MENTIONS.clear()
-        line_text, present = _LINE_HINT[0]
+        line_text, present = hint
         lowered = text.lower()
         keys = lx.WORKLOAD_CUES.keys_in(lowered, present if present is not None and text in line_text else None)
         if len(lowered) != len(text) or lx.has_case_fold_trap(text):
@@ -139,10 +141,10 @@ def finditer_at_starts(cue: lx.Cue, text: str, lowered: str) -> list[re.Match[st
     return out
 
 
-def _lead(text: str) -> tuple[list[str], str] | None:
+def _lead(text: str, hint: _Hint = _NO_HINT) -> tuple[list[str], str] | None:
     """The workloads a text starts with and the text after them: "SPO + ODB: in progress" -> (["SharePoint
     Online", "OneDrive"], "in progress"); None when the text does not start with a workload."""
-    hits = _mentions(text[:160])
+    hits = _mentions(text[:160], hint)
     if not hits or not _LEAD_GAP_RE.fullmatch(text[: hits[0][0]]):
         return None
     named = [hits[0][2]]
@@ -173,14 +175,14 @@ def _table_cells(line: Line) -> list[str] | None:
     return cells
 
 
-def _strip_scope(sentence: str) -> str:
+def _strip_scope(sentence: str, hint: _Hint = _NO_HINT) -> str:
     """A sentence without its scope statement: "so the red areas were Intune and Windows and basically Intune they
     do want it" -> "and basically Intune they do want it"; "" when the scope was all it said."""
     m = SCOPE_RE.search(sentence) if may_scope(sentence.lower()) else None
     if m is None:
         return "" if _is_scope_sentence(sentence) else sentence
     span_start = m.start(1)
-    hits = [h for h in _mentions(sentence) if h[0] >= span_start]
+    hits = [h for h in _mentions(sentence, hint) if h[0] >= span_start]
     if not hits:
         return sentence
     end = hits[0][1]
@@ -211,7 +213,7 @@ def _indent(raw: str) -> int:
 
 # split_lines finds these starts on every line at once (Line.starts): a line's set holds every one it contains
 _WORKLOAD_STARTS = frozenset(lx.WORKLOAD_CUES.prefixes)
-assert all(start.isascii() for start in _WORKLOAD_STARTS)  # see _LINE_HINT
+assert all(start.isascii() for start in _WORKLOAD_STARTS)  # see _Hint
 lx.LINE_STARTS.add(_WORKLOAD_STARTS)
 lx.LINE_STARTS.add(lx.UNRESPONSIVE_RE.prefixes or ())  # read_intents: every alternative has a literal prefix
 assert lx.UNRESPONSIVE_RE.prefixes is not None
@@ -270,15 +272,15 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             continue
         # the workload names' starts the line holds were found with every other line's (Line.starts)
         present = tuple(line.starts & _WORKLOAD_STARTS) if line.starts is not None else None
-        _LINE_HINT[0] = (line.text, present)
+        hint = (line.text, present)
         has_workload = lx.WORKLOAD_CUES.keys_in(line.lower(), present)
         if not has_workload and topic is None and heading is None:
             continue  # most lines: no workload named, none being spoken about
-        if heading is not None and not line.raw.lstrip().startswith("|") and _lead(_clean(line.text)) is None:
+        if heading is not None and not line.raw.lstrip().startswith("|") and _lead(_clean(line.text), hint) is None:
             add(heading, _clean(line.text), line, primary=True, led_here=True)
             led.update(heading)
             continue
-        if not line.raw.lstrip().startswith("|") and (named := _heading_workloads(line)):
+        if not line.raw.lstrip().startswith("|") and (named := _heading_workloads(line, hint)):
             heading, heading_indent, topic = named, _indent(line.raw), None
             continue
         cells = _table_cells(line)
@@ -286,7 +288,7 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             topic = None
             first = cells[0]
             named = list(label_workloads(first.lower())) if first else []
-            if named and _lead(first) is not None or (named and workloads_in(first) and len(first) < 40):
+            if named and _lead(first, hint) is not None or (named and workloads_in(first) and len(first) < 40):
                 said = [c for c in cells[1:] if c and not _EMPTY_CELL_RE.fullmatch(c)]
                 # the status and L2 cells are labels; the longest cell says the situation
                 add(named, ". ".join(said), line, primary=True, led_here=True, note_text=max(said, key=len, default=""))
@@ -316,7 +318,7 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
         if line.label and (named := list(label_workloads(line.label))):
             lead = (named, _clean(line.body))
         else:
-            lead = _lead(text)
+            lead = _lead(text, hint)
         # what the line's lowercase lacks, each part of the line lacks (see _may_scope_line)
         scope_line = _may_scope_line(line.lower())
         if lead is not None:
@@ -325,7 +327,7 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
                 topic = None
                 continue
             statement = None
-            for piece in _led_pieces(named, rest, scope_line or rest not in line.text):
+            for piece in _led_pieces(named, rest, scope_line or rest not in line.text, hint):
                 statement = add(piece[0], piece[1], line, primary=True, correction=correction, led_here=True)
                 led.update(piece[0])
             topic = (named, indent, statement)
@@ -345,10 +347,10 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
                 continue
             if may_scope_here and _is_scope_sentence(sentence):
                 topic_here = None
-                sentence = _strip_scope(sentence)  # a run-on sentence may go on past its scope words
+                sentence = _strip_scope(sentence, hint)  # a run-on sentence may go on past its scope words
                 if not sentence:
                     continue
-            hits = _mentions(sentence)
+            hits = _mentions(sentence, hint)
             named_here = list(dict.fromkeys(w for _, _, w in hits))
             if not named_here:
                 if topic_here:
@@ -373,40 +375,42 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
                 topic_here = named_here if subject else None
                 continue
             topic_here = None
-            for workloads, clause in _clauses(sentence):
+            for workloads, clause in _clauses(sentence, hint=hint):
                 add(workloads, clause, line, primary=True)
         topic = None
     return out, led
 
 
-def _led_pieces(named: list[str], rest: str, may_scope_here: bool = True) -> list[tuple[list[str], str]]:
+def _led_pieces(
+    named: list[str], rest: str, may_scope_here: bool = True, hint: _Hint = _NO_HINT
+) -> list[tuple[list[str], str]]:
     """A led line's text cut where a sentence or clause leads with other workloads: "intune: no intent b/c freeze.
     defender: using crowdstrike" -> [(["Intune"], "no intent b/c freeze"), (["Defender"], "using crowdstrike")];
     "Teams is live; SharePoint TBD" -> Teams, then SharePoint Online. `may_scope_here` False: no part of `rest` is
-    a scope sentence (_may_scope_line said so for a line holding it)."""
+    a scope sentence (_may_scope_line said so for a line holding it); `hint`: the line's (see _Hint)."""
     pieces: list[tuple[list[str], list[str]]] = [(named, [])]
     for sentence in _KEEP_SPLIT_RE.split(rest):  # sentences keep their own full stops
         sentence = sentence.strip()
         if not sentence:
             continue
-        lead = _lead(sentence)
+        lead = _lead(sentence, hint)
         if lead is not None and lead[0] != pieces[-1][0] and not (may_scope_here and _is_scope_sentence(sentence)):
             pieces.append((lead[0], [lead[1]]))
             continue
-        clauses = _clauses(sentence, carry=pieces[-1][0]) if len(_mentions(sentence)) else []
-        if not any(w != pieces[-1][0] and _leads_with(c) for w, c in clauses):
+        clauses = _clauses(sentence, carry=pieces[-1][0], hint=hint) if len(_mentions(sentence, hint)) else []
+        if not any(w != pieces[-1][0] and _leads_with(c, hint) for w, c in clauses):
             pieces[-1][1].append(sentence)
             continue
         for workloads, clause in clauses:
-            if workloads != pieces[-1][0] and _leads_with(clause):
+            if workloads != pieces[-1][0] and _leads_with(clause, hint):
                 pieces.append((workloads, [clause]))
             else:
                 pieces[-1][1].append(clause)
     return [(w, " ".join(t)) for w, t in pieces if " ".join(t).strip()]
 
 
-def _leads_with(clause: str) -> bool:
-    hits = _mentions(clause)
+def _leads_with(clause: str, hint: _Hint = _NO_HINT) -> bool:
+    hits = _mentions(clause, hint)
     return bool(hits) and len(clause[: hits[0][0]].split()) <= 1
 
 
@@ -415,13 +419,13 @@ _OUTLINE_NUMBER_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-z][.)]|[ivx]{1,4}[.
 _HEADING_JOIN_RE = re.compile(r"^[\s+/&,:#*_=–—-]*(?:and[\s+/&,:#*_=–—-]*)*$", re.IGNORECASE)
 
 
-def _heading_workloads(line: Line) -> list[str]:
+def _heading_workloads(line: Line, hint: _Hint = _NO_HINT) -> list[str]:
     """The workloads a heading line names, when the line is nothing but their names ("Teams", "ONEDRIVE",
     "## SharePoint Online:"); [] for any other line."""
     text = _OUTLINE_NUMBER_RE.sub("", line.text.strip())
     if len(text) > 60:
         return []
-    hits = _mentions(text)
+    hits = _mentions(text, hint)
     if not hits:
         return []
     rest, at = [], 0
@@ -434,7 +438,7 @@ def _heading_workloads(line: Line) -> list[str]:
     return list(dict.fromkeys(w for _, _, w in hits)) if heads else []
 
 
-def _clauses(sentence: str, carry: list[str] | None = None) -> list[tuple[list[str], str]]:
+def _clauses(sentence: str, carry: list[str] | None = None, hint: _Hint = _NO_HINT) -> list[tuple[list[str], str]]:
     """A sentence naming several workloads cut into clauses, each with the workloads it names; a clause naming
     none, or naming one only in passing (not within its first words), joins the one before it. "Intent is real
     for Teams, SharePoint not yet decided" -> two clauses; "For Intune, they are blocked because laptops are still
@@ -448,7 +452,7 @@ def _clauses(sentence: str, carry: list[str] | None = None) -> list[tuple[list[s
     parts = [p for p in parts if p.strip(" ,;–—-")]
     out: list[tuple[list[str], str]] = [(carry, "")] if carry else []
     for part in parts:
-        hits = _mentions(part)
+        hits = _mentions(part, hint)
         named = list(dict.fromkeys(w for _, _, w in hits))
         leads = bool(hits) and len(part[: hits[0][0]].split()) <= 3
         if named and (leads or not out):
@@ -459,7 +463,7 @@ def _clauses(sentence: str, carry: list[str] | None = None) -> list[tuple[list[s
     out = [(w, _CLAUSE_END_RE.sub("", t)) for w, t in out if t.strip(" ,;–—-")]
     if len(out) == 1 and carry is None:
         # one clause: it is about the workloads it leads with ("Teams broad rollout after mail"), or all it names
-        hits = _mentions(sentence)
+        hits = _mentions(sentence, hint)
         leading = [w for start, _, w in hits if len(sentence[:start].split()) <= 3]
         return [(list(dict.fromkeys(leading)) or out[0][0], sentence)]
     return out
@@ -627,7 +631,6 @@ def read_intents(lines: list[Line], scope: list[str], scope_lines: list[Line]) -
     clear_memo()
     _MENTIONS.clear()
     statements, led = _statements(lines)
-    _LINE_HINT[0] = ("", None)
     intents: list[ServiceIntent] = []
     for w in dict.fromkeys([*scope, *statements]):
         found = statements.get(w, [])
