@@ -83,11 +83,20 @@ _TOPIC_START_RE = re.compile(
 )
 
 
+# the first characters of a non-empty _AGENDA_PREFIX_RE match (it has no flags: case as written)
+_AGENDA_FIRST = frozenset("☐☑✔✓✗•◦▪·§-oabcdefghijklmn")
+
+
 def _clean(text: str) -> str:
-    text = _CHAT_PREFIX_RE.sub("", text)
+    # both prefix patterns are anchored at the start (no MULTILINE): each matches there or nowhere, so a test of
+    # the first character decides whether the sub can change anything (an empty agenda match removes nothing)
+    if text.startswith("["):
+        text = _CHAT_PREFIX_RE.sub("", text)
     if "*" in text or "_" in text:  # every emphasis match is a "*" or a "_"
         text = _EMPHASIS_RE.sub("", text)
-    return _AGENDA_PREFIX_RE.sub("", text).strip()
+    if text[:1] in _AGENDA_FIRST:
+        text = _AGENDA_PREFIX_RE.sub("", text)
+    return text.strip()
 
 
 # a sentence is looked at as a line, a lead, a clause: its mentions are kept, cleared per extraction (read_intents)
