@@ -223,6 +223,7 @@ def _indent(raw: str) -> int:
 # split_lines finds these starts on every line at once (Line.starts): a line's set holds every one it contains
 _WORKLOAD_STARTS = frozenset(lx.WORKLOAD_CUES.prefixes)
 assert all(start.isascii() for start in _WORKLOAD_STARTS)  # see _Hint
+assert not lx.WORKLOAD_CUES.has_open  # every workload cue has a literal start (_statements skips lines holding none)
 lx.LINE_STARTS.add(_WORKLOAD_STARTS)
 lx.LINE_STARTS.add(lx.UNRESPONSIVE_RE.prefixes or ())  # read_intents: every alternative has a literal prefix
 assert lx.UNRESPONSIVE_RE.prefixes is not None
@@ -281,6 +282,10 @@ def _statements(lines: list[Line]) -> tuple[dict[str, list[Statement]], set[str]
             continue
         # the workload names' starts the line holds were found with every other line's (Line.starts)
         present = tuple(line.starts & _WORKLOAD_STARTS) if line.starts is not None else None
+        if present == () and topic is None and heading is None:
+            lowered = line.lower()
+            if lowered.isascii() or not lx.has_case_fold_trap(lowered):
+                continue  # keys_in would say none: no start held, no cue without one, no case-folding trap
         hint = (line.text, present)
         has_workload = lx.WORKLOAD_CUES.keys_in(line.lower(), present)
         if not has_workload and topic is None and heading is None:
