@@ -103,6 +103,7 @@ _OPEN_CUES = PrefixedCues("|".join(e["pattern"] for e in DATA["open"]))
 _HEDGED_CUES = PrefixedCues(next(e["pattern"] for e in DATA["open"] if e["name"] == "hedged"))
 lx.LINE_STARTS.add(_OPEN_CUES.starts)
 _OPEN_STARTS = frozenset(_OPEN_CUES.starts)
+assert None not in _OPEN_CUES._groups  # every open cue has a literal start (open_items_from_notes relies on it)
 # lexicon.LINE_STARTS holds the topics' starts: Line.starts has those the line holds, and so those any part of it
 # holds (a part of a line lowercases to that part of its lowercase but for a final sigma, which no start holds).
 # "Any topic cue matches" is TOPICS.keys_in(...) being non-empty: the same regexes behind the same starts.
@@ -213,7 +214,13 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
         # the line's open-item starts (Line.starts holds every registered start the line holds): the starts found
         # tests, and the hint for its clauses below
         line_open = _OPEN_STARTS.intersection(line.starts) if line.starts is not None else None
-        cued = line.uncertain or ("?" in text) or _OPEN_CUES.found(line.lower(), line_open)
+        # (with no open-item start in the line, found says False: every open cue has a start, asserted below)
+        cued = (
+            line.uncertain
+            or ("?" in text)
+            or (line_open is None or bool(line_open))
+            and _OPEN_CUES.found(line.lower(), line_open)
+        )
         if not cued:
             continue
         # "ATS = ??", "AE ?": the pattern needs a literal "?"
