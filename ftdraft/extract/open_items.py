@@ -111,6 +111,20 @@ _TOPIC_STARTS = frozenset(lx.TOPICS.prefixes)
 assert not any(ch in start for start in _TOPIC_STARTS for ch in "σς")
 
 
+# lexicon.LINE_STARTS holds the uncertainty cue's starts (split_lines reads them): a line's set holds those it holds
+_UNCERTAIN_STARTS = frozenset(lx.UNCERTAIN_RE.starts)
+assert lx.LINE_STARTS.holds(_UNCERTAIN_STARTS) and not any(ch in s for s in _UNCERTAIN_STARTS for ch in "σς")
+
+
+def _uncertain(lowered: str, line_lower: str, line_starts: frozenset[str] | None) -> bool:
+    """lx.UNCERTAIN_RE.found(lowered) for a lowercased part of a line (`line_lower`; `line_starts`: the cue's starts
+    the line holds, or None when not read): the starts `lowered` holds are among the line's (a part of a line
+    lowercases to that part of its lowercase but for a final sigma, which no start holds), so only those are tested."""
+    if line_starts is None or lowered not in line_lower:
+        return lx.UNCERTAIN_RE.found(lowered)
+    return lx.UNCERTAIN_RE.found(lowered, [start for start in line_starts if start in lowered])
+
+
 def _open_cue(lowered: str, hint: frozenset[str] | None = None) -> bool:
     """OPEN_RE.search on a lowercased text, without compiling or running the whole alternation. `hint`: the open-item
     starts of a line whose lowercase holds `lowered` (a start in `lowered` is in the line)."""
@@ -236,6 +250,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
         # the line's open-item starts stand in for a clause's when the clause is part of the line (a start in it is
         # in the line); a clause rebuilt from parts is tested on its own
         line_lower = line.lower()
+        line_uncertain = _UNCERTAIN_STARTS.intersection(line.starts) if line.starts is not None else None
 
         def hint(
             part: str, line_lower: str = line_lower, line_open: frozenset[str] | None = line_open
@@ -257,7 +272,10 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
             lowered = clause.lower()
             following = " ".join(clauses[i + 1 : i + 2])
             cue_text = _STATUS_UNKNOWN_RE.sub("", lowered)  # "OneDrive – Status Unknown" is an intent, not a question
-            if not (lx.UNCERTAIN_RE.found(cue_text) or left_open(cue_text, following, line.topics, hint(cue_text))):
+            if not (
+                _uncertain(cue_text, line_lower, line_uncertain)
+                or left_open(cue_text, following, line.topics, hint(cue_text))
+            ):
                 continue
             if _REQUEST_RE.match(clause) and not _open_cue(lowered, hint(lowered)):
                 continue  # "@Oskar can you ask the rep ...?" asks someone to act: an action, not an open question
@@ -282,7 +300,7 @@ def open_items_from_notes(lines: list[Line], people: People) -> list[OpenItem]:
                 and len(clauses[end].split()) <= 6
                 and (
                     _open_cue(clauses[end].lower(), hint(clauses[end].lower()))
-                    or lx.UNCERTAIN_RE.found(clauses[end].lower())
+                    or _uncertain(clauses[end].lower(), line_lower, line_uncertain)
                 )
             ):
                 end += 1
