@@ -166,9 +166,11 @@ _ARROW_RE = re.compile(r"\s*->\s*")
 # mgr, mktg, mig, tmrw, wks), the case-insensitive ones in the same (?i:) so they
 # fold as their alternatives do: at any other position no alternative can match, and one character test there
 # replaces trying all seventeen (tidy runs over a whole sync-rhythm or risk text on long notes). A lookahead
-# consumes nothing, so the matches, their groups and the substitution are the same.
+# consumes nothing, so the matches, their groups and the substitution are the same. Every alternative opens with
+# \b, so a \b before the lookahead changes no match either, and fails first inside words, where those letters are
+# common (the lookahead passed there and every alternative was tried): half the substitution's time.
 _ABBREVIATION_RE = re.compile(
-    r"(?=(?i:[wbpcd])|[rumt])(?:"
+    r"\b(?=(?i:[wbpcd])|[rumt])(?:"
     + "|".join(f"(?P<a{i}>{pattern})" for i, (pattern, _) in enumerate(_ABBREVIATIONS))
     + ")"
 )
