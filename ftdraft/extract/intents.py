@@ -217,7 +217,8 @@ def _out_of_scope(sentence: str) -> bool:
 
 
 def _indent(raw: str) -> int:
-    return len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
+    expanded = raw.expandtabs(4)  # once (it was expanded twice)
+    return len(expanded) - len(expanded.lstrip())
 
 
 # split_lines finds these starts on every line at once (Line.starts): a line's set holds every one it contains
