@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ..lexicon import fold_case, has_case_fold_trap
 from ..substrings import Substrings
@@ -20,13 +19,16 @@ from ..substrings import Substrings
 SpanKind = Literal["NAME", "ROLE", "EMAIL", "ME"]
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """One recognised thing in a text: kind, [start, end) character offsets, the surface text and its value.
 
     value: NAME -> the name as it should be shown ("Margaret Tully" for 'Margaret "Peggy" Tully'; lowercase notes
     title-cased); ROLE -> the role code ("ATS"); EMAIL -> the address; ME -> "FM". alias: a nickname or initials
-    written with the name ('"Peggy"'), else None."""
+    written with the name ('"Peggy"'), else None.
+
+    Immutable and hashed by its values, as the frozen dataclass it was (equal by its values, now to a plain tuple of
+    them too); a named tuple is built in a third of the time (the span reader builds one per name and ME word on
+    every role line)."""
 
     kind: SpanKind
     start: int
