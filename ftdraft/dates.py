@@ -306,20 +306,26 @@ def find_absolute_date(
     return best.value, text[best.start : best.end]
 
 
+# _weekday_due's patterns, compiled once (a pattern string in re.match pays re's cache lookup on every call)
+_WORD_AFTER_RE = re.compile(r"\s*[^\W\d_]")
+_JOIN_AFTER_RE = re.compile(r"\s*(?:and|or|und|et|y|en|e|og|at|um|à|a las)\b")
+_RHYTHM_BEFORE_RE = re.compile(r"\b(?:the|every|each|weekly|our|their|a|jeden|cada|chaque|elke|toda|hver)\s+$")
+
+
 def _weekday_due(m: re.Match[str], text: str, ref: date | None) -> _Found | None:
     """A weekday that stands as a due date: after a due lead, or ending its clause ("send the intro Thursday.")."""
     lead_m = LEAD_TAIL_RE.search(text, max(0, m.start() - 20), m.start())
     lead = " ".join(lead_m.group("lead").lower().split()) if lead_m else None
     after = text[m.end() : m.end() + 30]
     if lead is None or lead in _PLACE_LEADS:
-        if re.match(r"\s*[^\W\d_]", after) and not re.match(r"\s*(?:and|or|und|et|y|en|e|og|at|um|à|a las)\b", after):
+        if _WORD_AFTER_RE.match(after) and not _JOIN_AFTER_RE.match(after):
             return None  # "the Thursday account call": the day of a meeting
         if lead is not None and (
             _MEETING_RE.search(text, max(0, m.start() - 40), m.start()) or _MEETING_RE.match(after.strip())
         ):
             return None  # "the account call on Thursday", "am Donnerstag" after the call
         before = text[max(0, m.start() - 12) : m.start()].lower()
-        if re.search(r"\b(?:the|every|each|weekly|our|their|a|jeden|cada|chaque|elke|toda|hver)\s+$", before):
+        if _RHYTHM_BEFORE_RE.search(before):
             return None
     wd = WEEKDAY_WORDS[fold_case(m.group("wd"))]
     if ref is None:

@@ -76,6 +76,8 @@ _ACTION_HINT_RE = re.compile(r"\s(?:to|will|shall|owns)\s|['’]ll\s")
 
 
 _UPPER_RE = re.compile(r"[A-Z]")
+_CAN_RE = re.compile(r"can\b")
+_OWNS_END_RE = re.compile(r"\bowns\s+$")
 
 
 def _may_act(text: str) -> bool:
@@ -176,10 +178,10 @@ def read_actions(
                 and not any(p.name and same_person(p.name, token) for p in people.customer)
             ):
                 continue
-            if is_me and re.match(r"can\b", clause):
+            if is_me and _CAN_RE.match(clause):
                 continue
             # a short window before the clause: slicing the whole prefix per action was quadratic
-            if re.search(r"\bowns\s+$", t[max(0, m.start(2) - 12) : m.start(2)]) and _PRONOUN_OBJECT_RE.match(clause):
+            if _OWNS_END_RE.search(t[max(0, m.start(2) - 12) : m.start(2)]) and _PRONOUN_OBJECT_RE.match(clause):
                 continue  # "Maya owns it": she owns the meeting, no action in that
             clause = _action_clause(clause, line)
             later = _LATER_DUE_RE.match(t, m.end())

@@ -166,6 +166,7 @@ _LETTERS_RE = re.compile(r"[^\W\d_]+")
 # ("Bettina (wasn't on the call) → confirm …").
 _COLON_DASH_RE = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?::|->|→|=>|[-–—])\s*")
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_PAREN_RE = re.compile(r"\(([^()]{1,40})\)")  # "… (Bernadette)": _owner_last
 _SPACE_WORD_RE = re.compile(r"\s+(?=[^\W\d_])")
 _CORRECTION_RE = re.compile(r"^\s*\[(?:CO|[A-Z]{2,3})\]\s*", re.I)
 _MAKE_IT_RE = re.compile(r"\b(?:make it|move(?:d)? (?:it )?to|push(?:ed)? (?:it )?to|change(?:d)? to)\b", re.I)
@@ -572,7 +573,7 @@ class OwnerReader:
                 continue
             return self._make(group, text[: m.start()], line, ref, rest)
         # "… (Bernadette)", "… (me) today", "… (DF + MLC)"
-        for m in reversed(list(re.finditer(r"\(([^()]{1,40})\)", text))):
+        for m in reversed(list(_PAREN_RE.finditer(text))):
             inside = [
                 w for w in whos if m.start(1) <= w.start and w.end <= m.end(1) and w.known and w.role != "customer"
             ]
