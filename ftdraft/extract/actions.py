@@ -58,8 +58,11 @@ _LATER_DUE_RE = re.compile(r"\s*[.;]\s*((?:due|by|deadline)\b[^.;]{0,60})", re.I
 
 
 # A second clause with its subject left out or a pronoun: "Kofi runs the sync, will add me"; "he will add me".
+# (?=[,;aA]): every match starts with one of these (the lookahead folds case as "a" does), so finditer rules the
+# other positions out with one class test.
 _ELLIPTIC_RE = re.compile(
-    r"(?:[,;]\s*|\band\s+)(?:(?:he|she|they)\s*)?(?:will|['’]ll|to)\s+(?!be\b)([a-z][^.;()]{2,200})", re.IGNORECASE
+    r"(?=[,;aA])(?:[,;]\s*|\band\s+)(?:(?:he|she|they)\s*)?(?:will|['’]ll|to)\s+(?!be\b)([a-z][^.;()]{2,200})",
+    re.IGNORECASE,
 )
 
 

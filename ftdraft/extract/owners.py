@@ -135,7 +135,8 @@ _PRONOUN_RE = re.compile(
     r"\b(?:(?:he|she|they)(?:['’]ll|\s+will|\s+is going to|\s+to)|(?:he|she)(?:['’]d|\s+would))\s+", re.I
 )
 _PRONOUN_HINT_RE = re.compile(r"(?:he|hey)(?:['’]ll|\s+will|\s+is going to|\s+to)|he(?:['’]d|\s+would)")
-_ELLIPTIC_RE = re.compile(r"(?:,\s*|\s+and\s+)(?:will|['’]ll)\s+(?!be\b)", re.I)
+# (?=[,\s]): the first character of every match, one class test rules the other positions out
+_ELLIPTIC_RE = re.compile(r"(?=[,\s])(?:,\s*|\s+and\s+)(?:will|['’]ll)\s+(?!be\b)", re.I)
 _SPEAKER_WILL_RE = re.compile(r"^(?:👍\s*)?(?:yep[,.]?\s*|sure[,.]?\s*|ok[,.]?\s*)?(?:will|['’]ll)\s+(?!do\b)", re.I)
 _NOT_ACTION_RE = re.compile(
     r"^(?:join|lead\b|leads?\s+(?:tech|the tech|cadence)|be\b|do(?: it| that)?\W*$|read the recap|catch up"
