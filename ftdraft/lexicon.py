@@ -339,6 +339,31 @@ class Cue:
             for starts, rx in self.alternatives
         )
 
+    def finditer_at_starts(self, text: str, lowered: str | None = None) -> list[re.Match[str]]:
+        """list(self.regex.finditer(text)), found faster (`lowered`: text.lower(), when known). Every match starts
+        with one of the cue's literal starts, so where each character lowercases in place (no case-folding trap,
+        a lowercase as long as the text) a match can start only where the lowercase holds one: the regex is tried
+        there, in order, each try at or after the last match's end (a match holds its start, so none is empty), as
+        finditer would, which tries every position under IGNORECASE. A match at a position still sees the text
+        before it (lookbehinds, word boundaries). Other texts, and a cue with an alternative that has no literal
+        start, are searched by finditer itself."""
+        lowered = text.lower() if lowered is None else lowered
+        if self.prefixes is None or len(lowered) != len(text) or has_case_fold_trap(text):
+            return list(self.regex.finditer(text))
+        at: set[int] = set()
+        for start in self.prefixes:
+            i = lowered.find(start)
+            while i >= 0:
+                at.add(i)
+                i = lowered.find(start, i + 1)
+        out: list[re.Match[str]] = []
+        pos, match = 0, self.regex.match
+        for i in sorted(at):
+            if i >= pos and (m := match(text, i)) is not None:
+                out.append(m)
+                pos = m.end()
+        return out
+
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
         if not args and not self.could_match(text):
             return None

@@ -117,37 +117,9 @@ def _mentions(text: str, hint: _Hint = _NO_HINT) -> tuple[tuple[int, int, str], 
         line_text, present = hint
         lowered = text.lower()
         keys = lx.WORKLOAD_CUES.keys_in(lowered, present if present is not None and text in line_text else None)
-        if len(lowered) != len(text) or lx.has_case_fold_trap(text):
-            hits = [(m.start(), m.end(), w) for w in keys for m in lx.WORKLOAD_RES[w].regex.finditer(text)]
-        else:
-            hits = [
-                (m.start(), m.end(), w) for w in keys for m in finditer_at_starts(lx.WORKLOAD_RES[w], text, lowered)
-            ]
+        hits = [(m.start(), m.end(), w) for w in keys for m in lx.WORKLOAD_RES[w].finditer_at_starts(text, lowered)]
         found = _MENTIONS[text] = tuple(sorted(hits))
     return found
-
-
-def finditer_at_starts(cue: lx.Cue, text: str, lowered: str) -> list[re.Match[str]]:
-    """cue.regex.finditer(text), for a text with no case-folding trap whose lowercase is as long (each character
-    lowercased in place). Every match starts with one of the cue's literal starts, so only where the lowercase holds
-    one can a match start: the regex is tried there, in order, each try at or after the last match's end (a match
-    holds its start, so none is empty), as finditer would, which tries every position under IGNORECASE. A match at
-    a position still sees the text before it (lookbehinds, word boundaries)."""
-    if cue.prefixes is None:
-        return list(cue.regex.finditer(text))
-    at: set[int] = set()
-    for start in cue.prefixes:
-        i = lowered.find(start)
-        while i >= 0:
-            at.add(i)
-            i = lowered.find(start, i + 1)
-    out: list[re.Match[str]] = []
-    pos, match = 0, cue.regex.match
-    for i in sorted(at):
-        if i >= pos and (m := match(text, i)) is not None:
-            out.append(m)
-            pos = m.end()
-    return out
 
 
 def _lead(text: str, hint: _Hint = _NO_HINT) -> tuple[list[str], str] | None:

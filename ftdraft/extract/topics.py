@@ -19,7 +19,6 @@ from ..schemas import (
     Weekday,
 )
 from . import spans as sp
-from .intents import finditer_at_starts
 from .lines import Line, not_discussed, topic_text
 from .people import People
 from .text import NOT_NAMES, SENTENCE_SPLIT_RE, clean_sentence, label_topics, not_discussed_text, tidy
@@ -391,12 +390,9 @@ for _cue in (_UNSETTLED_CUE, _UNSURE_SYNC_CUE, _JOIN_SYNC_CUE, _PROPOSE_SYNC_CUE
 
 
 def _weekdays(text: str, lowered: str | None = None) -> list[re.Match[str]]:
-    """_SYNC_WEEKDAY_RE.finditer(text) as a list: tried only where the lowercase holds a weekday's start (see
-    intents.finditer_at_starts; _WEEKDAY_CUE's regex is the same pattern, case-insensitive)."""
-    lowered = text.lower() if lowered is None else lowered
-    if len(lowered) != len(text) or lx.has_case_fold_trap(text):
-        return list(_SYNC_WEEKDAY_RE.finditer(text))
-    return finditer_at_starts(_WEEKDAY_CUE, text, lowered)
+    """_SYNC_WEEKDAY_RE.finditer(text) as a list, tried only where a weekday can start (lexicon.Cue.
+    finditer_at_starts; _WEEKDAY_CUE's regex is the same pattern, case-insensitive)."""
+    return _WEEKDAY_CUE.finditer_at_starts(text, lowered)
 
 
 def _plural_day(text: str, lowered: str | None = None) -> bool:
