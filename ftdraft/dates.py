@@ -280,6 +280,17 @@ def _first(rx: re.Pattern[str] | LazyPattern, text: str, read: Any) -> _Found | 
     return None
 
 
+def _first_numeric(text: str, ref: date | None, day_first: bool, forward: bool) -> tuple[_Found | None, _Found | None]:
+    """The first ISO date and the first numeric date (11/20, 24.11.2026) in text, each None when there is none.
+    Each pattern runs only on text holding its separator ("-"; "/" or "."), which every match holds."""
+    return (
+        _first(ISO_RE, text, _iso) if "-" in text else None,
+        _first(NUM_RE, text, lambda m: _numeric(m, ref, day_first, forward=forward))
+        if "/" in text or "." in text
+        else None,
+    )
+
+
 def find_absolute_date(
     text: str, ref: date | None = None, *, day_first: bool = False
 ) -> tuple[date | None, str | None]:
@@ -291,10 +302,7 @@ def find_absolute_date(
     found = [
         f
         for f in (
-            _first(ISO_RE, text, _iso) if "-" in text else None,  # ISO_RE and NUM_RE need their separators
-            _first(NUM_RE, text, lambda m: _numeric(m, ref, day_first, forward=False))
-            if "/" in text or "." in text
-            else None,
+            *_first_numeric(text, ref, day_first, forward=False),
             _first(MONTH_DAY_RE, text, lambda m: _named(m, ref, forward=False)),
             _first(DAY_MONTH_RE, text, lambda m: _named(m, ref, forward=False)),
         )
@@ -438,10 +446,7 @@ def read_due(text: str, ref: date | None, *, day_first: bool = False) -> DueDate
         candidates.append(_first(IN_N_RE, text, lambda m: _in_n(m, ref)))
     if has_digit:
         candidates += [
-            _first(ISO_RE, text, _iso) if "-" in text else None,  # ISO_RE and NUM_RE need their separators
-            _first(NUM_RE, text, lambda m: _numeric(m, ref, day_first, forward=True))
-            if "/" in text or "." in text
-            else None,
+            *_first_numeric(text, ref, day_first, forward=True),
             _first(MONTH_DAY_RE, text, lambda m: _named(m, ref, forward=True)) if named_month else None,
             _first(DAY_MONTH_RE, text, lambda m: _named(m, ref, forward=True)) if named_month else None,
             _first(ORDINAL_RE, text, lambda m: _ordinal(m, ref)),
