@@ -523,11 +523,7 @@ def split_lines(notes: str) -> list[Line]:
             lead = stripped[0]
             maybe = lead in _BULLET_FIRST or lead.isdecimal() or stripped[1:2] in _BULLET_SECOND
             bullet_m = _BULLET_RE.match(raw) if maybe else None
-            text = raw[bullet_m.end() :] if bullet_m else raw
-            if not (
-                text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " " and text.isprintable()
-            ):
-                text = " ".join(text.split())  # = _folded(text), its test inline (a call per line saved)
+            text = _folded(raw[bullet_m.end() :] if bullet_m else raw)
         if not text:
             continue
         if ":" in text and _EMAIL_HEADER_RE.match(text) and (not lines or _looks_like_mail_header(text)):
