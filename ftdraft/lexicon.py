@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -340,29 +341,14 @@ class Cue:
         )
 
     def finditer_at_starts(self, text: str, lowered: str | None = None) -> list[re.Match[str]]:
-        """list(self.regex.finditer(text)), found faster (`lowered`: text.lower(), when known). Every match starts
-        with one of the cue's literal starts, so where each character lowercases in place (no case-folding trap,
-        a lowercase as long as the text) a match can start only where the lowercase holds one: the regex is tried
-        there, in order, each try at or after the last match's end (a match holds its start, so none is empty), as
-        finditer would, which tries every position under IGNORECASE. A match at a position still sees the text
-        before it (lookbehinds, word boundaries). Other texts, and a cue with an alternative that has no literal
-        start, are searched by finditer itself."""
+        """list(self.regex.finditer(text)), found faster (`lowered`: text.lower(), when known): every match starts
+        with one of the cue's literal starts, so where each character lowercases in place (no case-folding trap, a
+        lowercase as long as the text) the regex is tried only where the lowercase holds one (iter_at_starts).
+        Other texts, and a cue with an alternative that has no literal start, are searched by finditer itself."""
         lowered = text.lower() if lowered is None else lowered
         if self.prefixes is None or len(lowered) != len(text) or has_case_fold_trap(text):
             return list(self.regex.finditer(text))
-        at: set[int] = set()
-        for start in self.prefixes:
-            i = lowered.find(start)
-            while i >= 0:
-                at.add(i)
-                i = lowered.find(start, i + 1)
-        out: list[re.Match[str]] = []
-        pos, match = 0, self.regex.match
-        for i in sorted(at):
-            if i >= pos and (m := match(text, i)) is not None:
-                out.append(m)
-                pos = m.end()
-        return out
+        return list(iter_at_starts(self.regex, text, self.prefixes, lowered))
 
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
         if not args and not self.could_match(text):
@@ -382,6 +368,49 @@ def has_case_fold_trap(text: str) -> bool:
 def has_lowered_trap(lowered: str) -> bool:
     """has_case_fold_trap for a text already lowercased ("İ" has become "i" and a combining dot there)."""
     return not lowered.isascii() and any(map(lowered.__contains__, _LOWERED_TRAPS))
+
+
+def iter_at_starts(
+    rx: re.Pattern[str], text: str, starts: tuple[str, ...], lowered: str | None = None
+) -> Iterator[re.Match[str]]:
+    """rx.finditer(text) for a pattern whose every match begins at an occurrence, in `lowered` (default: text
+    itself), of one of `starts` (literal, non-empty): `lowered` must be text with each character lowercased in
+    place (or text itself), so that the occurrences are where a match can begin. The regex is tried only there, in
+    order, each try at or after the last match's end (a match holds its start, so none is empty), as finditer
+    would, which tries every position; rx.match at a position still looks back before it (\\b, lookbehinds).
+    Lazy: a caller that stops at the first match finds no further occurrences. Each start's next occurrence is
+    kept in a heap, so no start is searched for again over text already passed, however many starts there are."""
+    lowered = text if lowered is None else lowered
+    find, match = lowered.find, rx.match
+    if len(starts) == 1:  # most cues: one str.find per step, no heap
+        start = starts[0]
+        at = find(start)
+        while at >= 0:
+            m = match(text, at)
+            if m is None:
+                at = find(start, at + 1)
+            else:
+                yield m
+                at = find(start, m.end())
+        return
+    heap = [(at, start) for start in starts if (at := find(start)) >= 0]
+    heapq.heapify(heap)
+    pos = 0
+    while heap:
+        at, start = heap[0]
+        if at < pos:  # inside the last match, or tried already: this start's next occurrence from pos
+            nxt = find(start, pos)
+            if nxt < 0:
+                heapq.heappop(heap)
+            else:
+                heapq.heapreplace(heap, (nxt, start))
+            continue
+        m = match(text, at)
+        if m is None:
+            pos = at + 1
+        else:
+            yield m
+            pos = m.end()
 
 
 def may_contain(lowered: str, *parts: str) -> bool:

@@ -141,3 +141,32 @@ def test_required_texts_are_in_every_match_on_the_note_lines() -> None:
             for text in lines:
                 if rx.search(text):
                     assert all(any(t in text for t in texts) for texts in required), (rx.pattern, text)
+
+
+def test_iter_at_starts_gives_finditers_matches() -> None:
+    """lexicon.iter_at_starts tries a pattern only where one of its literal starts occurs (one start: str.find;
+    several: a heap of next occurrences); it must give exactly finditer's matches, overlapping starts, repeated
+    starts, a start inside a match and lookbehinds included."""
+    import random
+    import re
+
+    cases = [
+        (r"(?<![\w])(?:ab|abc|b c|ca)(?![\w])", ("ab", "b c", "ca")),
+        (r"ab(?:ab)*|ba", ("ab", "ba")),
+        (r"\bteams?\b|\bexo\b|\bms teams\b", ("exo", "ms teams", "team")),
+        (r"a+b", ("a",)),
+    ]
+    rng = random.Random(11)
+    alphabet = ["a", "b", "c", " ", "ab", "ba", "team", "teams", "exo", "ms ", "x"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))) for _ in range(3000)]
+    for pattern, starts in cases:
+        rx = re.compile(pattern)
+        for text in texts:
+            want = [m.span() for m in rx.finditer(text)]
+            assert [m.span() for m in lx.iter_at_starts(rx, text, starts)] == want, (pattern, text)
+        # a lowercased copy to find the starts in, the pattern matched on the text as written
+        upper = re.compile(pattern, re.IGNORECASE)
+        for text in texts[:500]:
+            written = text.upper()
+            want = [m.span() for m in upper.finditer(written)]
+            assert [m.span() for m in lx.iter_at_starts(upper, written, starts, text)] == want, (pattern, text)

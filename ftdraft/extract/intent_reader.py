@@ -211,42 +211,13 @@ def _found(cue: CuePattern, text: str, leaving: bool) -> bool:
     if prefixes is None or lx.has_lowered_trap(text):
         matches: Iterator[re.Match[str]] = rx.finditer(text)
     else:
-        matches = _at_prefixes(rx, text, prefixes)
+        matches = lx.iter_at_starts(rx, text, prefixes)
     for m in matches:
         before = text[max(0, m.start() - 24) : m.start()]
         if _NEGATED_RE.search(before) or (leaving and _LEAVING_RE.search(before)):
             continue
         return True
     return False
-
-
-def _at_prefixes(rx: re.Pattern[str], text: str, prefixes: tuple[str, ...]) -> Iterator[re.Match[str]]:
-    """rx.finditer(text) for a pattern whose every match starts with one of `prefixes` (literal, non-empty) in a
-    lowercased text with no case-folding trap: there a match can start only at an exact occurrence of one, so str.find
-    goes from one occurrence to the next and the regex is tried only there (rx.match at a position still looks
-    back before it, for \\b and lookbehinds), where finditer would try it at every character."""
-    if len(prefixes) == 1:  # most cues: the same steps with one str.find per step and no min() over a generator
-        prefix, find, match = prefixes[0], text.find, rx.match
-        at = find(prefix)
-        while at >= 0:
-            m = match(text, at)
-            if m is None:
-                at = find(prefix, at + 1)
-            else:
-                yield m
-                at = find(prefix, m.end())
-        return
-    pos = 0
-    while True:
-        at = min((i for p in prefixes if (i := text.find(p, pos)) >= 0), default=-1)
-        if at < 0:
-            return
-        m = rx.match(text, at)
-        if m is None:
-            pos = at + 1
-        else:
-            yield m
-            pos = m.end()  # a match holds its prefix: it is not empty, and finditer goes on from its end
 
 
 def cue_scores(text: str, workload: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
